@@ -1,0 +1,4 @@
+export * from './manifest.js';
+export * from './strategy.js';
+export * from './task-definition.js';
+export * from './overrides.js';

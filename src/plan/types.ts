@@ -1,0 +1,102 @@
+/**
+ * The Plan: a pure, versioned, JSON-serialisable value. `buildPlan(manifest, live)` makes it, `apply` carries it
+ * out, renderers show it. Saved plans never hold sensitive values: see `saved-plan.ts`.
+ */
+import type { DeploymentSettings, NotifySettings, OneOffTask, ScheduledTarget, ServiceSettings } from '../model/manifest.js';
+import type { StrategyConfig } from '../model/strategy.js';
+import type { Json, TaskDefinitionInput } from '../model/task-definition.js';
+
+export const PLAN_FORMAT = 'ecsdeploy.plan';
+export const PLAN_VERSION = 1;
+
+/**
+ * What apply will do to a service, worst first when several apply:
+ * - `blocked`: a setting UpdateService cannot change differs (requires replacement); apply refuses.
+ * - `create`: the service does not exist and the manifest defines it fully.
+ * - `update`: a new task definition revision and/or service settings change.
+ * - `no-change`: nothing to do.
+ */
+export type PlanAction = 'blocked' | 'create' | 'update' | 'no-change';
+
+/** One changed field, already redacted. `path` is dotted with [i] for array items (after normalization). */
+export interface FieldChange {
+  /** `taskDefinition` or `service`. */
+  scope: 'taskDefinition' | 'service';
+  path: string;
+  kind: 'add' | 'remove' | 'change';
+  before?: Json;
+  after?: Json;
+  /** Set when UpdateService cannot change this field. */
+  requiresReplacement?: boolean;
+}
+
+/** What the plan was made against; `apply` of a saved plan re-reads these and refuses if any moved. */
+export interface LiveFingerprint {
+  serviceArn: string;
+  status: string;
+  taskDefinitionArn: string;
+  /** Id of the PRIMARY deployment (`ecs-svc/...`), or the CodeDeploy task set / deployment for blue-green. */
+  primaryDeploymentId: string | undefined;
+  /** `updatedAt` of the PRIMARY deployment, ISO 8601. */
+  updatedAt: string | undefined;
+  desiredCount: number;
+  runningCount: number;
+  deploymentController: string;
+}
+
+export interface ServicePlan {
+  key: string;
+  service: string;
+  cluster: string;
+  action: PlanAction;
+  /** The normalized desired task definition differs from the live one: apply registers a new revision. */
+  taskDefinitionChanged: boolean;
+  /** Service settings (other than the task definition) differ: apply sends them in UpdateService. */
+  serviceChanged: boolean;
+  desired: {
+    /** RegisterTaskDefinition input, exactly what apply registers (not normalized). */
+    taskDefinition: TaskDefinitionInput;
+    /** Only the settings the manifest manages. */
+    service: ServiceSettings;
+    desiredCount: number | undefined;
+    deployment: DeploymentSettings;
+  };
+  /** null when the service does not exist yet. */
+  live: LiveFingerprint | null;
+  changes: FieldChange[];
+  /** Unified diff of the normalized live vs desired documents (only changed hunks), redacted, uncoloured. */
+  diff: string;
+  /** Human reasons for `blocked`. */
+  blockedReasons: string[];
+  strategy: StrategyConfig;
+  dependsOn: string[];
+  timeoutMs: number;
+  onFailure: 'rollback' | 'leave';
+  /** Names of environment variables treated as sensitive in this service (for redaction downstream). */
+  sensitiveNames: string[];
+}
+
+export interface PlanSummary {
+  create: number;
+  update: number;
+  noChange: number;
+  blocked: number;
+}
+
+export interface Plan {
+  format: typeof PLAN_FORMAT;
+  version: typeof PLAN_VERSION;
+  tool: { name: 'ecsdeploy'; version: string };
+  createdAt: string;
+  manifest: { file: string; digest: string; environment: string | undefined };
+  region: string | undefined;
+  services: ServicePlan[];
+  before: OneOffTask[];
+  scheduledTargets: ScheduledTarget[];
+  keepRevisions: number;
+  notify: NotifySettings;
+  summary: PlanSummary;
+  hasChanges: boolean;
+  /** AWS calls made to build the plan, by `Service.Operation`. */
+  calls?: Record<string, number>;
+}

@@ -2,3 +2,4 @@ export * from './manifest.js';
 export * from './strategy.js';
 export * from './task-definition.js';
 export * from './overrides.js';
+export * from './live.js';

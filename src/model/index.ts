@@ -3,3 +3,4 @@ export * from './strategy.js';
 export * from './task-definition.js';
 export * from './overrides.js';
 export * from './live.js';
+export * from './status.js';

@@ -15,8 +15,16 @@ export interface MotoServer {
   stop(): Promise<void>;
 }
 
+/**
+ * True when `moto_server` can be run. Tests skip (with a visible reason) when it cannot, except in CI, where
+ * `.ci/run` sets ECSDEPLOY_REQUIRE_MOTO=1 and a missing emulator is an error rather than a silent skip.
+ */
 export function motoAvailable(): boolean {
-  return spawnSync('moto_server', ['--help'], { stdio: 'ignore' }).status === 0;
+  const ok = spawnSync('moto_server', ['--help'], { stdio: 'ignore' }).status === 0;
+  if (!ok && process.env.ECSDEPLOY_REQUIRE_MOTO === '1') {
+    throw new Error('moto_server is required (ECSDEPLOY_REQUIRE_MOTO=1) but is not installed: pip install "moto[server]"');
+  }
+  return ok;
 }
 
 async function freePort(): Promise<number> {

@@ -1,0 +1,69 @@
+/**
+ * The contract between the wire front ends (in-process SDK handler, HTTP server) and the protocol core, and the
+ * slice of the world the core needs. The world is typed structurally here so the protocol layer depends only on
+ * what it calls: `dispatch` and the scenario's API faults.
+ */
+import type { Clock } from '../../util/clock.js';
+
+export type AwsServiceId = 'ecs' | 'codedeploy' | 'elbv2' | 'cloudwatch' | 'events' | 'sns';
+
+/** Every service the front ends route; `sts` is answered by the protocol layer itself (GetCallerIdentity). */
+export type RoutedServiceId = AwsServiceId | 'sts';
+
+export type WireProtocol = 'json1.1' | 'json1.0' | 'query';
+
+/** An HTTP request as either front end received it. Header names are lower-case. */
+export interface WireRequest {
+  method: string;
+  /** Path with the query string, e.g. `/` or `/?Action=...`. */
+  path: string;
+  headers: Record<string, string>;
+  body: Uint8Array;
+}
+
+export interface WireResponse {
+  status: number;
+  /** Header names are lower-case. */
+  headers: Record<string, string>;
+  body: Uint8Array;
+}
+
+/** A scenario's API fault (see the scenario file format in docs/sandbox.md). */
+export interface ApiFault {
+  service?: AwsServiceId;
+  operation?: string;
+  /** Probability (0..1) that a matching call is throttled. */
+  throttleRate?: number;
+  /** Probability (0..1) that a matching call fails with a 5xx. */
+  serverErrorRate?: number;
+  /** Simulated time every matching call takes before it is answered. */
+  latencyMs?: number;
+}
+
+/** What the protocol core needs of the world. */
+export interface DispatchWorld {
+  readonly region: string;
+  readonly accountId: string;
+  readonly scenario: { faults: ApiFault[] };
+  dispatch(service: AwsServiceId, operation: string, input: Record<string, unknown>): Record<string, unknown>;
+}
+
+export interface CallLogEntry {
+  /** Simulated time of the call, ISO 8601. */
+  time: string;
+  service: string;
+  operation: string;
+  status: number;
+  errorCode?: string;
+}
+
+/** What `handleRequest` runs against: the world, the clock, fault decisions and the call log. */
+export interface ProtocolHost {
+  readonly world: DispatchWorld;
+  readonly clock: Clock;
+  /** A uniform number in [0, 1) from the host's seeded stream (fault decisions). */
+  random(): number;
+  /** A fresh request id, in AWS's UUID shape. */
+  requestId(): string;
+  record(entry: CallLogEntry): void;
+}

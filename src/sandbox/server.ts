@@ -1,0 +1,83 @@
+/**
+ * The sandbox over loopback HTTP, for any AWS tool (`aws --endpoint-url`, Terraform, another ecsdeploy): the same
+ * protocol core as the in-process handler, so both answer with the same bytes. Prints nothing; the command does.
+ */
+import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { handleRequest } from './protocol/handle.js';
+import type { ProtocolHost, WireRequest } from './protocol/types.js';
+import { bodyBytes, decodeContentEncoding } from './wire-body.js';
+
+export interface SandboxServer {
+  /** `http://127.0.0.1:PORT` */
+  endpoint: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+export interface SandboxServerOptions {
+  /** 0 (the default) picks a free port. */
+  port?: number;
+  /** Loopback only by default: the sandbox checks no signature, so it must not be reachable from elsewhere. */
+  host?: string;
+}
+
+function headersOf(req: IncomingMessage): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(req.headers)) {
+    if (v === undefined) continue;
+    out[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
+  }
+  return out;
+}
+
+async function serve(host: ProtocolHost, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const headers = headersOf(req);
+  const abort = new AbortController();
+  // The client went away mid-latency: stop waiting for it.
+  res.on('close', () => {
+    if (!res.writableFinished) abort.abort(new Error('client closed the connection'));
+  });
+  try {
+    const wire: WireRequest = {
+      method: req.method ?? 'GET',
+      path: req.url ?? '/',
+      headers,
+      body: decodeContentEncoding(await bodyBytes(req), headers['content-encoding']),
+    };
+    const answer = await handleRequest(host, wire, { signal: abort.signal });
+    res.writeHead(answer.status, answer.headers);
+    res.end(answer.body);
+  } catch {
+    if (!res.headersSent && !res.destroyed) {
+      res.writeHead(500, { 'content-type': 'text/plain' });
+      res.end('sandbox: the request could not be answered');
+    } else {
+      res.destroy();
+    }
+  }
+}
+
+export async function startSandboxServer(host: ProtocolHost, options: SandboxServerOptions = {}): Promise<SandboxServer> {
+  const server: Server = createServer((req, res) => {
+    void serve(host, req, res);
+  });
+  const bindHost = options.host ?? '127.0.0.1';
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, bindHost, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  return {
+    endpoint: `http://${bindHost}:${port}`,
+    port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}

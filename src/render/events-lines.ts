@@ -1,0 +1,143 @@
+/**
+ * One event → the human lines that describe it, shared by the plain log and the lines the tty view prints above its
+ * live region. Each line says which service it belongs to and how prominent it is, so each renderer can lay it out.
+ */
+import type { EngineEvent, EventLevel } from '../events/types.js';
+import { revisionName, taskId, topicName } from './events-names.js';
+import { describeStoppedTask, formatGate, outcomeWords } from './events-summary.js';
+import { formatDuration } from './time-format.js';
+
+/**
+ * - `key`: a milestone worth seeing at a glance (start, finish, failures, warnings).
+ * - `chatter`: detail that can be folded away (ECS service events, progress, phases, traffic, passing gates).
+ * - `live`: state the tty view shows in its live region instead of printing it (phases, progress).
+ */
+export type LineKind = 'key' | 'chatter' | 'live';
+
+export interface EventLine {
+  /** Manifest key of the service (or `one-off <name>`) the line is about; undefined for run-level lines. */
+  subject: string | undefined;
+  text: string;
+  level: EventLevel;
+  kind: LineKind;
+}
+
+function line(subject: string | undefined, text: string, level: EventLevel, kind: LineKind): EventLine {
+  return { subject, text, level, kind };
+}
+
+function weights(w: Record<string, number>): string {
+  return Object.entries(w)
+    .map(([name, pct]) => `${name} ${pct}%`)
+    .join(' / ');
+}
+
+/**
+ * Lines for a known event type; `undefined` for a type this version does not know (the engine may add types: the
+ * plain log prints a generic line for them, the tty view ignores them). An empty array means "nothing to print".
+ */
+export function describeEvent(event: EngineEvent): EventLine[] | undefined {
+  const lvl = event.level;
+  switch (event.type) {
+    case 'plan.computed': {
+      const s = event.plan.summary;
+      return [
+        line(undefined, `plan: ${s.create} to create, ${s.update} to update, ${s.noChange} unchanged, ${s.blocked} blocked`, lvl, 'key'),
+      ];
+    }
+    case 'apply.started': {
+      const what = event.services.length > 0 ? event.services.join(', ') : 'no services';
+      return [line(undefined, `${event.dryRun ? 'dry run' : 'apply'} started: ${what} (run ${event.runId})`, lvl, 'key')];
+    }
+    case 'apply.finished':
+      // The final summary (stdout) says it all; repeating it in the log would only add noise.
+      return [];
+    case 'aws.call': {
+      const verb = event.dryRun ? 'would call' : 'call';
+      return [line(undefined, `${verb} ${event.service}.${event.operation}${event.summary ? `: ${event.summary}` : ''}`, lvl, 'chatter')];
+    }
+    case 'oneoff.started':
+      return [
+        line(`one-off ${event.name}`, `started task ${taskId(event.taskArn)} (${revisionName(event.taskDefinitionArn)})`, lvl, 'key'),
+      ];
+    case 'oneoff.finished': {
+      const subject = `one-off ${event.name}`;
+      if (event.outcome === 'succeeded') return [line(subject, 'succeeded', lvl, 'key')];
+      const out = [line(subject, `FAILED${event.reason ? `: ${event.reason}` : ''}`, 'error', 'key')];
+      if (event.task) out.push(line(subject, `  task ${taskId(event.task.taskArn)}: ${describeStoppedTask(event.task)}`, 'error', 'key'));
+      return out;
+    }
+    case 'taskdef.registered':
+      return [line(event.service, `registered ${revisionName(event.taskDefinitionArn)}`, lvl, 'chatter')];
+    case 'service.started': {
+      const from = event.fromTaskDefinition ? ` (from ${revisionName(event.fromTaskDefinition)})` : '';
+      const dep = event.deploymentId ? `, deployment ${event.deploymentId}` : '';
+      return [line(event.service, `deploying ${revisionName(event.toTaskDefinition)}${from} with ${event.strategy}${dep}`, lvl, 'key')];
+    }
+    case 'service.phase':
+      return [line(event.service, `${event.phase}${event.detail ? `: ${event.detail}` : ''}`, lvl, 'live')];
+    case 'service.progress': {
+      const pending = event.pending > 0 ? `, ${event.pending} pending` : '';
+      const rollout = event.rolloutState ? ` (${event.rolloutState})` : '';
+      return [line(event.service, `${event.running}/${event.desired} running${pending}${rollout}`, lvl, 'live')];
+    }
+    case 'service.event':
+      return [line(event.service, event.message, lvl, 'chatter')];
+    case 'service.finished': {
+      const failed = event.outcome === 'failed' || event.outcome === 'rolled-back' || event.outcome === 'timed-out';
+      const rev = event.taskDefinitionArn ? `, running ${revisionName(event.taskDefinitionArn)}` : '';
+      const reason = event.reason ? `: ${event.reason}` : '';
+      const head = `${failed ? outcomeWords(event.outcome).toUpperCase() : outcomeWords(event.outcome)} after ${formatDuration(event.durationMs)}${rev}${reason}`;
+      const level: EventLevel = failed ? 'error' : event.outcome === 'interrupted' ? 'warn' : lvl;
+      const out = [line(event.service, head, level, 'key')];
+      for (const t of event.stoppedTasks ?? []) {
+        out.push(
+          line(
+            event.service,
+            `  stopped task ${taskId(t.taskArn)} (${revisionName(t.taskDefinitionArn)}): ${describeStoppedTask(t)}`,
+            level,
+            'key',
+          ),
+        );
+      }
+      return out;
+    }
+    case 'traffic.shifted':
+      return [
+        line(event.service, `traffic ${weights(event.weights)}${event.step === undefined ? '' : ` (step ${event.step})`}`, lvl, 'chatter'),
+      ];
+    case 'gate.evaluated': {
+      const level: EventLevel = event.outcome === 'fail' ? 'error' : event.outcome === 'inconclusive' ? 'warn' : lvl;
+      return [line(event.service, formatGate(event), level, event.outcome === 'pass' ? 'chatter' : 'key')];
+    }
+    case 'scheduled-target.updated':
+      return [
+        line(
+          undefined,
+          `scheduled target ${event.rule}/${event.targetId} moved ${revisionName(event.from)} → ${revisionName(event.to)}`,
+          lvl,
+          'key',
+        ),
+      ];
+    case 'revision.deregistered':
+      return [line(undefined, `deregistered ${revisionName(event.taskDefinitionArn)}`, lvl, 'key')];
+    case 'notification.sent':
+      return [line(undefined, `notified ${topicName(event.topicArn)}: ${event.subject}`, lvl, 'key')];
+    case 'log':
+      return [line(undefined, event.message, lvl, lvl === 'debug' || lvl === 'info' ? 'chatter' : 'key')];
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * A generic line for an event type this version does not know. Prints only the type and the fields every event of
+ * ours uses for a subject and a message: never the whole payload (it could be large, or new and unreviewed).
+ */
+export function describeUnknownEvent(event: { type?: unknown; level?: unknown; service?: unknown; message?: unknown }): EventLine {
+  const type = typeof event.type === 'string' ? event.type : 'event';
+  const subject = typeof event.service === 'string' ? event.service : undefined;
+  const message = typeof event.message === 'string' ? `: ${event.message}` : '';
+  const level = (['debug', 'info', 'warn', 'error', 'result'] as const).find((l) => l === event.level) ?? 'info';
+  return line(subject, `${type}${message}`, level, 'chatter');
+}

@@ -1,0 +1,210 @@
+/**
+ * The table of event types: what each means and what its payload carries. `--format json` makes these public API,
+ * so the table is typed as a `Record` over every `EngineEvent['type']`: adding an event type without describing it
+ * here fails the typecheck. `docs/events.md` is generated from this table (a test keeps the two equal).
+ */
+import type { EngineEventType } from '../events/types.js';
+
+export interface EventDoc {
+  description: string;
+  /** Usual level(s). */
+  level: string;
+  /** Payload field → `type — meaning` (beyond `time`, `level` and `type`, which every event has). */
+  fields: Record<string, string>;
+}
+
+const STOPPED_TASK =
+  '`{ taskArn, taskDefinitionArn, stoppedReason?, stopCode?, containers: { name, exitCode?, reason? }[] }` (from ECS DescribeTasks)';
+
+export const EVENT_REGISTRY: Record<EngineEventType, EventDoc> = {
+  'plan.computed': {
+    description: 'The plan was built from the manifest and live state.',
+    level: 'info',
+    fields: { plan: '`Plan` — the full plan value (same shape as `ecsdeploy plan --out`), redacted' },
+  },
+  'apply.started': {
+    description: 'An apply (or a dry run) began.',
+    level: 'info',
+    fields: {
+      runId: 'string — identifies this run in logs and notifications',
+      services: 'string[] — manifest keys of the services the run will handle, in order',
+      dryRun: 'boolean — true under `--dry-run`: nothing is changed',
+    },
+  },
+  'apply.finished': {
+    description: 'The apply ended; carries the verdict for the run and for each service.',
+    level: 'info, error (failed), warn (interrupted)',
+    fields: {
+      runId: 'string',
+      outcome: '`succeeded` | `failed` | `interrupted` | `no-change`',
+      durationMs: 'number — wall time of the run, by the engine clock',
+      services: '`{ key, outcome, taskDefinitionArn?, reason? }[]` — `outcome` is a service outcome (see `service.finished`)',
+    },
+  },
+  'aws.call': {
+    description: 'An AWS call: announced under --dry-run (mutating calls, info) or made (debug, shown with --verbose).',
+    level: 'info (dry run), debug',
+    fields: {
+      service: 'string — e.g. `ECS`, `CodeDeploy`',
+      operation: 'string — e.g. `UpdateService`',
+      mutating: 'boolean — the call changes AWS state',
+      dryRun: 'boolean — the call was not made',
+      summary: 'string — what it acts on, e.g. `prod/web`',
+    },
+  },
+  'oneoff.started': {
+    description: 'A one-off task (e.g. a migration) was started with RunTask.',
+    level: 'info',
+    fields: { name: 'string — the task name from the manifest', taskArn: 'string', taskDefinitionArn: 'string' },
+  },
+  'oneoff.finished': {
+    description: 'A one-off task stopped; `failed` when it did not start or an essential container exited non-zero.',
+    level: 'info, error (failed)',
+    fields: {
+      name: 'string',
+      taskArn: 'string | undefined — absent when RunTask itself failed',
+      outcome: '`succeeded` | `failed`',
+      reason: 'string? — why it failed',
+      task: `StoppedTaskInfo? — ${STOPPED_TASK}`,
+    },
+  },
+  'taskdef.registered': {
+    description: 'A new task definition revision was registered (only when the desired one differs from the live one).',
+    level: 'info',
+    fields: { service: 'string — manifest key', taskDefinitionArn: 'string' },
+  },
+  'service.started': {
+    description: 'Deployment of a service began.',
+    level: 'info',
+    fields: {
+      service: 'string — manifest key',
+      strategy: 'string — `rolling`, `codedeploy-blue-green`, `alb-canary`, ...',
+      fromTaskDefinition: 'string | undefined — the revision running before (undefined for a new service)',
+      toTaskDefinition: 'string — the revision being deployed',
+      deploymentId: 'string? — the ECS deployment (`ecs-svc/...`) or CodeDeploy deployment id the engine follows',
+    },
+  },
+  'service.phase': {
+    description: 'A service entered a phase, e.g. `updating`, `waiting`, `shifting-traffic`, `baking`, `rolling-back`.',
+    level: 'info',
+    fields: { service: 'string', phase: 'string', detail: 'string? — free text about the phase' },
+  },
+  'service.progress': {
+    description: 'Task counts of the deployment being followed, on each poll.',
+    level: 'info',
+    fields: {
+      service: 'string',
+      running: 'number',
+      pending: 'number',
+      desired: 'number',
+      rolloutState: 'string? — `IN_PROGRESS` | `COMPLETED` | `FAILED` (ECS rolling deployments)',
+      deploymentId: 'string?',
+    },
+  },
+  'service.event': {
+    description: 'An ECS service event (or CodeDeploy lifecycle event) that appeared during the deployment, emitted once.',
+    level: 'info, warn',
+    fields: { service: 'string', at: 'string — ISO time AWS recorded for the event', message: 'string — as AWS wrote it' },
+  },
+  'service.finished': {
+    description: 'Deployment of a service ended.',
+    level: 'info, error (failed/rolled-back/timed-out), warn (interrupted/skipped)',
+    fields: {
+      service: 'string',
+      outcome: '`succeeded` | `unchanged` | `failed` | `rolled-back` | `timed-out` | `interrupted` | `skipped`',
+      durationMs: 'number',
+      taskDefinitionArn: 'string? — the revision the service runs now (after a rollback: the previous one)',
+      reason: 'string? — e.g. the deployment `rolloutStateReason`',
+      stoppedTasks: `StoppedTaskInfo[]? — tasks of the new revision that stopped: ${STOPPED_TASK}`,
+    },
+  },
+  'traffic.shifted': {
+    description: 'Load balancer traffic weights changed (canary and blue-green steps).',
+    level: 'info',
+    fields: { service: 'string', weights: 'Record<string, number> — target (group) name → percent', step: 'number? — canary step index' },
+  },
+  'gate.evaluated': {
+    description: 'A gate (alarms, metric checks) was evaluated before moving on.',
+    level: 'info, warn (inconclusive), error (fail)',
+    fields: {
+      service: 'string',
+      step: 'number?',
+      outcome: '`pass` | `fail` | `inconclusive`',
+      checks: '`{ name, outcome, value?, detail? }[]` — one per alarm or metric',
+    },
+  },
+  'scheduled-target.updated': {
+    description: 'An EventBridge scheduled task target was moved to the new task definition revision.',
+    level: 'info',
+    fields: { rule: 'string — EventBridge rule name', targetId: 'string', from: 'string — previous task definition ARN', to: 'string' },
+  },
+  'revision.deregistered': {
+    description: 'An old task definition revision was deregistered (keepRevisions cleanup).',
+    level: 'info',
+    fields: { taskDefinitionArn: 'string' },
+  },
+  'notification.sent': {
+    description: 'A notification was published to SNS.',
+    level: 'info',
+    fields: { topicArn: 'string', subject: 'string' },
+  },
+  log: {
+    description: 'A message that fits no other type: progress notes, warnings, engine diagnostics.',
+    level: 'debug, info, warn, error',
+    fields: { message: 'string — already redacted' },
+  },
+};
+
+/** docs/events.md, generated from the table so the public description cannot drift from the code. */
+export function renderEventsDoc(): string {
+  const out: string[] = [
+    '# Engine events',
+    '',
+    '<!-- Generated from src/render/events-registry.ts; edit the table there (test/render/events-registry.test.ts checks this file). -->',
+    '',
+    'The engine reports everything it does as a stream of events. `--format json` writes them to stdout as NDJSON,',
+    'one `JSON.stringify(event)` per line and nothing else on stdout; the text formats (`tty`, `plain`) and the',
+    'Markdown step summary are built from the same events.',
+    '',
+    'The event types and their fields are **public API**: a type is never renamed or removed and a field never changes',
+    'meaning; new types and new optional fields may appear, so consumers should ignore types they do not know.',
+    '',
+    'Every event has:',
+    '',
+    '| field | meaning |',
+    '| --- | --- |',
+    '| `type` | one of the types below |',
+    '| `time` | ISO 8601 time from the engine clock (simulated time under the sandbox) |',
+    '| `level` | `debug` \\| `info` \\| `warn` \\| `error` \\| `result`; `debug` events appear only with `--verbose` |',
+    '',
+    'Values AWS returns may appear in messages; values the manifest marks sensitive (and environment variables whose',
+    'names look secret) are redacted by the engine before an event is emitted.',
+    '',
+    '## Types',
+    '',
+    '| type | level | description |',
+    '| --- | --- | --- |',
+  ];
+  const entries = Object.entries(EVENT_REGISTRY) as [EngineEventType, EventDoc][];
+  for (const [type, doc] of entries) out.push(`| [\`${type}\`](#${type.replace(/\./g, '')}) | ${doc.level} | ${doc.description} |`);
+  for (const [type, doc] of entries) {
+    out.push('', `### \`${type}\``, '', doc.description, '', `Level: ${doc.level}.`, '', '| field | type — meaning |', '| --- | --- |');
+    for (const [name, meaning] of Object.entries(doc.fields)) out.push(`| \`${name}\` | ${meaning.replace(/\|/g, '\\|')} |`);
+  }
+  out.push(
+    '',
+    '## Text output',
+    '',
+    '`--format auto` (the default) draws a live view on an interactive terminal outside CI (and not with `--verbose`);',
+    'otherwise it writes the plain log. Both write progress to **stderr** and the final per-service summary to',
+    '**stdout**. The plain log is `HH:MM:SS service: message` with the event time in UTC.',
+    '',
+    'Under GitHub Actions (`GITHUB_ACTIONS=true`) the plain log folds the detail of a service deploying alone',
+    '(service events, progress, phases) into `::group::deploy <service>`; while services deploy in parallel their',
+    'detail stays at the top level, because groups cannot interleave. Milestones (started, finished, failures,',
+    'warnings) always stay at the top level. Failures also become `::error::` annotations (with stopped-task reasons',
+    'and exit codes) and interruptions `::warning::` annotations, printed with the summary.',
+    '',
+  );
+  return out.join('\n');
+}

@@ -28,6 +28,8 @@ export interface FieldChange {
   after?: Json;
   /** Set when UpdateService cannot change this field. */
   requiresReplacement?: boolean;
+  /** A remark for readers, e.g. `value changed` for a sensitive value shown as `(sensitive)` on both sides. */
+  note?: string;
 }
 
 /** What the plan was made against; `apply` of a saved plan re-reads these and refuses if any moved. */

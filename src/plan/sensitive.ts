@@ -1,0 +1,146 @@
+/**
+ * Redaction of sensitive values (house rule 9). A value is sensitive when it sits in a `{ name, value }`
+ * entry (container environment, and anything shaped like it) whose name the service marks as sensitive or
+ * that looks like a secret (`util/redact.ts`). Changes are detected on the real values; only what is shown
+ * or saved is redacted, and a changed sensitive value still shows as a change, with a note.
+ */
+import type { OneOffTask } from '../model/manifest.js';
+import type { ContainerDefinition, Json, JsonObject, TaskDefinitionInput } from '../model/task-definition.js';
+import { isSensitive, REDACTED } from '../util/redact.js';
+import { identityField } from './diff.js';
+import { isObject } from './json.js';
+import type { FieldChange } from './types.js';
+
+export const VALUE_CHANGED_NOTE = 'value changed';
+
+/** Placeholder put in the desired document where a sensitive value changed; see {@link markChangedSensitiveLines}. */
+const CHANGED_SENTINEL = '\u0001ecsdeploy-sensitive-value-changed\u0001';
+
+export type SensitivityTest = (name: string) => boolean;
+
+export function sensitivityTest(marked: readonly string[]): SensitivityTest {
+  return (name) => isSensitive(name, marked);
+}
+
+function isSensitiveEntry(x: Json | undefined, test: SensitivityTest): boolean {
+  return isObject(x) && typeof x.name === 'string' && 'value' in x && test(x.name);
+}
+
+/** A copy of `x` with the value of every sensitive `{ name, value }` entry replaced by `(sensitive)`. */
+export function redactDeep(x: Json, test: SensitivityTest): Json {
+  if (Array.isArray(x)) return x.map((i) => redactDeep(i, test));
+  if (isObject(x)) {
+    if (isSensitiveEntry(x, test)) return { ...x, value: REDACTED };
+    const out: JsonObject = {};
+    for (const [k, v] of Object.entries(x)) out[k] = redactDeep(v, test);
+    return out;
+  }
+  return x;
+}
+
+/**
+ * Redacts two documents that will be diffed as text. Where the same sensitive entry exists on both sides with
+ * different values, the desired side gets a placeholder so the text diff still shows the line as changed;
+ * {@link markChangedSensitiveLines} turns it into `"(sensitive)"  (value changed)` afterwards.
+ */
+export function redactPair(live: Json | undefined, desired: Json | undefined, test: SensitivityTest): [Json | undefined, Json | undefined] {
+  if (live === undefined || desired === undefined) {
+    return [live === undefined ? undefined : redactDeep(live, test), desired === undefined ? undefined : redactDeep(desired, test)];
+  }
+  if (isSensitiveEntry(live, test) && isSensitiveEntry(desired, test) && (live as JsonObject).name === (desired as JsonObject).name) {
+    const changed = JSON.stringify((live as JsonObject).value) !== JSON.stringify((desired as JsonObject).value);
+    return [
+      { ...(live as JsonObject), value: REDACTED },
+      { ...(desired as JsonObject), value: changed ? CHANGED_SENTINEL : REDACTED },
+    ];
+  }
+  if (isObject(live) && isObject(desired)) {
+    const l: JsonObject = {};
+    const d: JsonObject = {};
+    for (const k of new Set([...Object.keys(live), ...Object.keys(desired)])) {
+      const [a, b] = redactPair(live[k], desired[k], test);
+      if (a !== undefined) l[k] = a;
+      if (b !== undefined) d[k] = b;
+    }
+    return [l, d];
+  }
+  if (Array.isArray(live) && Array.isArray(desired)) {
+    const id = identityField(live, desired);
+    if (id) {
+      const byId = (items: Json[]) => new Map(items.map((i) => [(i as JsonObject)[id] as string, i]));
+      const lm = byId(live);
+      const dm = byId(desired);
+      return [
+        live.map((i) => redactPair(i, dm.get((i as JsonObject)[id] as string), test)[0] as Json),
+        desired.map((i) => redactPair(lm.get((i as JsonObject)[id] as string), i, test)[1] as Json),
+      ];
+    }
+  }
+  return [redactDeep(live, test), redactDeep(desired, test)];
+}
+
+/** Replaces the changed-value placeholder in rendered JSON text by `"(sensitive)"` and a trailing note. */
+export function markChangedSensitiveLines(text: string): string {
+  const placeholder = JSON.stringify(CHANGED_SENTINEL);
+  return text
+    .split('\n')
+    .map((line) => (line.includes(placeholder) ? `${line.replace(placeholder, JSON.stringify(REDACTED))}  (${VALUE_CHANGED_NOTE})` : line))
+    .join('\n');
+}
+
+const ENTRY_VALUE_PATH = /\[([^\]]*)\]\.value$/;
+
+/** Redacts FieldChanges: a changed sensitive value becomes `(sensitive)` → `(sensitive)` with a note. */
+export function redactChanges(changes: FieldChange[], test: SensitivityTest): FieldChange[] {
+  return changes.map((c) => {
+    const m = ENTRY_VALUE_PATH.exec(c.path);
+    if (m && test(m[1] as string)) {
+      const out: FieldChange = { ...c };
+      if ('before' in c) out.before = REDACTED;
+      if ('after' in c) out.after = REDACTED;
+      if (c.kind === 'change') out.note = VALUE_CHANGED_NOTE;
+      return out;
+    }
+    const out: FieldChange = { ...c };
+    if (c.before !== undefined) out.before = redactDeep(c.before, test);
+    if (c.after !== undefined) out.after = redactDeep(c.after, test);
+    return out;
+  });
+}
+
+/** A task definition input with sensitive environment values replaced (for saved and printed plans). */
+export function redactTaskDefinition(td: TaskDefinitionInput, test: SensitivityTest): TaskDefinitionInput {
+  return {
+    ...td,
+    containerDefinitions: td.containerDefinitions.map(
+      (c): ContainerDefinition => ({
+        ...c,
+        ...(c.environment ? { environment: c.environment.map((e) => (test(e.name) ? { ...e, value: REDACTED } : e)) } : {}),
+      }),
+    ),
+  };
+}
+
+/** A one-off task with sensitive environment values replaced. */
+export function redactOneOffTask(task: OneOffTask, test: SensitivityTest): OneOffTask {
+  if (!task.environment) return task;
+  const environment: Record<string, string> = {};
+  for (const [k, v] of Object.entries(task.environment)) environment[k] = test(k) ? REDACTED : v;
+  return { ...task, environment };
+}
+
+/** Names of sensitive environment variables found in the given task definitions and one-off tasks. */
+export function sensitiveNamesIn(docs: (Json | undefined)[], tasks: OneOffTask[], marked: readonly string[]): string[] {
+  const test = sensitivityTest(marked);
+  const names = new Set<string>(marked);
+  const visit = (x: Json | undefined): void => {
+    if (Array.isArray(x)) x.forEach(visit);
+    else if (isObject(x)) {
+      if (typeof x.name === 'string' && 'value' in x && test(x.name)) names.add(x.name);
+      Object.values(x).forEach(visit);
+    }
+  };
+  docs.forEach(visit);
+  for (const t of tasks) for (const k of Object.keys(t.environment ?? {})) if (test(k)) names.add(k);
+  return [...names].sort();
+}

@@ -103,23 +103,27 @@ export function printJson(x: Json): { lines: string[]; ctx: string[] } {
   };
   const walk = (v: Json, indent: string, prefix: string, path: string, where: string, comma: string): void => {
     if (Array.isArray(v)) {
-      if (v.length === 0) return emit(`${indent}${prefix}[]${comma}`, where);
+      if (v.length === 0) emit(`${indent}${prefix}[]${comma}`, where);
+      return;
       emit(`${indent}${prefix}[`, where);
       const id = identityField(v, v);
       v.forEach((item, i) => {
         const key = id ? String((item as Record<string, Json>)[id]) : String(i);
         walk(item, `${indent}  `, '', `${path}[${key}]`, path, i < v.length - 1 ? ',' : '');
       });
-      return emit(`${indent}]${comma}`, where);
+      emit(`${indent}]${comma}`, where);
+      return;
     }
     if (isObject(v)) {
       const keys = Object.keys(v);
-      if (keys.length === 0) return emit(`${indent}${prefix}{}${comma}`, where);
+      if (keys.length === 0) emit(`${indent}${prefix}{}${comma}`, where);
+      return;
       emit(`${indent}${prefix}{`, where);
       keys.forEach((k, i) => {
         walk(v[k] as Json, `${indent}  `, `${JSON.stringify(k)}: `, path ? `${path}.${k}` : k, path, i < keys.length - 1 ? ',' : '');
       });
-      return emit(`${indent}}${comma}`, where);
+      emit(`${indent}}${comma}`, where);
+      return;
     }
     emit(`${indent}${prefix}${JSON.stringify(v)}${comma}`, where);
   };

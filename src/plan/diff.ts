@@ -103,8 +103,10 @@ export function printJson(x: Json): { lines: string[]; ctx: string[] } {
   };
   const walk = (v: Json, indent: string, prefix: string, path: string, where: string, comma: string): void => {
     if (Array.isArray(v)) {
-      if (v.length === 0) emit(`${indent}${prefix}[]${comma}`, where);
-      return;
+      if (v.length === 0) {
+        emit(`${indent}${prefix}[]${comma}`, where);
+        return;
+      }
       emit(`${indent}${prefix}[`, where);
       const id = identityField(v, v);
       v.forEach((item, i) => {
@@ -116,8 +118,10 @@ export function printJson(x: Json): { lines: string[]; ctx: string[] } {
     }
     if (isObject(v)) {
       const keys = Object.keys(v);
-      if (keys.length === 0) emit(`${indent}${prefix}{}${comma}`, where);
-      return;
+      if (keys.length === 0) {
+        emit(`${indent}${prefix}{}${comma}`, where);
+        return;
+      }
       emit(`${indent}${prefix}{`, where);
       keys.forEach((k, i) => {
         walk(v[k] as Json, `${indent}  `, `${JSON.stringify(k)}: `, path ? `${path}.${k}` : k, path, i < keys.length - 1 ? ',' : '');

@@ -51,8 +51,9 @@ export class InProcessRequestHandler {
 
   constructor(private readonly host: ProtocolHost) {}
 
-  async handle(request: SdkHttpRequest, options: { abortSignal?: AbortSignal } = {}): Promise<{ response: SdkHttpResponse }> {
-    const signal = options.abortSignal;
+  async handle(request: SdkHttpRequest, options: { abortSignal?: unknown } = {}): Promise<{ response: SdkHttpResponse }> {
+    // The SDK types its signal loosely (a DOM AbortSignal or its own older shape); in Node it is the caller's own.
+    const signal = options.abortSignal instanceof AbortSignal ? options.abortSignal : undefined;
     if (signal?.aborted) throw abortError(signal);
     const headers: Record<string, string> = {};
     for (const [k, v] of Object.entries(request.headers)) headers[k.toLowerCase()] = v;

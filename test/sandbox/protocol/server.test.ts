@@ -1,0 +1,103 @@
+import { DescribeServicesCommand, ECSClient, ListClustersCommand } from '@aws-sdk/client-ecs';
+import { DescribeTargetGroupsCommand, ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { afterEach, describe, expect, it } from 'vitest';
+import { VirtualClock } from '../../../src/sandbox/clock.js';
+import { SandboxApiError } from '../../../src/sandbox/errors.js';
+import { InProcessRequestHandler } from '../../../src/sandbox/in-process.js';
+import { createProtocolHost } from '../../../src/sandbox/protocol/host.js';
+import { type SandboxServer, startSandboxServer } from '../../../src/sandbox/server.js';
+import { type FakeWorld, fakeWorld } from './fake-world.js';
+
+function world(): FakeWorld {
+  const w = fakeWorld();
+  w.on('ecs', 'DescribeServices', (input) => ({
+    services: [{ serviceName: (input.services as string[])[0], createdAt: new Date(1_700_000_000_123), desiredCount: 2 }],
+    failures: [],
+  }));
+  w.on('ecs', 'ListClusters', () => {
+    throw new SandboxApiError('ClusterNotFoundException', 'Cluster not found.');
+  });
+  w.on('elbv2', 'DescribeTargetGroups', () => ({ TargetGroups: [{ TargetGroupName: 'a&b', Port: 80 }] }));
+  return w;
+}
+
+const servers: SandboxServer[] = [];
+afterEach(async () => {
+  for (const s of servers.splice(0)) await s.close();
+});
+
+const credentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' };
+
+/** Captures the raw response bytes the SDK received, whichever front end answered. */
+function rawCapture(client: ECSClient | ElasticLoadBalancingV2Client, into: string[]): void {
+  // Both clients share the SDK's middleware stack type; TypeScript cannot call a method on the union.
+  (client.middlewareStack as ECSClient['middlewareStack']).add(
+    (next) => async (args) => {
+      const result = await next(args);
+      const body = (result.response as { body: unknown }).body;
+      const bytes =
+        body instanceof Uint8Array
+          ? body
+          : Buffer.concat(
+              await (async () => {
+                const chunks: Buffer[] = [];
+                for await (const c of body as AsyncIterable<Buffer>) chunks.push(c);
+                return chunks;
+              })(),
+            );
+      // Transport headers (date, connection, keep-alive) belong to node:http, not to the protocol core.
+      const { date, connection, 'keep-alive': keepAlive, ...headers } = (result.response as { headers: Record<string, string> }).headers;
+      void date;
+      void connection;
+      void keepAlive;
+      into.push(`${JSON.stringify(headers)}\n${Buffer.from(bytes).toString('utf8')}`);
+      (result.response as { body: unknown }).body = bytes;
+      return result;
+    },
+    { step: 'deserialize', name: 'rawCapture', priority: 'low' },
+  );
+}
+
+describe('the HTTP server front end', () => {
+  it('answers real SDK clients over loopback with the same bytes as the in-process handler', async () => {
+    const viaHttp = createProtocolHost(world(), new VirtualClock(0), 5);
+    const inProc = createProtocolHost(world(), new VirtualClock(0), 5);
+    const server = await startSandboxServer(viaHttp, { port: 0 });
+    servers.push(server);
+    expect(server.endpoint).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+
+    const httpBodies: string[] = [];
+    const inBodies: string[] = [];
+    const httpEcs = new ECSClient({ region: 'eu-west-1', credentials, endpoint: server.endpoint });
+    const inEcs = new ECSClient({ region: 'eu-west-1', credentials, requestHandler: new InProcessRequestHandler(inProc) });
+    const httpElb = new ElasticLoadBalancingV2Client({ region: 'eu-west-1', credentials, endpoint: server.endpoint });
+    const inElb = new ElasticLoadBalancingV2Client({
+      region: 'eu-west-1',
+      credentials,
+      requestHandler: new InProcessRequestHandler(inProc),
+    });
+    rawCapture(httpEcs, httpBodies);
+    rawCapture(httpElb, httpBodies);
+    rawCapture(inEcs, inBodies);
+    rawCapture(inElb, inBodies);
+
+    const a = await httpEcs.send(new DescribeServicesCommand({ services: ['web'] }));
+    const b = await inEcs.send(new DescribeServicesCommand({ services: ['web'] }));
+    expect(a.services).toEqual(b.services);
+    expect(a.services?.[0]?.createdAt).toEqual(new Date(1_700_000_000_123));
+    expect(a.$metadata.requestId).toBe(b.$metadata.requestId);
+
+    const errHttp = await httpEcs.send(new ListClustersCommand({})).catch((e) => e);
+    const errIn = await inEcs.send(new ListClustersCommand({})).catch((e) => e);
+    expect(errHttp.name).toBe('ClusterNotFoundException');
+    expect(errIn.name).toBe('ClusterNotFoundException');
+
+    const c = await httpElb.send(new DescribeTargetGroupsCommand({}));
+    const d = await inElb.send(new DescribeTargetGroupsCommand({}));
+    expect(c.TargetGroups).toEqual([{ TargetGroupName: 'a&b', Port: 80 }]);
+    expect(d.TargetGroups).toEqual(c.TargetGroups);
+
+    expect(httpBodies).toHaveLength(3);
+    expect(inBodies).toEqual(httpBodies);
+  });
+});

@@ -1,0 +1,91 @@
+/**
+ * `ecsdeploy status` as text (stdout: it is the result): per service what runs, how many tasks, the deployments with
+ * their rollout state, whether one is in progress, and the latest service events, newest first.
+ */
+import type { DeploymentStatus, ServiceStatusReport } from '../model/status.js';
+import { type Colors, createColors } from './ansi.js';
+import { revisionName } from './events-names.js';
+import { formatDateTime } from './time-format.js';
+
+export interface StatusTextOptions {
+  color: boolean;
+  /** How many service events to show per service (default 5). */
+  events?: number;
+}
+
+function counts(running: number, desired: number, pending: number): string {
+  return `${running}/${desired} running${pending > 0 ? `, ${pending} pending` : ''}`;
+}
+
+function rolloutColour(state: string | undefined, c: Colors): (text: string) => string {
+  if (state === 'FAILED') return c.red;
+  if (state === 'IN_PROGRESS') return c.yellow;
+  if (state === 'COMPLETED') return c.green;
+  return (text) => text;
+}
+
+function pad(text: string, width: number): string {
+  return text.length >= width ? text : text + ' '.repeat(width - text.length);
+}
+
+function deploymentLines(deployments: DeploymentStatus[], c: Colors): string[] {
+  const rows = deployments.map((d) => ({
+    d,
+    cells: [d.status, d.id, d.rolloutState ?? '-', counts(d.running, d.desired, d.pending), revisionName(d.taskDefinitionArn)],
+  }));
+  const widths = [0, 1, 2, 3].map((i) => Math.max(0, ...rows.map((r) => (r.cells[i] as string).length)));
+  const out: string[] = [];
+  for (const { d, cells } of rows) {
+    const [status, id, rollout, count, rev] = cells as [string, string, string, string, string];
+    const since = d.updatedAt ?? d.createdAt;
+    const parts = [
+      pad(status, widths[0] as number),
+      pad(id, widths[1] as number),
+      rolloutColour(d.rolloutState, c)(pad(rollout, widths[2] as number)),
+      pad(count, widths[3] as number),
+      rev,
+    ];
+    out.push(`    ${parts.join('  ')}${since ? c.dim(`  updated ${formatDateTime(since)}`) : ''}`);
+    // The reason matters when it says something beyond "in progress"/"completed": show it for failures always.
+    if (d.rolloutStateReason && (d.rolloutState === 'FAILED' || d.status === 'PRIMARY')) {
+      out.push(`      ${d.rolloutState === 'FAILED' ? c.red(d.rolloutStateReason) : c.dim(d.rolloutStateReason)}`);
+    }
+  }
+  return out;
+}
+
+export function renderStatusText(reports: ServiceStatusReport[], options: StatusTextOptions): string {
+  const c = createColors(options.color);
+  const maxEvents = options.events ?? 5;
+  const blocks: string[] = [];
+  for (const r of reports) {
+    const lines: string[] = [];
+    const where = `${r.service} in cluster ${r.cluster}`;
+    if (!r.found) {
+      blocks.push(`${c.bold(r.key)}  ${c.red('not found')}  ${c.dim(`(service ${where})`)}\n`);
+      continue;
+    }
+    const controller = r.deploymentController && r.deploymentController !== 'ECS' ? `, ${r.deploymentController} controller` : '';
+    lines.push(`${c.bold(r.key)}  ${r.status ?? 'UNKNOWN'}  ${c.dim(`(service ${where}, ${r.strategy}${controller})`)}`);
+    lines.push(`  revision ${c.bold(r.revision ?? revisionName(r.taskDefinitionArn))}, tasks ${counts(r.running, r.desired, r.pending)}`);
+    const active = r.deployments.find((d) => d.rolloutState === 'IN_PROGRESS');
+    if (r.inProgress) {
+      lines.push(
+        `  ${c.yellow('deployment in progress')}${active ? `: ${active.id} → ${revisionName(active.taskDefinitionArn)}, ${counts(active.running, active.desired, active.pending)}` : ''}`,
+      );
+    } else {
+      lines.push(`  ${c.green('no deployment in progress')}`);
+    }
+    if (r.deployments.length > 0) {
+      lines.push('  deployments:');
+      lines.push(...deploymentLines(r.deployments, c));
+    }
+    const events = r.events.slice(0, maxEvents);
+    if (events.length > 0) {
+      lines.push(`  latest events (newest first):`);
+      for (const e of events) lines.push(`    ${c.dim(formatDateTime(e.at))}  ${e.message}`);
+    }
+    blocks.push(`${lines.join('\n')}\n`);
+  }
+  return blocks.join('\n');
+}

@@ -1,0 +1,70 @@
+/**
+ * `ecsdeploy plan --format markdown`, for pull-request comments and step summaries: a heading, the summary, one
+ * table row per service, and per changed service a collapsible `<details>` with a ```diff block. Everything that
+ * comes from the manifest or AWS is escaped so it can neither break the table nor inject HTML.
+ */
+import type { Plan, ServicePlan } from '../plan/types.js';
+import { ACTION_SYMBOL, describeAction, summarySentence } from './plan-words.js';
+import { redactPlanForOutput } from './plan-redact.js';
+
+const MAX_CHANGES_IN_CELL = 4;
+
+function escapeCell(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+}
+
+function code(text: string): string {
+  return `\`${text.replace(/`/g, "'")}\``;
+}
+
+/** A fence longer than any run of backticks in the body, so a diff can never close it early. */
+function fence(body: string): string {
+  const longest = Math.max(2, ...[...body.matchAll(/`+/g)].map((m) => m[0].length));
+  return '`'.repeat(longest + 1);
+}
+
+function changesCell(s: ServicePlan): string {
+  if (s.action === 'no-change') return '';
+  const paths = s.changes.map((c) => code(c.requiresReplacement ? `${c.path} (replacement)` : c.path));
+  const shown = paths.slice(0, MAX_CHANGES_IN_CELL);
+  const more = paths.length - shown.length;
+  return escapeCell(shown.join(', ')) + (more > 0 ? ` and ${more} more` : '');
+}
+
+export function renderPlanMarkdown(input: Plan): string {
+  const plan = redactPlanForOutput(input);
+  const out: string[] = [];
+  out.push(`### ecsdeploy plan${plan.manifest.environment ? `: ${escapeCell(plan.manifest.environment)}` : ''}`);
+  out.push('');
+  const where = [code(plan.manifest.file), plan.region ? `region ${code(plan.region)}` : undefined].filter(Boolean).join(' · ');
+  out.push(`**${summarySentence(plan)}** ${where}`);
+  out.push('');
+  out.push('| service | cluster | action | strategy | changes |');
+  out.push('| --- | --- | --- | --- | --- |');
+  for (const s of plan.services) {
+    const action = `${ACTION_SYMBOL[s.action]} ${escapeCell(describeAction(s))}`;
+    out.push(
+      `| ${escapeCell(s.key)} (${escapeCell(s.service)}) | ${escapeCell(s.cluster)} | ${action} | ${s.strategy.type} | ${changesCell(s)} |`,
+    );
+  }
+  const blocked = plan.services.filter((s) => s.blockedReasons.length > 0);
+  if (blocked.length > 0) {
+    out.push('', '**Blocked** (apply refuses until these are fixed):');
+    for (const s of blocked) for (const r of s.blockedReasons) out.push(`- ${escapeCell(s.key)}: ${escapeCell(r)}`);
+  }
+  for (const s of plan.services) {
+    if (!s.diff) continue;
+    const f = fence(s.diff);
+    out.push('');
+    out.push(
+      `<details><summary>${escapeCell(s.key)} (${escapeCell(`${s.cluster}/${s.service}`)}): ${escapeCell(describeAction(s))}</summary>`,
+    );
+    out.push('');
+    out.push(`${f}diff`);
+    out.push(s.diff.replace(/\n$/, ''));
+    out.push(f);
+    out.push('');
+    out.push('</details>');
+  }
+  return `${out.join('\n')}\n`;
+}

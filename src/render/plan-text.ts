@@ -1,0 +1,74 @@
+/**
+ * `ecsdeploy plan` for people: per service a symbol and one line, the unified diff of exactly what changes
+ * (coloured on a terminal), the reasons a service is blocked, and a summary line last.
+ *
+ *   ~ web (shop/web) new task definition revision · strategy rolling
+ *       --- live
+ *       +++ desired
+ *       @@ -12,7 +12,7 @@ taskDefinition.containerDefinitions[web]
+ *       ...
+ *   = api (shop/api) no change
+ *
+ *   Plan: 0 to create, 1 to update, 1 unchanged, 0 blocked.
+ */
+import type { Plan, PlanAction, ServicePlan } from '../plan/types.js';
+import { type Colors, createColors } from './ansi.js';
+import { formatUnifiedDiff } from './diff-format.js';
+import { ACTION_SYMBOL, describeAction, summarySentence } from './plan-words.js';
+import { redactPlanForOutput } from './plan-redact.js';
+
+const DETAIL_INDENT = '      ';
+
+export function renderPlanText(input: Plan, options: { color: boolean }): string {
+  const plan = redactPlanForOutput(input);
+  const c = createColors(options.color);
+  const out: string[] = [];
+  out.push(c.bold(header(plan)));
+  out.push('');
+  for (const s of plan.services) out.push(...serviceBlock(s, c, options.color));
+  const extras = extrasBlock(plan);
+  if (extras.length > 0) out.push('', ...extras);
+  out.push('', c.bold(summarySentence(plan)));
+  return `${out.join('\n')}\n`;
+}
+
+function header(plan: Plan): string {
+  const where = [
+    plan.manifest.environment ? `environment ${plan.manifest.environment}` : undefined,
+    plan.region ? `region ${plan.region}` : undefined,
+  ]
+    .filter(Boolean)
+    .join(', ');
+  return `ecsdeploy plan for ${plan.manifest.file}${where ? ` (${where})` : ''}`;
+}
+
+function symbol(action: PlanAction, c: Colors): string {
+  const s = ACTION_SYMBOL[action];
+  switch (action) {
+    case 'create':
+      return c.green(s);
+    case 'update':
+      return c.yellow(s);
+    case 'blocked':
+      return c.red(s);
+    default:
+      return c.dim(s);
+  }
+}
+
+function serviceBlock(s: ServicePlan, c: Colors, color: boolean): string[] {
+  const strategy = s.action === 'no-change' ? '' : ` · strategy ${s.strategy.type}`;
+  const lines = [`  ${symbol(s.action, c)} ${c.bold(s.key)} (${s.cluster}/${s.service}) ${describeAction(s)}${strategy}`];
+  if (s.diff) lines.push(formatUnifiedDiff(s.diff, { color, indent: DETAIL_INDENT }).replace(/\n$/, ''));
+  for (const reason of s.blockedReasons) lines.push(`${DETAIL_INDENT}${c.red('blocked:')} ${reason}`);
+  return lines;
+}
+
+function extrasBlock(plan: Plan): string[] {
+  const lines: string[] = [];
+  if (!plan.hasChanges) return lines;
+  for (const t of plan.before) lines.push(`  before the services: run ${t.name} (task definition of ${t.taskDefinitionOf})`);
+  for (const t of plan.scheduledTargets)
+    lines.push(`  after the services: point EventBridge rule ${t.rule} at the task definition of ${t.taskDefinitionOf}`);
+  return lines;
+}

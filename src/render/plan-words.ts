@@ -1,0 +1,50 @@
+/** Words shared by the plan renderers: one-line service descriptions and the summary sentence. */
+import type { Plan, PlanAction, ServicePlan } from '../plan/types.js';
+
+export const ACTION_SYMBOL: Record<PlanAction, string> = {
+  'no-change': '=',
+  update: '~',
+  create: '+',
+  blocked: '!',
+};
+
+/** Top-level settings whose change needs a new service (`launchType`, ...), in change order, deduplicated. */
+export function replacementFields(s: ServicePlan): string[] {
+  return [...new Set(s.changes.filter((c) => c.requiresReplacement).map((c) => topLevel(c.path)))];
+}
+
+/** Top-level service settings that change (`desiredCount`, `deploymentConfiguration`, ...). */
+export function changedSettings(s: ServicePlan): string[] {
+  return [...new Set(s.changes.filter((c) => c.scope === 'service').map((c) => topLevel(c.path)))];
+}
+
+export function topLevel(path: string): string {
+  const m = /^[^.[]*/.exec(path);
+  return m?.[0] || path;
+}
+
+/** What will happen to the service, in a few words (no name, no strategy). */
+export function describeAction(s: ServicePlan): string {
+  switch (s.action) {
+    case 'no-change':
+      return 'no change';
+    case 'create':
+      return 'create';
+    case 'blocked': {
+      const fields = replacementFields(s);
+      return fields.length > 0 ? `requires replacement: ${fields.join(', ')}` : 'blocked';
+    }
+    case 'update': {
+      const parts: string[] = [];
+      if (s.taskDefinitionChanged) parts.push('new task definition revision');
+      if (s.serviceChanged) parts.push(`service settings (${changedSettings(s).join(', ')})`);
+      return parts.join(', ');
+    }
+  }
+}
+
+export function summarySentence(plan: Plan): string {
+  const { create, update, noChange, blocked } = plan.summary;
+  if (!plan.hasChanges) return 'No changes. Live state matches the manifest.';
+  return `Plan: ${create} to create, ${update} to update, ${noChange} unchanged, ${blocked} blocked.`;
+}

@@ -31,6 +31,10 @@ function changesCell(s: ServicePlan): string {
   return escapeCell(shown.join(', ')) + (more > 0 ? ` and ${more} more` : '');
 }
 
+function serviceCell(s: ServicePlan): string {
+  return s.key === s.service ? escapeCell(s.key) : `${escapeCell(s.key)} (${escapeCell(s.service)})`;
+}
+
 export function renderPlanMarkdown(input: Plan): string {
   const plan = redactPlanForOutput(input);
   const out: string[] = [];
@@ -43,9 +47,7 @@ export function renderPlanMarkdown(input: Plan): string {
   out.push('| --- | --- | --- | --- | --- |');
   for (const s of plan.services) {
     const action = `${ACTION_SYMBOL[s.action]} ${escapeCell(describeAction(s))}`;
-    out.push(
-      `| ${escapeCell(s.key)} (${escapeCell(s.service)}) | ${escapeCell(s.cluster)} | ${action} | ${s.strategy.type} | ${changesCell(s)} |`,
-    );
+    out.push(`| ${serviceCell(s)} | ${escapeCell(s.cluster)} | ${action} | ${s.strategy.type} | ${changesCell(s)} |`);
   }
   const blocked = plan.services.filter((s) => s.blockedReasons.length > 0);
   if (blocked.length > 0) {

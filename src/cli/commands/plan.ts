@@ -1,13 +1,107 @@
-import { Command } from 'clipanion';
+import { writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { Command, Option } from 'clipanion';
+import * as t from 'typanion';
 import { UsageError } from '../../errors/index.js';
-import { BaseCommand } from '../base-command.js';
+import { readLiveState } from '../../live/read-live-state.js';
+import { selectServices } from '../../manifest/index.js';
+import type { PreflightIssue } from '../../model/live.js';
+import { buildPlan } from '../../plan/build.js';
+import { serializePlan } from '../../plan/saved-plan.js';
+import type { Plan } from '../../plan/types.js';
+import { renderPlanJson } from '../../render/plan-json.js';
+import { renderPlanMarkdown } from '../../render/plan-markdown.js';
+import { renderPlanText } from '../../render/plan-text.js';
+import { isoTime } from '../../util/clock.js';
+import { VERSION } from '../../util/version.js';
+import { createCommandRuntime } from '../aws-runtime.js';
+import { AwsCommand } from '../base-command.js';
+import { ExitCode } from '../exit-codes.js';
+import { loadManifestForCommand } from '../manifest-options.js';
 
-// Scaffold: replaced by the issue that builds `ecsdeploy plan`.
-export class PlanCommand extends BaseCommand {
+const FORMATS = ['text', 'json', 'markdown'] as const;
+
+/** `ECS.DescribeServices 20, ECS.DescribeTaskDefinition 3` — for --verbose, on stderr. */
+export function formatCallCounts(calls: Record<string, number>): string {
+  const entries = Object.entries(calls);
+  const total = entries.reduce((sum, [, n]) => sum + n, 0);
+  if (total === 0) return 'AWS calls: none\n';
+  return `AWS calls: ${total} (${entries.map(([name, n]) => `${name} ${n}`).join(', ')})\n`;
+}
+
+/** Preflight issues the plan itself does not already show as a reason a service is blocked. */
+function unshownPreflight(plan: Plan, issues: PreflightIssue[]): PreflightIssue[] {
+  return issues.filter((issue) => {
+    const service = plan.services.find((s) => s.key === issue.service);
+    return !service?.blockedReasons.some((reason) => reason.includes(issue.message));
+  });
+}
+
+export class PlanCommand extends AwsCommand {
   static override paths = [['plan']];
-  static override usage = Command.Usage({ description: 'plan (not built yet)' });
+  static override usage = Command.Usage({
+    description: 'show what `apply` would change',
+    details: `
+      Reads the manifest and the live ECS services (and, for blue-green and canary services, the CodeDeploy,
+      load balancer and alarm resources they need), then shows the difference: new task definition revisions,
+      service setting changes, services to create, and anything that blocks an apply.
+
+      The plan goes to stdout as text, JSON or Markdown (for pull requests); progress and errors go to stderr.
+      \`--out\` saves the plan for \`ecsdeploy apply --plan FILE\`, which refuses to run if AWS moved since.
+
+      Exit codes: 0 success; 1 error; with \`--detailed-exitcode\`, 0 means no changes and 2 means changes.
+    `,
+    examples: [
+      ['Show the changes for every service', '$0 plan'],
+      ['Plan one service of the staging environment with a new image', '$0 plan -e staging -n web --image web=registry/web:1.4.2'],
+      ['Save a plan for a later apply, and fail the CI step only on errors', '$0 plan --out plan.json --detailed-exitcode'],
+      ['Markdown for a pull request comment', '$0 plan --format markdown > plan.md'],
+    ],
+  });
+
+  format = Option.String('--format', 'text', {
+    validator: t.isEnum(FORMATS),
+    description: 'Output format: text (default), json, or markdown',
+  });
+  out = Option.String('-o,--out', { description: 'Also save the plan to this file, for `ecsdeploy apply --plan FILE`' });
+  detailedExitcode = Option.Boolean('--detailed-exitcode', false, { description: 'Exit 2 when the plan has changes, 0 when it has none' });
 
   protected async run(): Promise<number> {
-    throw new UsageError('NOT_IMPLEMENTED', '`ecsdeploy plan` is not built yet');
+    const manifest = selectServices(await loadManifestForCommand(this), this.services);
+    const runtime = await createCommandRuntime(this, manifest);
+    try {
+      const live = await readLiveState(runtime.ports, manifest, {
+        signal: this.context.signal,
+        ...(runtime.cache ? { cache: runtime.cache } : {}),
+      });
+      const built = buildPlan(manifest, live, { now: isoTime(runtime.clock), toolVersion: VERSION });
+      const plan: Plan = { ...built, calls: runtime.ports.calls.counts() };
+
+      if (this.out) {
+        const file = resolve(this.context.cwd, this.out);
+        try {
+          await writeFile(file, serializePlan(plan));
+        } catch (error) {
+          throw new UsageError('PLAN_OUT_UNWRITABLE', `cannot write the plan to ${this.out}: ${(error as Error).message}`);
+        }
+      }
+
+      for (const issue of unshownPreflight(plan, live.preflight)) {
+        this.context.stderr.write(`warning: ${issue.service}: ${issue.message}\n`);
+      }
+      if (this.format === 'json') this.context.stdout.write(ensureNewline(renderPlanJson(plan)));
+      else if (this.format === 'markdown') this.context.stdout.write(ensureNewline(renderPlanMarkdown(plan)));
+      else this.context.stdout.write(ensureNewline(renderPlanText(plan, { color: this.useColor('stdout') })));
+      if (this.out) this.context.stderr.write(`saved the plan to ${this.out}\n`);
+      if (this.verbose) this.context.stderr.write(formatCallCounts(plan.calls ?? {}));
+
+      return this.detailedExitcode && plan.hasChanges ? ExitCode.Changes : ExitCode.Ok;
+    } finally {
+      await runtime.finish();
+    }
   }
+}
+
+function ensureNewline(text: string): string {
+  return text.endsWith('\n') ? text : `${text}\n`;
 }

@@ -1,0 +1,44 @@
+/** Fills `time` (from the injected clock) and a default `level` into events, so emitting code stays short. */
+import type { EngineEvent, EventInput, EventLevel, EventSink } from '../events/types.js';
+
+const FAILED_OUTCOMES = new Set(['failed', 'rolled-back', 'timed-out']);
+
+function defaultLevel(e: EventInput): EventLevel {
+  switch (e.type) {
+    case 'apply.finished':
+    case 'plan.computed':
+      return 'result';
+    case 'aws.call':
+      return e.dryRun ? 'info' : 'debug';
+    case 'service.progress':
+      return 'info';
+    case 'oneoff.finished':
+      return e.outcome === 'failed' ? 'error' : 'info';
+    case 'service.finished':
+      if (FAILED_OUTCOMES.has(e.outcome)) return 'error';
+      return e.outcome === 'interrupted' ? 'warn' : 'info';
+    case 'gate.evaluated':
+      return e.outcome === 'fail' ? 'error' : 'info';
+    default:
+      return 'info';
+  }
+}
+
+export type Emit = (event: EventInput) => void;
+
+export function createEmitter(sink: EventSink, clock: { now(): number }): Emit {
+  return (input) => {
+    const level = input.level ?? defaultLevel(input);
+    const event = { ...input, time: new Date(clock.now()).toISOString(), level } as EngineEvent;
+    sink.emit(event);
+  };
+}
+
+/** A sink that forwards to several sinks (renderer + memory for the step summary). */
+export function teeSink(...sinks: EventSink[]): EventSink {
+  return {
+    emit: (event) => {
+      for (const s of sinks) s.emit(event);
+    },
+  };
+}

@@ -1,0 +1,136 @@
+/**
+ * The concurrency guard: one ecsdeploy run per service at a time, and never over a deployment someone else
+ * started. State lives in AWS, not on the runner, so two CI jobs on two machines see each other:
+ *
+ *   DescribeServices(include TAGS) ─► refuse when a deployment is IN_PROGRESS, or when the tag
+ *   `ecsdeploy:lock = <runId>:<expires epoch s>` names another run and has not expired (unless --force)
+ *   ─► TagResource(our value) ─► wait `settleMs` ─► ListTagsForResource: still ours? else we lost a race: refuse
+ *   ... deploy ...  ─► UntagResource (only when the tag is still ours)
+ *
+ * Tags are last-writer-wins, so the re-read after a pause is what makes the race visible to the loser; the
+ * expiry (the longest timeout of the run plus a margin) frees services held by a run that was killed.
+ */
+import type { AwsPorts, EcsService } from '../aws/ports.js';
+import { UsageError } from '../errors/index.js';
+import { chunk } from '../strategies/chunk.js';
+import { errorMessage, shortTaskDefinition } from '../strategies/names.js';
+import type { EngineContext } from './context.js';
+
+export const LOCK_TAG = 'ecsdeploy:lock';
+
+export interface LockTarget {
+  key: string;
+  cluster: string;
+  service: string;
+}
+
+export interface HeldLocks {
+  /** The services as read before locking (with tags), by manifest key. */
+  described: Map<string, EcsService>;
+  release(): Promise<void>;
+}
+
+export function parseLock(value: string): { runId: string; expiresAt: number } | undefined {
+  const i = value.lastIndexOf(':');
+  if (i <= 0) return undefined;
+  const expires = Number(value.slice(i + 1));
+  return Number.isFinite(expires) ? { runId: value.slice(0, i), expiresAt: expires * 1000 } : undefined;
+}
+
+/** Why this service must not be deployed now, or undefined. */
+export function busyReason(svc: EcsService, runId: string, now: number): string | undefined {
+  const inProgress = (svc.deployments ?? []).filter(
+    (d) => d.rolloutState === 'IN_PROGRESS' || (d.rolloutState === undefined && d.status !== 'PRIMARY'),
+  );
+  const lockValue = svc.tags?.find((t) => t.key === LOCK_TAG)?.value;
+  const lock = lockValue ? parseLock(lockValue) : undefined;
+  if (lock && lock.runId !== runId && lock.expiresAt > now) {
+    return `${svc.serviceName} is being deployed by another ecsdeploy run (${lock.runId}, lock until ${new Date(lock.expiresAt).toISOString()})`;
+  }
+  if (inProgress.length > 0) {
+    const d = inProgress[0];
+    return `${svc.serviceName} has a deployment in progress (${d?.id} to ${shortTaskDefinition(d?.taskDefinition)}, ${d?.rolloutState ?? d?.status})`;
+  }
+  return undefined;
+}
+
+async function describeAll(ports: AwsPorts, targets: LockTarget[], signal: AbortSignal): Promise<Map<string, EcsService>> {
+  const out = new Map<string, EcsService>();
+  const byCluster = new Map<string, LockTarget[]>();
+  for (const t of targets) byCluster.set(t.cluster, [...(byCluster.get(t.cluster) ?? []), t]);
+  for (const [cluster, ts] of byCluster) {
+    for (const part of chunk(ts, 10)) {
+      const res = await ports.ecs.describeServices({ cluster, services: part.map((t) => t.service), include: ['TAGS'] }, { signal });
+      for (const t of part) {
+        const svc = res.services?.find((s) => s.serviceName === t.service && s.status !== 'INACTIVE');
+        if (svc) out.set(t.key, svc);
+      }
+    }
+  }
+  return out;
+}
+
+export async function acquireLocks(ctx: EngineContext, targets: LockTarget[], ttlMs: number): Promise<HeldLocks> {
+  const { ports, options, clock } = ctx;
+  const described = await describeAll(ports, targets, ctx.hardSignal);
+  const now = clock.now();
+  const busy = [...described.values()].map((s) => busyReason(s, options.runId, now)).filter((r): r is string => Boolean(r));
+  if (busy.length > 0 && !options.force) throw refusal(busy);
+  if (busy.length > 0) ctx.emit({ type: 'log', level: 'warn', message: `--force: deploying anyway: ${busy.join('; ')}` });
+
+  const value = `${options.runId}:${Math.ceil((now + ttlMs) / 1000)}`;
+  const held: { key: string; arn: string }[] = [];
+  const release = async () => {
+    for (const h of held) {
+      try {
+        const tags = await ports.ecs.listTagsForResource({ resourceArn: h.arn });
+        if (tags.tags?.find((t) => t.key === LOCK_TAG)?.value !== value) continue;
+        await ctx.calls.mutate({ service: 'ECS', operation: 'UntagResource', summary: `release the lock on ${h.key}` }, () =>
+          ports.ecs.untagResource({ resourceArn: h.arn, tagKeys: [LOCK_TAG] }),
+        );
+      } catch (error) {
+        ctx.emit({ type: 'log', level: 'warn', message: `could not release the lock on ${h.key}: ${errorMessage(error)}` });
+      }
+    }
+  };
+  for (const t of targets) {
+    const arn = described.get(t.key)?.serviceArn;
+    if (!arn) continue; // created by this run: nobody else can hold it
+    try {
+      await ctx.calls.mutate({ service: 'ECS', operation: 'TagResource', summary: `lock ${t.key} for this run (${LOCK_TAG})` }, (signal) =>
+        ports.ecs.tagResource({ resourceArn: arn, tags: [{ key: LOCK_TAG, value }] }, { signal }),
+      );
+      if (!ctx.calls.dryRun) held.push({ key: t.key, arn });
+    } catch (error) {
+      // Some accounts still use short service ARNs, which cannot be tagged: say so, and rely on the
+      // in-progress check alone for this service.
+      ctx.emit({
+        type: 'log',
+        level: 'warn',
+        message: `could not lock ${t.key} (${errorMessage(error)}); concurrent runs are not detected for it`,
+      });
+    }
+  }
+  if (held.length === 0) return { described, release };
+  await clock.sleep(options.lockSettleMs ?? 1000, ctx.hardSignal);
+  const lost: string[] = [];
+  for (const h of held) {
+    const tags = await ports.ecs.listTagsForResource({ resourceArn: h.arn }, { signal: ctx.hardSignal });
+    const now2 = tags.tags?.find((t) => t.key === LOCK_TAG)?.value;
+    if (now2 !== value) {
+      const other = now2 ? parseLock(now2)?.runId : undefined;
+      lost.push(`${h.key} is being deployed by another ecsdeploy run${other ? ` (${other})` : ''}`);
+    }
+  }
+  if (lost.length > 0 && !options.force) {
+    await release();
+    throw refusal(lost);
+  }
+  return { described, release };
+}
+
+function refusal(reasons: string[]): UsageError {
+  return new UsageError('SERVICE_BUSY', `refusing to deploy:\n${reasons.map((r) => `  - ${r}`).join('\n')}`, {
+    hint: 'wait for it to finish (`ecsdeploy status`), or pass --force if you are sure nothing else is deploying',
+  });
+}

@@ -1,0 +1,40 @@
+/**
+ * SNS notifications on start, success and failure (`notify.sns`). A notification that cannot be sent is a
+ * warning: it never turns a good deploy into a failed one.
+ */
+import { errorMessage, shortTaskDefinition } from '../strategies/names.js';
+import type { EngineContext } from './context.js';
+
+export interface NotifyBody {
+  event: 'started' | 'succeeded' | 'failed' | 'interrupted';
+  services: { key: string; service: string; from?: string | undefined; to?: string | undefined; outcome?: string; reason?: string }[];
+  durationMs?: number;
+}
+
+export async function notify(ctx: EngineContext, body: NotifyBody): Promise<void> {
+  const topicArn = ctx.plan.notify.sns;
+  if (!topicArn) return;
+  const names = body.services.map((s) => s.key).join(', ');
+  const subject = `ecsdeploy: deploy ${body.event}: ${names}`.slice(0, 100);
+  const message = {
+    tool: 'ecsdeploy',
+    runId: ctx.options.runId,
+    environment: ctx.plan.manifest.environment ?? null,
+    manifestDigest: ctx.plan.manifest.digest,
+    ...(ctx.options.gitCommit ? { gitCommit: ctx.options.gitCommit } : {}),
+    ...body,
+    services: body.services.map((s) => ({
+      ...s,
+      from: s.from ? shortTaskDefinition(s.from) : undefined,
+      to: s.to ? shortTaskDefinition(s.to) : undefined,
+    })),
+  };
+  try {
+    await ctx.calls.mutate({ service: 'SNS', operation: 'Publish', summary: `notify ${topicArn}: ${subject}` }, (signal) =>
+      ctx.ports.sns.publish({ TopicArn: topicArn, Subject: subject, Message: JSON.stringify(message, null, 2) }, { signal }),
+    );
+    if (!ctx.calls.dryRun) ctx.emit({ type: 'notification.sent', topicArn, subject });
+  } catch (error) {
+    ctx.emit({ type: 'log', level: 'warn', message: `could not notify ${topicArn}: ${errorMessage(error)}` });
+  }
+}

@@ -1,0 +1,48 @@
+/**
+ * Registers a service's new task definition revision, once per run (a one-off task and the service that share
+ * it use the same revision), and only when the plan says the normalized definition changed (house rule 4).
+ * Tagged with the manifest digest and the git commit so `rollback` can tell ecsdeploy's revisions apart;
+ * `plan` ignores `ecsdeploy:` tags when diffing.
+ */
+import { InternalError } from '../errors/index.js';
+import type { ServicePlan } from '../plan/types.js';
+import type { EngineContext } from './context.js';
+
+export const TAG_MANIFEST_DIGEST = 'ecsdeploy:manifest-digest';
+export const TAG_GIT_COMMIT = 'ecsdeploy:git-commit';
+
+type RegisterInput = Parameters<EngineContext['ports']['ecs']['registerTaskDefinition']>[0];
+
+/** The task definition ARN a service deploys: a new revision when it changed, else the one it runs. */
+export function taskDefinitionFor(ctx: EngineContext, sp: ServicePlan): Promise<string> {
+  if (!sp.taskDefinitionChanged) {
+    if (!sp.live?.taskDefinitionArn) {
+      return Promise.reject(new InternalError(`service ${sp.key} has no live task definition and no new one to register`));
+    }
+    return Promise.resolve(sp.live.taskDefinitionArn);
+  }
+  let p = ctx.registered.get(sp.key);
+  if (!p) {
+    p = register(ctx, sp);
+    ctx.registered.set(sp.key, p);
+  }
+  return p;
+}
+
+async function register(ctx: EngineContext, sp: ServicePlan): Promise<string> {
+  const td = sp.desired.taskDefinition;
+  const ours: { key: string; value: string }[] = [{ key: TAG_MANIFEST_DIGEST, value: ctx.plan.manifest.digest }];
+  if (ctx.options.gitCommit) ours.push({ key: TAG_GIT_COMMIT, value: ctx.options.gitCommit });
+  const tags = [...(td.tags ?? []).filter((t) => !t.key.startsWith('ecsdeploy:')), ...ours];
+  const input = { ...td, tags } as unknown as RegisterInput;
+  const images = td.containerDefinitions.map((c) => `${c.name}=${c.image ?? '?'}`).join(', ');
+  const out = await ctx.calls.mutate(
+    { service: 'ECS', operation: 'RegisterTaskDefinition', summary: `register a new revision of ${td.family} (${images})` },
+    (signal) => ctx.ports.ecs.registerTaskDefinition(input, { signal }),
+  );
+  if (ctx.calls.dryRun) return `${td.family}:(new revision)`;
+  const arn = out?.taskDefinition?.taskDefinitionArn;
+  if (!arn) throw new InternalError(`RegisterTaskDefinition for ${td.family} returned no ARN`);
+  ctx.emit({ type: 'taskdef.registered', service: sp.key, taskDefinitionArn: arn });
+  return arn;
+}

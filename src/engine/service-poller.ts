@@ -1,0 +1,112 @@
+/**
+ * A shared, batching poller for ECS services (the `ServiceWatcher` strategies use).
+ *
+ *   follower A ─ next(web, 2s) ─┐
+ *   follower B ─ next(api, 9s) ─┼─► one timer at the earliest due time ─► DescribeServices(cluster, ≤10 names)
+ *   follower C ─ next(jobs, 3s) ┘      (also takes everything due within `batchWindowMs`)   └► resolves each
+ *
+ * Each follower picks its own delay (quick at first, backing off); the poller only coalesces: requests for the
+ * same cluster that fall due together share one call of up to 10 services (aws-semantics.md §1.3, §6.1).
+ */
+import type { AwsPorts, EcsService } from '../aws/ports.js';
+import type { ServiceWatcher } from '../strategies/types.js';
+import { chunk } from '../strategies/chunk.js';
+import { abortReason, type Clock } from '../util/clock.js';
+
+interface Request {
+  cluster: string;
+  service: string;
+  due: number;
+  resolve(s: EcsService | undefined): void;
+  reject(e: unknown): void;
+  cleanup(): void;
+}
+
+const MAX_PER_CALL = 10;
+
+export class BatchingServiceWatcher implements ServiceWatcher {
+  private pending: Request[] = [];
+  private timer: { due: number; ctl: AbortController } | undefined;
+  /** DescribeServices calls made (for tests and the verbose summary). */
+  describeCalls = 0;
+
+  constructor(
+    private readonly ports: AwsPorts,
+    private readonly clock: Clock,
+    private readonly batchWindowMs = 1000,
+  ) {}
+
+  next(cluster: string, service: string, delayMs: number, signal: AbortSignal): Promise<EcsService | undefined> {
+    return new Promise((resolve, reject) => {
+      if (signal.aborted) {
+        reject(abortReason(signal));
+        return;
+      }
+      const onAbort = () => {
+        this.pending = this.pending.filter((r) => r !== req);
+        reject(abortReason(signal));
+      };
+      const req: Request = {
+        cluster,
+        service,
+        due: this.clock.now() + Math.max(0, delayMs),
+        resolve,
+        reject,
+        cleanup: () => signal.removeEventListener('abort', onAbort),
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
+      this.pending.push(req);
+      this.schedule();
+    });
+  }
+
+  private schedule(): void {
+    if (this.pending.length === 0) return;
+    const due = Math.min(...this.pending.map((r) => r.due));
+    if (this.timer && this.timer.due <= due) return;
+    this.timer?.ctl.abort();
+    const ctl = new AbortController();
+    this.timer = { due, ctl };
+    this.clock.sleep(Math.max(0, due - this.clock.now()), ctl.signal).then(
+      () => {
+        if (this.timer?.ctl !== ctl) return;
+        this.timer = undefined;
+        void this.fire();
+      },
+      () => {
+        // superseded by an earlier request
+      },
+    );
+  }
+
+  private async fire(): Promise<void> {
+    const horizon = this.clock.now() + this.batchWindowMs;
+    const ready = this.pending.filter((r) => r.due <= horizon);
+    this.pending = this.pending.filter((r) => r.due > horizon);
+    this.schedule();
+    const byCluster = new Map<string, Request[]>();
+    for (const r of ready) byCluster.set(r.cluster, [...(byCluster.get(r.cluster) ?? []), r]);
+    await Promise.all(
+      [...byCluster].flatMap(([cluster, reqs]) =>
+        chunk([...new Set(reqs.map((r) => r.service))], MAX_PER_CALL).map((names) => this.describe(cluster, names, reqs)),
+      ),
+    );
+  }
+
+  private async describe(cluster: string, names: string[], reqs: Request[]): Promise<void> {
+    const mine = reqs.filter((r) => names.includes(r.service));
+    try {
+      this.describeCalls += 1;
+      const out = await this.ports.ecs.describeServices({ cluster, services: names });
+      for (const r of mine) {
+        r.cleanup();
+        r.resolve(out.services?.find((s) => s.serviceName === r.service || s.serviceArn === r.service));
+      }
+    } catch (error) {
+      for (const r of mine) {
+        r.cleanup();
+        r.reject(error);
+      }
+    }
+  }
+}

@@ -1,0 +1,67 @@
+/** What `applyPlan` takes and returns. */
+import type { AwsPorts } from '../aws/ports.js';
+import type { EventSink, Prompter, ServiceOutcome, StoppedTaskInfo } from '../events/types.js';
+import type { Clock } from '../util/clock.js';
+
+export interface ApplyDeps {
+  ports: AwsPorts;
+  sink: EventSink;
+  /** Unused by the engine today (confirmation happens in the command before applyPlan); kept for gates that ask. */
+  prompter?: Prompter;
+  clock: Clock;
+  /** First Ctrl-C: start nothing new, then `onInterrupt` for what is in flight. */
+  signal: AbortSignal;
+  /** Second Ctrl-C: stop waiting at once, still report. */
+  hardSignal?: AbortSignal;
+}
+
+export interface ApplyOptions {
+  /** Services deployed at the same time (independent ones only). @default 4 */
+  concurrency: number;
+  dryRun: boolean;
+  /** Deploy even when another deployment or another ecsdeploy run holds the service. */
+  force: boolean;
+  /** What Ctrl-C does to rollouts in flight. */
+  onInterrupt: 'rollback' | 'leave';
+  /** Manifest keys or ECS service names; undefined: every service in the plan. */
+  services?: string[];
+  runId: string;
+  /** Tagged on registered task definitions as `ecsdeploy:git-commit`. */
+  gitCommit?: string;
+  /** Publish on SNS for every mutating call (overrides `plan.notify.eachCall` when set). */
+  notifyEachCall?: boolean;
+  /** Overrides every service's timeout (`--timeout`). */
+  timeoutMs?: number;
+  /** How long to wait between writing the lock tag and re-reading it (lets a racing writer show up). @default 1000 */
+  lockSettleMs?: number;
+}
+
+export interface ServiceResult {
+  key: string;
+  service: string;
+  cluster: string;
+  outcome: ServiceOutcome;
+  /** Where the service stands (the revision it runs or converges to). */
+  taskDefinitionArn?: string;
+  deploymentId?: string;
+  reason?: string;
+  stoppedTasks?: StoppedTaskInfo[];
+}
+
+export interface OneOffResult {
+  name: string;
+  outcome: 'succeeded' | 'failed' | 'interrupted' | 'skipped';
+  taskArn?: string;
+  reason?: string;
+}
+
+export interface ApplyResult {
+  runId: string;
+  outcome: 'succeeded' | 'failed' | 'interrupted' | 'no-change';
+  dryRun: boolean;
+  durationMs: number;
+  services: ServiceResult[];
+  oneOffs: OneOffResult[];
+  /** Problems after the services (scheduled targets, cleanup), already emitted as events. */
+  problems: string[];
+}

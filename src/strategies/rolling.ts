@@ -1,0 +1,403 @@
+/**
+ * Rolling deployment with the ECS deployment controller.
+ *
+ *   read service ─► Create/UpdateService ─► PRIMARY deployment id from the response ─► follow THAT deployment
+ *                                                                                        │
+ *      COMPLETED ─► succeeded                                                            │
+ *      FAILED / gone, ECS rolled back (circuit breaker, alarms) ─► rolled-back (exit 1)  │
+ *      FAILED, no ECS rollback / timeout ─► onFailure: rollback (UpdateService to the previous revision and
+ *                                           follow that too) or leave ─► failed / timed-out
+ *      Ctrl-C ─► onInterrupt: rollback or leave ─► interrupted
+ *
+ * Every outcome says which revision the service runs or is converging to (`taskDefinitionArn`, `reason`).
+ */
+import type { AwsPorts, EcsService } from '../aws/ports.js';
+import type { StoppedTaskInfo } from '../events/types.js';
+import type { DeploymentSettings, ServiceSettings } from '../model/manifest.js';
+import { type FollowVerdict, followEcsDeployment } from './follow-ecs-deployment.js';
+import { errorMessage, shortTaskDefinition } from './names.js';
+import { collectStoppedTasks } from './stopped-tasks.js';
+import type { DeployResult, DeployStrategy, DeployTarget, StrategyContext } from './types.js';
+
+type UpdateServiceInput = Parameters<AwsPorts['ecs']['updateService']>[0];
+type CreateServiceInput = Parameters<AwsPorts['ecs']['createService']>[0];
+type DeploymentConfiguration = NonNullable<UpdateServiceInput['deploymentConfiguration']>;
+
+/** Settings UpdateService can change on a rolling service (others need CreateService, or TagResource for tags). */
+const UPDATABLE = new Set([
+  'capacityProviderStrategy',
+  'networkConfiguration',
+  'placementConstraints',
+  'placementStrategy',
+  'platformVersion',
+  'healthCheckGracePeriodSeconds',
+  'enableExecuteCommand',
+  'enableECSManagedTags',
+  'propagateTags',
+  'loadBalancers',
+  'serviceRegistries',
+  'serviceConnectConfiguration',
+  'volumeConfigurations',
+  'availabilityZoneRebalancing',
+  'vpcLatticeConfigurations',
+]);
+
+/** How long we keep watching a rollback (ours or ECS's) to say where it ended, at least. */
+const MIN_ROLLBACK_WAIT_MS = 5 * 60_000;
+
+export const rollingStrategy: DeployStrategy = {
+  type: 'rolling',
+
+  preflight(target, service) {
+    const controller = service?.deploymentController?.type ?? 'ECS';
+    if (!target.create && service && controller !== 'ECS') {
+      return [`service ${target.service} uses the ${controller} deployment controller; the rolling strategy needs ECS`];
+    }
+    return [];
+  },
+
+  async deploy(target, ctx) {
+    return new RollingDeploy(target, ctx).run();
+  },
+};
+
+/** Merges the manifest's deployment settings over the live configuration (UpdateService replaces the object). */
+export function deploymentConfiguration(
+  settings: DeploymentSettings,
+  live: DeploymentConfiguration | undefined,
+): DeploymentConfiguration | undefined {
+  const out: DeploymentConfiguration = { ...(live ?? {}) };
+  let any = false;
+  if (settings.minimumHealthyPercent !== undefined) {
+    out.minimumHealthyPercent = settings.minimumHealthyPercent;
+    any = true;
+  }
+  if (settings.maximumPercent !== undefined) {
+    out.maximumPercent = settings.maximumPercent;
+    any = true;
+  }
+  if (settings.circuitBreaker) {
+    out.deploymentCircuitBreaker = { ...settings.circuitBreaker } as DeploymentConfiguration['deploymentCircuitBreaker'];
+    any = true;
+  }
+  if (settings.alarms) {
+    out.alarms = { ...settings.alarms, alarmNames: [...settings.alarms.alarmNames] };
+    any = true;
+  }
+  return any ? out : undefined;
+}
+
+function updatableSettings(settings: ServiceSettings | undefined): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(settings ?? {})) if (UPDATABLE.has(k) && v !== undefined) out[k] = v;
+  return out;
+}
+
+function describeUpdate(target: DeployTarget, input: Record<string, unknown>): string {
+  const parts = [`taskDefinition → ${shortTaskDefinition(target.taskDefinitionArn)}`];
+  if (input.desiredCount !== undefined) parts.push(`desiredCount → ${String(input.desiredCount)}`);
+  const other = Object.keys(input).filter((k) => !['cluster', 'service', 'serviceName', 'taskDefinition', 'desiredCount'].includes(k));
+  if (other.length) parts.push(`also ${other.join(', ')}`);
+  return `${target.service} in ${target.cluster}: ${parts.join('; ')}`;
+}
+
+class RollingDeploy {
+  private readonly seenEvents = new Set<string>();
+  private readonly started: number;
+  private eventsSince: number;
+
+  constructor(
+    private readonly t: DeployTarget,
+    private readonly ctx: StrategyContext,
+  ) {
+    this.started = ctx.clock.now();
+    // A little slack: AWS's clock and ours differ; events are deduplicated by id anyway.
+    this.eventsSince = this.started - 5_000;
+  }
+
+  async run(): Promise<DeployResult> {
+    const { t, ctx } = this;
+    let live: EcsService | undefined;
+    if (!t.create) {
+      try {
+        live = await ctx.watcher.next(t.cluster, t.service, 0, ctx.hardSignal);
+      } catch (error) {
+        return this.result('failed', t.previousTaskDefinitionArn, `could not read the service: ${errorMessage(error)}`);
+      }
+      if (live?.status !== 'ACTIVE') {
+        return this.result(
+          'failed',
+          t.previousTaskDefinitionArn,
+          `service ${t.service} is ${live?.status ?? 'MISSING'} in cluster ${t.cluster}`,
+        );
+      }
+    }
+    const previous = live?.taskDefinition ?? t.previousTaskDefinitionArn;
+    const previousPrimary = live?.deployments?.find((d) => d.status === 'PRIMARY')?.id ?? t.previousDeploymentId;
+
+    ctx.emit({ type: 'service.phase', service: t.key, phase: t.create ? 'creating' : 'updating' });
+    let started: EcsService | undefined;
+    try {
+      started = t.create ? await this.create() : await this.update(live);
+    } catch (error) {
+      // The call itself failed: nothing changed on the service.
+      return this.result('failed', previous, `${t.create ? 'CreateService' : 'UpdateService'} failed: ${errorMessage(error)}`);
+    }
+    if (ctx.calls.dryRun) return this.result('skipped', previous, 'dry run: no call made');
+    const primary = started?.deployments?.find((d) => d.status === 'PRIMARY');
+    if (!primary?.id) {
+      return this.result('failed', t.taskDefinitionArn, 'the service reported no PRIMARY deployment after the update');
+    }
+    ctx.emit({
+      type: 'service.started',
+      service: t.key,
+      strategy: 'rolling',
+      fromTaskDefinition: previous,
+      toTaskDefinition: t.taskDefinitionArn,
+      deploymentId: primary.id,
+    });
+    if (primary.createdAt) this.eventsSince = Math.min(this.eventsSince, new Date(primary.createdAt).getTime() - 1_000);
+    ctx.emit({ type: 'service.phase', service: t.key, phase: 'waiting', detail: `deployment ${primary.id}` });
+
+    const verdict = await followEcsDeployment(ctx, {
+      key: t.key,
+      cluster: t.cluster,
+      service: t.service,
+      deploymentId: primary.id,
+      previousTaskDefinitionArn: previous,
+      deadline: this.started + t.timeoutMs,
+      signal: ctx.signal,
+      eventsSince: this.eventsSince,
+      seenEvents: this.seenEvents,
+      sameDeployment: primary.id === previousPrimary,
+    });
+    return this.judge(verdict, primary.id, previous);
+  }
+
+  private async create(): Promise<EcsService | undefined> {
+    const { t, ctx } = this;
+    const input: CreateServiceInput = {
+      ...(t.settings as Partial<CreateServiceInput>),
+      cluster: t.cluster,
+      serviceName: t.service,
+      taskDefinition: t.taskDefinitionArn,
+      ...(t.desiredCount !== undefined ? { desiredCount: t.desiredCount } : {}),
+    };
+    const dc = deploymentConfiguration(t.deployment, undefined);
+    if (dc) input.deploymentConfiguration = dc;
+    const out = await ctx.calls.mutate(
+      { service: 'ECS', operation: 'CreateService', summary: `create ${describeUpdate(t, input as unknown as Record<string, unknown>)}` },
+      (signal) => ctx.ports.ecs.createService(input, { signal }),
+    );
+    return out?.service;
+  }
+
+  private async update(live: EcsService | undefined): Promise<EcsService | undefined> {
+    const { t, ctx } = this;
+    const input: UpdateServiceInput = {
+      ...(updatableSettings(t.settings) as Partial<UpdateServiceInput>),
+      cluster: t.cluster,
+      service: t.service,
+      taskDefinition: t.taskDefinitionArn,
+      ...(t.desiredCount !== undefined ? { desiredCount: t.desiredCount } : {}),
+    };
+    const dc = deploymentConfiguration(t.deployment, live?.deploymentConfiguration);
+    if (dc) input.deploymentConfiguration = dc;
+    const out = await ctx.calls.mutate(
+      { service: 'ECS', operation: 'UpdateService', summary: describeUpdate(t, input as unknown as Record<string, unknown>) },
+      (signal) => ctx.ports.ecs.updateService(input, { signal }),
+    );
+    const tags = t.settings?.tags;
+    const arn = out?.service?.serviceArn ?? live?.serviceArn;
+    if (tags && tags.length > 0 && (arn || ctx.calls.dryRun)) {
+      await ctx.calls.mutate(
+        { service: 'ECS', operation: 'TagResource', summary: `tag ${t.service}: ${tags.map((x) => x.key).join(', ')}` },
+        (signal) => ctx.ports.ecs.tagResource({ resourceArn: arn, tags }, { signal }),
+      );
+    }
+    return out?.service;
+  }
+
+  private async judge(verdict: FollowVerdict, deploymentId: string, previous: string | undefined): Promise<DeployResult> {
+    const { t } = this;
+    const to = shortTaskDefinition(t.taskDefinitionArn);
+    switch (verdict.kind) {
+      case 'completed':
+        return this.result('succeeded', t.taskDefinitionArn, undefined, deploymentId);
+      case 'failed': {
+        const stopped = await this.stoppedTasks();
+        if (verdict.rollback) {
+          return this.watchEcsRollback(verdict.reason, verdict.rollback.id ?? '', verdict.rollback.taskDefinition, deploymentId, stopped);
+        }
+        return this.onFailure(`deployment ${deploymentId} failed: ${verdict.reason}`, 'failed', deploymentId, previous, stopped);
+      }
+      case 'rolled-back': {
+        const stopped = await this.stoppedTasks();
+        return this.watchEcsRollback(verdict.reason, verdict.rollback.id ?? '', verdict.rollback.taskDefinition, deploymentId, stopped);
+      }
+      case 'replaced':
+        // Someone else's deployment owns the service now; undoing it would fight them.
+        return this.result('failed', verdict.by?.taskDefinition, verdict.reason, deploymentId);
+      case 'missing':
+        return this.result('failed', undefined, verdict.reason, deploymentId);
+      case 'error':
+        return this.result(
+          'failed',
+          t.taskDefinitionArn,
+          `${verdict.reason}; deployment ${deploymentId} to ${to} may still be in progress`,
+          deploymentId,
+        );
+      case 'timeout': {
+        const stopped = await this.stoppedTasks();
+        const why = `deployment ${deploymentId} to ${to} did not complete within ${Math.round(t.timeoutMs / 1000)}s`;
+        return this.onFailure(why, 'timed-out', deploymentId, previous, stopped);
+      }
+      case 'interrupted':
+        return this.onInterrupt(deploymentId, previous);
+    }
+  }
+
+  /** ECS itself is rolling back (circuit breaker / alarm rollback): watch it settle so we can say where it ended. */
+  private async watchEcsRollback(
+    reason: string,
+    rollbackId: string,
+    rollbackTo: string | undefined,
+    deploymentId: string,
+    stopped: StoppedTaskInfo[],
+  ): Promise<DeployResult> {
+    const { ctx, t } = this;
+    ctx.emit({
+      type: 'service.phase',
+      service: t.key,
+      phase: 'rolling-back',
+      detail: `ECS rolls back to ${shortTaskDefinition(rollbackTo)} (${rollbackId})`,
+    });
+    const end = await this.followRollback(rollbackId, rollbackTo, ctx.signal);
+    return this.result(
+      'rolled-back',
+      rollbackTo,
+      `${reason}; ECS rolled back to ${shortTaskDefinition(rollbackTo)} (${end})`,
+      deploymentId,
+      stopped,
+    );
+  }
+
+  private async onFailure(
+    why: string,
+    outcome: 'failed' | 'timed-out',
+    deploymentId: string,
+    previous: string | undefined,
+    stopped: StoppedTaskInfo[],
+  ): Promise<DeployResult> {
+    const { t } = this;
+    if (t.onFailure === 'leave' || !previous || previous === t.taskDefinitionArn) {
+      const left = !previous || previous === t.taskDefinitionArn ? 'no previous revision to roll back to' : 'onFailure: leave';
+      return this.result(
+        outcome,
+        t.taskDefinitionArn,
+        `${why}; left as it is (${left}), deployment ${deploymentId} stays`,
+        deploymentId,
+        stopped,
+      );
+    }
+    const end = await this.rollBack(previous, this.ctx.signal);
+    // A timeout stays a timeout (the operator wants to know it was slow, not broken); a failure we undid is rolled-back.
+    return this.result(
+      outcome === 'failed' ? 'rolled-back' : outcome,
+      previous,
+      `${why}; rolled back to ${shortTaskDefinition(previous)} (${end})`,
+      deploymentId,
+      stopped,
+    );
+  }
+
+  private async onInterrupt(deploymentId: string, previous: string | undefined): Promise<DeployResult> {
+    const { t, ctx } = this;
+    const to = shortTaskDefinition(t.taskDefinitionArn);
+    if (ctx.onInterrupt === 'leave' || !previous || previous === t.taskDefinitionArn) {
+      return this.result(
+        'interrupted',
+        t.taskDefinitionArn,
+        `interrupted; deployment ${deploymentId} to ${to} left in progress (ECS carries on)`,
+        deploymentId,
+      );
+    }
+    const end = await this.rollBack(previous, ctx.hardSignal);
+    return this.result('interrupted', previous, `interrupted; rolled back to ${shortTaskDefinition(previous)} (${end})`, deploymentId);
+  }
+
+  /** UpdateService back to `previous` and follow that deployment; returns how it ended, in words. */
+  private async rollBack(previous: string, signal: AbortSignal): Promise<string> {
+    const { t, ctx } = this;
+    ctx.emit({ type: 'service.phase', service: t.key, phase: 'rolling-back', detail: `UpdateService to ${shortTaskDefinition(previous)}` });
+    let out: EcsService | undefined;
+    try {
+      out = (
+        await ctx.calls.mutate(
+          {
+            service: 'ECS',
+            operation: 'UpdateService',
+            summary: `roll ${t.service} in ${t.cluster} back to ${shortTaskDefinition(previous)}`,
+          },
+          (s) => ctx.ports.ecs.updateService({ cluster: t.cluster, service: t.service, taskDefinition: previous }, { signal: s }),
+        )
+      )?.service;
+    } catch (error) {
+      return `the rollback call failed: ${errorMessage(error)}`;
+    }
+    const id = out?.deployments?.find((d) => d.status === 'PRIMARY')?.id;
+    if (!id) return 'rollback requested';
+    return this.followRollback(id, previous, signal);
+  }
+
+  private async followRollback(id: string, to: string | undefined, signal: AbortSignal): Promise<string> {
+    const { t, ctx } = this;
+    const deadline = ctx.clock.now() + Math.max(t.timeoutMs, MIN_ROLLBACK_WAIT_MS);
+    const v = await followEcsDeployment(ctx, {
+      key: t.key,
+      cluster: t.cluster,
+      service: t.service,
+      deploymentId: id,
+      previousTaskDefinitionArn: undefined,
+      deadline,
+      signal,
+      eventsSince: this.eventsSince,
+      seenEvents: this.seenEvents,
+    });
+    switch (v.kind) {
+      case 'completed':
+        return `rollback deployment ${id} completed`;
+      case 'interrupted':
+        return `rollback deployment ${id} in progress, not waited for`;
+      case 'timeout':
+        return `rollback deployment ${id} still in progress`;
+      default:
+        return `rollback deployment ${id} to ${shortTaskDefinition(to)} did not complete: ${v.reason}`;
+    }
+  }
+
+  private stoppedTasks(): Promise<StoppedTaskInfo[]> {
+    const { t, ctx } = this;
+    return collectStoppedTasks(
+      ctx.ports,
+      { cluster: t.cluster, service: t.service, taskDefinitionArn: t.taskDefinitionArn },
+      ctx.hardSignal,
+    );
+  }
+
+  private result(
+    outcome: DeployResult['outcome'],
+    taskDefinitionArn: string | undefined,
+    reason?: string,
+    deploymentId?: string,
+    stoppedTasks?: StoppedTaskInfo[],
+  ): DeployResult {
+    return {
+      outcome,
+      taskDefinitionArn,
+      ...(deploymentId ? { deploymentId } : {}),
+      ...(reason ? { reason } : {}),
+      ...(stoppedTasks && stoppedTasks.length > 0 ? { stoppedTasks } : {}),
+    };
+  }
+}

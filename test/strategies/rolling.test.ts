@@ -1,0 +1,175 @@
+import { describe, expect, it } from 'vitest';
+import { createCallRunner } from '../../src/engine/calls.js';
+import { createEmitter } from '../../src/engine/emitter.js';
+import { BatchingServiceWatcher } from '../../src/engine/service-poller.js';
+import { MemorySink } from '../../src/events/types.js';
+import { VirtualClock } from '../../src/sandbox/clock.js';
+import { rollingStrategy } from '../../src/strategies/rolling.js';
+import type { DeployTarget, StrategyContext } from '../../src/strategies/types.js';
+import { type Behaviour, FakeAws } from '../engine/fake-aws.js';
+
+function setup(behaviours: Behaviour[], o: { onInterrupt?: 'rollback' | 'leave' } = {}) {
+  const clock = new VirtualClock();
+  const aws = new FakeAws(clock);
+  const old = aws.addTaskDefinition('web');
+  const next = aws.addTaskDefinition('web');
+  aws.addService({ name: 'web', taskDefinition: old, behaviours });
+  const sink = new MemorySink();
+  const soft = new AbortController();
+  const hard = new AbortController();
+  const ports = aws.ports();
+  const emit = createEmitter(sink, clock);
+  const ctx: StrategyContext = {
+    ports,
+    emit,
+    clock,
+    signal: soft.signal,
+    hardSignal: hard.signal,
+    onInterrupt: o.onInterrupt ?? 'rollback',
+    calls: createCallRunner({ dryRun: false, emit, hardSignal: hard.signal, ports, runId: 'r' }),
+    watcher: new BatchingServiceWatcher(ports, clock),
+  };
+  const target = (t: Partial<DeployTarget> = {}): DeployTarget => ({
+    key: 'web',
+    service: 'web',
+    cluster: 'prod',
+    strategy: { type: 'rolling' },
+    create: false,
+    taskDefinitionArn: next,
+    previousTaskDefinitionArn: old,
+    previousDeploymentId: undefined,
+    desiredCount: undefined,
+    deployment: { minimumHealthyPercent: 50 },
+    settings: undefined,
+    timeoutMs: 10 * 60_000,
+    onFailure: 'rollback',
+    purpose: 'deploy',
+    ...t,
+  });
+  return { aws, clock, sink, soft, hard, ctx, target, old, next };
+}
+
+/** Presses Ctrl-C (the soft signal) as soon as the rollout reports progress. */
+function abortOnFirstProgress(ctx: StrategyContext, soft: AbortController): StrategyContext {
+  return {
+    ...ctx,
+    emit: (e) => {
+      ctx.emit(e);
+      if (e.type === 'service.progress') soft.abort(new Error('SIGINT'));
+    },
+  };
+}
+
+describe('rolling strategy', () => {
+  it('follows the PRIMARY deployment UpdateService started until it is COMPLETED', async () => {
+    const { aws, sink, ctx, target, next } = setup(['healthy']);
+    const r = await rollingStrategy.deploy(target(), ctx);
+    expect(r.outcome).toBe('succeeded');
+    expect(r.taskDefinitionArn).toBe(next);
+    const update = aws.callsOf('UpdateService')[0];
+    expect(update).toMatchObject({ cluster: 'prod', service: 'web', taskDefinition: next });
+    // The live deploymentConfiguration is kept and the manifest's keys are merged over it.
+    expect(update?.deploymentConfiguration).toEqual({ minimumHealthyPercent: 50, maximumPercent: 200 });
+    const started = sink.ofType('service.started')[0];
+    expect(started?.deploymentId).toBe(aws.service('web').deployments?.[0]?.id);
+    expect(r.deploymentId).toBe(started?.deploymentId);
+    const progress = sink.ofType('service.progress');
+    expect(progress.at(-1)).toMatchObject({ rolloutState: 'COMPLETED', deploymentId: started?.deploymentId });
+  });
+
+  it('emits each new service event once, oldest first', async () => {
+    const { sink, ctx, target } = setup(['healthy']);
+    await rollingStrategy.deploy(target(), ctx);
+    const messages = sink.ofType('service.event').map((e) => e.message);
+    expect(messages.length).toBeGreaterThanOrEqual(2);
+    expect(new Set(messages).size).toBe(messages.length);
+    expect(messages[0]).toContain('has started');
+    expect(messages.at(-1)).toContain('deployment completed');
+  });
+
+  it('reports a circuit-breaker rollback as rolled-back with the reason and the stopped tasks, without a second UpdateService', async () => {
+    const { aws, ctx, target, old } = setup(['circuit-breaker']);
+    const r = await rollingStrategy.deploy(target(), ctx);
+    expect(r.outcome).toBe('rolled-back');
+    expect(r.reason).toContain('ECS deployment circuit breaker: tasks failed to start.');
+    expect(r.reason).toContain('ECS rolled back to web:1');
+    expect(r.taskDefinitionArn).toBe(old);
+    expect(r.stoppedTasks?.[0]?.containers[0]?.exitCode).toBe(137);
+    expect(aws.count('UpdateService')).toBe(1);
+  });
+
+  it('treats its deployment disappearing in favour of the previous revision as a rollback', async () => {
+    const { aws, ctx, target } = setup(['vanish']);
+    const r = await rollingStrategy.deploy(target(), ctx);
+    expect(r.outcome).toBe('rolled-back');
+    expect(r.reason).toMatch(/is gone/);
+    expect(aws.count('UpdateService')).toBe(1);
+  });
+
+  it('rolls back itself when the deployment FAILED without an ECS rollback and onFailure is rollback', async () => {
+    const { aws, sink, ctx, target, old } = setup(['fail', 'healthy']);
+    const r = await rollingStrategy.deploy(target(), ctx);
+    expect(r.outcome).toBe('rolled-back');
+    expect(aws.callsOf('UpdateService').map((u) => u.taskDefinition)).toEqual([target().taskDefinitionArn, old]);
+    expect(r.reason).toMatch(/rolled back to web:1 \(rollback deployment .* completed\)/);
+    expect(sink.ofType('service.phase').map((p) => p.phase)).toContain('rolling-back');
+  });
+
+  it('leaves a FAILED deployment alone when onFailure is leave, and says so', async () => {
+    const { aws, ctx, target } = setup(['fail']);
+    const r = await rollingStrategy.deploy(target({ onFailure: 'leave' }), ctx);
+    expect(r.outcome).toBe('failed');
+    expect(r.reason).toMatch(/left as it is \(onFailure: leave\)/);
+    expect(aws.count('UpdateService')).toBe(1);
+  });
+
+  it('times out and rolls back to the previous revision when onFailure is rollback', async () => {
+    const { aws, ctx, target, old, clock } = setup(['stuck', 'healthy']);
+    const t0 = clock.now();
+    const r = await rollingStrategy.deploy(target({ timeoutMs: 60_000 }), ctx);
+    expect(r.outcome).toBe('timed-out');
+    expect(clock.now() - t0).toBeGreaterThanOrEqual(60_000);
+    expect(r.taskDefinitionArn).toBe(old);
+    expect(aws.callsOf('UpdateService').at(-1)?.taskDefinition).toBe(old);
+    expect(r.reason).toMatch(/did not complete within 60s; rolled back to web:1/);
+  });
+
+  it('times out and leaves the deployment in progress when onFailure is leave', async () => {
+    const { aws, ctx, target, next } = setup(['stuck']);
+    const r = await rollingStrategy.deploy(target({ timeoutMs: 60_000, onFailure: 'leave' }), ctx);
+    expect(r.outcome).toBe('timed-out');
+    expect(r.taskDefinitionArn).toBe(next);
+    expect(aws.count('UpdateService')).toBe(1);
+  });
+
+  it('fails without undoing anything when another deployment replaced ours', async () => {
+    const { aws, ctx, target } = setup(['replaced']);
+    const r = await rollingStrategy.deploy(target(), ctx);
+    expect(r.outcome).toBe('failed');
+    expect(r.reason).toMatch(/replaced by/);
+    expect(aws.count('UpdateService')).toBe(1);
+  });
+
+  it('rolls back on Ctrl-C when onInterrupt is rollback', async () => {
+    const { aws, ctx, target, old, soft } = setup(['stuck', 'healthy']);
+    const r = await rollingStrategy.deploy(target(), abortOnFirstProgress(ctx, soft));
+    expect(r.outcome).toBe('interrupted');
+    expect(r.taskDefinitionArn).toBe(old);
+    expect(aws.callsOf('UpdateService').at(-1)?.taskDefinition).toBe(old);
+  });
+
+  it('leaves the rollout to ECS on Ctrl-C when onInterrupt is leave', async () => {
+    const { aws, ctx, target, next, soft } = setup(['stuck'], { onInterrupt: 'leave' });
+    const r = await rollingStrategy.deploy(target(), abortOnFirstProgress(ctx, soft));
+    expect(r.outcome).toBe('interrupted');
+    expect(r.taskDefinitionArn).toBe(next);
+    expect(r.reason).toMatch(/left in progress/);
+    expect(aws.count('UpdateService')).toBe(1);
+  });
+
+  it('refuses, before any call, a service that CodeDeploy controls', () => {
+    const { aws, target } = setup([]);
+    const svc = { ...aws.service('web'), deploymentController: { type: 'CODE_DEPLOY' as const } };
+    expect(rollingStrategy.preflight(target(), svc)).toEqual([expect.stringMatching(/CODE_DEPLOY deployment controller/)]);
+  });
+});

@@ -16,7 +16,7 @@ import { type Colors, createColors, cursor, truncate } from './ansi.js';
 import { describeEvent, type EventLine } from './events-lines.js';
 import { taskId } from './events-names.js';
 import { type EventRenderer, flushed } from './events-renderer.js';
-import { outcomeSymbol, outcomeWords, renderSummaryText, type ServiceSummary, SummaryBuilder } from './events-summary.js';
+import { outcomeSymbol, outcomeWords, renderSummaryText, revisionColumn, type ServiceSummary, SummaryBuilder } from './events-summary.js';
 import { elapsedMs, formatClockTime, formatDuration } from './time-format.js';
 
 export interface TtyRendererOptions {
@@ -62,14 +62,20 @@ export function createTtyRenderer(options: TtyRendererOptions): TtyRenderer {
     const symbol = running ? c.cyan(SPINNER[frame % SPINNER.length] as string) : outcomeSymbol(s.state, c);
     const phase = running ? (s.phase ?? 'starting') : outcomeWords(s.state);
     const cols: string[] = [symbol, c.bold(pad(s.key, keyWidth)), pad(phase, 12)];
+    if (!running) {
+      // Finished (or not started): the last poll's counts would be stale; say what the service runs and how long it took.
+      if (s.state !== 'pending') cols.push(revisionColumn(s));
+      if (s.durationMs !== undefined && s.state !== 'unchanged' && s.state !== 'skipped') cols.push(c.dim(formatDuration(s.durationMs)));
+      return cols.join(' ');
+    }
     if (s.progress) {
       const pending = s.progress.pending > 0 ? ` (${s.progress.pending} pending)` : '';
       cols.push(pad(`${s.progress.running}/${s.progress.desired} running${pending}`, 24));
       if (s.progress.rolloutState) cols.push(pad(s.progress.rolloutState, 11));
     }
-    const took = running ? elapsedMs(s.startedAt, lastTime) : s.state === 'pending' || s.state === 'unchanged' ? undefined : s.durationMs;
+    const took = elapsedMs(s.startedAt, lastTime);
     if (took !== undefined) cols.push(c.dim(formatDuration(took)));
-    if (running && s.phaseDetail) cols.push(c.dim(s.phaseDetail));
+    if (s.phaseDetail) cols.push(c.dim(s.phaseDetail));
     return cols.join(' ');
   }
 

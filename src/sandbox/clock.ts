@@ -105,6 +105,7 @@ export class VirtualClock implements Clock {
  * HTTP server, whose clients wait in real time: `--speed 60` makes a simulated minute pass every real second.
  */
 export class ScaledClock implements Clock {
+  private readonly realNow: () => number;
   private readonly realStart: number;
   private readonly simStart: number;
   readonly speed: number;
@@ -115,8 +116,6 @@ export class ScaledClock implements Clock {
     this.simStart = options.startMs ?? this.realStart;
     this.speed = options.speed && options.speed > 0 ? options.speed : 1;
   }
-
-  private readonly realNow: () => number;
 
   now(): number {
     return Math.floor(this.simStart + (this.realNow() - this.realStart) * this.speed);

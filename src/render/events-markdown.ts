@@ -147,6 +147,12 @@ export function renderApplySummaryMarkdown(events: readonly EngineEvent[]): stri
     out.push('');
   }
 
+  if (summary.errors.length > 0) {
+    out.push('### Errors', '');
+    for (const e of summary.errors) out.push(`- ${escapeMarkdown(e)}`);
+    out.push('');
+  }
+
   if (summary.warnings.length > 0) {
     out.push('### Warnings', '');
     for (const w of summary.warnings) out.push(`- ${escapeMarkdown(w)}`);

@@ -133,6 +133,7 @@ export function annotations(summary: ApplySummary): string {
     const details = [o.reason, o.task ? `task ${taskId(o.task.taskArn)}: ${describeStoppedTask(o.task)}` : undefined].filter(Boolean);
     out += annotation('error', details.join('\n') || 'failed', `ecsdeploy: one-off task ${o.name} failed`);
   }
+  for (const e of summary.errors) out += annotation('error', e, 'ecsdeploy');
   for (const w of summary.warnings) out += annotation('warning', w, 'ecsdeploy');
   return out;
 }

@@ -61,6 +61,8 @@ export interface ApplySummary {
   dryRunCalls: { service: string; operation: string; summary: string }[];
   notifications: { topicArn: string; subject: string }[];
   warnings: string[];
+  /** Error-level log messages (problems that are not one service's failure, e.g. a scheduled target not moved). */
+  errors: string[];
 }
 
 const RECENT_EVENTS = 3;
@@ -82,6 +84,7 @@ export class SummaryBuilder {
     dryRunCalls: [],
     notifications: [],
     warnings: [],
+    errors: [],
   };
 
   service(key: string): ServiceSummary {
@@ -227,6 +230,7 @@ export class SummaryBuilder {
         break;
       case 'log':
         if (event.level === 'warn') st.warnings.push(event.message);
+        if (event.level === 'error') st.errors.push(event.message);
         break;
       default:
         // Types added later carry nothing the summary needs.
@@ -361,6 +365,7 @@ export function headline(summary: ApplySummary): string {
       .filter((o) => o.state === 'failed')
       .map((o) => `one-off task ${o.name} failed${o.reason ? ` (${o.reason})` : o.task ? ` (${describeStoppedTask(o.task)})` : ''}`),
   ];
+  if (failures.length === 0) failures.push(...summary.errors);
   const outcome = summary.outcome ?? 'interrupted';
   if (outcome === 'interrupted' || (summary.outcome === undefined && summary.started)) {
     const standing = summary.services.map((s) => {
@@ -427,6 +432,7 @@ export function renderSummaryText(summary: ApplySummary, options: { color: boole
   if (summary.deregistered.length > 0) {
     lines.push(`${c.dim('·')} deregistered ${summary.deregistered.map(revisionName).join(', ')}`);
   }
+  for (const e of summary.errors) lines.push(`${c.red('✖')} ${c.red(e)}`);
   const head = headline(summary);
   const failed = summary.outcome === 'failed';
   const interrupted = summary.outcome === 'interrupted' || summary.outcome === undefined;

@@ -13,6 +13,8 @@
  *   buries the log under one-line groups. Grouping resumes once only one service is left deploying.
  * - `finish()` adds `::error::` annotations (one per failed service or one-off task, with stopped-task reasons and
  *   exit codes) and `::warning::` ones (interruptions, warnings) next to the summary on stdout.
+ * Group commands go to stderr with the lines they group (two pipes would reorder them); the runner parses workflow
+ * commands on both streams (actions/runner ScriptHandler.cs feeds stdout and stderr to an OutputManager each).
  */
 import type { Writable } from 'node:stream';
 import type { EngineEvent, EventLevel } from '../events/types.js';

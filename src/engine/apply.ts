@@ -210,7 +210,9 @@ export async function applyPlan(plan: Plan, deps: ApplyDeps, options: ApplyOptio
         if (!names.has(st.taskDefinitionOf)) continue;
         const sp = plan.services.find((s) => s.key === st.taskDefinitionOf);
         if (!sp) continue;
-        const arn = results.get(sp.key)?.taskDefinitionArn ?? sp.live?.taskDefinitionArn;
+        // The revision the service now runs: the one registered in this run (a placeholder under --dry-run).
+        const registered = ctx.registered.get(sp.key);
+        const arn = registered ? await registered : sp.live?.taskDefinitionArn;
         if (!arn) continue;
         const problem = await moveScheduledTarget(ctx, st, arn, inUse);
         if (problem) {
@@ -235,7 +237,7 @@ export async function applyPlan(plan: Plan, deps: ApplyDeps, options: ApplyOptio
   const outcome: ApplyResult['outcome'] = interrupted ? 'interrupted' : failed ? 'failed' : 'succeeded';
   const durationMs = deps.clock.now() - start;
   await notify(ctx, {
-    event: outcome === 'no-change' ? 'succeeded' : outcome,
+    event: outcome,
     durationMs,
     services: services
       .filter((s) => s.outcome !== 'unchanged')

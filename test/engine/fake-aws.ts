@@ -258,7 +258,7 @@ export class FakeAws {
         self.record('DescribeTaskDefinition', input);
         for (const revs of self.taskDefinitions.values()) {
           const r = revs.find((x) => x.arn === input.taskDefinition || x.arn.endsWith(`/${input.taskDefinition}`));
-          if (r) return { taskDefinition: { taskDefinitionArn: r.arn, status: r.status }, tags: r.tags, $metadata: {} };
+          if (r) return { taskDefinition: { taskDefinitionArn: r.arn, status: r.status as 'ACTIVE' }, tags: r.tags, $metadata: {} };
         }
         throw new AwsApiError({
           service: 'ECS',
@@ -407,24 +407,24 @@ export class FakeAws {
       elbv2: unused as AwsPorts['elbv2'],
       cloudwatch: unused as AwsPorts['cloudwatch'],
       events: {
-        async describeRule(input) {
+        async describeRule(input: { Name?: string }) {
           self.record('DescribeRule', input);
           return { Name: input.Name, $metadata: {} };
         },
-        async listTargetsByRule(input) {
+        async listTargetsByRule(input: { Rule?: string }) {
           self.record('ListTargetsByRule', input);
           return { Targets: structuredClone(self.rules.get(input.Rule ?? '') ?? []), $metadata: {} };
         },
-        async putTargets(input) {
+        async putTargets(input: { Rule?: string; Targets?: { Id?: string }[] }) {
           self.record('PutTargets', input);
           const cur = self.rules.get(input.Rule ?? '') ?? [];
           for (const t of input.Targets ?? []) {
             const i = cur.findIndex((c) => c.Id === t.Id);
-            if (i >= 0) cur[i] = structuredClone(t) as Record<string, unknown>;
+            if (i >= 0) cur[i] = structuredClone(t) as unknown as Record<string, unknown>;
           }
           return { FailedEntryCount: 0, FailedEntries: [], $metadata: {} };
         },
-      } as AwsPorts['events'],
+      } as unknown as AwsPorts['events'],
       sns: {
         async publish(input) {
           self.record('Publish', input);

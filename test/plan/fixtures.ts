@@ -5,6 +5,8 @@
 import type { LiveServiceState, LiveState } from '../../src/model/live.js';
 import type { ResolvedManifest, ResolvedService } from '../../src/model/manifest.js';
 import type { JsonObject, TaskDefinitionInput } from '../../src/model/task-definition.js';
+import { buildPlan } from '../../src/plan/build.js';
+import type { Plan } from '../../src/plan/types.js';
 
 export const IMAGE_V1 = '111122223333.dkr.ecr.eu-west-1.amazonaws.com/shop-web:v1';
 export const IMAGE_V2 = '111122223333.dkr.ecr.eu-west-1.amazonaws.com/shop-web:v2';
@@ -294,3 +296,28 @@ export function liveState(services: LiveServiceState[], overrides: Partial<LiveS
 }
 
 export const OPTIONS = { now: '2026-11-22T12:00:00.000Z', toolVersion: '0.1.0-test' };
+
+/** The fixture's live DB_PASSWORD is `hunter2`; the manifest changes it and adds a marked variable. */
+export function sensitivePlan(): Plan {
+  const td = minimalTaskDefinition();
+  const web = td.containerDefinitions[0]!;
+  web.environment = web.environment!.map((e) => (e.name === 'DB_PASSWORD' ? { ...e, value: 'correct-horse' } : e));
+  web.environment.push({ name: 'STRIPE_WEBHOOK', value: 'whsec_live_42' });
+  return buildPlan(
+    manifest([service({ taskDefinition: { kind: 'declared', input: td }, sensitive: ['STRIPE_WEBHOOK'] })], {
+      before: [
+        {
+          name: 'migrate',
+          taskDefinitionOf: 'web',
+          command: ['migrate'],
+          environment: { MIGRATION_TOKEN: 'tok_9', MODE: 'up' },
+          timeoutMs: 1,
+        },
+      ],
+    }),
+    liveState([liveService()]),
+    OPTIONS,
+  );
+}
+
+export const SECRET_VALUES = ['hunter2', 'correct-horse', 'whsec_live_42', 'tok_9'];

@@ -87,7 +87,10 @@ export function describeEvent(event: EngineEvent): EventLine[] | undefined {
       const failed = event.outcome === 'failed' || event.outcome === 'rolled-back' || event.outcome === 'timed-out';
       const rev = event.taskDefinitionArn ? `, running ${revisionName(event.taskDefinitionArn)}` : '';
       const reason = event.reason ? `: ${event.reason}` : '';
-      const head = `${failed ? outcomeWords(event.outcome).toUpperCase() : outcomeWords(event.outcome)} after ${formatDuration(event.durationMs)}${rev}${reason}`;
+      const words = failed ? outcomeWords(event.outcome).toUpperCase() : outcomeWords(event.outcome);
+      // A skipped or unchanged service took no time worth stating.
+      const took = event.outcome === 'skipped' || event.outcome === 'unchanged' ? '' : ` after ${formatDuration(event.durationMs)}`;
+      const head = `${words}${took}${rev}${reason}`;
       const level: EventLevel = failed ? 'error' : event.outcome === 'interrupted' ? 'warn' : lvl;
       const out = [line(event.service, head, level, 'key')];
       for (const t of event.stoppedTasks ?? []) {

@@ -158,5 +158,5 @@ export function renderApplySummaryMarkdown(events: readonly EngineEvent[]): stri
     for (const w of summary.warnings) out.push(`- ${escapeMarkdown(w)}`);
     out.push('');
   }
-  return out.join('\n');
+  return `${out.join('\n').trimEnd()}\n`;
 }

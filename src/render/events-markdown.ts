@@ -91,7 +91,7 @@ export function renderApplySummaryMarkdown(events: readonly EngineEvent[]): stri
 
   const failed = summary.services.filter((s) => isFailure(s.state) || s.state === 'interrupted');
   if (failed.length > 0) {
-    out.push('### Failures', '');
+    out.push(failed.some((s) => isFailure(s.state)) ? '### Failures' : '### Interrupted', '');
     for (const s of failed) {
       const title = `<b>${escapeMarkdown(s.key)}</b> ${outcomeWords(s.state)}${s.reason ? `: ${escapeMarkdown(s.reason)}` : ''}`;
       out.push('<details>', `<summary>${title}</summary>`, '');
@@ -102,7 +102,7 @@ export function renderApplySummaryMarkdown(events: readonly EngineEvent[]): stri
       }
       for (const g of s.gateProblems) out.push(`- ${escapeMarkdown(g)}`);
       const where = describeStanding(s);
-      if (s.state === 'interrupted' && where) out.push(`- stands at: ${escapeMarkdown(where)}`);
+      if (s.state === 'interrupted' && where) out.push(`- last seen: ${escapeMarkdown(where)}`);
       if (s.recentEvents.length > 0) {
         out.push('- last service events:');
         for (const m of s.recentEvents) out.push(`  - ${escapeMarkdown(m)}`);

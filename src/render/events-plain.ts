@@ -127,7 +127,11 @@ export function annotations(summary: ApplySummary): string {
       ];
       out += annotation('error', details.join('\n'), `ecsdeploy: ${s.key} ${outcomeWords(s.state)}`);
     } else if (s.state === 'interrupted' || (summary.outcome === 'interrupted' && s.state === 'running')) {
-      out += annotation('warning', `stands at: ${describeStanding(s) || 'unknown'}`, `ecsdeploy: ${s.key} interrupted`);
+      out += annotation(
+        'warning',
+        [s.reason, `last seen: ${describeStanding(s) || 'unknown'}`].filter(Boolean).join('\n'),
+        `ecsdeploy: ${s.key} interrupted`,
+      );
     }
   }
   for (const o of summary.oneOffs) {

@@ -341,12 +341,12 @@ function pad(text: string, width: number): string {
 /** The revision shown for a service: what it runs now, plus what we tried when that differs (a rollback). */
 export function revisionColumn(s: ServiceSummary): string {
   if (s.state === 'skipped' || s.state === 'pending') return revisionName(s.fromTaskDefinition ?? s.taskDefinitionArn);
-  if ((s.state === 'running' || s.state === 'interrupted') && s.fromTaskDefinition && s.toTaskDefinition) {
+  if ((s.state === 'running' || (s.state === 'interrupted' && !s.taskDefinitionArn)) && s.fromTaskDefinition && s.toTaskDefinition) {
     return `${revisionName(s.fromTaskDefinition)} → ${revisionName(s.toTaskDefinition)}`;
   }
   const now = s.taskDefinitionArn ?? (s.state === 'succeeded' || s.state === 'unchanged' ? s.toTaskDefinition : undefined);
   const attempted = s.toTaskDefinition;
-  if (now && attempted && now !== attempted && isFailure(s.state)) {
+  if (now && attempted && now !== attempted && (isFailure(s.state) || s.state === 'interrupted')) {
     return `${revisionName(now)} (attempted ${revisionName(attempted)})`;
   }
   return revisionName(now ?? attempted ?? s.fromTaskDefinition);
@@ -370,7 +370,8 @@ export function headline(summary: ApplySummary): string {
   if (outcome === 'interrupted' || (summary.outcome === undefined && summary.started)) {
     const standing = summary.services.map((s) => {
       if (s.state === 'running' || s.state === 'interrupted') {
-        const where = describeStanding(s);
+        // The engine's reason (e.g. "rolled back to web:41") is newer than the last poll's counts.
+        const where = s.reason ?? describeStanding(s);
         return `${s.key} ${outcomeWords(s.state)}${where ? ` (${where})` : ''}`;
       }
       return `${s.key} ${outcomeWords(s.state)}`;
@@ -448,7 +449,7 @@ function failureDetails(s: ServiceSummary, c: Colors): string[] {
   for (const g of s.gateProblems) out.push(`    ${g}`);
   if (s.state === 'interrupted') {
     const where = describeStanding(s);
-    if (where) out.push(`    stands at: ${where}`);
+    if (where) out.push(`    last seen: ${where}`);
   }
   if (s.stoppedTasks.length === 0) {
     for (const m of s.recentEvents) out.push(c.dim(`    event: ${m}`));

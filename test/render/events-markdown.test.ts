@@ -70,7 +70,7 @@ describe('Markdown apply summary', () => {
   it('says where an interrupted service stands', () => {
     const md = renderApplySummaryMarkdown(interruption);
     expect(md.split('\n')[0]).toBe('## ⏹️ ecsdeploy apply interrupted in 42s');
-    expect(md).toContain('- stands at: waiting, 1/2 running, 1 pending, rollout IN_PROGRESS');
+    expect(md).toContain('- last seen: waiting, 1/2 running, 1 pending, rollout IN_PROGRESS');
     expect(md).toContain('### Warnings');
   });
 

@@ -100,10 +100,10 @@ describe('plain event log', () => {
   it('says where each service stands after an interruption', async () => {
     const out = await renderPlain(interruption);
     expect(out.stdout).toMatchInlineSnapshot(`
-      "■ web     interrupted  web:42 → web:43  39s  interrupted while waiting
-          stands at: waiting, 1/2 running, 1 pending, rollout IN_PROGRESS
+      "■ web     interrupted  web:42 → web:43  39s  interrupted; deployment ecs-svc/4444 left in progress in AWS
+          last seen: waiting, 1/2 running, 1 pending, rollout IN_PROGRESS
       - worker  skipped      -                     not started
-      Interrupted after 42s: web interrupted (waiting, 1/2 running, 1 pending, rollout IN_PROGRESS); worker skipped
+      Interrupted after 42s: web interrupted (interrupted; deployment ecs-svc/4444 left in progress in AWS); worker skipped
       "
     `);
   });

@@ -15,7 +15,7 @@
  */
 import { PlanError, UsageError } from '../errors/index.js';
 import type { Plan, ServicePlan } from '../plan/types.js';
-import { errorMessage, taskDefinitionFamily } from '../strategies/names.js';
+import { errorMessage, shortTaskDefinition, taskDefinitionFamily } from '../strategies/names.js';
 import { strategyFor, unsupportedReason } from '../strategies/select.js';
 import type { DeployTarget } from '../strategies/types.js';
 import { createCallRunner } from './calls.js';
@@ -25,7 +25,7 @@ import { createEmitter } from './emitter.js';
 import { acquireLocks, type HeldLocks } from './lock.js';
 import { notify } from './notify.js';
 import { runOneOff } from './one-off.js';
-import { taskDefinitionFor } from './register.js';
+import { TAG_DEPLOYED, taskDefinitionFor } from './register.js';
 import { runInOrder } from './schedule.js';
 import { listRuleTargets, moveScheduledTarget } from './scheduled-targets.js';
 import { BatchingServiceWatcher } from './service-poller.js';
@@ -221,7 +221,7 @@ export async function applyPlan(plan: Plan, deps: ApplyDeps, options: ApplyOptio
         }
       }
       if (problems.length === 0 && plan.keepRevisions > 0) {
-        problems.push(...(await cleanup(ctx, selected, inUse)).map((w) => `cleanup: ${w}`));
+        problems.push(...(await cleanup(ctx, plan, selected, inUse)).map((w) => `cleanup: ${w}`));
       }
     }
   } finally {
@@ -292,6 +292,7 @@ async function deployService(ctx: EngineContext, sp: ServicePlan, timeoutMs: num
     if (!strategy) throw new UsageError('STRATEGY_UNAVAILABLE', `no strategy for ${sp.strategy.type}`);
     const r = await strategy.deploy(targetFor(sp, arn, timeoutMs), ctx);
     result = { ...base, ...r };
+    if (r.outcome === 'succeeded') await markDeployed(ctx, arn);
   } catch (error) {
     // Registration or an unexpected error before the rollout started: the service is where it was.
     result = {
@@ -313,7 +314,26 @@ async function deployService(ctx: EngineContext, sp: ServicePlan, timeoutMs: num
   return result;
 }
 
-async function cleanup(ctx: EngineContext, selected: ServicePlan[], inUse: Set<string>): Promise<string[]> {
+/**
+ * Tags a revision whose deployment completed, so `rollback` can find "the previous successful deployment"
+ * even where the service deployments API has no history. A failure here is a warning.
+ */
+export async function markDeployed(ctx: EngineContext, arn: string): Promise<void> {
+  try {
+    await ctx.calls.mutate(
+      { service: 'ECS', operation: 'TagResource', summary: `mark ${shortTaskDefinition(arn)} as deployed (${TAG_DEPLOYED})` },
+      (signal) =>
+        ctx.ports.ecs.tagResource(
+          { resourceArn: arn, tags: [{ key: TAG_DEPLOYED, value: new Date(ctx.clock.now()).toISOString() }] },
+          { signal },
+        ),
+    );
+  } catch (error) {
+    ctx.emit({ type: 'log', level: 'warn', message: `could not tag ${shortTaskDefinition(arn)} as deployed: ${errorMessage(error)}` });
+  }
+}
+
+async function cleanup(ctx: EngineContext, plan: Plan, selected: ServicePlan[], inUse: Set<string>): Promise<string[]> {
   const families = new Set<string>();
   for (const s of selected) {
     families.add(s.desired.taskDefinition.family);
@@ -322,7 +342,7 @@ async function cleanup(ctx: EngineContext, selected: ServicePlan[], inUse: Set<s
   // Every deployment of every service in the plan (not only the selected ones) keeps its revision.
   try {
     const byCluster = new Map<string, string[]>();
-    for (const s of ctx.plan.services) if (s.live) byCluster.set(s.cluster, [...(byCluster.get(s.cluster) ?? []), s.service]);
+    for (const s of plan.services) if (s.live) byCluster.set(s.cluster, [...(byCluster.get(s.cluster) ?? []), s.service]);
     for (const [cluster, names] of byCluster) {
       for (let i = 0; i < names.length; i += 10) {
         const out = await ctx.ports.ecs.describeServices({ cluster, services: names.slice(i, i + 10) }, { signal: ctx.hardSignal });
@@ -333,7 +353,7 @@ async function cleanup(ctx: EngineContext, selected: ServicePlan[], inUse: Set<s
       }
     }
     // Scheduled targets of every rule in the manifest, moved in this run or not.
-    for (const st of ctx.plan.scheduledTargets) {
+    for (const st of plan.scheduledTargets) {
       for (const t of await listRuleTargets(ctx, st.rule, st.eventBus)) {
         if (t.EcsParameters?.TaskDefinitionArn) inUse.add(t.EcsParameters.TaskDefinitionArn);
       }
@@ -345,5 +365,5 @@ async function cleanup(ctx: EngineContext, selected: ServicePlan[], inUse: Set<s
   }
   // Revisions registered in this run (used by the services and the one-off tasks that ran with them).
   for (const r of ctx.registered.values()) inUse.add(await r);
-  return cleanupRevisions(ctx, [...families], ctx.plan.keepRevisions, inUse);
+  return cleanupRevisions(ctx, [...families], plan.keepRevisions, inUse);
 }

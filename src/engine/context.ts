@@ -10,7 +10,8 @@ export interface EngineContext extends StrategyContext {
   ports: AwsPorts;
   emit: Emit;
   clock: Clock;
-  plan: Plan;
+  /** Undefined for `rollback`, which deploys without a plan. */
+  plan: Plan | undefined;
   options: ApplyOptions;
   /** Task definitions registered in this run, by manifest key (register once, reuse everywhere). */
   registered: Map<string, Promise<string>>;

@@ -38,7 +38,7 @@ export function parseLock(value: string): { runId: string; expiresAt: number } |
 }
 
 /** Why this service must not be deployed now, or undefined. */
-export function busyReason(svc: EcsService, runId: string, now: number): string | undefined {
+export function busyReason(svc: EcsService, runId: string, now: number, allowInProgress = false): string | undefined {
   const inProgress = (svc.deployments ?? []).filter(
     (d) => d.rolloutState === 'IN_PROGRESS' || (d.rolloutState === undefined && d.status !== 'PRIMARY'),
   );
@@ -47,7 +47,7 @@ export function busyReason(svc: EcsService, runId: string, now: number): string 
   if (lock && lock.runId !== runId && lock.expiresAt > now) {
     return `${svc.serviceName} is being deployed by another ecsdeploy run (${lock.runId}, lock until ${new Date(lock.expiresAt).toISOString()})`;
   }
-  if (inProgress.length > 0) {
+  if (inProgress.length > 0 && !allowInProgress) {
     const d = inProgress[0];
     return `${svc.serviceName} has a deployment in progress (${d?.id} to ${shortTaskDefinition(d?.taskDefinition)}, ${d?.rolloutState ?? d?.status})`;
   }
@@ -70,11 +70,18 @@ async function describeAll(ports: AwsPorts, targets: LockTarget[], signal: Abort
   return out;
 }
 
-export async function acquireLocks(ctx: EngineContext, targets: LockTarget[], ttlMs: number): Promise<HeldLocks> {
+export async function acquireLocks(
+  ctx: EngineContext,
+  targets: LockTarget[],
+  ttlMs: number,
+  o: { allowInProgress?: boolean } = {},
+): Promise<HeldLocks> {
   const { ports, options, clock } = ctx;
   const described = await describeAll(ports, targets, ctx.hardSignal);
   const now = clock.now();
-  const busy = [...described.values()].map((s) => busyReason(s, options.runId, now)).filter((r): r is string => Boolean(r));
+  const busy = [...described.values()]
+    .map((s) => busyReason(s, options.runId, now, o.allowInProgress))
+    .filter((r): r is string => Boolean(r));
   if (busy.length > 0 && !options.force) throw refusal(busy);
   if (busy.length > 0) ctx.emit({ type: 'log', level: 'warn', message: `--force: deploying anyway: ${busy.join('; ')}` });
 

@@ -12,15 +12,16 @@ export interface NotifyBody {
 }
 
 export async function notify(ctx: EngineContext, body: NotifyBody): Promise<void> {
-  const topicArn = ctx.plan.notify.sns;
-  if (!topicArn) return;
+  const plan = ctx.plan;
+  const topicArn = plan?.notify.sns;
+  if (!plan || !topicArn) return;
   const names = body.services.map((s) => s.key).join(', ');
   const subject = `ecsdeploy: deploy ${body.event}: ${names}`.slice(0, 100);
   const message = {
     tool: 'ecsdeploy',
     runId: ctx.options.runId,
-    environment: ctx.plan.manifest.environment ?? null,
-    manifestDigest: ctx.plan.manifest.digest,
+    environment: plan.manifest.environment ?? null,
+    manifestDigest: plan.manifest.digest,
     ...(ctx.options.gitCommit ? { gitCommit: ctx.options.gitCommit } : {}),
     ...body,
     services: body.services.map((s) => ({

@@ -10,6 +10,8 @@ import type { EngineContext } from './context.js';
 
 export const TAG_MANIFEST_DIGEST = 'ecsdeploy:manifest-digest';
 export const TAG_GIT_COMMIT = 'ecsdeploy:git-commit';
+/** Put on a revision once a deployment of it completed: what `rollback` looks for. */
+export const TAG_DEPLOYED = 'ecsdeploy:deployed';
 
 type RegisterInput = Parameters<EngineContext['ports']['ecs']['registerTaskDefinition']>[0];
 
@@ -31,7 +33,7 @@ export function taskDefinitionFor(ctx: EngineContext, sp: ServicePlan): Promise<
 
 async function register(ctx: EngineContext, sp: ServicePlan): Promise<string> {
   const td = sp.desired.taskDefinition;
-  const ours: { key: string; value: string }[] = [{ key: TAG_MANIFEST_DIGEST, value: ctx.plan.manifest.digest }];
+  const ours: { key: string; value: string }[] = ctx.plan ? [{ key: TAG_MANIFEST_DIGEST, value: ctx.plan.manifest.digest }] : [];
   if (ctx.options.gitCommit) ours.push({ key: TAG_GIT_COMMIT, value: ctx.options.gitCommit });
   const tags = [...(td.tags ?? []).filter((t) => !t.key.startsWith('ecsdeploy:')), ...ours];
   const input = { ...td, tags } as unknown as RegisterInput;

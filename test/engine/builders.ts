@@ -2,6 +2,7 @@
 import { applyPlan } from '../../src/engine/apply.js';
 import type { ApplyOptions } from '../../src/engine/types.js';
 import { MemorySink } from '../../src/events/types.js';
+import type { ResolvedService } from '../../src/model/manifest.js';
 import type { Plan, ServicePlan } from '../../src/plan/types.js';
 import { VirtualClock } from '../../src/sandbox/clock.js';
 import { FakeAws, svcArn } from './fake-aws.js';
@@ -110,5 +111,29 @@ export function harness(): Harness {
         { ports: aws.ports(), sink, clock, signal: soft.signal, hardSignal: hard.signal },
         { concurrency: 4, dryRun: false, force: false, onInterrupt: 'rollback', runId: 'run-1', lockSettleMs: 500, ...o },
       ),
+  };
+}
+
+export function resolvedService(key: string, extra: Partial<ResolvedService> = {}): ResolvedService {
+  return {
+    key,
+    service: key,
+    cluster: 'prod',
+    taskDefinition: { kind: 'live' },
+    images: {},
+    repositoryImages: [],
+    environment: {},
+    command: {},
+    sensitive: [],
+    desiredCount: undefined,
+    deployment: {},
+    settings: {},
+    createIfMissing: false,
+    dependsOn: [],
+    strategy: { type: 'rolling' },
+    timeoutMs: 600_000,
+    onFailure: 'rollback',
+    ignoreTags: [],
+    ...extra,
   };
 }

@@ -1,0 +1,259 @@
+/**
+ * `ecsdeploy rollback`: put a service back on the task definition of its previous SUCCESSFUL deployment (not
+ * merely revision − 1, which may be the one that just failed), through the service's own strategy.
+ *
+ *   --to N | ARN ─────────────────────────────────────────────────────────────┐
+ *   ListServiceDeployments(SUCCESSFUL) → revisions → task definitions,         ├─► strategy.deploy(purpose: rollback)
+ *     newest first, skipping the one the service runs now                      │
+ *   else: newest ACTIVE revision of the family older than the current one     │
+ *     that ecsdeploy marked as deployed (`ecsdeploy:deployed`), else tagged ───┘
+ */
+import type { AwsPorts, EcsService } from '../aws/ports.js';
+import { UsageError } from '../errors/index.js';
+import type { ResolvedService } from '../model/manifest.js';
+import { errorMessage, shortTaskDefinition, taskDefinitionFamily, taskDefinitionRevision } from '../strategies/names.js';
+import { strategyFor, unsupportedReason } from '../strategies/select.js';
+import { createCallRunner } from './calls.js';
+import { listActiveRevisions } from './cleanup.js';
+import type { EngineContext } from './context.js';
+import { createEmitter } from './emitter.js';
+import { acquireLocks } from './lock.js';
+import { TAG_DEPLOYED, TAG_MANIFEST_DIGEST } from './register.js';
+import { BatchingServiceWatcher } from './service-poller.js';
+import type { ApplyDeps, ApplyResult, ServiceResult } from './types.js';
+
+export interface RollbackOptions {
+  /** A revision number of the service's family, or a full task definition ARN. */
+  to?: string;
+  runId: string;
+  force: boolean;
+  onInterrupt: 'rollback' | 'leave';
+  timeoutMs?: number;
+  dryRun?: boolean;
+  lockSettleMs?: number;
+}
+
+export interface RollbackTarget {
+  taskDefinitionArn: string;
+  /** How it was found: `--to`, `service deployments`, `ecsdeploy tags`. */
+  source: string;
+}
+
+/** DescribeServiceRevisions is not among the ports yet; used when a port provides it. */
+interface RevisionsPort {
+  describeServiceRevisions?: (
+    input: { serviceRevisionArns: string[] },
+    options?: { signal?: AbortSignal },
+  ) => Promise<{ serviceRevisions?: { serviceRevisionArn?: string; taskDefinition?: string }[] }>;
+}
+
+async function resolveExplicit(ports: AwsPorts, current: string, to: string, signal: AbortSignal): Promise<string> {
+  const ref = /^\d+$/.test(to) ? `${taskDefinitionFamily(current)}:${to}` : to;
+  try {
+    const out = await ports.ecs.describeTaskDefinition({ taskDefinition: ref }, { signal });
+    const arn = out.taskDefinition?.taskDefinitionArn;
+    if (arn) return arn;
+  } catch (error) {
+    throw new UsageError('ROLLBACK_TARGET_NOT_FOUND', `cannot roll back to ${ref}: ${errorMessage(error)}`, {
+      hint: 'give a revision number of the service family (--to 41) or a full task definition ARN',
+    });
+  }
+  throw new UsageError('ROLLBACK_TARGET_NOT_FOUND', `cannot roll back to ${ref}: no such task definition`);
+}
+
+async function fromServiceDeployments(ports: AwsPorts, svc: EcsService, cluster: string, signal: AbortSignal): Promise<string | undefined> {
+  const ecs = ports.ecs as AwsPorts['ecs'] & RevisionsPort;
+  if (!ecs.describeServiceDeployments || !ecs.describeServiceRevisions) return undefined;
+  let briefs: { serviceDeploymentArn?: string; targetServiceRevisionArn?: string; createdAt?: Date; finishedAt?: Date }[];
+  try {
+    const out = await ports.ecs.listServiceDeployments(
+      { cluster, service: svc.serviceName ?? '', status: ['SUCCESSFUL'], maxResults: 20 },
+      { signal },
+    );
+    briefs = out.serviceDeployments ?? [];
+  } catch {
+    return undefined; // older accounts/emulators: fall back to tags
+  }
+  if (briefs.length === 0) return undefined;
+  const time = (d: Date | undefined) => (d ? new Date(d).getTime() : 0);
+  briefs.sort((a, b) => time(b.finishedAt ?? b.createdAt) - time(a.finishedAt ?? a.createdAt));
+  const arns = [...new Set(briefs.map((b) => b.targetServiceRevisionArn).filter((a): a is string => Boolean(a)))].slice(0, 20);
+  try {
+    const out = await ecs.describeServiceRevisions({ serviceRevisionArns: arns }, { signal });
+    const byArn = new Map((out.serviceRevisions ?? []).map((r) => [r.serviceRevisionArn, r.taskDefinition]));
+    for (const a of arns) {
+      const td = byArn.get(a);
+      if (td && td !== svc.taskDefinition) return td;
+    }
+  } catch {
+    return undefined;
+  }
+  return undefined;
+}
+
+async function fromTags(ports: AwsPorts, current: string, signal: AbortSignal): Promise<{ arn: string; how: string } | undefined> {
+  const family = taskDefinitionFamily(current);
+  const currentRev = taskDefinitionRevision(current) ?? Number.POSITIVE_INFINITY;
+  const ctx = { ports, hardSignal: signal } as EngineContext;
+  const older = (await listActiveRevisions(ctx, family)).filter((a) => (taskDefinitionRevision(a) ?? 0) < currentRev);
+  let tagged: string | undefined;
+  for (const arn of older) {
+    const out = await ports.ecs.describeTaskDefinition({ taskDefinition: arn, include: ['TAGS'] }, { signal });
+    const keys = new Set((out.tags ?? []).map((t) => t.key));
+    if (keys.has(TAG_DEPLOYED)) return { arn, how: 'the newest older revision ecsdeploy deployed successfully' };
+    if (!tagged && keys.has(TAG_MANIFEST_DIGEST)) tagged = arn;
+  }
+  return tagged ? { arn: tagged, how: 'the newest older revision registered by ecsdeploy' } : undefined;
+}
+
+/** Finds the task definition to roll back to. Throws a UsageError naming what was tried when there is none. */
+export async function findRollbackTarget(
+  ports: AwsPorts,
+  svc: EcsService,
+  cluster: string,
+  to: string | undefined,
+  signal: AbortSignal,
+): Promise<RollbackTarget> {
+  const current = svc.taskDefinition ?? '';
+  if (to) return { taskDefinitionArn: await resolveExplicit(ports, current, to, signal), source: `--to ${to}` };
+  const viaDeployments = await fromServiceDeployments(ports, svc, cluster, signal);
+  if (viaDeployments) return { taskDefinitionArn: viaDeployments, source: 'the previous successful service deployment' };
+  const viaTags = await fromTags(ports, current, signal);
+  if (viaTags) return { taskDefinitionArn: viaTags.arn, source: viaTags.how };
+  throw new UsageError('ROLLBACK_TARGET_NOT_FOUND', `found no earlier successful deployment of ${svc.serviceName} to roll back to`, {
+    hint: `name one with --to REVISION (the service runs ${shortTaskDefinition(current)})`,
+  });
+}
+
+/** Rolls one service back; reports like apply (apply.started … apply.finished). */
+export async function rollbackService(service: ResolvedService, deps: ApplyDeps, options: RollbackOptions): Promise<ApplyResult> {
+  const start = deps.clock.now();
+  const emit = createEmitter(deps.sink, deps.clock);
+  const hardSignal = deps.hardSignal ?? new AbortController().signal;
+  const unavailable = unsupportedReason(service.strategy);
+  const strategy = strategyFor(service.strategy);
+  if (unavailable || !strategy) throw new UsageError('STRATEGY_UNAVAILABLE', `${service.key}: ${unavailable ?? 'no strategy'}`);
+
+  const described = await deps.ports.ecs.describeServices(
+    { cluster: service.cluster, services: [service.service] },
+    { signal: deps.signal },
+  );
+  const svc = described.services?.find((s) => s.serviceName === service.service && s.status === 'ACTIVE');
+  if (!svc?.taskDefinition) {
+    throw new UsageError('SERVICE_NOT_FOUND', `service ${service.service} does not exist in cluster ${service.cluster}`);
+  }
+  const target = await findRollbackTarget(deps.ports, svc, service.cluster, options.to, deps.signal);
+  const base = { key: service.key, service: service.service, cluster: service.cluster };
+  if (target.taskDefinitionArn === svc.taskDefinition) {
+    const same: ServiceResult = { ...base, outcome: 'unchanged', taskDefinitionArn: svc.taskDefinition };
+    emit({ type: 'log', message: `${service.key} already runs ${shortTaskDefinition(svc.taskDefinition)}` });
+    emit({
+      type: 'apply.finished',
+      runId: options.runId,
+      outcome: 'no-change',
+      durationMs: 0,
+      services: [{ key: same.key, outcome: same.outcome }],
+    });
+    return {
+      runId: options.runId,
+      outcome: 'no-change',
+      dryRun: Boolean(options.dryRun),
+      durationMs: 0,
+      services: [same],
+      oneOffs: [],
+      problems: [],
+    };
+  }
+
+  const calls = createCallRunner({ dryRun: Boolean(options.dryRun), emit, hardSignal, ports: deps.ports, runId: options.runId });
+  const timeoutMs = options.timeoutMs ?? service.timeoutMs;
+  const ctx: EngineContext = {
+    ports: deps.ports,
+    emit,
+    clock: deps.clock,
+    signal: deps.signal,
+    hardSignal,
+    onInterrupt: options.onInterrupt,
+    calls,
+    watcher: new BatchingServiceWatcher(deps.ports, deps.clock),
+    plan: undefined,
+    options: {
+      concurrency: 1,
+      dryRun: Boolean(options.dryRun),
+      force: options.force,
+      onInterrupt: options.onInterrupt,
+      runId: options.runId,
+      ...(options.lockSettleMs !== undefined ? { lockSettleMs: options.lockSettleMs } : {}),
+    },
+    registered: new Map(),
+  };
+  // A rollback is how one gets out of a stuck deployment, so an in-progress deployment does not block it;
+  // another ecsdeploy run holding the service still does.
+  const locks = await acquireLocks(
+    ctx,
+    [{ key: service.key, cluster: service.cluster, service: service.service }],
+    timeoutMs + 15 * 60_000,
+    {
+      allowInProgress: true,
+    },
+  );
+  let result: ServiceResult;
+  try {
+    emit({ type: 'apply.started', runId: options.runId, services: [service.key], dryRun: Boolean(options.dryRun) });
+    emit({
+      type: 'log',
+      message: `rolling ${service.key} back from ${shortTaskDefinition(svc.taskDefinition)} to ${shortTaskDefinition(target.taskDefinitionArn)} (${target.source})`,
+    });
+    const r = await strategy.deploy(
+      {
+        ...base,
+        strategy: service.strategy,
+        create: false,
+        taskDefinitionArn: target.taskDefinitionArn,
+        previousTaskDefinitionArn: svc.taskDefinition,
+        previousDeploymentId: svc.deployments?.find((d) => d.status === 'PRIMARY')?.id,
+        desiredCount: undefined,
+        deployment: {},
+        settings: undefined,
+        timeoutMs,
+        // Undoing a failed rollback would put back the revision we are leaving; say what happened instead.
+        onFailure: 'leave',
+        purpose: 'rollback',
+      },
+      ctx,
+    );
+    result = { ...base, ...r };
+  } finally {
+    await locks.release();
+  }
+  emit({
+    type: 'service.finished',
+    service: service.key,
+    outcome: result.outcome,
+    durationMs: deps.clock.now() - start,
+    ...(result.taskDefinitionArn ? { taskDefinitionArn: result.taskDefinitionArn } : {}),
+    ...(result.reason ? { reason: result.reason } : {}),
+    ...(result.stoppedTasks ? { stoppedTasks: result.stoppedTasks } : {}),
+  });
+  const outcome: ApplyResult['outcome'] = deps.signal.aborted
+    ? 'interrupted'
+    : result.outcome === 'succeeded' || (options.dryRun && result.outcome === 'skipped')
+      ? 'succeeded'
+      : 'failed';
+  const durationMs = deps.clock.now() - start;
+  emit({
+    type: 'apply.finished',
+    runId: options.runId,
+    outcome,
+    durationMs,
+    services: [
+      {
+        key: result.key,
+        outcome: result.outcome,
+        ...(result.taskDefinitionArn ? { taskDefinitionArn: result.taskDefinitionArn } : {}),
+        ...(result.reason ? { reason: result.reason } : {}),
+      },
+    ],
+  });
+  return { runId: options.runId, outcome, dryRun: Boolean(options.dryRun), durationMs, services: [result], oneOffs: [], problems: [] };
+}

@@ -1,0 +1,83 @@
+/**
+ * `ecsdeploy status`: per service the running revision, counts, deployments (with rollout state and reason) and
+ * the latest events. One DescribeServices per cluster per 10 services.
+ */
+import type { AwsPorts, EcsDeployment, EcsService } from '../aws/ports.js';
+import type { ResolvedService } from '../model/manifest.js';
+import type { DeploymentStatus, ServiceStatusReport } from '../model/status.js';
+import { chunk } from '../strategies/chunk.js';
+import { shortTaskDefinition } from '../strategies/names.js';
+
+export interface StatusOptions {
+  signal?: AbortSignal;
+  /** Latest service events per service. @default 5 */
+  events?: number;
+}
+
+const iso = (d: Date | string | undefined): string | undefined => (d ? new Date(d).toISOString() : undefined);
+
+function deploymentStatus(d: EcsDeployment): DeploymentStatus {
+  return {
+    id: d.id ?? '',
+    status: d.status ?? '',
+    taskDefinitionArn: d.taskDefinition ?? '',
+    rolloutState: d.rolloutState,
+    rolloutStateReason: d.rolloutStateReason,
+    running: d.runningCount ?? 0,
+    pending: d.pendingCount ?? 0,
+    desired: d.desiredCount ?? 0,
+    createdAt: iso(d.createdAt),
+    updatedAt: iso(d.updatedAt),
+  };
+}
+
+export function statusReport(s: ResolvedService, svc: EcsService | undefined, eventCount = 5): ServiceStatusReport {
+  const found = Boolean(svc && svc.status !== 'INACTIVE');
+  const deployments = found
+    ? (svc?.deployments ?? []).map(deploymentStatus).sort((a, b) => (b.createdAt ?? '').localeCompare(a.createdAt ?? ''))
+    : [];
+  return {
+    key: s.key,
+    service: s.service,
+    cluster: s.cluster,
+    found,
+    status: svc?.status,
+    taskDefinitionArn: found ? svc?.taskDefinition : undefined,
+    revision: found && svc?.taskDefinition ? shortTaskDefinition(svc.taskDefinition) : undefined,
+    running: found ? (svc?.runningCount ?? 0) : 0,
+    pending: found ? (svc?.pendingCount ?? 0) : 0,
+    desired: found ? (svc?.desiredCount ?? 0) : 0,
+    strategy: s.strategy.type,
+    deploymentController: svc?.deploymentController?.type,
+    deployments,
+    inProgress:
+      deployments.some((d) => d.rolloutState === 'IN_PROGRESS') || (deployments.length > 1 && deployments.every((d) => !d.rolloutState)),
+    events: found ? (svc?.events ?? []).slice(0, eventCount).map((e) => ({ at: iso(e.createdAt) ?? '', message: e.message ?? '' })) : [],
+  };
+}
+
+export async function buildStatusReports(
+  ports: AwsPorts,
+  services: ResolvedService[],
+  options: StatusOptions = {},
+): Promise<ServiceStatusReport[]> {
+  const byCluster = new Map<string, ResolvedService[]>();
+  for (const s of services) byCluster.set(s.cluster, [...(byCluster.get(s.cluster) ?? []), s]);
+  const found = new Map<ResolvedService, EcsService | undefined>();
+  await Promise.all(
+    [...byCluster].flatMap(([cluster, list]) =>
+      chunk(list, 10).map(async (part) => {
+        const out = await ports.ecs.describeServices(
+          { cluster, services: part.map((s) => s.service) },
+          options.signal ? { signal: options.signal } : undefined,
+        );
+        for (const s of part)
+          found.set(
+            s,
+            out.services?.find((x) => x.serviceName === s.service && x.status !== 'INACTIVE'),
+          );
+      }),
+    ),
+  );
+  return services.map((s) => statusReport(s, found.get(s), options.events ?? 5));
+}

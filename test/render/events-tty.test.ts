@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { EngineEvent } from '../../src/events/types.js';
-import { hasColor, stripAnsi, visibleWidth } from '../../src/render/ansi.js';
+import { createColors, hasColor, stripAnsi, truncate, visibleWidth } from '../../src/render/ansi.js';
 import { createTtyRenderer } from '../../src/render/events-tty.js';
 import { circuitBreaker, collector, feed, healthyRolling, migrationFailure } from './events-fixtures.js';
 
@@ -133,5 +133,25 @@ describe('tty live view', () => {
     renderer.flush();
     expect(stderr.text()).toBe('');
     void renderer.finish();
+  });
+});
+
+describe('cutting coloured lines to the terminal width', () => {
+  const c = createColors(true);
+
+  it('leaves a line that fits untouched', () => {
+    const line = `${c.green('✔')} web`;
+    expect(truncate(line, 5)).toBe(line);
+  });
+
+  it('cuts by visible characters, keeps the escape sequences and resets colour at the cut', () => {
+    const cut = truncate(`${c.red('abcdef')}ghij`, 5);
+    expect(stripAnsi(cut)).toBe('abcd…');
+    expect(cut.endsWith('\u001b[0m')).toBe(true);
+    expect(visibleWidth(cut)).toBe(5);
+  });
+
+  it('adds no escape sequence when cutting an uncoloured line', () => {
+    expect(truncate('abcdefghij', 4)).toBe('abc…');
   });
 });

@@ -10,7 +10,7 @@ import type { AwsPorts } from '../aws/ports.js';
 import { UsageError } from '../errors/index.js';
 import { createTaskDefinitionCache, type TaskDefinitionCache } from '../live/task-definition-cache.js';
 import type { ResolvedManifest } from '../model/manifest.js';
-import { createSandboxRuntime, type SandboxRuntime } from '../sandbox/runtime.js';
+import type { SandboxRuntime } from '../sandbox/runtime.js';
 import { type Clock, systemClock } from '../util/clock.js';
 import type { AwsCommand } from './base-command.js';
 import type { AwsOptions } from './context.js';
@@ -77,6 +77,8 @@ export async function createCommandRuntime(cmd: AwsCommand, manifest: ResolvedMa
 
   if (cmd.sandbox) {
     const region = options.region ?? defaultRegion;
+    // Loaded on demand: a run against AWS never evaluates the sandbox.
+    const { createSandboxRuntime } = await import('../sandbox/runtime.js');
     const sandbox = createSandboxRuntime({
       ...(manifest ? { manifest } : {}),
       ...(cmd.scenario ? { scenarioFile: cmd.scenario } : {}),

@@ -72,6 +72,9 @@ const HEALTH_CHECK_DEFAULTS: [string, Json][] = [
   ['retries', 3],
 ];
 
+/** Container restart policy: ECS fills the attempt period (seconds) when the policy is given without it. */
+const RESTART_POLICY_DEFAULTS: [string, Json][] = [['restartAttemptPeriod', 300]];
+
 const TASK_DEFAULTS: [string, Json][] = [['networkMode', 'bridge']];
 
 const EFS_VOLUME_DEFAULTS: [string, Json][] = [
@@ -126,6 +129,10 @@ function normalizeContainer(input: JsonObject, networkMode: string): JsonObject 
   if (isObject(c.healthCheck)) {
     c.healthCheck = { ...c.healthCheck };
     fill(c.healthCheck, HEALTH_CHECK_DEFAULTS);
+  }
+  if (isObject(c.restartPolicy) && c.restartPolicy.enabled === true) {
+    c.restartPolicy = { ...c.restartPolicy };
+    fill(c.restartPolicy, RESTART_POLICY_DEFAULTS);
   }
   if (isObject(c.logConfiguration) && Array.isArray(c.logConfiguration.secretOptions)) {
     c.logConfiguration = { ...c.logConfiguration, secretOptions: sortSet(c.logConfiguration.secretOptions, 'name') };

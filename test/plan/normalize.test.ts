@@ -150,6 +150,18 @@ describe('normalizeTaskDefinition', () => {
     expect(normalizeTaskDefinition({ family: 'f', containerDefinitions: [] }, ctx).networkMode).toBe('bridge');
   });
 
+  it('fills the restart attempt period of an enabled restart policy and drops its empty ignored exit codes', () => {
+    const written = normalizeTaskDefinition({ family: 'f', containerDefinitions: [{ name: 'a', restartPolicy: { enabled: true } }] }, ctx);
+    const described = normalizeTaskDefinition(
+      {
+        family: 'f',
+        containerDefinitions: [{ name: 'a', restartPolicy: { enabled: true, ignoredExitCodes: [], restartAttemptPeriod: 300 } }],
+      },
+      ctx,
+    );
+    expect(written).toEqual(described);
+  });
+
   it('treats a bridge-mode host port of 0 as the dynamic port it means, and never fills a host port there', () => {
     const a = normalizeTaskDefinition(
       { family: 'f', containerDefinitions: [{ name: 'a', portMappings: [{ containerPort: 80, hostPort: 0 }] }] },

@@ -23,6 +23,8 @@ export interface CliContext extends BaseContext {
   cwd: string;
   /** stdout is an interactive terminal. */
   isTTY: boolean;
+  /** stderr is an interactive terminal (the live progress view draws there). */
+  stderrIsTTY: boolean;
   /** stdin is an interactive terminal (prompts possible). */
   stdinIsTTY: boolean;
   isCI: boolean;

@@ -45,6 +45,7 @@ export async function run(argv: string[], overrides: Partial<CliContext> = {}): 
     env,
     cwd: process.cwd(),
     isTTY: Boolean(process.stdout.isTTY),
+    stderrIsTTY: Boolean(process.stderr.isTTY),
     stdinIsTTY: Boolean(process.stdin.isTTY),
     isCI: detectCI(env),
     columns: process.stdout.columns ?? 80,

@@ -26,9 +26,10 @@ export function renderPlanText(input: Plan, options: { color: boolean }): string
   out.push(c.bold(header(plan)));
   out.push('');
   for (const s of plan.services) out.push(...serviceBlock(s, c, options.color));
+  if (out.at(-1) !== '') out.push('');
   const extras = extrasBlock(plan);
-  if (extras.length > 0) out.push('', ...extras);
-  out.push('', c.bold(summarySentence(plan)));
+  if (extras.length > 0) out.push(...extras, '');
+  out.push(c.bold(summarySentence(plan)));
   return `${out.join('\n')}\n`;
 }
 
@@ -61,6 +62,8 @@ function serviceBlock(s: ServicePlan, c: Colors, color: boolean): string[] {
   const lines = [`  ${symbol(s.action, c)} ${c.bold(s.key)} (${s.cluster}/${s.service}) ${describeAction(s)}${strategy}`];
   if (s.diff) lines.push(formatUnifiedDiff(s.diff, { color, indent: DETAIL_INDENT }).replace(/\n$/, ''));
   for (const reason of s.blockedReasons) lines.push(`${DETAIL_INDENT}${c.red('blocked:')} ${reason}`);
+  // a blank line after details keeps the next service's line from reading as part of this diff
+  if (lines.length > 1) lines.push('');
   return lines;
 }
 

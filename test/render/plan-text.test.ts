@@ -35,6 +35,7 @@ describe('renderPlanText', () => {
                      "cpu": 0,
                      "dockerLabels": {
                        "com.example.tier": "frontend",
+
       "
     `);
   });
@@ -64,5 +65,11 @@ describe('renderPlanText', () => {
     const text = renderPlanText(sensitivePlan(), { color: false });
     for (const secret of SECRET_VALUES) expect(text).not.toContain(secret);
     expect(text).toContain('"value": "(sensitive)"  (value changed)');
+  });
+
+  it('lists the one-off tasks that run before the services when there are changes', () => {
+    const lines = renderPlanText(sensitivePlan(), { color: false }).split('\n');
+    expect(lines).toContain('  before the services: run migrate (task definition of web)');
+    expect(lines.at(-2)).toBe('Plan: 0 to create, 1 to update, 0 unchanged, 0 blocked.');
   });
 });

@@ -1,0 +1,128 @@
+/**
+ * `${env:NAME}`, `${env:NAME:-default}`, `${var:NAME}` (also with `:-default`) in string scalars, in place on
+ * the YAML document so positions survive. Keys are never interpolated, nothing is ever run by a shell, and `$${`
+ * is a literal `${`. Values never appear in messages (they may be secrets).
+ */
+import { isAlias, isMap, isPair, isScalar, isSeq, Scalar } from 'yaml';
+import type { ManifestIssue } from '../errors/index.js';
+import { issueAt, type Path, type SourceFile } from './source.js';
+
+export interface InterpolationContext {
+  env: Record<string, string | undefined>;
+  /** Variables; undefined when `${var:...}` is not allowed here (inside `vars:` themselves). */
+  vars: Record<string, string> | undefined;
+}
+
+const REF = /^(env|var):([A-Za-z_][A-Za-z0-9_]*)(?::-([\s\S]*))?$/;
+const WHOLE_REF = /^\$\{[^}]*\}$/;
+
+type Expanded = { ok: true; value: string } | { ok: false; message: string };
+
+export function expand(text: string, ctx: InterpolationContext): Expanded {
+  let out = '';
+  let i = 0;
+  while (i < text.length) {
+    if (text.startsWith('$${', i)) {
+      out += '${';
+      i += 3;
+      continue;
+    }
+    if (!text.startsWith('${', i)) {
+      out += text[i];
+      i += 1;
+      continue;
+    }
+    const end = text.indexOf('}', i + 2);
+    if (end < 0) return { ok: false, message: 'unterminated `${` (write `$${` for a literal `${`)' };
+    const expr = text.slice(i + 2, end);
+    const m = REF.exec(expr);
+    if (!m) {
+      return {
+        ok: false,
+        message: `unknown reference \`\${${expr}}\`: use \${env:NAME}, \${env:NAME:-default} or \${var:NAME} (write \`$\${\` for a literal \`\${\`)`,
+      };
+    }
+    const [, kind, name, fallback] = m as unknown as [string, 'env' | 'var', string, string | undefined];
+    if (kind === 'env') {
+      const v = ctx.env[name];
+      // Shell semantics: `:-` also replaces an empty value.
+      if (v === undefined || (v === '' && fallback !== undefined)) {
+        if (fallback === undefined) {
+          return {
+            ok: false,
+            message: `environment variable ${name} is not set (used as \`\${env:${name}}\`; give a default with \`\${env:${name}:-VALUE}\`)`,
+          };
+        }
+        out += fallback;
+      } else out += v;
+    } else {
+      if (ctx.vars === undefined) {
+        return { ok: false, message: `\`\${var:${name}}\` cannot be used inside vars: (vars may use \${env:NAME})` };
+      }
+      const v = ctx.vars[name];
+      if (v === undefined) {
+        if (fallback === undefined) {
+          return {
+            ok: false,
+            message: `variable ${name} is not defined (used as \`\${var:${name}}\`; define it under vars: or pass --var ${name}=VALUE)`,
+          };
+        }
+        out += fallback;
+      } else out += v;
+    }
+    i = end + 1;
+  }
+  return { ok: true, value: out };
+}
+
+/** Plain (unquoted) scalars that are one whole reference take the type the value reads as: `${var:count}` → 3. */
+function typed(value: string): string | number | boolean {
+  if (/^-?(0|[1-9]\d*)(\.\d+)?$/.test(value)) return Number(value);
+  if (value === 'true') return true;
+  if (value === 'false') return false;
+  return value;
+}
+
+/**
+ * Interpolates every string scalar under `root` (a path into the document) except subtrees for which `skip`
+ * says so. Returns one issue per failing scalar.
+ */
+export function interpolateTree(
+  source: SourceFile,
+  root: Path,
+  ctx: InterpolationContext,
+  skip: (path: Path) => boolean = () => false,
+): ManifestIssue[] {
+  const issues: ManifestIssue[] = [];
+  const seen = new Set<unknown>();
+  const walk = (node: unknown, path: Path): void => {
+    if (skip(path)) return;
+    if (isAlias(node)) return; // the anchored node is interpolated where it is defined
+    if (seen.has(node)) return;
+    seen.add(node);
+    if (isMap(node)) {
+      for (const pair of node.items) {
+        if (!isPair(pair)) continue;
+        const k = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
+        walk(pair.value, [...path, k]);
+      }
+    } else if (isSeq(node)) {
+      for (const [i, item] of node.items.entries()) walk(item, [...path, i]);
+    } else if (isScalar(node) && typeof node.value === 'string' && node.value.includes('$')) {
+      const raw = node.value;
+      const r = expand(raw, ctx);
+      if (!r.ok) {
+        issues.push(issueAt(source, path, r.message));
+        return;
+      }
+      node.value = node.type === Scalar.PLAIN && WHOLE_REF.test(raw) ? typed(r.value) : r.value;
+    }
+  };
+  let start: unknown = source.doc.contents;
+  for (const seg of root) {
+    start = isMap(start) ? start.get(seg, true) : isSeq(start) && typeof seg === 'number' ? start.items[seg] : undefined;
+    if (start === undefined) return issues;
+  }
+  walk(start, root);
+  return issues;
+}

@@ -1,0 +1,81 @@
+/**
+ * The resolved desired state as JSON for `ecsdeploy render`: what ecsdeploy would register and set. Sensitive
+ * environment values are replaced by `(sensitive)` (house rule 9); durations are shown both ways.
+ */
+import type { OneOffTask, ResolvedManifest, ResolvedService } from '../model/manifest.js';
+import type { ContainerDefinition, TaskDefinitionInput } from '../model/task-definition.js';
+import { formatDuration } from '../util/duration.js';
+import { isSensitive, REDACTED } from '../util/redact.js';
+
+function redactVars(vars: Record<string, string>, marked: readonly string[]): Record<string, string> {
+  return Object.fromEntries(Object.entries(vars).map(([k, v]) => [k, isSensitive(k, marked) ? REDACTED : v]));
+}
+
+function redactTaskDefinition(td: TaskDefinitionInput, marked: readonly string[]): TaskDefinitionInput {
+  return {
+    ...td,
+    containerDefinitions: td.containerDefinitions.map(
+      (c): ContainerDefinition => ({
+        ...c,
+        ...(c.environment && {
+          environment: c.environment.map((e) => (isSensitive(e.name, marked) ? { ...e, value: REDACTED } : e)),
+        }),
+      }),
+    ),
+  };
+}
+
+function renderService(s: ResolvedService): Record<string, unknown> {
+  const td = s.taskDefinition;
+  return {
+    key: s.key,
+    service: s.service,
+    cluster: s.cluster,
+    taskDefinition:
+      td.kind === 'declared'
+        ? {
+            source: td.file === undefined ? 'inline' : 'file',
+            ...(td.file !== undefined && { file: td.file }),
+            input: redactTaskDefinition(td.input, s.sensitive),
+          }
+        : { source: 'live' },
+    // Overrides are listed for fromLive services: the plan applies them to the live task definition.
+    images: s.images,
+    repositoryImages: s.repositoryImages,
+    environment: Object.fromEntries(Object.entries(s.environment).map(([c, vars]) => [c, redactVars(vars, s.sensitive)])),
+    command: s.command,
+    sensitive: s.sensitive,
+    desiredCount: s.desiredCount ?? null,
+    deployment: s.deployment,
+    settings: s.settings,
+    createIfMissing: s.createIfMissing,
+    dependsOn: s.dependsOn,
+    strategy: s.strategy,
+    timeout: formatDuration(s.timeoutMs),
+    timeoutMs: s.timeoutMs,
+    onFailure: s.onFailure,
+    ignoreTags: s.ignoreTags,
+  };
+}
+
+function renderTask(t: OneOffTask, services: ResolvedService[]): Record<string, unknown> {
+  const marked = services.find((s) => s.key === t.taskDefinitionOf)?.sensitive ?? [];
+  return { ...t, ...(t.environment && { environment: redactVars(t.environment, marked) }), timeout: formatDuration(t.timeoutMs) };
+}
+
+/** The redacted JSON `render` prints; with a service key, only that service (and the tasks that use it). */
+export function renderResolved(manifest: ResolvedManifest, serviceKey?: string): object {
+  const keep = (key: string) => serviceKey === undefined || key === serviceKey;
+  const services = manifest.services.filter((s) => keep(s.key));
+  return {
+    file: manifest.file,
+    digest: manifest.digest,
+    environment: manifest.environment ?? null,
+    region: manifest.region ?? null,
+    keepRevisions: manifest.keepRevisions,
+    notify: manifest.notify,
+    before: manifest.before.filter((t) => keep(t.taskDefinitionOf)).map((t) => renderTask(t, manifest.services)),
+    services: services.map(renderService),
+    scheduledTargets: manifest.scheduledTargets.filter((t) => keep(t.taskDefinitionOf)),
+  };
+}

@@ -1,0 +1,120 @@
+/**
+ * A parsed YAML (or JSON) file that keeps source positions, so every issue can say FILE:LINE:COL. The document
+ * is the `yaml` package's CST-backed Document; paths are lists of keys and indexes.
+ */
+import { type Document, isAlias, isMap, isPair, isScalar, isSeq, LineCounter, type Node as YamlNode, parseDocument } from 'yaml';
+import type { ManifestIssue } from '../errors/index.js';
+
+export type PathSegment = string | number;
+export type Path = readonly PathSegment[];
+
+export interface SourceFile {
+  /** Path for messages (as given, or relative to the working directory). */
+  file: string;
+  doc: Document.Parsed;
+  lines: LineCounter;
+}
+
+export interface Position {
+  line: number;
+  column: number;
+}
+
+/**
+ * Parses text as YAML 1.2 (JSON is a subset). Syntax errors and warnings (e.g. unknown tags) become issues:
+ * ecsdeploy does not guess around a broken document.
+ */
+export function parseSource(file: string, text: string): { source: SourceFile; issues: ManifestIssue[] } {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true, keepSourceTokens: false });
+  const issues: ManifestIssue[] = [];
+  for (const e of [...doc.errors, ...doc.warnings]) {
+    const pos = lines.linePos(e.pos[0]);
+    issues.push({ file, line: pos.line, column: pos.col, path: '', message: yamlMessage(e.message) });
+  }
+  return { source: { file, doc, lines }, issues };
+}
+
+/** The yaml package appends " at line L, column C" (already in our prefix) and sometimes a code excerpt. */
+function yamlMessage(message: string): string {
+  const first = message.split('\n')[0] ?? message;
+  return `YAML: ${first.replace(/ at line \d+, column \d+:?$/, '').replace(/\.$/, '')}`;
+}
+
+function keyText(key: unknown): string | undefined {
+  if (isScalar(key)) return String(key.value);
+  if (key === null || key === undefined) return undefined;
+  return typeof key === 'object' ? undefined : String(key);
+}
+
+export interface Located {
+  /** The deepest node found along the path. */
+  node: YamlNode | undefined;
+  /** The key node of the last segment found, when it was a map key. */
+  key: YamlNode | undefined;
+  /** How many segments of the path exist. */
+  depth: number;
+}
+
+/** Walks the document along a path, following aliases. */
+export function locate(source: SourceFile, path: Path): Located {
+  let node: unknown = source.doc.contents;
+  let key: YamlNode | undefined;
+  let depth = 0;
+  let last: YamlNode | undefined = node as YamlNode | undefined;
+  for (const seg of path) {
+    if (isAlias(node)) node = node.resolve(source.doc);
+    let next: unknown;
+    let nextKey: YamlNode | undefined;
+    if (isMap(node)) {
+      const pair = node.items.find((p) => isPair(p) && keyText(p.key) === String(seg));
+      if (pair) {
+        next = pair.value;
+        nextKey = isScalar(pair.key) ? pair.key : undefined;
+        // A key with an empty value (`key:`) has no value node; point at the key.
+        if (next === null || next === undefined) next = pair.key;
+      }
+    } else if (isSeq(node) && typeof seg === 'number') {
+      next = node.items[seg];
+    }
+    if (next === undefined || next === null) break;
+    node = next;
+    key = nextKey;
+    last = next as YamlNode;
+    depth += 1;
+  }
+  return { node: last, key: depth === path.length ? key : undefined, depth };
+}
+
+export function positionOf(source: SourceFile, node: YamlNode | undefined): Position {
+  const offset = node?.range?.[0];
+  if (offset === undefined) return { line: 1, column: 1 };
+  const p = source.lines.linePos(offset);
+  return { line: p.line, column: p.col };
+}
+
+/** Does the exact path exist in the document? */
+export function hasPath(source: SourceFile, path: Path): boolean {
+  return locate(source, path).depth === path.length;
+}
+
+const IDENT = /^[A-Za-z_$][\w$-]*$/;
+
+/** `['services', 'web', 'steps', 1, 'weight']` → `services.web.steps[1].weight`. */
+export function formatPath(path: Path): string {
+  let out = '';
+  for (const seg of path) {
+    if (typeof seg === 'number') out += `[${seg}]`;
+    else if (IDENT.test(seg)) out += out ? `.${seg}` : seg;
+    else out += `[${JSON.stringify(seg)}]`;
+  }
+  return out;
+}
+
+/** An issue at a path: positioned at the path's value (or its key, when `atKey`), else at its deepest ancestor. */
+export function issueAt(source: SourceFile, path: Path, message: string, atKey = false): ManifestIssue {
+  const found = locate(source, path);
+  const node = atKey && found.key ? found.key : found.node;
+  const pos = positionOf(source, node);
+  return { file: source.file, line: pos.line, column: pos.column, path: formatPath(path), message };
+}

@@ -1,0 +1,91 @@
+/**
+ * Task definitions declared in the manifest: inline, or read from a JSON/YAML file relative to the manifest.
+ * Files may hold the RegisterTaskDefinition input or the raw `aws ecs describe-task-definition` output
+ * (`{"taskDefinition": {...}, "tags": [...]}`); read-only fields are stripped by the list in src/model, so newer
+ * input fields pass through (peer-tools.md §8.1).
+ */
+import { readFileSync } from 'node:fs';
+import type { ManifestIssue } from '../errors/index.js';
+import { READ_ONLY_TASK_DEFINITION_FIELDS, type TaskDefinitionInput } from '../model/task-definition.js';
+import { type InterpolationContext, interpolateTree } from './interpolate.js';
+import { issueAt, type Path, parseSource, type SourceFile } from './source.js';
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+/** Unwraps describe output and drops read-only fields. */
+export function toTaskDefinitionInput(raw: Record<string, unknown>): Record<string, unknown> {
+  let td = raw;
+  if (isObject(raw.taskDefinition) && !('containerDefinitions' in raw)) {
+    td = { ...raw.taskDefinition };
+    if (Array.isArray(raw.tags) && raw.tags.length > 0 && td.tags === undefined) td.tags = raw.tags;
+  } else {
+    td = { ...raw };
+  }
+  for (const f of READ_ONLY_TASK_DEFINITION_FIELDS) delete td[f];
+  return td;
+}
+
+/** The shape checks the schema makes on inline task definitions, for file contents. */
+function shapeIssues(td: Record<string, unknown>, source: SourceFile, base: Path): ManifestIssue[] {
+  const issues: ManifestIssue[] = [];
+  if (typeof td.family !== 'string' || td.family === '') {
+    issues.push(
+      issueAt(source, [...base, 'family'], td.family === undefined ? 'missing required key `family`' : 'must be a non-empty string'),
+    );
+  }
+  const cds = td.containerDefinitions;
+  if (!Array.isArray(cds) || cds.length === 0) {
+    issues.push(
+      issueAt(
+        source,
+        [...base, 'containerDefinitions'],
+        cds === undefined ? 'missing required key `containerDefinitions`' : 'must be a non-empty list',
+      ),
+    );
+  } else {
+    cds.forEach((c, i) => {
+      if (!isObject(c)) issues.push(issueAt(source, [...base, 'containerDefinitions', i], 'must be a mapping'));
+      else if (typeof c.name !== 'string' || c.name === '')
+        issues.push(issueAt(source, [...base, 'containerDefinitions', i], 'missing required key `name`'));
+    });
+  }
+  return issues;
+}
+
+export interface LoadedTaskDefinition {
+  input: TaskDefinitionInput | undefined;
+  issues: ManifestIssue[];
+}
+
+/**
+ * Reads a task definition file. `displayPath` is used in messages; `where` is the manifest issue to report when the
+ * file cannot be read at all.
+ */
+export function loadTaskDefinitionFile(
+  absPath: string,
+  displayPath: string,
+  ctx: InterpolationContext,
+  where: (message: string) => ManifestIssue,
+): LoadedTaskDefinition {
+  let text: string;
+  try {
+    text = readFileSync(absPath, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : (code ?? 'unreadable');
+    return { input: undefined, issues: [where(`cannot read task definition file ${displayPath}: ${why}`)] };
+  }
+  const { source, issues } = parseSource(displayPath, text);
+  if (issues.length) return { input: undefined, issues };
+  const interpolation = interpolateTree(source, [], ctx);
+  if (interpolation.length) return { input: undefined, issues: interpolation };
+  const raw: unknown = source.doc.toJS({ maxAliasCount: 100 });
+  if (!isObject(raw)) return { input: undefined, issues: [issueAt(source, [], 'a task definition file must hold a JSON object')] };
+  const wrapped = isObject(raw.taskDefinition) && !('containerDefinitions' in raw);
+  const td = toTaskDefinitionInput(raw);
+  const shape = shapeIssues(td, source, wrapped ? ['taskDefinition'] : []);
+  if (shape.length) return { input: undefined, issues: shape };
+  return { input: td as unknown as TaskDefinitionInput, issues: [] };
+}

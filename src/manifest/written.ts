@@ -1,0 +1,130 @@
+/**
+ * The manifest as written (after interpolation, checked by the schema). Only src/manifest/ sees this shape; the
+ * rest of the code sees ResolvedManifest (src/model/manifest.ts).
+ */
+import type { JsonObject } from '../model/task-definition.js';
+
+export type Scalar = string | number | boolean;
+
+export interface WrittenCircuitBreaker {
+  enable?: boolean;
+  rollback?: boolean;
+  resetOnHealthyTask?: boolean;
+  thresholdConfiguration?: { type: 'COUNT' | 'BOUNDED_PERCENT' | 'UNBOUNDED_PERCENT'; value: number };
+}
+
+export interface WrittenDeployment {
+  minimumHealthyPercent?: number;
+  maximumPercent?: number;
+  circuitBreaker?: WrittenCircuitBreaker;
+  alarms?: { alarmNames: string[]; enable?: boolean; rollback?: boolean };
+}
+
+export interface WrittenMetricQuery {
+  metric: string;
+  targetGroup?: string;
+  dimensions?: Record<string, string>;
+  stat: string;
+  period?: string;
+}
+
+export type WrittenStrategy =
+  | { type: 'rolling' }
+  | {
+      type: 'blue-green';
+      application: string;
+      deploymentGroup: string;
+      deploymentConfig?: string;
+      container: { name: string; port: number };
+      testTrafficGate?: { alarms: string[]; hold: string };
+      hooks?: Record<string, string>;
+    }
+  | {
+      type: 'canary';
+      rule?: string;
+      listener?: string;
+      stable: { service?: string; targetGroup: string };
+      canary: { service: string; targetGroup: string; count?: number | 'follow-weight' };
+      steps: { weight: number; pause: string }[];
+      gate?: {
+        interval?: string;
+        failureLimit?: number;
+        inconclusiveLimit?: number;
+        noData?: 'inconclusive' | 'pause' | 'fail' | 'pass';
+        alarms?: string[];
+        metrics?: { name: string; expression: string; queries: Record<string, WrittenMetricQuery>; max?: number; min?: number }[];
+      };
+    };
+
+/** Service settings passed to CreateService/UpdateService as written. */
+export const SERVICE_SETTING_KEYS = [
+  'launchType',
+  'capacityProviderStrategy',
+  'platformVersion',
+  'networkConfiguration',
+  'healthCheckGracePeriodSeconds',
+  'enableExecuteCommand',
+  'enableECSManagedTags',
+  'propagateTags',
+  'tags',
+  'loadBalancers',
+  'serviceRegistries',
+  'placementConstraints',
+  'placementStrategy',
+  'schedulingStrategy',
+  'deploymentController',
+] as const;
+
+export interface WrittenService {
+  service?: string;
+  cluster?: string;
+  taskDefinition?: string | { fromLive: true } | JsonObject;
+  images?: Record<string, string>;
+  environment?: Record<string, Record<string, Scalar>>;
+  command?: Record<string, string[]>;
+  sensitive?: string[];
+  desiredCount?: number | 'autoscaling';
+  deployment?: WrittenDeployment;
+  strategy?: WrittenStrategy;
+  dependsOn?: string[];
+  timeout?: string;
+  onFailure?: 'rollback' | 'leave';
+  ignoreTags?: string[];
+  createIfMissing?: boolean;
+  launchType?: string;
+  capacityProviderStrategy?: JsonObject[];
+  networkConfiguration?: JsonObject;
+  [key: string]: unknown;
+}
+
+export interface WrittenOneOffTask {
+  name: string;
+  taskDefinitionOf: string;
+  command?: string[];
+  container?: string;
+  environment?: Record<string, Scalar>;
+  timeout?: string;
+}
+
+export interface WrittenScheduledTarget {
+  rule: string;
+  eventBus?: string;
+  targetId?: string;
+  taskDefinitionOf: string;
+}
+
+export interface WrittenTop {
+  version?: 1;
+  region?: string;
+  vars?: Record<string, Scalar>;
+  defaults?: WrittenService;
+  services?: Record<string, WrittenService>;
+  before?: WrittenOneOffTask[];
+  after?: { scheduledTargets?: WrittenScheduledTarget[] };
+  keepRevisions?: number;
+  notify?: { sns?: string; eachCall?: boolean };
+}
+
+export interface WrittenManifest extends WrittenTop {
+  environments?: Record<string, WrittenTop>;
+}

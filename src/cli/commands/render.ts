@@ -1,13 +1,36 @@
 import { Command } from 'clipanion';
-import { UsageError } from '../../errors/index.js';
-import { BaseCommand } from '../base-command.js';
+import { renderResolved, selectServices } from '../../manifest/index.js';
+import { OverridableCommand } from '../base-command.js';
+import { ExitCode } from '../exit-codes.js';
+import { loadManifestForCommand } from '../manifest-options.js';
 
-// Scaffold: replaced by the issue that builds `ecsdeploy render`.
-export class RenderCommand extends BaseCommand {
+/** `ecsdeploy render`: the resolved desired state as JSON on stdout. Never calls AWS. */
+export class RenderCommand extends OverridableCommand {
   static override paths = [['render']];
-  static override usage = Command.Usage({ description: 'render (not built yet)' });
+  static override usage = Command.Usage({
+    description: 'Print the resolved desired state as JSON',
+    details: `
+      Prints what ecsdeploy would deploy, as JSON on stdout: for each service the task definition input with image,
+      environment and command overrides applied, the service settings, the desired count, deployment settings and
+      the strategy with its settings; then the one-off tasks and scheduled targets. Variables are interpolated and
+      the environment overlay is applied. Environment values that are sensitive (marked in \`sensitive:\` or named
+      like a secret) are shown as \`(sensitive)\`.
+
+      Does not call AWS. Exit 0, or 1 when the manifest is invalid.
+    `,
+    examples: [
+      ['Render the production environment', 'ecsdeploy render --env production'],
+      ['Render one service with an image override', 'ecsdeploy render --env staging --service web --image web=shop-web:1.4.2'],
+      [
+        'Show the final task definition of a service',
+        'ecsdeploy render --env production --service web | jq .services[0].taskDefinition.input',
+      ],
+    ],
+  });
 
   protected async run(): Promise<number> {
-    throw new UsageError('NOT_IMPLEMENTED', '`ecsdeploy render` is not built yet');
+    const manifest = selectServices(loadManifestForCommand(this), this.services);
+    this.context.stdout.write(`${JSON.stringify(renderResolved(manifest), null, 2)}\n`);
+    return ExitCode.Ok;
   }
 }

@@ -1,13 +1,26 @@
 import { Command } from 'clipanion';
-import { UsageError } from '../../errors/index.js';
+import { manifestSchemaText } from '../../manifest/index.js';
 import { BaseCommand } from '../base-command.js';
+import { ExitCode } from '../exit-codes.js';
 
-// Scaffold: replaced by the issue that builds `ecsdeploy schema`.
+/** `ecsdeploy schema`: the manifest's JSON Schema, for editors and CI linters. */
 export class SchemaCommand extends BaseCommand {
   static override paths = [['schema']];
-  static override usage = Command.Usage({ description: 'schema (not built yet)' });
+  static override usage = Command.Usage({
+    description: 'Print the manifest JSON Schema',
+    details: `
+      Prints the JSON Schema (draft 2020-12) of ecsdeploy.yaml, the same file the package ships as
+      \`schema/ecsdeploy.schema.json\`. Point your editor at it for completion and inline errors, e.g. with the
+      YAML language server: \`# yaml-language-server: $schema=./ecsdeploy.schema.json\`.
+    `,
+    examples: [
+      ['Save the schema next to the manifest', 'ecsdeploy schema > ecsdeploy.schema.json'],
+      ['List the top-level keys', "ecsdeploy schema | jq '.properties | keys'"],
+    ],
+  });
 
   protected async run(): Promise<number> {
-    throw new UsageError('NOT_IMPLEMENTED', '`ecsdeploy schema` is not built yet');
+    this.context.stdout.write(manifestSchemaText());
+    return ExitCode.Ok;
   }
 }

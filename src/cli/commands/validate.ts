@@ -1,13 +1,36 @@
 import { Command } from 'clipanion';
-import { UsageError } from '../../errors/index.js';
-import { BaseCommand } from '../base-command.js';
+import { loadManifestAll } from '../../manifest/index.js';
+import { OverridableCommand } from '../base-command.js';
+import { ExitCode } from '../exit-codes.js';
+import { manifestOptionsOf } from '../manifest-options.js';
 
-// Scaffold: replaced by the issue that builds `ecsdeploy validate`.
-export class ValidateCommand extends BaseCommand {
+/** `ecsdeploy validate`: schema and rules, every environment unless --env picks one. Never calls AWS. */
+export class ValidateCommand extends OverridableCommand {
   static override paths = [['validate']];
-  static override usage = Command.Usage({ description: 'validate (not built yet)' });
+  static override usage = Command.Usage({
+    description: 'Check the manifest without calling AWS',
+    details: `
+      Checks the manifest against its schema and the rules the schema cannot express (percentages that block a
+      rolling update, canary weights, durations, dependsOn cycles, containers named by overrides...), after
+      interpolating variables and applying the environment overlay. Without \`--env\` every environment is checked.
+      Every problem is printed as \`FILE:LINE:COL: path: message\`.
+
+      Exit 0 when valid (a one-line summary goes to stderr), 1 otherwise. No AWS credentials are needed.
+    `,
+    examples: [
+      ['Check ./ecsdeploy.yaml, every environment', 'ecsdeploy validate'],
+      ['Check one environment of another file', 'ecsdeploy validate -f deploy/ecsdeploy.yaml --env production'],
+      ['Check with the overrides a pipeline will pass', 'ecsdeploy validate --env staging --var tag=1.4.2 --image web=shop-web:1.4.2'],
+    ],
+  });
 
   protected async run(): Promise<number> {
-    throw new UsageError('NOT_IMPLEMENTED', '`ecsdeploy validate` is not built yet');
+    const loaded = loadManifestAll(manifestOptionsOf(this));
+    const first = loaded[0];
+    const count = first?.services.length ?? 0;
+    const envs = loaded.map((m) => m.environment).filter((e): e is string => e !== undefined);
+    const where = envs.length === 0 ? '' : envs.length === 1 ? `, environment ${envs[0]}` : `, environments ${envs.join(', ')}`;
+    this.context.stderr.write(`${first?.file ?? 'manifest'}: valid (${count} service${count === 1 ? '' : 's'}${where})\n`);
+    return ExitCode.Ok;
   }
 }

@@ -1,0 +1,26 @@
+/** The bridge from a command's options to the manifest loader. */
+import { loadManifest } from '../manifest/index.js';
+import type { ResolvedManifest } from '../model/manifest.js';
+import type { OverridableCommand } from './base-command.js';
+
+/** Loads the manifest as the command's -f/--env/--var/--image/--desired-count/--min/--max/--timeout say. */
+export function loadManifestForCommand(cmd: OverridableCommand): ResolvedManifest {
+  return loadManifest(manifestOptionsOf(cmd));
+}
+
+export function manifestOptionsOf(cmd: OverridableCommand) {
+  return {
+    ...(cmd.file !== undefined && { file: cmd.file }),
+    cwd: cmd.context.cwd,
+    ...(cmd.env !== undefined && { environment: cmd.env }),
+    vars: cmd.vars ?? [],
+    env: cmd.context.env,
+    overrides: {
+      images: cmd.images ?? [],
+      ...(cmd.desiredCount !== undefined && { desiredCount: cmd.desiredCount }),
+      ...(cmd.min !== undefined && { minimumHealthyPercent: cmd.min }),
+      ...(cmd.max !== undefined && { maximumPercent: cmd.max }),
+      ...(cmd.timeout !== undefined && { timeout: cmd.timeout }),
+    },
+  };
+}

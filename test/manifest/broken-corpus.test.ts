@@ -1,0 +1,105 @@
+/**
+ * The corpus of broken manifests: each test/fixtures/broken/NAME.yaml must make `ecsdeploy validate` exit 1 with
+ * exactly the text in NAME.expected on stderr, nothing on stdout, and never a stack trace. A first line
+ * `# args: ...` adds command-line arguments. A few run through the built binary too.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { REPO, runCli } from './run-cli.js';
+
+const DIR = join(REPO, 'test/fixtures/broken');
+const cases = readdirSync(DIR)
+  .filter((f) => f.endsWith('.yaml'))
+  .sort();
+
+function argsOf(file: string): string[] {
+  const first = readFileSync(join(DIR, file), 'latin1').split('\n')[0] ?? '';
+  const m = /^# args: (.*)$/.exec(first);
+  return m ? (m[1] as string).trim().split(/\s+/) : [];
+}
+
+const STACK = /^\s+at .+:\d+:\d+\)?$/m;
+
+describe('the broken-manifest corpus', () => {
+  it('holds at least 30 broken manifests, each with its expected message', () => {
+    expect(cases.length).toBeGreaterThanOrEqual(30);
+    for (const c of cases) expect(existsSync(join(DIR, c.replace(/\.yaml$/, '.expected'))), c).toBe(true);
+  });
+
+  it.each(cases)('%s fails validation with exactly the expected message', async (file) => {
+    const expected = readFileSync(join(DIR, file.replace(/\.yaml$/, '.expected')), 'utf8');
+    const r = await runCli(['validate', '-f', `test/fixtures/broken/${file}`, ...argsOf(file)]);
+    expect(r.stderr).toBe(expected);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).not.toMatch(STACK);
+  });
+
+  it('a manifest larger than 1 MiB is refused with its size, before parsing', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ecsdeploy-large-'));
+    const file = join(dir, 'ecsdeploy.yaml');
+    const service = (i: number) =>
+      `  svc${i}:\n    cluster: shop\n    taskDefinition: { family: f${i}, containerDefinitions: [{ name: app, image: 'nginx:1' }] }\n`;
+    let text = 'version: 1\nservices:\n';
+    for (let i = 0; text.length < 2.5 * 1024 * 1024; i++) text += service(i);
+    writeFileSync(file, text);
+    const started = Date.now();
+    const r = await runCli(['validate'], { cwd: dir });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(
+      `1 problem in the manifest:\necsdeploy.yaml:1:1: the file is ${(text.length / 1024 / 1024).toFixed(1)} MiB; a manifest may be at most 1 MiB\n`,
+    );
+    expect(Date.now() - started).toBeLessThan(2000);
+  });
+
+  it('a large manifest under the limit (2,000 services) is validated in well under two seconds', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ecsdeploy-many-'));
+    let text = 'version: 1\ndefaults: { cluster: shop }\nservices:\n';
+    for (let i = 0; i < 2000; i++)
+      text += `  svc${i}:\n    taskDefinition: { family: f${i}, containerDefinitions: [{ name: app, image: 'nginx:1' }] }\n`;
+    writeFileSync(join(dir, 'ecsdeploy.yaml'), text);
+    const started = Date.now();
+    const r = await runCli(['validate'], { cwd: dir });
+    expect(r.stderr).toBe('ecsdeploy.yaml: valid (2000 services)\n');
+    expect(r.code).toBe(0);
+    expect(Date.now() - started).toBeLessThan(2000);
+  });
+});
+
+describe('the built binary on broken manifests', () => {
+  const bin = join(REPO, 'bin/ecsdeploy.js');
+  const built = existsSync(join(REPO, 'dist/cli.mjs'));
+
+  it.each([
+    'binary-junk.yaml',
+    'yaml-unclosed-flow.yaml',
+    'depends-on-cycle.yaml',
+    'missing-env-variable.yaml',
+    'unknown-environment.yaml',
+  ])('%s exits 1 with the expected message and no stack trace', (file) => {
+    expect(built, 'run `npm run build` first: dist/cli.mjs is missing').toBe(true);
+    const r = spawnSync(process.execPath, [bin, 'validate', '-f', `test/fixtures/broken/${file}`, ...argsOf(file)], {
+      cwd: REPO,
+      env: { PATH: process.env.PATH },
+      encoding: 'utf8',
+    });
+    expect(r.stderr).toBe(readFileSync(join(DIR, file.replace(/\.yaml$/, '.expected')), 'utf8'));
+    expect(r.status).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).not.toMatch(STACK);
+  });
+
+  it('a missing manifest file is a one-line error with a hint, exit 1', () => {
+    expect(built, 'run `npm run build` first: dist/cli.mjs is missing').toBe(true);
+    const r = spawnSync(process.execPath, [bin, 'validate', '-f', 'no/such/ecsdeploy.yaml'], {
+      cwd: REPO,
+      env: { PATH: process.env.PATH },
+      encoding: 'utf8',
+    });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toBe('error [MANIFEST_NOT_FOUND]: no/such/ecsdeploy.yaml: no such file\nhint: check the path given with -f/--file\n');
+  });
+});

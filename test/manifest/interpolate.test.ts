@@ -1,0 +1,46 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: these strings are manifest interpolation syntax, not templates
+import { describe, expect, it } from 'vitest';
+import { expand } from '../../src/manifest/interpolate.js';
+
+const ctx = { env: { TAG: '1.2.3', EMPTY: '', SECRET_TOKEN: 'hunter2' }, vars: { region: 'eu-west-1' } };
+
+describe('interpolation', () => {
+  it('replaces env and var references and keeps the rest of the string', () => {
+    expect(expand('repo:${env:TAG}-${var:region}', ctx)).toEqual({ ok: true, value: 'repo:1.2.3-eu-west-1' });
+  });
+
+  it('uses the default after :- when the variable is unset or empty, like a shell', () => {
+    expect(expand('${env:NOPE:-x}', ctx)).toEqual({ ok: true, value: 'x' });
+    expect(expand('${env:EMPTY:-x}', ctx)).toEqual({ ok: true, value: 'x' });
+    expect(expand('${env:EMPTY}', ctx)).toEqual({ ok: true, value: '' });
+    expect(expand('${var:nope:-a:b}', ctx)).toEqual({ ok: true, value: 'a:b' });
+  });
+
+  it('turns $${ into a literal ${ and never interpolates what follows it', () => {
+    expect(expand('echo $${HOME} $${env:TAG}', ctx)).toEqual({ ok: true, value: 'echo ${HOME} ${env:TAG}' });
+  });
+
+  it('leaves a lone $ and shell syntax alone: nothing is ever run', () => {
+    expect(expand('cost: $5; $(rm -rf /); `id`', ctx)).toEqual({ ok: true, value: 'cost: $5; $(rm -rf /); `id`' });
+  });
+
+  it('names the missing variable and how to fix it, without printing any value', () => {
+    const r = expand('${env:NOPE}', ctx);
+    expect(r).toEqual({ ok: false, message: expect.stringContaining('environment variable NOPE is not set') });
+    const v = expand('${var:tag}', ctx);
+    expect(v).toEqual({ ok: false, message: expect.stringContaining('--var tag=VALUE') });
+  });
+
+  it('rejects unknown and unterminated references', () => {
+    expect(expand('${TAG}', ctx).ok).toBe(false);
+    expect(expand('${env:TAG', ctx).ok).toBe(false);
+    expect(expand('${env:1BAD}', ctx).ok).toBe(false);
+  });
+
+  it('refuses ${var:...} where variables are being defined', () => {
+    expect(expand('${var:region}', { env: {}, vars: undefined })).toEqual({
+      ok: false,
+      message: expect.stringContaining('cannot be used inside vars'),
+    });
+  });
+});

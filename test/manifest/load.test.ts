@@ -1,0 +1,360 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: these strings are manifest interpolation syntax, not templates
+import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ManifestError, UsageError } from '../../src/errors/index.js';
+import { findManifestFile, type LoadManifestOptions, loadManifest, renderResolved, selectServices } from '../../src/manifest/index.js';
+import type { ResolvedService } from '../../src/model/manifest.js';
+
+function project(files: Record<string, string>): string {
+  const dir = mkdtempSync(join(tmpdir(), 'ecsdeploy-manifest-'));
+  for (const [name, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, name)), { recursive: true });
+    writeFileSync(join(dir, name), text);
+  }
+  return dir;
+}
+
+function load(yaml: string, options: Partial<LoadManifestOptions> = {}, files: Record<string, string> = {}) {
+  const cwd = project({ 'ecsdeploy.yaml': yaml, ...files });
+  return loadManifest({ cwd, env: {}, ...options });
+}
+
+function issuesOf(fn: () => unknown): string[] {
+  try {
+    fn();
+  } catch (error) {
+    if (error instanceof ManifestError) return error.issues.map((i) => `${i.line}:${i.column} ${i.path}: ${i.message}`);
+    throw error;
+  }
+  throw new Error('expected a ManifestError');
+}
+
+const TD = `{ family: web, networkMode: awsvpc, containerDefinitions: [{ name: web, image: 'repo/web:1', environment: [{ name: A, value: a }] }, { name: log, image: 'repo/log:7' }] }`;
+const FULL = `
+    launchType: FARGATE
+    networkConfiguration: { awsvpcConfiguration: { subnets: [subnet-1] } }`;
+
+function service(m: { services: ResolvedService[] }, key = 'web'): ResolvedService {
+  const s = m.services.find((x) => x.key === key);
+  if (!s) throw new Error(`no service ${key}`);
+  return s;
+}
+
+describe('loadManifest', () => {
+  it('resolves a minimal service with the documented defaults', () => {
+    const m = load(`version: 1\nservices:\n  web:\n    cluster: shop\n    taskDefinition: ${TD}\n`);
+    const s = service(m);
+    expect(s).toMatchObject({
+      key: 'web',
+      service: 'web',
+      cluster: 'shop',
+      timeoutMs: 20 * 60_000,
+      onFailure: 'rollback',
+      desiredCount: undefined,
+      strategy: { type: 'rolling' },
+      createIfMissing: false,
+      deployment: {},
+      settings: {},
+    });
+    expect(m).toMatchObject({
+      file: 'ecsdeploy.yaml',
+      environment: undefined,
+      keepRevisions: 10,
+      notify: { eachCall: false },
+      before: [],
+      scheduledTargets: [],
+    });
+    expect(m.digest).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('overlays defaults, then the environment, then the environment service settings', () => {
+    const m = load(
+      `version: 1
+defaults:
+  cluster: shop-\${var:stage}
+  deployment: { minimumHealthyPercent: 100, maximumPercent: 200 }
+  timeout: 10m
+environments:
+  staging: { vars: { stage: stg } }
+  production:
+    vars: { stage: prd }
+    region: eu-west-1
+    defaults: { deployment: { minimumHealthyPercent: 50 } }
+    services:
+      web:
+        desiredCount: 6
+        images: { log: repo/log:8 }
+        strategy: { type: blue-green, application: app, deploymentGroup: dg, container: { name: web, port: 80 } }
+region: us-east-1
+services:
+  web:
+    taskDefinition: ${TD}
+    desiredCount: 2
+    images: { web: repo/web:2 }
+`,
+      { environment: 'production' },
+    );
+    const s = service(m);
+    expect(m.region).toBe('eu-west-1');
+    expect(s.cluster).toBe('shop-prd');
+    expect(s.desiredCount).toBe(6);
+    expect(s.deployment).toEqual({ minimumHealthyPercent: 50, maximumPercent: 200 });
+    expect(s.timeoutMs).toBe(600_000);
+    expect(s.images).toEqual({ web: 'repo/web:2', log: 'repo/log:8' });
+    expect(s.strategy).toEqual({ type: 'blue-green', application: 'app', deploymentGroup: 'dg', container: { name: 'web', port: 80 } });
+    expect(s.settings.deploymentController).toEqual({ type: 'CODE_DEPLOY' });
+    const images = s.taskDefinition.kind === 'declared' ? s.taskDefinition.input.containerDefinitions.map((c) => c.image) : [];
+    expect(images).toEqual(['repo/web:2', 'repo/log:8']);
+  });
+
+  it('requires --env when the manifest declares environments, listing them', () => {
+    let error: unknown;
+    try {
+      load('version: 1\nenvironments: { a: {}, b: {} }\nservices: { web: { cluster: c, taskDefinition: { fromLive: true } } }\n');
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(UsageError);
+    expect(error).toMatchObject({
+      code: 'ENVIRONMENT_REQUIRED',
+      message: 'ecsdeploy.yaml declares environments; choose one with --env (a, b)',
+      hint: 'e.g. --env a',
+    });
+  });
+
+  it('lets --var win over environment vars, which win over top-level vars, and needs no shadowed env variable', () => {
+    const yaml = `version: 1
+vars: { tag: '\${env:UNSET_TAG}', who: top }
+environments:
+  e: { vars: { who: env } }
+services:
+  web: { cluster: c, taskDefinition: { fromLive: true }, images: { web: 'r:\${var:tag}-\${var:who}' } }
+`;
+    const m = load(yaml, { environment: 'e', vars: ['tag=9'] });
+    expect(service(m).images.web).toBe('r:9-env');
+    expect(issuesOf(() => load(yaml, { environment: 'e' }))).toEqual([
+      '2:14 vars.tag: environment variable UNSET_TAG is not set (used as `${env:UNSET_TAG}`; give a default with `${env:UNSET_TAG:-VALUE}`)',
+    ]);
+  });
+
+  it('gives a plain whole-scalar reference the type of its value, and keeps quoted ones strings', () => {
+    // Block style: in a flow mapping `{ ... }` YAML itself needs `${...}` quoted.
+    const m = load(
+      `version: 1\nservices:\n  web:\n    cluster: c\n    taskDefinition: ${TD}\n    desiredCount: \${env:COUNT}\n    environment: { web: { N: '\${env:COUNT}' } }\n`,
+      {
+        env: { COUNT: '3' },
+      },
+    );
+    expect(service(m).desiredCount).toBe(3);
+    expect(service(m).environment.web).toEqual({ N: '3' });
+  });
+
+  it('never interpolates keys', () => {
+    const m = load(`version: 1\nservices:\n  web: { cluster: c, taskDefinition: ${TD}, environment: { web: { '\${env:X}': v } } }\n`, {
+      env: { X: 'Y' },
+    });
+    expect(Object.keys(service(m).environment.web ?? {})).toEqual(['${env:X}']);
+  });
+
+  it('reads a task definition file relative to the manifest, unwrapping describe output and stripping read-only fields only', () => {
+    const described = {
+      taskDefinition: {
+        taskDefinitionArn: 'arn:aws:ecs:us-east-1:123456789012:task-definition/web:7',
+        revision: 7,
+        status: 'ACTIVE',
+        requiresAttributes: [{ name: 'x' }],
+        compatibilities: ['FARGATE'],
+        registeredAt: '2026-01-01T00:00:00Z',
+        registeredBy: 'arn:aws:iam::123456789012:user/me',
+        family: 'web',
+        someFutureField: { keep: true },
+        containerDefinitions: [{ name: 'web', image: 'repo/web:${var:tag}', newContainerField: 1 }],
+      },
+      tags: [{ key: 'team', value: 'a' }],
+    };
+    const m = load(
+      'version: 1\nvars: { tag: "5" }\nservices:\n  web: { cluster: c, taskDefinition: ./ecs/web.json }\n',
+      {},
+      { 'ecs/web.json': JSON.stringify(described, null, 2) },
+    );
+    const td = service(m).taskDefinition;
+    expect(td).toEqual({
+      kind: 'declared',
+      file: 'ecs/web.json',
+      input: {
+        family: 'web',
+        someFutureField: { keep: true },
+        containerDefinitions: [{ name: 'web', image: 'repo/web:5', newContainerField: 1 }],
+        tags: [{ key: 'team', value: 'a' }],
+      },
+    });
+  });
+
+  it('applies command-line overrides: repository images with tag latest, container images, counts, percents, timeout', () => {
+    const m = load(`version: 1\nservices:\n  web: { cluster: c, taskDefinition: ${TD}, desiredCount: 2 }\n`, {
+      overrides: {
+        images: ['repo/web', 'log=other/log:9'],
+        desiredCount: 5,
+        minimumHealthyPercent: 50,
+        maximumPercent: 150,
+        timeout: '90s',
+      },
+    });
+    const s = service(m);
+    expect(s.repositoryImages).toEqual([{ repository: 'repo/web', image: 'repo/web:latest' }]);
+    expect(s.images).toEqual({ log: 'other/log:9' });
+    expect(s.desiredCount).toBe(5);
+    expect(s.deployment).toEqual({ minimumHealthyPercent: 50, maximumPercent: 150 });
+    expect(s.timeoutMs).toBe(90_000);
+    const images = s.taskDefinition.kind === 'declared' ? s.taskDefinition.input.containerDefinitions.map((c) => c.image) : [];
+    expect(images).toEqual(['repo/web:latest', 'other/log:9']);
+  });
+
+  it('refuses an --image that reaches no container, and malformed overrides', () => {
+    const yaml = `version: 1\nservices:\n  web: { cluster: c, taskDefinition: ${TD} }\n`;
+    expect(() => load(yaml, { overrides: { images: ['wbe=x:1'] } })).toThrow(
+      /no service has a container named `wbe` \(did you mean `web`\?\)/,
+    );
+    expect(() => load(yaml, { overrides: { images: ['nope/repo:1'] } })).toThrow(/no container uses the repository nope\/repo/);
+    expect(() => load(yaml, { overrides: { timeout: 'soon' } })).toThrow(UsageError);
+    expect(() => load(yaml, { vars: ['novalue'] })).toThrow(/--var "novalue": expected NAME=VALUE/);
+  });
+
+  it('copies fromLive services as overrides only, for the plan to apply to the live task definition', () => {
+    const m = load(
+      'version: 1\nservices:\n  api: { cluster: c, taskDefinition: { fromLive: true }, images: { api: r/api:2 }, command: { api: [run] } }\n',
+      {
+        overrides: { images: ['r/api:3'] },
+      },
+    );
+    expect(service(m, 'api')).toMatchObject({
+      taskDefinition: { kind: 'live' },
+      images: { api: 'r/api:2' },
+      command: { api: ['run'] },
+      repositoryImages: [{ repository: 'r/api', image: 'r/api:3' }],
+      createIfMissing: false,
+    });
+  });
+
+  it('marks a service fully defined (createIfMissing) only with compute and networking', () => {
+    const m = load(
+      `version: 1
+defaults: { cluster: c }
+services:
+  full: { taskDefinition: ${TD}, ${FULL.trim().replace(/\n\s+/g, ', ')} }
+  bridge: { taskDefinition: { family: b, networkMode: bridge, containerDefinitions: [{ name: b }] }, launchType: EC2 }
+  nonet: { taskDefinition: ${TD}, launchType: FARGATE }
+  optout: { taskDefinition: ${TD}, createIfMissing: false, ${FULL.trim().replace(/\n\s+/g, ', ')} }
+`,
+    );
+    expect(m.services.map((s) => [s.key, s.createIfMissing])).toEqual([
+      ['full', true],
+      ['bridge', true],
+      ['nonet', false],
+      ['optout', false],
+    ]);
+  });
+
+  it('reports every rule violation at once, each where it was written', () => {
+    const issues = issuesOf(() =>
+      load(
+        `version: 1
+environments:
+  prod:
+    services:
+      web: { desiredCount: 2, deployment: { minimumHealthyPercent: 75, maximumPercent: 125 } }
+defaults:
+  cluster: c
+  taskDefinition: ${TD}
+services:
+  web:
+    taskDefinition: ${TD}
+    dependsOn: [api]
+  api:
+    service: web
+    taskDefinition: ${TD}
+    dependsOn: [web, nope]
+`,
+        { environment: 'prod' },
+      ),
+    );
+    // Schema problems stop before the rules (which assume a well-formed manifest).
+    expect(issues).toEqual(['8:3 defaults.taskDefinition: unknown key `taskDefinition`']);
+    const fixed = issuesOf(() =>
+      load(
+        `version: 1
+environments:
+  prod:
+    services:
+      web: { desiredCount: 2, deployment: { minimumHealthyPercent: 75, maximumPercent: 125 } }
+defaults:
+  cluster: c
+services:
+  web:
+    taskDefinition: ${TD}
+    dependsOn: [api]
+  api:
+    service: web
+    taskDefinition: ${TD}
+    dependsOn: [web, nope]
+`,
+        { environment: 'prod' },
+      ),
+    );
+    expect(fixed).toEqual([
+      '5:43 environments.prod.services.web.deployment: minimumHealthyPercent 75 and maximumPercent 125 with desiredCount 2 can neither start nor stop a task: 2 must stay healthy and at most 2 may run; raise maximumPercent or lower minimumHealthyPercent',
+      '11:16 services.web.dependsOn: dependsOn cycle: web → api → web',
+      '12:3 services.api: ECS service `web` in cluster `c` is already declared by services.web',
+      '15:22 services.api.dependsOn[1]: unknown service `nope` (services: web, api)',
+    ]);
+  });
+
+  it('finds ecsdeploy.yaml before ecsdeploy.yml, and says so when neither exists', () => {
+    const both = project({ 'ecsdeploy.yml': '', 'ecsdeploy.yaml': '' });
+    expect(findManifestFile(both)).toBe(join(both, 'ecsdeploy.yaml'));
+    const yml = project({ 'ecsdeploy.yml': '' });
+    expect(findManifestFile(yml)).toBe(join(yml, 'ecsdeploy.yml'));
+    const none = project({});
+    expect(() => findManifestFile(none)).toThrow(UsageError);
+  });
+});
+
+describe('selectServices and renderResolved', () => {
+  const yaml = `version: 1
+defaults: { cluster: c }
+before:
+  - { name: migrate, taskDefinitionOf: api, environment: { DB_PASSWORD: pw, MODE: x } }
+services:
+  web:
+    service: shop-web
+    taskDefinition: { family: web, containerDefinitions: [{ name: web, environment: [{ name: API_TOKEN, value: t0ken }, { name: MARKED, value: m }, { name: PLAIN, value: p }] }] }
+    sensitive: [MARKED]
+    environment: { web: { MARKED: m2, OTHER_SECRET: s } }
+  api: { taskDefinition: { fromLive: true } }
+`;
+
+  it('selects by manifest key or ECS name in manifest order, and lists the known services for an unknown one', () => {
+    const m = load(yaml);
+    expect(selectServices(m, ['api', 'shop-web']).services.map((s) => s.key)).toEqual(['web', 'api']);
+    expect(selectServices(m, []).services).toHaveLength(2);
+    expect(selectServices(m, ['web']).before).toEqual([]);
+    expect(() => selectServices(m, ['wbe'])).toThrow('unknown service `wbe` (did you mean `web`?); the manifest declares: web, api');
+  });
+
+  it('redacts sensitive and secret-looking environment values everywhere in the rendered state', () => {
+    const text = JSON.stringify(renderResolved(load(yaml)));
+    for (const secret of ['t0ken', '"m"', 'm2', '"s"', '"pw"']) expect(text).not.toContain(secret);
+    expect(text).toContain('"PLAIN","value":"p"');
+    expect(text).toContain('"MODE":"x"');
+    // TD: API_TOKEN, MARKED, OTHER_SECRET; overrides: MARKED, OTHER_SECRET; one-off task: DB_PASSWORD.
+    expect(text.match(/\(sensitive\)/g)?.length).toBe(6);
+  });
+
+  it('renders one service when asked', () => {
+    const r = renderResolved(load(yaml), 'api') as { services: { key: string }[]; before: unknown[] };
+    expect(r.services.map((s) => s.key)).toEqual(['api']);
+    expect(r.before).toHaveLength(1);
+  });
+});

@@ -88,7 +88,8 @@ export function markChangedSensitiveLines(text: string): string {
     .join('\n');
 }
 
-const ENTRY_VALUE_PATH = /\[([^\]]*)\]\.value$/;
+/** `...[NAME].value` of a `{ name, value }` entry; tags (`{ key, value }`) are never secret-bearing entries. */
+const ENTRY_VALUE_PATH = /(?<!(?:^|\.)tags)\[([^\]]*)\]\.value$/;
 
 /** Redacts FieldChanges: a changed sensitive value becomes `(sensitive)` → `(sensitive)` with a note. */
 export function redactChanges(changes: FieldChange[], test: SensitivityTest): FieldChange[] {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseSavedPlan, serializePlan } from '../../src/plan/saved-plan.js';
+import { redactChanges, sensitivityTest } from '../../src/plan/sensitive.js';
 import { SECRET_VALUES, sensitivePlan } from './fixtures.js';
 
 describe('sensitive values', () => {
@@ -32,6 +33,27 @@ describe('sensitive values', () => {
     expect(web.diff).toContain('+            "value": "(sensitive)"  (value changed)');
     expect(web.diff).toContain('-            "value": "(sensitive)"');
     expect(web.sensitiveNames).toEqual(['DB_PASSWORD', 'MIGRATION_TOKEN', 'STRIPE_WEBHOOK']);
+  });
+
+  it('are recognised by entry name, never by tag key', () => {
+    const test = sensitivityTest([]);
+    const changes = redactChanges(
+      [
+        { scope: 'service', path: 'tags[auth-team].value', kind: 'change', before: 'a', after: 'b' },
+        {
+          scope: 'taskDefinition',
+          path: 'containerDefinitions[web].environment[API_TOKEN].value',
+          kind: 'change',
+          before: 'x',
+          after: 'y',
+        },
+      ],
+      test,
+    );
+    expect(changes.map((c) => [c.before, c.after])).toEqual([
+      ['a', 'b'],
+      ['(sensitive)', '(sensitive)'],
+    ]);
   });
 
   it('are redacted in the saved plan, while apply still gets the real values from the in-memory plan', () => {

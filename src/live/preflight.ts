@@ -14,7 +14,7 @@ import type { PreflightIssue } from '../model/live.js';
 import type { ResolvedManifest, ResolvedService } from '../model/manifest.js';
 import type { BlueGreenStrategy, CanaryStrategy } from '../model/strategy.js';
 import type { JsonObject } from '../model/task-definition.js';
-import { chunk, mapWithConcurrency } from './concurrency.js';
+import { chunk, type Limit, mapLimited } from './concurrency.js';
 import { clusterName, serviceName } from './service-index.js';
 
 export interface PreflightContext {
@@ -23,7 +23,8 @@ export interface PreflightContext {
   /** Clusters found not to exist (already reported). */
   missingClusters: ReadonlySet<string>;
   signal?: AbortSignal | undefined;
-  concurrency: number;
+  /** The read's shared limit on calls in flight. */
+  limit: Limit;
 }
 
 /** DescribeAlarms takes at most 100 names per call. */
@@ -46,28 +47,24 @@ async function existing(
   context: PreflightContext,
 ): Promise<Set<string>> {
   const found = new Set<string>();
-  await mapWithConcurrency(
-    chunk(items, ELB_BATCH),
-    context.concurrency,
-    async (batch) => {
-      try {
-        await describe(batch);
-        for (const item of batch) found.add(item);
-      } catch (error) {
-        if (!hasCode(error, ...notFoundCodes)) throw error;
-        if (batch.length === 1) return;
-        for (const item of batch) {
-          try {
-            await describe([item]);
-            found.add(item);
-          } catch (inner) {
-            if (!hasCode(inner, ...notFoundCodes)) throw inner;
-          }
+  await mapLimited(chunk(items, ELB_BATCH), context.limit, async (batch) => {
+    try {
+      await describe(batch);
+      for (const item of batch) found.add(item);
+    } catch (error) {
+      if (!hasCode(error, ...notFoundCodes)) throw error;
+      if (batch.length === 1) return;
+      // One by one, inside this batch's slot (never a nested slot: that could deadlock the limit).
+      for (const item of batch) {
+        try {
+          await describe([item]);
+          found.add(item);
+        } catch (inner) {
+          if (!hasCode(inner, ...notFoundCodes)) throw inner;
         }
       }
-    },
-    context.signal,
-  );
+    }
+  });
   return found;
 }
 
@@ -94,27 +91,22 @@ async function checkAlarms(ports: AwsPorts, manifest: ResolvedManifest, context:
   }
   if (wanted.size === 0) return [];
   const found = new Set<string>();
-  await mapWithConcurrency(
-    chunk([...wanted.keys()], ALARM_BATCH),
-    context.concurrency,
-    async (names) => {
-      let nextToken: string | undefined;
-      do {
-        const out = await ports.cloudwatch.describeAlarms(
-          {
-            AlarmNames: names,
-            AlarmTypes: ['MetricAlarm', 'CompositeAlarm'],
-            MaxRecords: ALARM_BATCH,
-            ...(nextToken ? { NextToken: nextToken } : {}),
-          },
-          { signal: context.signal },
-        );
-        for (const a of [...(out.MetricAlarms ?? []), ...(out.CompositeAlarms ?? [])]) if (a.AlarmName) found.add(a.AlarmName);
-        nextToken = out.NextToken;
-      } while (nextToken);
-    },
-    context.signal,
-  );
+  await mapLimited(chunk([...wanted.keys()], ALARM_BATCH), context.limit, async (names) => {
+    let nextToken: string | undefined;
+    do {
+      const out = await ports.cloudwatch.describeAlarms(
+        {
+          AlarmNames: names,
+          AlarmTypes: ['MetricAlarm', 'CompositeAlarm'],
+          MaxRecords: ALARM_BATCH,
+          ...(nextToken ? { NextToken: nextToken } : {}),
+        },
+        { signal: context.signal },
+      );
+      for (const a of [...(out.MetricAlarms ?? []), ...(out.CompositeAlarms ?? [])]) if (a.AlarmName) found.add(a.AlarmName);
+      nextToken = out.NextToken;
+    } while (nextToken);
+  });
   const issues: PreflightIssue[] = [];
   for (const [name, refs] of wanted) {
     if (found.has(name)) continue;
@@ -135,28 +127,23 @@ async function checkBlueGreen(
   const keyOf = (b: BlueGreenStrategy) => `${b.application}\n${b.deploymentGroup}`;
   const distinct = [...new Map(services.map(({ strategy }) => [keyOf(strategy), strategy])).values()];
   const groups = new Map<string, Group>();
-  await mapWithConcurrency(
-    distinct,
-    context.concurrency,
-    async (b) => {
-      try {
-        const out = await ports.codedeploy.getDeploymentGroup(
-          { applicationName: b.application, deploymentGroupName: b.deploymentGroup },
-          { signal: context.signal },
-        );
-        const ecsServices = (out.deploymentGroupInfo?.ecsServices ?? []).map((e) => ({
-          cluster: clusterName(e.clusterName ?? ''),
-          service: serviceName(e.serviceName ?? ''),
-        }));
-        groups.set(keyOf(b), { kind: 'ok', ecsServices });
-      } catch (error) {
-        if (hasCode(error, 'ApplicationDoesNotExistException')) groups.set(keyOf(b), { kind: 'no-app' });
-        else if (hasCode(error, 'DeploymentGroupDoesNotExistException')) groups.set(keyOf(b), { kind: 'no-group' });
-        else throw error;
-      }
-    },
-    context.signal,
-  );
+  await mapLimited(distinct, context.limit, async (b) => {
+    try {
+      const out = await ports.codedeploy.getDeploymentGroup(
+        { applicationName: b.application, deploymentGroupName: b.deploymentGroup },
+        { signal: context.signal },
+      );
+      const ecsServices = (out.deploymentGroupInfo?.ecsServices ?? []).map((e) => ({
+        cluster: clusterName(e.clusterName ?? ''),
+        service: serviceName(e.serviceName ?? ''),
+      }));
+      groups.set(keyOf(b), { kind: 'ok', ecsServices });
+    } catch (error) {
+      if (hasCode(error, 'ApplicationDoesNotExistException')) groups.set(keyOf(b), { kind: 'no-app' });
+      else if (hasCode(error, 'DeploymentGroupDoesNotExistException')) groups.set(keyOf(b), { kind: 'no-group' });
+      else throw error;
+    }
+  });
   const issues: PreflightIssue[] = [];
   for (const { s, strategy } of services) {
     const group = groups.get(keyOf(strategy));

@@ -8,9 +8,9 @@ import { AwsApiError } from '../errors/index.js';
 import type { LiveServiceState, LiveState, PreflightIssue } from '../model/live.js';
 import type { ResolvedManifest } from '../model/manifest.js';
 import type { JsonObject } from '../model/task-definition.js';
-import { chunk, mapWithConcurrency } from './concurrency.js';
+import { chunk, createLimit, mapLimited } from './concurrency.js';
 import { runPreflight } from './preflight.js';
-import { ServiceIndex } from './service-index.js';
+import { clusterName, ServiceIndex, serviceName } from './service-index.js';
 import type { TaskDefinitionCache } from './task-definition-cache.js';
 import { toJson, toJsonObject } from './to-json.js';
 
@@ -69,60 +69,71 @@ export function currentTaskDefinitionArn(service: JsonObject): string | undefine
 
 export async function readLiveState(ports: AwsPorts, manifest: ResolvedManifest, options: ReadLiveStateOptions = {}): Promise<LiveState> {
   const { signal, cache } = options;
-  const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
+  const limit = createLimit(options.concurrency ?? DEFAULT_CONCURRENCY, signal);
   const before = ports.calls.counts();
   const index = new ServiceIndex();
   const missingClusters = new Set<string>();
+  const wanted = new Set(manifest.services.map((s) => `${clusterName(s.cluster)}|${serviceName(s.service)}`));
 
-  // 1. Services, 10 per call, every cluster's batches sharing one concurrency budget.
+  // Task definitions are described as soon as the batch naming them returns (not after every batch), once per
+  // distinct ARN, none for cached ones; all calls share one concurrency limit.
+  const taskDefinitions = new Map<string, Promise<JsonObject | undefined>>();
+  const readTaskDefinition = (arn: string): Promise<JsonObject | undefined> => {
+    let pending = taskDefinitions.get(arn);
+    if (!pending) {
+      pending = (async () => {
+        const cached = await cache?.get(arn);
+        if (cached) return cached;
+        const out = await limit(() => ports.ecs.describeTaskDefinition({ taskDefinition: arn, include: ['TAGS'] }, { signal }));
+        if (!out.taskDefinition) return undefined;
+        const td = toJsonObject(out.taskDefinition);
+        if (out.tags && out.tags.length > 0) td.tags = toJson(out.tags);
+        await cache?.set(arn, td);
+        return td;
+      })();
+      // Observed here so a failure while the services phase is still running is never an unhandled rejection;
+      // it is rethrown when the results are collected below.
+      pending.catch(() => undefined);
+      taskDefinitions.set(arn, pending);
+    }
+    return pending;
+  };
+
+  // 1. Services, 10 per call per cluster.
   const batches = [...servicesToDescribe(manifest)].flatMap(([cluster, names]) =>
     chunk([...names], DESCRIBE_SERVICES_BATCH).map((batch) => ({ cluster, batch })),
   );
-  await mapWithConcurrency(
-    batches,
-    concurrency,
-    async ({ cluster, batch }) => {
-      try {
-        const out = await ports.ecs.describeServices({ cluster, services: batch, include: ['TAGS'] }, { signal });
-        for (const svc of out.services ?? []) index.add(cluster, toJsonObject(svc));
-      } catch (error) {
-        // A cluster that does not exist holds none of its services; say so in preflight rather than fail the plan.
-        if (error instanceof AwsApiError && error.awsCode === 'ClusterNotFoundException') {
-          missingClusters.add(cluster);
-          return;
-        }
-        throw error;
+  await mapLimited(batches, limit, async ({ cluster, batch }) => {
+    try {
+      const out = await ports.ecs.describeServices({ cluster, services: batch, include: ['TAGS'] }, { signal });
+      for (const svc of out.services ?? []) {
+        const described = toJsonObject(svc);
+        index.add(cluster, described);
+        const arn = described.status !== 'INACTIVE' ? currentTaskDefinitionArn(described) : undefined;
+        if (arn && wanted.has(`${clusterName(cluster)}|${String(described.serviceName)}`)) void readTaskDefinition(arn);
       }
-    },
-    signal,
-  );
-
-  // 2. Task definitions: one call per distinct ARN the services run, none for cached ones.
-  const arns = new Set<string>();
-  for (const s of manifest.services) {
-    const described = index.find(s.cluster, s.service);
-    const arn = described && currentTaskDefinitionArn(described);
-    if (arn) arns.add(arn);
-  }
-  const taskDefinitions = new Map<string, JsonObject>();
-  await mapWithConcurrency(
-    [...arns],
-    concurrency,
-    async (arn) => {
-      const cached = await cache?.get(arn);
-      if (cached) {
-        taskDefinitions.set(arn, cached);
+    } catch (error) {
+      // A cluster that does not exist holds none of its services; say so in preflight rather than fail the plan.
+      if (error instanceof AwsApiError && error.awsCode === 'ClusterNotFoundException') {
+        missingClusters.add(cluster);
         return;
       }
-      const out = await ports.ecs.describeTaskDefinition({ taskDefinition: arn, include: ['TAGS'] }, { signal });
-      if (!out.taskDefinition) return;
-      const td = toJsonObject(out.taskDefinition);
-      if (out.tags && out.tags.length > 0) td.tags = toJson(out.tags);
-      taskDefinitions.set(arn, td);
-      await cache?.set(arn, td);
-    },
+      throw error;
+    }
+  });
+
+  // 2. Preflight (needs every service described) runs while the task definitions still arrive.
+  const preflightIssues = runPreflight(ports, manifest, {
+    findService: (cluster, name) => index.find(cluster, name),
+    missingClusters,
     signal,
-  );
+    limit,
+  });
+  const [resolved, issues] = await Promise.all([
+    Promise.all([...taskDefinitions].map(async ([arn, pending]) => [arn, await pending] as const)),
+    preflightIssues,
+  ]);
+  const byArn = new Map(resolved);
 
   const services: LiveServiceState[] = manifest.services.map((s) => {
     const described = index.find(s.cluster, s.service);
@@ -132,25 +143,17 @@ export async function readLiveState(ports: AwsPorts, manifest: ResolvedManifest,
       cluster: s.cluster,
       service: s.service,
       described,
-      taskDefinition: arn ? taskDefinitions.get(arn) : undefined,
+      taskDefinition: arn ? byArn.get(arn) : undefined,
     };
   });
 
-  // 3. What the strategies need besides the service itself.
   const preflight: PreflightIssue[] = [];
   for (const s of manifest.services) {
     if (missingClusters.has(s.cluster)) {
       preflight.push({ service: s.key, message: `ECS cluster "${s.cluster}" does not exist in ${ports.region}` });
     }
   }
-  preflight.push(
-    ...(await runPreflight(ports, manifest, {
-      findService: (cluster, name) => index.find(cluster, name),
-      missingClusters,
-      signal,
-      concurrency,
-    })),
-  );
+  preflight.push(...issues);
 
   return { services, preflight, calls: callsSince(before, ports.calls.counts()) };
 }

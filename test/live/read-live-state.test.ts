@@ -162,6 +162,23 @@ describe('readLiveState', () => {
     expect(peak).toBeGreaterThan(1);
   });
 
+  it('starts describing a task definition as soon as the batch naming it returns, not after every batch', async () => {
+    const log: string[] = [];
+    ecs.on(DescribeServicesCommand).callsFake(async (input: { cluster: string }) => {
+      if (input.cluster === 'slow') await new Promise((r) => setTimeout(r, 50));
+      log.push(`services ${input.cluster}`);
+      return { services: [describedService(`${input.cluster}-svc`, input.cluster, taskDefinitionArn(input.cluster))], failures: [] };
+    });
+    ecs.on(DescribeTaskDefinitionCommand).callsFake(async (input: { taskDefinition: string }) => {
+      log.push(`task definition ${input.taskDefinition.split('/').pop()}`);
+      return { taskDefinition: describedTaskDefinition(input.taskDefinition.includes('slow') ? 'slow' : 'fast') };
+    });
+    const manifest = resolvedManifest([resolvedService('slow-svc', { cluster: 'slow' }), resolvedService('fast-svc', { cluster: 'fast' })]);
+    const live = await readLiveState(ports(), manifest);
+    expect(log).toEqual(['services fast', 'task definition fast:1', 'services slow', 'task definition slow:1']);
+    expect(live.services.map((s) => s.taskDefinition?.family)).toEqual(['slow', 'fast']);
+  });
+
   it('propagates an AWS failure other than a missing cluster', async () => {
     ecs
       .on(DescribeServicesCommand)

@@ -245,7 +245,11 @@ export function fingerprint(described: JsonObject): LiveFingerprint {
   return {
     serviceArn: str(described.serviceArn) ?? '',
     status: str(described.status) ?? '',
-    taskDefinitionArn: str(described.taskDefinition) ?? str(primary?.taskDefinition) ?? '',
+    // with CODE_DEPLOY/EXTERNAL the service-level field can lag; the PRIMARY task set serves production
+    taskDefinitionArn:
+      (controller === 'ECS' ? str(described.taskDefinition) : (str(primary?.taskDefinition) ?? str(described.taskDefinition))) ??
+      str(primary?.taskDefinition) ??
+      '',
     primaryDeploymentId: str(primary?.id),
     updatedAt: str(primary?.updatedAt),
     desiredCount: num(described.desiredCount),

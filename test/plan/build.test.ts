@@ -291,7 +291,7 @@ describe('buildPlan', () => {
       deployments: [],
       taskSets: [
         { id: 'ecs-svc/old', status: 'ACTIVE', taskDefinition: TD_ARN, updatedAt: '2026-11-19T00:00:00.000Z' },
-        { id: 'ecs-svc/prod', status: 'PRIMARY', taskDefinition: TD_ARN, updatedAt: '2026-11-20T00:00:00.000Z' },
+        { id: 'ecs-svc/prod', status: 'PRIMARY', taskDefinition: `${TD_ARN}0`, updatedAt: '2026-11-20T00:00:00.000Z' },
       ],
     });
     const plan = buildPlan(manifest([service({ settings: {} })]), liveState([liveService({ described })]), OPTIONS);

@@ -1,0 +1,53 @@
+/** The ECS operations the world answers, by SDK operation name. */
+import type { WorldContext } from '../context.js';
+import type { Input } from '../input.js';
+import {
+  createCluster,
+  createService,
+  deleteService,
+  describeClusters,
+  describeServiceDeployments,
+  describeServiceRevisions,
+  describeServices,
+  listClusters,
+  listServiceDeployments,
+  listServices,
+  listTagsForResource,
+  tagResource,
+  untagResource,
+  updateService,
+} from './services.js';
+import {
+  deregisterTaskDefinition,
+  describeTaskDefinition,
+  listTaskDefinitionFamilies,
+  listTaskDefinitions,
+  registerTaskDefinition,
+} from './task-definitions.js';
+import { describeTasks, listTasks, runTask, stopTaskApi } from './tasks.js';
+
+export const ecsOperations: Record<string, (w: WorldContext, input: Input) => Record<string, unknown>> = {
+  RegisterTaskDefinition: registerTaskDefinition,
+  DescribeTaskDefinition: describeTaskDefinition,
+  DeregisterTaskDefinition: deregisterTaskDefinition,
+  ListTaskDefinitions: listTaskDefinitions,
+  ListTaskDefinitionFamilies: listTaskDefinitionFamilies,
+  CreateCluster: createCluster,
+  DescribeClusters: describeClusters,
+  ListClusters: listClusters,
+  CreateService: createService,
+  UpdateService: updateService,
+  DescribeServices: describeServices,
+  ListServices: listServices,
+  DeleteService: deleteService,
+  RunTask: runTask,
+  DescribeTasks: describeTasks,
+  ListTasks: listTasks,
+  StopTask: stopTaskApi,
+  ListServiceDeployments: listServiceDeployments,
+  DescribeServiceDeployments: describeServiceDeployments,
+  DescribeServiceRevisions: describeServiceRevisions,
+  TagResource: tagResource,
+  UntagResource: untagResource,
+  ListTagsForResource: listTagsForResource,
+};

@@ -1,0 +1,183 @@
+/**
+ * Scenario files: what the sandbox's images do (start time, crash, failing health checks, error rate, latency) and
+ * which API faults the protocol layer injects. Documented in docs/sandbox.md ("Scenario files").
+ */
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node as YamlNode, type Pair } from 'yaml';
+import { ManifestError, type ManifestIssue } from '../../errors/index.js';
+import { globToRegExp } from './input.js';
+import type { TaskBehaviour } from './types.js';
+
+export type AwsServiceId = 'ecs' | 'codedeploy' | 'elbv2' | 'cloudwatch' | 'events' | 'sns';
+
+export const AWS_SERVICE_IDS: readonly AwsServiceId[] = ['ecs', 'codedeploy', 'elbv2', 'cloudwatch', 'events', 'sns'];
+
+export interface ImageBehaviour {
+  /** Glob on the full image reference or on its tag alone, e.g. `*:bad`, `*shop-web:2.*`, `2.*`. */
+  match: string;
+  /** Seconds from PENDING to RUNNING (default 5). */
+  startSeconds?: number;
+  /** The essential container exits right when it would become RUNNING. */
+  crashOnStart?: boolean;
+  /** Exit code of a crash, or of a one-off task's container (default 1 for a crash, 0 otherwise). */
+  exitCode?: number;
+  /** Health checks (container and load balancer) fail. */
+  failHealthChecks?: boolean;
+  /** Share (0..1) of requests answered with a 5XX. */
+  errorRate?: number;
+  /** Response time of each request, in ms (default 20). */
+  latencyMs?: number;
+}
+
+export interface ApiFault {
+  service?: AwsServiceId;
+  operation?: string;
+  throttleRate?: number;
+  serverErrorRate?: number;
+  latencyMs?: number;
+}
+
+export interface Scenario {
+  images: ImageBehaviour[];
+  faults: ApiFault[];
+  /** Requests per minute each listener receives (default 600). */
+  trafficPerMinute?: number;
+}
+
+export const EMPTY_SCENARIO: Scenario = { images: [], faults: [] };
+
+export const DEFAULT_START_SECONDS = 5;
+export const DEFAULT_LATENCY_MS = 20;
+export const DEFAULT_TRAFFIC_PER_MINUTE = 600;
+
+function imageMatches(glob: string, image: string): boolean {
+  const re = globToRegExp(glob);
+  if (re.test(image)) return true;
+  const at = image.indexOf('@');
+  const noDigest = at >= 0 ? image.slice(0, at) : image;
+  const slash = noDigest.lastIndexOf('/');
+  const colon = noDigest.lastIndexOf(':');
+  const tag = colon > slash ? noDigest.slice(colon + 1) : 'latest';
+  return re.test(tag);
+}
+
+/** The first matching rule per image wins; a task takes the worst of its essential containers' images. */
+export function behaviourFor(scenario: Scenario, images: { image: string; essential: boolean }[]): TaskBehaviour {
+  const out: TaskBehaviour = {
+    startSeconds: DEFAULT_START_SECONDS,
+    crashOnStart: false,
+    exitCode: undefined,
+    failHealthChecks: false,
+    errorRate: 0,
+    latencyMs: DEFAULT_LATENCY_MS,
+  };
+  let start = 0;
+  for (const { image, essential } of images) {
+    const rule = scenario.images.find((r) => imageMatches(r.match, image));
+    start = Math.max(start, rule?.startSeconds ?? DEFAULT_START_SECONDS);
+    if (!rule) continue;
+    if (essential && rule.crashOnStart) out.crashOnStart = true;
+    if (essential && rule.exitCode !== undefined && out.exitCode === undefined) out.exitCode = rule.exitCode;
+    if (rule.failHealthChecks) out.failHealthChecks = true;
+    out.errorRate = Math.max(out.errorRate, rule.errorRate ?? 0);
+    out.latencyMs = Math.max(out.latencyMs, rule.latencyMs ?? DEFAULT_LATENCY_MS);
+  }
+  out.startSeconds = images.length ? start : DEFAULT_START_SECONDS;
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------- parsing
+
+const IMAGE_KEYS: Record<string, 'string' | 'number' | 'boolean' | 'rate'> = {
+  match: 'string',
+  startSeconds: 'number',
+  crashOnStart: 'boolean',
+  exitCode: 'number',
+  failHealthChecks: 'boolean',
+  errorRate: 'rate',
+  latencyMs: 'number',
+};
+const FAULT_KEYS: Record<string, 'string' | 'number' | 'rate' | 'service'> = {
+  service: 'service',
+  operation: 'string',
+  throttleRate: 'rate',
+  serverErrorRate: 'rate',
+  latencyMs: 'number',
+};
+
+/** Parses a scenario file. Every problem is reported with its file:line:column, all at once. */
+export function parseScenario(text: string, file: string): Scenario {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false });
+  const issues: ManifestIssue[] = [];
+  const at = (node: YamlNode | null | undefined, path: string, message: string) => {
+    const offset = node?.range?.[0] ?? 0;
+    const pos = lineCounter.linePos(offset);
+    issues.push({ file, line: pos.line, column: pos.col, path, message });
+  };
+  for (const e of doc.errors) {
+    const pos = lineCounter.linePos(e.pos[0]);
+    issues.push({ file, line: pos.line, column: pos.col, path: '', message: e.message.split('\n')[0] ?? e.message });
+  }
+  if (issues.length) throw new ManifestError(issues);
+  const scenario: Scenario = { images: [], faults: [] };
+  const root = doc.contents;
+  if (root === null || (isScalar(root) && (root.value === null || root.value === undefined))) return scenario;
+  if (!isMap(root)) {
+    at(root, '', 'a scenario is a mapping with `images`, `faults` and `trafficPerMinute`');
+    throw new ManifestError(issues);
+  }
+  for (const pair of root.items as Pair<YamlNode, YamlNode>[]) {
+    const key = isScalar(pair.key) ? String(pair.key.value) : '';
+    if (key === 'trafficPerMinute') {
+      const v = isScalar(pair.value) ? pair.value.value : undefined;
+      if (typeof v !== 'number' || v < 0) at(pair.value ?? pair.key, key, 'must be a number >= 0');
+      else scenario.trafficPerMinute = v;
+    } else if (key === 'images' || key === 'faults') {
+      const seq = pair.value;
+      if (seq === null || (isScalar(seq) && seq.value === null)) continue;
+      if (!isSeq(seq)) {
+        at(seq ?? pair.key, key, 'must be a list');
+        continue;
+      }
+      seq.items.forEach((item, i) => {
+        const path = `${key}[${i}]`;
+        if (!isMap(item)) {
+          at(item as YamlNode, path, 'must be a mapping');
+          return;
+        }
+        const spec = key === 'images' ? IMAGE_KEYS : FAULT_KEYS;
+        const out: Record<string, unknown> = {};
+        for (const p of item.items as Pair<YamlNode, YamlNode>[]) {
+          const k = isScalar(p.key) ? String(p.key.value) : '';
+          const kind = spec[k];
+          const v = isScalar(p.value) ? p.value.value : undefined;
+          if (!kind) {
+            at(p.key, `${path}.${k}`, `unknown key; expected one of ${Object.keys(spec).join(', ')}`);
+          } else if (kind === 'string' && typeof v !== 'string') {
+            at(p.value ?? p.key, `${path}.${k}`, 'must be a string');
+          } else if (kind === 'number' && (typeof v !== 'number' || v < 0)) {
+            at(p.value ?? p.key, `${path}.${k}`, 'must be a number >= 0');
+          } else if (kind === 'rate' && (typeof v !== 'number' || v < 0 || v > 1)) {
+            at(p.value ?? p.key, `${path}.${k}`, 'must be a number between 0 and 1');
+          } else if (kind === 'boolean' && typeof v !== 'boolean') {
+            at(p.value ?? p.key, `${path}.${k}`, 'must be true or false');
+          } else if (kind === 'service' && !AWS_SERVICE_IDS.includes(v as AwsServiceId)) {
+            at(p.value ?? p.key, `${path}.${k}`, `must be one of ${AWS_SERVICE_IDS.join(', ')}`);
+          } else {
+            out[k] = v;
+          }
+        }
+        if (key === 'images') {
+          if (typeof out.match !== 'string') at(item, path, '`match` is required');
+          else scenario.images.push(out as unknown as ImageBehaviour);
+        } else {
+          scenario.faults.push(out as ApiFault);
+        }
+      });
+    } else {
+      at(pair.key, key, 'unknown key; expected images, faults or trafficPerMinute');
+    }
+  }
+  if (issues.length) throw new ManifestError(issues);
+  return scenario;
+}

@@ -1,0 +1,452 @@
+/**
+ * The world's state: plain JSON (times are epoch milliseconds), so it serializes to a `--state` file and
+ * snapshots compare with `toEqual`. API handlers turn it into SDK output shapes (with `Date`s) on the way out.
+ */
+
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+export type JsonObject = { [key: string]: Json };
+
+export interface Tag {
+  key: string;
+  value: string;
+}
+
+/** What a task's images do, resolved from the scenario when the task is created. */
+export interface TaskBehaviour {
+  startSeconds: number;
+  crashOnStart: boolean;
+  exitCode: number | undefined;
+  failHealthChecks: boolean;
+  errorRate: number;
+  latencyMs: number;
+}
+
+export interface ContainerState {
+  name: string;
+  image: string;
+  essential: boolean;
+  lastStatus: string;
+  exitCode?: number;
+  reason?: string;
+  healthStatus?: string;
+}
+
+export interface TaskState {
+  taskArn: string;
+  clusterArn: string;
+  /** `service:NAME` for service tasks, `family:FAMILY` for RunTask. */
+  group: string;
+  serviceName?: string;
+  /** Deployment id (ECS controller) or task set id (CODE_DEPLOY) the task belongs to. */
+  ownerId?: string;
+  startedBy?: string;
+  taskDefinitionArn: string;
+  launchType: string;
+  platformVersion?: string;
+  cpu?: string;
+  memory?: string;
+  lastStatus: string;
+  desiredStatus: string;
+  healthStatus: string;
+  createdAt: number;
+  pullStartedAt?: number;
+  pullStoppedAt?: number;
+  startedAt?: number;
+  stoppingAt?: number;
+  stoppedAt?: number;
+  executionStoppedAt?: number;
+  stoppedReason?: string;
+  stopCode?: string;
+  containers: ContainerState[];
+  behaviour: TaskBehaviour;
+  privateIp: string;
+  availabilityZone: string;
+  overrides?: JsonObject;
+  tags: Tag[];
+  /** Planned transitions (ms). */
+  pendingAt: number;
+  runningAt: number;
+  /** When the task counts as healthy for minimumHealthyPercent (§1.2), once known. */
+  healthyAt?: number;
+  /** When a failing health check is detected (container HC or target health), once known. */
+  unhealthyAt?: number;
+  /** RunTask tasks: when the essential container exits by itself. */
+  exitAt?: number;
+  /** Stop progression: when draining ends and the task is finally STOPPED. */
+  drainUntil?: number;
+  stopAt?: number;
+  /** Target groups the task is registered with (ARN → port). */
+  targets: { targetGroupArn: string; port: number }[];
+  /** Has the health outcome (healthy or failed) already been reported to the scheduler? */
+  healthReported?: boolean;
+  counted?: 'healthy' | 'failed';
+  hasContainerHealthCheck: boolean;
+  hcGraceUntil?: number;
+}
+
+export interface DeploymentState {
+  id: string;
+  status: 'PRIMARY' | 'ACTIVE' | 'INACTIVE';
+  taskDefinition: string;
+  desiredCount: number;
+  createdAt: number;
+  updatedAt: number;
+  launchType?: string;
+  platformVersion?: string;
+  networkConfiguration?: JsonObject;
+  rolloutState: 'IN_PROGRESS' | 'COMPLETED' | 'FAILED';
+  rolloutStateReason: string;
+  failedTasks: number;
+  /** Consecutive launch failures, for the scheduler's back-off (§1.7 "unable to consistently start tasks"). */
+  consecutiveFailures: number;
+  backoffUntil?: number;
+  serviceDeploymentArn: string;
+  serviceRevisionArn: string;
+  /** Deployment alarms already in ALARM when the deployment started: not monitored (§1.5). */
+  ignoredAlarms: string[];
+  bakeUntil?: number;
+  /** Set on the deployment a rollback created: the service deployment it rolls back. */
+  rollbackOf?: string;
+  unableReported?: boolean;
+  backoffReported?: boolean;
+}
+
+export interface TaskSetState {
+  id: string;
+  taskSetArn: string;
+  status: 'PRIMARY' | 'ACTIVE' | 'DRAINING';
+  taskDefinition: string;
+  startedBy?: string;
+  externalId?: string;
+  scale: number;
+  createdAt: number;
+  updatedAt: number;
+  stabilityStatus: 'STEADY_STATE' | 'STABILIZING';
+  stabilityStatusAt: number;
+  launchType?: string;
+  platformVersion?: string;
+  networkConfiguration?: JsonObject;
+  loadBalancers: JsonObject[];
+  consecutiveFailures: number;
+  backoffUntil?: number;
+}
+
+export interface ServiceEvent {
+  id: string;
+  createdAt: number;
+  message: string;
+}
+
+export interface ServiceState {
+  serviceArn: string;
+  serviceName: string;
+  clusterArn: string;
+  status: 'ACTIVE' | 'DRAINING' | 'INACTIVE';
+  desiredCount: number;
+  taskDefinition: string;
+  launchType?: string;
+  platformVersion?: string;
+  schedulingStrategy: string;
+  deploymentController: { type: string };
+  deploymentConfiguration: JsonObject;
+  networkConfiguration?: JsonObject;
+  loadBalancers: JsonObject[];
+  serviceRegistries: JsonObject[];
+  capacityProviderStrategy?: JsonObject[];
+  placementConstraints: JsonObject[];
+  placementStrategy: JsonObject[];
+  healthCheckGracePeriodSeconds?: number;
+  enableECSManagedTags: boolean;
+  enableExecuteCommand: boolean;
+  propagateTags: string;
+  availabilityZoneRebalancing?: string;
+  /** CreateService members the sandbox does not model, kept and returned as given. */
+  extra: JsonObject;
+  deployments: DeploymentState[];
+  taskSets: TaskSetState[];
+  events: ServiceEvent[];
+  /** Tasks of this service not yet pruned (live and recently stopped). */
+  taskArns: string[];
+  createdAt: number;
+  createdBy: string;
+  /** The most recent deployment that reached COMPLETED: the circuit breaker's rollback target (§1.4). */
+  lastCompleted?: { id: string; taskDefinition: string };
+  steady: boolean;
+  currentServiceDeployment?: string;
+}
+
+export interface ClusterState {
+  clusterArn: string;
+  clusterName: string;
+  status: string;
+  createdAt: number;
+  services: Record<string, ServiceState>;
+  settings: JsonObject[];
+}
+
+export interface TaskDefinitionState {
+  /** The described task definition (SDK shape, defaults filled, times as ms under registeredAt/deregisteredAt). */
+  td: JsonObject;
+  tags: Tag[];
+}
+
+export interface ServiceDeploymentState {
+  serviceDeploymentArn: string;
+  serviceArn: string;
+  clusterArn: string;
+  createdAt: number;
+  startedAt?: number;
+  finishedAt?: number;
+  stoppedAt?: number;
+  updatedAt: number;
+  sourceServiceRevisions: string[];
+  targetServiceRevision: string;
+  status: string;
+  statusReason?: string;
+  deploymentConfiguration: JsonObject;
+  rollback?: { reason: string; startedAt: number; serviceRevisionArn: string };
+  circuitBreaker: { status: string; failureCount: number; threshold: number };
+  alarms: { status: string; alarmNames: string[]; triggeredAlarmNames: string[] };
+  /** ECS deployment id behind it. */
+  deploymentId: string;
+}
+
+export interface ServiceRevisionState {
+  serviceRevisionArn: string;
+  serviceArn: string;
+  clusterArn: string;
+  taskDefinition: string;
+  createdAt: number;
+  launchType?: string;
+  platformVersion?: string;
+  networkConfiguration?: JsonObject;
+  loadBalancers: JsonObject[];
+  containerImages: { containerName: string; image: string }[];
+}
+
+// ---------------------------------------------------------------------------------------------- ELBv2
+
+export interface LoadBalancerState {
+  arn: string;
+  name: string;
+  type: string;
+  scheme: string;
+  createdAt: number;
+  vpcId: string;
+  securityGroups: string[];
+  subnets: string[];
+}
+
+export interface TargetState {
+  id: string;
+  port: number;
+  state: 'initial' | 'healthy' | 'unhealthy' | 'draining' | 'unused';
+  /** Time of the next state change, if one is planned. */
+  healthyAt?: number;
+  unhealthyAt?: number;
+  drainUntil?: number;
+  /** Task behind the target (sandbox-internal). */
+  taskArn?: string;
+}
+
+export interface TargetGroupState {
+  arn: string;
+  name: string;
+  protocol: string;
+  port: number;
+  vpcId: string;
+  targetType: string;
+  healthCheck: {
+    protocol: string;
+    port: string;
+    path: string;
+    intervalSeconds: number;
+    timeoutSeconds: number;
+    healthyThresholdCount: number;
+    unhealthyThresholdCount: number;
+    matcher: string;
+  };
+  deregistrationDelaySeconds: number;
+  targets: TargetState[];
+  tags: Tag[];
+}
+
+export interface ListenerState {
+  arn: string;
+  loadBalancerArn: string;
+  port: number;
+  protocol: string;
+  defaultActions: JsonObject[];
+}
+
+export interface RuleState {
+  arn: string;
+  listenerArn: string;
+  priority: string;
+  conditions: JsonObject[];
+  actions: JsonObject[];
+  isDefault: boolean;
+}
+
+// ---------------------------------------------------------------------------------------------- CloudWatch
+
+/** One datapoint aggregated over one minute (or what PutMetricData sent at that second). */
+export interface DatapointState {
+  t: number;
+  sum: number;
+  count: number;
+  min: number;
+  max: number;
+  /** Individual values kept for percentiles (bounded). */
+  values?: number[];
+}
+
+export interface MetricSeriesState {
+  namespace: string;
+  metricName: string;
+  dimensions: { Name: string; Value: string }[];
+  points: DatapointState[];
+}
+
+export interface AlarmState {
+  /** The PutMetricAlarm input as given (numbers coerced), returned by DescribeAlarms. */
+  config: JsonObject;
+  name: string;
+  arn: string;
+  stateValue: 'OK' | 'ALARM' | 'INSUFFICIENT_DATA';
+  stateReason: string;
+  stateReasonData?: string;
+  stateUpdatedAt: number;
+  stateTransitionedAt: number;
+  configurationUpdatedAt: number;
+  /** Set by SetAlarmState: held until the next evaluation after this time (AWS re-evaluates at the next period). */
+  manualUntil?: number;
+  composite: boolean;
+}
+
+// ---------------------------------------------------------------------------------------------- CodeDeploy
+
+export interface CodeDeployApplicationState {
+  applicationId: string;
+  applicationName: string;
+  computePlatform: string;
+  createTime: number;
+}
+
+export interface LifecycleEventState {
+  lifecycleEventName: string;
+  status: string;
+  startTime?: number;
+  endTime?: number;
+}
+
+export interface CodeDeployDeploymentState {
+  deploymentId: string;
+  applicationName: string;
+  deploymentGroupName: string;
+  deploymentConfigName: string;
+  status: string;
+  creator: string;
+  description?: string;
+  createTime: number;
+  startTime?: number;
+  completeTime?: number;
+  errorInformation?: { code: string; message: string };
+  rollbackInfo?: JsonObject;
+  autoRollbackConfiguration?: JsonObject;
+  appSpec: JsonObject;
+  taskDefinition: string;
+  containerName: string;
+  containerPort: number;
+  /** Internal progression. */
+  phase: string;
+  phaseSince: number;
+  greenTaskSetId?: string;
+  blueTaskSetId?: string;
+  blueTargetGroup?: string;
+  greenTargetGroup?: string;
+  trafficShifted: number;
+  nextShiftAt?: number;
+  readyUntil?: number;
+  terminateAt?: number;
+  lifecycleEvents: LifecycleEventState[];
+  ignoredAlarms: string[];
+  statusMessages: string[];
+}
+
+export interface DeploymentGroupState {
+  applicationName: string;
+  deploymentGroupName: string;
+  deploymentGroupId: string;
+  /** The CreateDeploymentGroup input as given. */
+  config: JsonObject;
+}
+
+// ---------------------------------------------------------------------------------------------- EventBridge, SNS
+
+export interface EventRuleState {
+  name: string;
+  arn: string;
+  eventBusName: string;
+  scheduleExpression?: string;
+  eventPattern?: string;
+  state: string;
+  description?: string;
+  roleArn?: string;
+  targets: JsonObject[];
+}
+
+export interface SnsTopicState {
+  topicArn: string;
+  name: string;
+  attributes: Record<string, string>;
+}
+
+export interface SnsMessageState {
+  messageId: string;
+  topicArn: string;
+  subject?: string;
+  message: string;
+  publishedAt: number;
+}
+
+export interface WorldState {
+  version: 1;
+  region: string;
+  accountId: string;
+  /** Simulated time the state has been advanced to. */
+  now: number;
+  rng: number;
+  ipSeq: number;
+  ecs: {
+    clusters: Record<string, ClusterState>;
+    taskDefinitions: Record<string, TaskDefinitionState[]>;
+    tasks: Record<string, TaskState>;
+    resourceTags: Record<string, Tag[]>;
+    serviceDeployments: Record<string, ServiceDeploymentState>;
+    serviceRevisions: Record<string, ServiceRevisionState>;
+  };
+  elbv2: {
+    loadBalancers: Record<string, LoadBalancerState>;
+    targetGroups: Record<string, TargetGroupState>;
+    listeners: Record<string, ListenerState>;
+    rules: Record<string, RuleState>;
+  };
+  cloudwatch: {
+    metrics: Record<string, MetricSeriesState>;
+    alarms: Record<string, AlarmState>;
+    /** Last whole minute for which ALB traffic metrics were generated. */
+    trafficMinute: number;
+  };
+  codedeploy: {
+    applications: Record<string, CodeDeployApplicationState>;
+    groups: Record<string, DeploymentGroupState>;
+    deployments: Record<string, CodeDeployDeploymentState>;
+  };
+  events: { rules: Record<string, EventRuleState> };
+  sns: { topics: Record<string, SnsTopicState>; messages: SnsMessageState[] };
+  /** What is in motion: only these are advanced, so idle services cost nothing (perf). */
+  active: { services: string[]; tasks: string[]; deployments: string[] };
+  /** Stopped tasks in stop order, pruned an hour after they stop (ECS keeps stopped tasks visible ~1 h). */
+  stoppedTasks: string[];
+}

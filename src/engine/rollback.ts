@@ -31,6 +31,8 @@ export interface RollbackOptions {
   timeoutMs?: number;
   dryRun?: boolean;
   lockSettleMs?: number;
+  /** Already found (the command asked about it): skips the search. */
+  target?: RollbackTarget;
 }
 
 export interface RollbackTarget {
@@ -142,7 +144,7 @@ export async function rollbackService(service: ResolvedService, deps: ApplyDeps,
   if (!svc?.taskDefinition) {
     throw new UsageError('SERVICE_NOT_FOUND', `service ${service.service} does not exist in cluster ${service.cluster}`);
   }
-  const target = await findRollbackTarget(deps.ports, svc, service.cluster, options.to, deps.signal);
+  const target = options.target ?? (await findRollbackTarget(deps.ports, svc, service.cluster, options.to, deps.signal));
   const base = { key: service.key, service: service.service, cluster: service.cluster };
   if (target.taskDefinitionArn === svc.taskDefinition) {
     const same: ServiceResult = { ...base, outcome: 'unchanged', taskDefinitionArn: svc.taskDefinition };

@@ -1,13 +1,49 @@
-import { Command } from 'clipanion';
-import { UsageError } from '../../errors/index.js';
-import { BaseCommand } from '../base-command.js';
+import { Command, Option } from 'clipanion';
+import * as t from 'typanion';
+import { buildStatusReports } from '../../engine/status.js';
+import { selectServices } from '../../manifest/index.js';
+import { renderStatusText } from '../../render/status-text.js';
+import { createCommandRuntime } from '../aws-runtime.js';
+import { AwsCommand } from '../base-command.js';
+import { ExitCode } from '../exit-codes.js';
+import { loadManifestForCommand } from '../manifest-options.js';
+import { interruptedOr } from './apply.js';
 
-// Scaffold: replaced by the issue that builds `ecsdeploy status`.
-export class StatusCommand extends BaseCommand {
+const FORMATS = ['text', 'json'] as const;
+
+export class StatusCommand extends AwsCommand {
   static override paths = [['status']];
-  static override usage = Command.Usage({ description: 'status (not built yet)' });
+  static override usage = Command.Usage({
+    description: 'show what runs: revision, task counts, deployments in progress, latest events',
+    details: `
+      For every service of the manifest (or those named with --service): the task definition revision it runs,
+      running/desired/pending task counts, its deployments with their rollout state and reason, whether one is in
+      progress, and the latest service events. Reads only.
+    `,
+    examples: [
+      ['Status of every service in production', '$0 status -e production'],
+      ['As JSON, for scripts', '$0 status --format json'],
+    ],
+  });
+
+  format = Option.String('--format', 'text', { validator: t.isEnum(FORMATS), description: 'text (default) or json' });
 
   protected async run(): Promise<number> {
-    throw new UsageError('NOT_IMPLEMENTED', '`ecsdeploy status` is not built yet');
+    const { context } = this;
+    const manifest = selectServices(await loadManifestForCommand(this), this.services);
+    const runtime = await createCommandRuntime(this, manifest);
+    try {
+      const reports = await buildStatusReports(runtime.ports, manifest.services, { signal: context.signal });
+      if (this.format === 'json') context.stdout.write(`${JSON.stringify(reports, null, 2)}\n`);
+      else {
+        const text = renderStatusText(reports, { color: this.useColor('stdout') });
+        context.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+      }
+      return ExitCode.Ok;
+    } catch (error) {
+      throw interruptedOr(error, context.signal);
+    } finally {
+      await runtime.finish();
+    }
   }
 }

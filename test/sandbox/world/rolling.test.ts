@@ -46,7 +46,8 @@ describe('rolling update arithmetic (aws-semantics §1.2)', () => {
     world.dispatch('ecs', 'ListClusters', {});
     const tasks = liveTasks(world);
     expect(tasks.filter((t) => t.taskDefinitionArn === td2)).toHaveLength(4);
-    const stopping = world.dispatch('ecs', 'ListTasks', { cluster: 'shop', serviceName: 'web', desiredStatus: 'STOPPED' }).taskArns as string[];
+    const stopping = world.dispatch('ecs', 'ListTasks', { cluster: 'shop', serviceName: 'web', desiredStatus: 'STOPPED' })
+      .taskArns as string[];
     expect(stopping).toHaveLength(2);
     expect(messages(world)[0]).toMatch(/^\(service web\) has started 4 tasks: \(task [0-9a-f]{32}\)/);
     expect(messages(world)[1]).toMatch(/^\(service web\) has stopped 2 running tasks: /);
@@ -58,7 +59,11 @@ describe('rolling update arithmetic (aws-semantics §1.2)', () => {
     clock.advance(10_000);
     world.dispatch('ecs', 'ListClusters', {});
     // The new tasks are RUNNING but within the 40 s window: nothing old may stop yet.
-    expect(liveTasks(world).map((t) => [t.taskDefinitionArn === td2 ? 'new' : 'old', t.lastStatus]).sort()).toEqual([
+    expect(
+      liveTasks(world)
+        .map((t) => [t.taskDefinitionArn === td2 ? 'new' : 'old', t.lastStatus])
+        .sort(),
+    ).toEqual([
       ['new', 'RUNNING'],
       ['new', 'RUNNING'],
       ['old', 'RUNNING'],
@@ -97,7 +102,8 @@ describe('rolling update arithmetic (aws-semantics §1.2)', () => {
     const list = world.dispatch('ecs', 'ListServiceDeployments', { cluster: 'shop', service: 'web' }).serviceDeployments as Json[];
     expect(list.map((d) => d.status)).toEqual(['SUCCESSFUL', 'SUCCESSFUL']);
     expect(svc.currentServiceDeployment).toBe(list[0]?.serviceDeploymentArn);
-    const stopped = world.dispatch('ecs', 'ListTasks', { cluster: 'shop', serviceName: 'web', desiredStatus: 'STOPPED' }).taskArns as string[];
+    const stopped = world.dispatch('ecs', 'ListTasks', { cluster: 'shop', serviceName: 'web', desiredStatus: 'STOPPED' })
+      .taskArns as string[];
     const old = world.dispatch('ecs', 'DescribeTasks', { cluster: 'shop', tasks: stopped }).tasks as Json[];
     expect(old).toHaveLength(3);
     for (const t of old) {
@@ -112,7 +118,8 @@ describe('rolling update arithmetic (aws-semantics §1.2)', () => {
     const td = register(world, 'web', 'repo/web:slow');
     const run = world.dispatch('ecs', 'RunTask', { cluster: 'shop', taskDefinition: td, networkConfiguration: NETWORK });
     const arn = String(((run.tasks as Json[])[0] as Json).taskArn);
-    const status = () => ((world.dispatch('ecs', 'DescribeTasks', { cluster: 'shop', tasks: [arn] }).tasks as Json[])[0] as Json).lastStatus;
+    const status = () =>
+      ((world.dispatch('ecs', 'DescribeTasks', { cluster: 'shop', tasks: [arn] }).tasks as Json[])[0] as Json).lastStatus;
     expect(status()).toBe('PROVISIONING');
     clock.advance(2_000);
     expect(status()).toBe('PENDING');
@@ -134,6 +141,10 @@ describe('rolling update arithmetic (aws-semantics §1.2)', () => {
     const [first] = world.dispatch('ecs', 'ListTasks', { cluster: 'shop', serviceName: 'web' }).taskArns as string[];
     const out = world.dispatch('ecs', 'StopTask', { cluster: 'shop', task: first, reason: 'debugging' });
     expect(out.task).toMatchObject({ desiredStatus: 'STOPPED', stoppedReason: 'debugging', stopCode: 'UserInitiated' });
-    runUntil(world, clock, () => describeService(world, 'shop', 'web').runningCount === 2 && liveTasks(world).every((t) => t.taskArn !== first));
+    runUntil(
+      world,
+      clock,
+      () => describeService(world, 'shop', 'web').runningCount === 2 && liveTasks(world).every((t) => t.taskArn !== first),
+    );
   });
 });

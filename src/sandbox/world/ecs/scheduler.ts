@@ -425,7 +425,10 @@ function stepRolling(w: WorldContext, svc: ServiceState): number | undefined {
   if (started || stopping.length) svc.steady = false;
   // Deployments whose tasks are all gone leave the list (they become INACTIVE).
   const remaining = tasksOf(w, svc).filter((t) => t.lastStatus !== 'STOPPED');
-  svc.deployments = svc.deployments.filter((d, i) => i === 0 || remaining.some((t) => t.ownerId === d.id));
+  // A FAILED deployment stays listed while the rollback that replaced it is in progress.
+  svc.deployments = svc.deployments.filter(
+    (d, i) => i === 0 || remaining.some((t) => t.ownerId === d.id) || (d.rolloutState === 'FAILED' && primary.rolloutState === 'IN_PROGRESS'),
+  );
   const mineNow = remaining.filter((t) => isLive(t) && t.ownerId === primary.id);
   const settled =
     mineNow.length === desired && mineNow.every(countsHealthy) && remaining.every((t) => t.ownerId === primary.id && isLive(t));

@@ -427,7 +427,8 @@ function stepRolling(w: WorldContext, svc: ServiceState): number | undefined {
   const remaining = tasksOf(w, svc).filter((t) => t.lastStatus !== 'STOPPED');
   // A FAILED deployment stays listed while the rollback that replaced it is in progress.
   svc.deployments = svc.deployments.filter(
-    (d, i) => i === 0 || remaining.some((t) => t.ownerId === d.id) || (d.rolloutState === 'FAILED' && primary.rolloutState === 'IN_PROGRESS'),
+    (d, i) =>
+      i === 0 || remaining.some((t) => t.ownerId === d.id) || (d.rolloutState === 'FAILED' && primary.rolloutState === 'IN_PROGRESS'),
   );
   const mineNow = remaining.filter((t) => isLive(t) && t.ownerId === primary.id);
   const settled =

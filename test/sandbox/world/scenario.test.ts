@@ -1,0 +1,66 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ManifestError } from '../../../src/errors/index.js';
+import { parseScenario } from '../../../src/sandbox/world/index.js';
+import { behaviourFor } from '../../../src/sandbox/world/scenario.js';
+
+const SCENARIOS = join(__dirname, '../../../examples/scenarios');
+
+describe('scenario files', () => {
+  it('parse images, faults and the traffic rate', () => {
+    const s = parseScenario(
+      [
+        'trafficPerMinute: 1200',
+        'images:',
+        '  - match: "*:bad"',
+        '    crashOnStart: true',
+        '    exitCode: 2',
+        'faults:',
+        '  - { service: ecs, operation: UpdateService, throttleRate: 0.3 }',
+      ].join('\n'),
+      'x.yaml',
+    );
+    expect(s).toEqual({
+      trafficPerMinute: 1200,
+      images: [{ match: '*:bad', crashOnStart: true, exitCode: 2 }],
+      faults: [{ service: 'ecs', operation: 'UpdateService', throttleRate: 0.3 }],
+    });
+  });
+
+  it('report every problem with its file, line and column', () => {
+    let error: unknown;
+    try {
+      parseScenario(
+        ['images:', '  - match: "*"', '    errorRate: 2', '    colour: red', 'faults:', '  - service: s3'].join('\n'),
+        'bad.yaml',
+      );
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ManifestError);
+    const issues = (error as ManifestError).issues.map((i) => `${i.file}:${i.line}:${i.column} ${i.path}`);
+    expect(issues).toEqual(['bad.yaml:3:16 images[0].errorRate', 'bad.yaml:4:5 images[0].colour', 'bad.yaml:6:14 faults[0].service']);
+  });
+
+  it('match image behaviours by glob on the whole reference or on the tag alone', () => {
+    const s = parseScenario(
+      'images:\n  - { match: "*shop-web:2.*", errorRate: 0.2 }\n  - { match: "bad", crashOnStart: true }\n',
+      's.yaml',
+    );
+    expect(behaviourFor(s, [{ image: '1.dkr.ecr.us-east-1.amazonaws.com/shop-web:2.1.0', essential: true }]).errorRate).toBe(0.2);
+    expect(behaviourFor(s, [{ image: 'repo/x:bad', essential: true }]).crashOnStart).toBe(true);
+    expect(behaviourFor(s, [{ image: 'repo/x:bad', essential: false }]).crashOnStart).toBe(false);
+    expect(behaviourFor(s, [{ image: 'repo/x:good', essential: true }])).toMatchObject({
+      crashOnStart: false,
+      errorRate: 0,
+      startSeconds: 5,
+    });
+  });
+
+  it('ship example scenarios that all parse', () => {
+    const files = readdirSync(SCENARIOS).filter((f) => f.endsWith('.yaml'));
+    expect(files).toEqual(expect.arrayContaining(['healthy-canary.yaml', 'bad-release.yaml', 'crashing.yaml', 'throttled.yaml']));
+    for (const f of files) expect(() => parseScenario(readFileSync(join(SCENARIOS, f), 'utf8'), f)).not.toThrow();
+  });
+});

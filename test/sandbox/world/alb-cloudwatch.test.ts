@@ -114,8 +114,8 @@ describe('ALB routing and metrics (aws-semantics §3, §4.2)', () => {
       { Id: 'stable', MetricStat: metric(a, a.stable, 'RequestCount') },
       { Id: 'canary', MetricStat: metric(a, a.canary, 'RequestCount') },
     ]);
-    expect((stable?.Values as number[]).slice(0, 3)).toEqual([540, 540, 540]);
-    expect((canary?.Values as number[]).slice(0, 3)).toEqual([60, 60, 60]);
+    expect(((stable as Json).Values as number[]).slice(0, 3)).toEqual([540, 540, 540]);
+    expect(((canary as Json).Values as number[]).slice(0, 3)).toEqual([60, 60, 60]);
     const ts = stable?.Timestamps as Date[];
     expect(ts[0]?.getTime()).toBeGreaterThan(ts[1]?.getTime() ?? 0);
   });

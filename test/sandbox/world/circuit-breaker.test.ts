@@ -73,7 +73,7 @@ describe('deployment circuit breaker (aws-semantics §1.4)', () => {
       world.dispatch('ecs', 'DescribeServiceDeployments', { serviceDeploymentArns: [sd.serviceDeploymentArn] }).serviceDeployments as Json[]
     )[0];
     expect(full).toMatchObject({ status: 'ROLLBACK_SUCCESSFUL', deploymentCircuitBreaker: { status: 'TRIGGERED', threshold: 3 } });
-    expect(String((full?.rollback as Json).reason)).toContain(`rolling back to deploymentId ${completed}`);
+    expect(String(((full as Json).rollback as Json).reason)).toContain(`rolling back to deploymentId ${completed}`);
     // The crashed tasks say why they stopped, with the container's exit code.
     const stopped = world.dispatch('ecs', 'ListTasks', { cluster: 'shop', serviceName: 'web', desiredStatus: 'STOPPED' })
       .taskArns as string[];

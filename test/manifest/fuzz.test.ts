@@ -1,0 +1,94 @@
+/**
+ * Robustness: thousands of mangled variants of the feature tour must each either load or fail with a
+ * ManifestError/UsageError (which the CLI prints without a stack). Any other exception is a bug.
+ */
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ManifestError, UsageError } from '../../src/errors/index.js';
+import { loadManifestAll } from '../../src/manifest/index.js';
+import { REPO } from './paths.js';
+
+/** A small deterministic PRNG (mulberry32), so a failure reproduces. */
+function rng(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const REPLACEMENTS = [
+  '',
+  '~',
+  '[]',
+  '{}',
+  '-1',
+  '0',
+  '1.5',
+  'true',
+  '"x"',
+  '${env:NOPE}',
+  '${var:nope}',
+  '$${',
+  '[a, b]',
+  '{ a: 1 }',
+  '*x',
+  '&x y',
+  '!Ref x',
+  ':',
+  '- ',
+  '"\u0000"',
+  'null',
+  '99999999999999999999',
+];
+
+function mangle(text: string, random: () => number): string {
+  const lines = text.split('\n');
+  const edits = 1 + Math.floor(random() * 3);
+  for (let e = 0; e < edits; e++) {
+    const i = Math.floor(random() * lines.length);
+    const line = lines[i] ?? '';
+    const r = REPLACEMENTS[Math.floor(random() * REPLACEMENTS.length)] as string;
+    const kind = random();
+    if (kind < 0.25) lines.splice(i, 1);
+    else if (kind < 0.6 && line.includes(':')) lines[i] = `${line.slice(0, line.indexOf(':') + 1)} ${r}`;
+    else if (kind < 0.75) lines.splice(i, 0, lines[Math.floor(random() * lines.length)] ?? '');
+    else if (kind < 0.9) lines[i] = line.replace(/^(\s*)/, `$1${r}`);
+    else lines[i] = line.slice(0, Math.floor(random() * line.length));
+  }
+  return lines.join('\n');
+}
+
+describe('mangled manifests', () => {
+  it('either load or fail with a typed user error, never anything else (600 variants)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ecsdeploy-fuzz-'));
+    const source = readFileSync(join(REPO, 'ecsdeploy.yaml.example'), 'utf8').replace(
+      './examples/multi/ecs/web.task.json',
+      join(REPO, 'examples/multi/ecs/web.task.json'),
+    );
+    const random = rng(20261122);
+    const unexpected: string[] = [];
+    let failed = 0;
+    for (let n = 0; n < 600; n++) {
+      const text = mangle(source, random);
+      writeFileSync(join(dir, 'ecsdeploy.yaml'), text);
+      try {
+        loadManifestAll({ cwd: dir, env: {} });
+      } catch (error) {
+        if (error instanceof ManifestError || error instanceof UsageError) {
+          failed += 1;
+          if (error instanceof ManifestError) expect(error.issues.length).toBeGreaterThan(0);
+          continue;
+        }
+        unexpected.push(`variant ${n}: ${error instanceof Error ? error.stack : String(error)}\n${text}`);
+        if (unexpected.length >= 3) break;
+      }
+    }
+    expect(unexpected).toEqual([]);
+    expect(failed).toBeGreaterThan(200);
+  });
+});

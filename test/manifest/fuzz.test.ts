@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: these strings are manifest interpolation syntax, not templates
 /**
  * Robustness: thousands of mangled variants of the feature tour must each either load or fail with a
  * ManifestError/UsageError (which the CLI prints without a stack). Any other exception is a bug.

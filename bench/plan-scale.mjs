@@ -182,6 +182,13 @@ function runPlan(manifest, endpoint, cacheDir) {
   });
 }
 
+/** Wall time of starting the CLI and doing nothing (`--version`): the part of every run that is not plan's. */
+function startupMs() {
+  const started = performance.now();
+  spawnSync(process.execPath, [CLI, '--version'], { stdio: 'ignore' });
+  return performance.now() - started;
+}
+
 function total(calls) {
   return Object.values(calls).reduce((a, b) => a + b, 0);
 }
@@ -195,6 +202,14 @@ const dir = mkdtempSync(join(tmpdir(), 'ecsdeploy-bench-'));
 const moto = await startMoto();
 const proxy = await startDelayingProxy(moto.url, LATENCY_MS);
 let failed = false;
+// Never leave moto running behind an interrupted bench.
+for (const sig of ['SIGINT', 'SIGTERM']) {
+  process.on(sig, () => {
+    proxy.stop();
+    moto.stop();
+    process.exit(130);
+  });
+}
 try {
   const manifest = writeManifest(dir);
   const seedStart = performance.now();
@@ -208,6 +223,9 @@ try {
   const minDescribeServices = perCluster.reduce((a, b) => a + b, 0);
   const minimum = { 'ECS.DescribeServices': minDescribeServices, 'ECS.DescribeTaskDefinition': SERVICES };
   console.log(`minimum possible: ${total(minimum)} calls (${minDescribeServices} DescribeServices + ${SERVICES} DescribeTaskDefinition)\n`);
+
+  const startup = Math.min(startupMs(), startupMs(), startupMs());
+  console.log(`process start alone (node + bundle, --version): ${(startup / 1000).toFixed(2)} s\n`);
 
   const cacheDir = join(dir, 'cache');
   const cold = await runPlan(manifest, proxy.url, cacheDir);

@@ -65,6 +65,10 @@ export class PlanCommand extends AwsCommand {
   });
   out = Option.String('-o,--out', { description: 'Also save the plan to this file, for `ecsdeploy apply --plan FILE`' });
   detailedExitcode = Option.Boolean('--detailed-exitcode', false, { description: 'Exit 2 when the plan has changes, 0 when it has none' });
+  concurrency = Option.String('--concurrency', {
+    validator: t.cascade(t.isNumber(), [t.isInteger(), t.isInInclusiveRange(1, 64)]),
+    description: 'AWS calls in flight at once while reading (default 8)',
+  });
 
   protected async run(): Promise<number> {
     const manifest = selectServices(await loadManifestForCommand(this), this.services);
@@ -73,6 +77,7 @@ export class PlanCommand extends AwsCommand {
       const live = await readLiveState(runtime.ports, manifest, {
         signal: this.context.signal,
         ...(runtime.cache ? { cache: runtime.cache } : {}),
+        ...(this.concurrency !== undefined ? { concurrency: this.concurrency } : {}),
       });
       const built = buildPlan(manifest, live, { now: isoTime(runtime.clock), toolVersion: VERSION });
       const plan: Plan = { ...built, calls: runtime.ports.calls.counts() };

@@ -132,6 +132,8 @@ class RollingDeploy {
         );
       }
     }
+    // Events already there before we touch the service are history, not news of this deployment.
+    for (const e of live?.events ?? []) this.seenEvents.add(e.id ?? `${e.createdAt ? new Date(e.createdAt).getTime() : 0}:${e.message}`);
     const previous = live?.taskDefinition ?? t.previousTaskDefinitionArn;
     const previousPrimary = live?.deployments?.find((d) => d.status === 'PRIMARY')?.id ?? t.previousDeploymentId;
 

@@ -1,0 +1,280 @@
+/**
+ * `ecsdeploy apply` end to end against the sandbox: the real CLI (in-process `run()`), the real SDK clients, the
+ * sandbox's AWS account on a virtual clock. Assertions are on exit codes, NDJSON events and the account's state.
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { Writable } from 'node:stream';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createAwsPorts } from '../../src/aws/clients.js';
+import { type CliContext, run } from '../../src/cli/main.js';
+import type { EngineEvent } from '../../src/events/types.js';
+import { loadManifest } from '../../src/manifest/index.js';
+import { type InProcessSandbox, startInProcessSandbox } from '../_helpers/sandbox.js';
+
+const EXAMPLES = resolve(__dirname, '../../examples');
+
+function capture(onText?: (text: string) => void): { stream: Writable; text(): string } {
+  let out = '';
+  const stream = new Writable({
+    write(chunk, _enc, cb) {
+      out += chunk.toString();
+      onText?.(out);
+      cb();
+    },
+  });
+  return { stream, text: () => out };
+}
+
+interface CliRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+  events: EngineEvent[];
+}
+
+async function cli(
+  args: string[],
+  o: { cwd: string; env?: Record<string, string>; context?: Partial<CliContext>; onStdout?: (t: string) => void },
+): Promise<CliRun> {
+  const stdout = capture(o.onStdout);
+  const stderr = capture();
+  const code = await run([...args, '--no-color'], {
+    env: o.env ?? {},
+    cwd: o.cwd,
+    stdout: stdout.stream,
+    stderr: stderr.stream,
+    isTTY: false,
+    stdinIsTTY: false,
+    isCI: true,
+    ...o.context,
+  });
+  const events =
+    ['apply', 'rollback'].includes(args[0] ?? '') && args.includes('json')
+      ? stdout
+          .text()
+          .split('\n')
+          .filter((l) => l.trim())
+          .map((l) => JSON.parse(l) as EngineEvent)
+      : [];
+  return { code, stdout: stdout.text(), stderr: stderr.text(), events };
+}
+
+/** CLI context that points `run()` at a shared in-process sandbox (several runs, one account). */
+function sandboxContext(sb: InProcessSandbox, signal?: AbortSignal): Partial<CliContext> {
+  return {
+    clock: sb.clock,
+    portsFactory: () =>
+      createAwsPorts({
+        region: sb.runtime.region,
+        env: {},
+        requestHandler: sb.runtime.requestHandler,
+        credentials: sb.runtime.credentials,
+        maxAttempts: 8,
+      }),
+    ...(signal ? { signal } : {}),
+  };
+}
+
+function ofType<T extends EngineEvent['type']>(events: EngineEvent[], type: T): Extract<EngineEvent, { type: T }>[] {
+  return events.filter((e): e is Extract<EngineEvent, { type: T }> => e.type === type);
+}
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'ecsdeploy-apply-'));
+});
+afterEach(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function scenario(name: string, yaml: string): string {
+  const file = join(dir, name);
+  writeFileSync(file, yaml);
+  return file;
+}
+
+describe('apply against the sandbox', () => {
+  it('deploys the rolling example healthily, after which plan shows no changes', async () => {
+    const cwd = join(EXAMPLES, 'rolling');
+    const state = join(dir, 'account.json');
+    const env = { IMAGE_TAG: '1.2.3' };
+    const applied = await cli(['apply', '--sandbox', '--state', state, '--yes', '--format', 'json'], { cwd, env });
+    expect(applied.stderr).toBe('');
+    expect(applied.code).toBe(0);
+    const finished = ofType(applied.events, 'apply.finished')[0];
+    expect(finished).toMatchObject({ outcome: 'succeeded', services: [{ key: 'web', outcome: 'succeeded' }] });
+    const started = ofType(applied.events, 'service.started')[0];
+    expect(started?.deploymentId).toMatch(/^ecs-svc\//);
+    expect(ofType(applied.events, 'service.progress').at(-1)).toMatchObject({
+      rolloutState: 'COMPLETED',
+      deploymentId: started?.deploymentId,
+    });
+
+    const planned = await cli(['plan', '--sandbox', '--state', state, '--detailed-exitcode'], { cwd, env });
+    expect(planned.stdout).toContain('No changes');
+    expect(planned.code).toBe(0);
+
+    const status = await cli(['status', '--sandbox', '--state', state, '--format', 'json'], { cwd, env });
+    const reports = JSON.parse(status.stdout) as { revision: string; inProgress: boolean }[];
+    expect(reports[0]).toMatchObject({ revision: finished?.services[0]?.taskDefinitionArn?.split('/')[1], inProgress: false });
+  });
+
+  it('reports a crashing image caught by the circuit breaker as a failure with the stop reason, exit 1', async () => {
+    const cwd = join(EXAMPLES, 'rolling');
+    const crashing = scenario('crashing.yaml', 'images:\n  - match: "*:bad"\n    crashOnStart: true\n    exitCode: 2\n');
+    const r = await cli(['apply', '--sandbox', '--scenario', crashing, '--yes', '--format', 'json'], { cwd, env: { IMAGE_TAG: 'bad' } });
+    expect(r.code).toBe(1);
+    const fin = ofType(r.events, 'service.finished')[0];
+    expect(fin?.outcome).toBe('rolled-back');
+    expect(fin?.reason).toMatch(/circuit breaker/i);
+    expect(fin?.stoppedTasks?.length).toBeGreaterThan(0);
+    expect(fin?.stoppedTasks?.[0]?.containers.some((c) => c.exitCode === 2)).toBe(true);
+    expect(ofType(r.events, 'apply.finished')[0]?.outcome).toBe('failed');
+  });
+
+  it('stops before any service changes when the migration fails (examples/multi)', async () => {
+    const cwd = join(EXAMPLES, 'multi');
+    const env = { IMAGE_TAG: '2.0.0' };
+    const manifest = loadManifest({ cwd, env, environment: 'staging' });
+    const sb = startInProcessSandbox({ manifest, scenario: { images: [{ match: '*shop-api:2.0.0', exitCode: 3 }] } });
+    const r = await cli(['apply', '-e', 'staging', '--yes', '--format', 'json'], { cwd, env, context: sandboxContext(sb) });
+    expect(r.code).toBe(1);
+    const oneoff = ofType(r.events, 'oneoff.finished')[0];
+    expect(oneoff).toMatchObject({ name: 'migrate', outcome: 'failed' });
+    expect(oneoff?.task?.containers.find((c) => c.name === 'api')?.exitCode).toBe(3);
+    expect(sb.runtime.calls().counts['ecs.RunTask']).toBe(1);
+    expect(sb.runtime.calls().counts['ecs.UpdateService'] ?? 0).toBe(0);
+    expect(ofType(r.events, 'service.started')).toEqual([]);
+    expect(ofType(r.events, 'apply.finished')[0]?.services.every((s) => s.outcome === 'skipped')).toBe(true);
+  });
+
+  it('on Ctrl-C mid-deploy starts nothing new, rolls the service back and exits 130', async () => {
+    const cwd = join(EXAMPLES, 'rolling');
+    const env = { IMAGE_TAG: '1.2.3' };
+    const manifest = loadManifest({ cwd, env });
+    const sb = startInProcessSandbox({ manifest, scenario: { images: [{ match: '*:1.2.3', startSeconds: 600 }] } });
+    const before = (
+      await createAwsPorts({
+        region: sb.runtime.region,
+        env: {},
+        requestHandler: sb.runtime.requestHandler,
+        credentials: sb.runtime.credentials,
+      }).ecs.describeServices({ cluster: 'hello', services: ['hello-web'] })
+    ).services?.[0]?.taskDefinition;
+    const ctl = new AbortController();
+    const r = await cli(['apply', '--yes', '--format', 'json'], {
+      cwd,
+      env,
+      context: sandboxContext(sb, ctl.signal),
+      onStdout: (text) => {
+        if (text.includes('"type":"service.progress"')) ctl.abort(new Error('SIGINT'));
+      },
+    });
+    expect(r.code).toBe(130);
+    const fin = ofType(r.events, 'apply.finished')[0];
+    expect(fin?.outcome).toBe('interrupted');
+    expect(fin?.services[0]).toMatchObject({ key: 'web', outcome: 'interrupted', taskDefinitionArn: before });
+    expect(sb.runtime.calls().counts['ecs.UpdateService']).toBe(2);
+  });
+
+  it('still deploys under 30 % throttling and 5 % server errors', async () => {
+    const cwd = join(EXAMPLES, 'rolling');
+    const throttled = scenario('throttled.yaml', 'faults:\n  - throttleRate: 0.3\n    serverErrorRate: 0.05\n');
+    const r = await cli(['apply', '--sandbox', '--scenario', throttled, '--yes', '--format', 'json'], { cwd, env: { IMAGE_TAG: '1.2.3' } });
+    expect(r.code).toBe(0);
+    expect(ofType(r.events, 'apply.finished')[0]?.outcome).toBe('succeeded');
+  }, 120_000);
+
+  it('refuses a second apply while another one holds the service', async () => {
+    const cwd = join(EXAMPLES, 'rolling');
+    const env = { IMAGE_TAG: '1.2.3' };
+    const manifest = loadManifest({ cwd, env });
+    const sb = startInProcessSandbox({ manifest });
+    // Hold the first run in its wait (a real await, so its simulated time stands still) until the second is done.
+    let release: () => void = () => {};
+    const gate = new Promise<void>((r) => {
+      release = r;
+    });
+    let second: Promise<CliRun> | undefined;
+    const firstContext = sandboxContext(sb);
+    const factory = firstContext.portsFactory as NonNullable<CliContext['portsFactory']>;
+    firstContext.portsFactory = (o) => {
+      const ports = factory(o);
+      const describe = ports.ecs.describeServices;
+      ports.ecs.describeServices = async (input, options) => {
+        if (second) await gate;
+        return describe(input, options);
+      };
+      return ports;
+    };
+    const first = cli(['apply', '--yes', '--format', 'json'], {
+      cwd,
+      env,
+      context: firstContext,
+      onStdout: (text) => {
+        if (!second && text.includes('"type":"service.started"')) {
+          second = cli(['apply', '--yes', '--format', 'json', '--image', 'web=example/other:9'], { cwd, env, context: sandboxContext(sb) });
+          void second.finally(release);
+        }
+      },
+    });
+    const done = await first;
+    expect(done.code).toBe(0);
+    const refused = await (second as Promise<CliRun>);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/SERVICE_BUSY/);
+    expect(refused.stderr).toMatch(/another ecsdeploy run/);
+    expect(sb.runtime.calls().counts['ecs.UpdateService']).toBe(1);
+  });
+
+  it('refuses a saved plan when live state moved since it was made', async () => {
+    const cwd = join(EXAMPLES, 'rolling');
+    const state = join(dir, 'account.json');
+    const planFile = join(dir, 'plan.json');
+    const p = await cli(['plan', '--sandbox', '--state', state, '--out', planFile], { cwd, env: { IMAGE_TAG: '1.2.3' } });
+    expect(p.code).toBe(0);
+    // Someone deploys another version in between.
+    const other = await cli(['apply', '--sandbox', '--state', state, '--yes', '--format', 'json'], { cwd, env: { IMAGE_TAG: '1.2.4' } });
+    expect(other.code).toBe(0);
+    const stale = await cli(['apply', planFile, '--sandbox', '--state', state, '--format', 'json'], { cwd, env: { IMAGE_TAG: '1.2.3' } });
+    expect(stale.code).toBe(1);
+    expect(stale.stderr).toMatch(/PLAN_STALE/);
+    expect(stale.stderr).toMatch(/task definition/);
+    expect(ofType(stale.events, 'apply.started')).toEqual([]);
+    expect(JSON.parse(readFileSync(state, 'utf8')).format).toBe('ecsdeploy-sandbox-state');
+  });
+
+  it('applies a fresh saved plan without asking', async () => {
+    const cwd = join(EXAMPLES, 'rolling');
+    const state = join(dir, 'account.json');
+    const planFile = join(dir, 'plan.json');
+    await cli(['plan', '--sandbox', '--state', state, '--out', planFile], { cwd, env: { IMAGE_TAG: '1.2.3' } });
+    const r = await cli(['apply', planFile, '--sandbox', '--state', state, '--format', 'json'], { cwd, env: { IMAGE_TAG: '1.2.3' } });
+    expect(r.code).toBe(0);
+    expect(ofType(r.events, 'apply.finished')[0]?.outcome).toBe('succeeded');
+  });
+
+  it('refuses to apply without a terminal unless --yes, and changes nothing', async () => {
+    const cwd = join(EXAMPLES, 'rolling');
+    const state = join(dir, 'account.json');
+    const r = await cli(['apply', '--sandbox', '--state', state, '--format', 'plain'], { cwd, env: { IMAGE_TAG: '1.2.3' } });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('apply needs --yes when not running in a terminal');
+    const planned = await cli(['plan', '--sandbox', '--state', state, '--detailed-exitcode'], { cwd, env: { IMAGE_TAG: '1.2.3' } });
+    expect(planned.code).toBe(2);
+  });
+
+  it('writes only NDJSON to stdout with --format json, and a Markdown summary to $GITHUB_STEP_SUMMARY', async () => {
+    const cwd = join(EXAMPLES, 'rolling');
+    const summary = join(dir, 'summary.md');
+    const r = await cli(['apply', '--sandbox', '--yes', '--format', 'json'], {
+      cwd,
+      env: { IMAGE_TAG: '1.2.3', GITHUB_STEP_SUMMARY: summary },
+    });
+    expect(r.code).toBe(0);
+    for (const line of r.stdout.split('\n').filter((l) => l.trim())) expect(() => JSON.parse(line)).not.toThrow();
+    expect(readFileSync(summary, 'utf8')).toMatch(/web/);
+  });
+});

@@ -1,7 +1,19 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CreateClusterCommand, DescribeClustersCommand, ECSClient, ListClustersCommand } from '@aws-sdk/client-ecs';
+import {
+  CreateClusterCommand,
+  DescribeClustersCommand,
+  ECSClient,
+  ListClustersCommand,
+  ServiceNotFoundException,
+  UpdateServiceCommand,
+} from '@aws-sdk/client-ecs';
+import {
+  DescribeTargetGroupsCommand,
+  ElasticLoadBalancingV2Client,
+  TargetGroupNotFoundException,
+} from '@aws-sdk/client-elastic-load-balancing-v2';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_EPOCH_MS } from '../../../src/sandbox/clock.js';
 import { createSandboxRuntime } from '../../../src/sandbox/runtime.js';
@@ -31,6 +43,22 @@ describe('the sandbox runtime', () => {
       ['CreateCluster', 200],
       ['DescribeClusters', 200],
     ]);
+  });
+
+  it('raises the SDK exceptions AWS would for missing resources in the real world', async () => {
+    const sb = startInProcessSandbox();
+    const ecs = new ECSClient(sb.sdkConfig());
+    await ecs.send(new CreateClusterCommand({ clusterName: 'main' }));
+    const missingService = await ecs
+      .send(new UpdateServiceCommand({ cluster: 'main', service: 'ghost', desiredCount: 1 }))
+      .catch((e: unknown) => e);
+    expect(missingService).toBeInstanceOf(ServiceNotFoundException);
+    expect((missingService as ServiceNotFoundException).$metadata.requestId).toBeTruthy();
+    const missingTg = await new ElasticLoadBalancingV2Client(sb.sdkConfig())
+      .send(new DescribeTargetGroupsCommand({ Names: ['ghost'] }))
+      .catch((e: unknown) => e);
+    expect(missingTg).toBeInstanceOf(TargetGroupNotFoundException);
+    expect(sb.runtime.calls().log.map((e) => e.errorCode)).toEqual([undefined, 'ServiceNotFoundException', 'TargetGroupNotFound']);
   });
 
   it('saves the account and resumes it, clock included, without seeding it again', async () => {

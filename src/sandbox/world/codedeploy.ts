@@ -250,6 +250,11 @@ export function stepCodeDeployDeployment(w: WorldContext, d: CodeDeployDeploymen
     const before = d.phase;
     switch (d.phase) {
       case 'Created': {
+        // CodeDeploy picks a new deployment up a moment after it is created.
+        if (w.now < d.createTime + 1000) {
+          soon(d.createTime + 1000);
+          break;
+        }
         d.status = 'InProgress';
         d.startTime = w.now;
         markEvent(w, d, 'BeforeInstall', 'Succeeded');

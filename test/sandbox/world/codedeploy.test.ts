@@ -1,0 +1,186 @@
+import { resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadManifest } from '../../../src/manifest/index.js';
+import { SandboxApiError, seedFromManifest } from '../../../src/sandbox/world/index.js';
+import { describeService, type Json, newWorld, type TestClock } from './helpers.js';
+
+const APPSPEC = (td: string) =>
+  [
+    'version: 0.0',
+    'Resources:',
+    '  - TargetService:',
+    '      Type: AWS::ECS::Service',
+    '      Properties:',
+    `        TaskDefinition: "${td}"`,
+    '        LoadBalancerInfo:',
+    '          ContainerName: "api"',
+    '          ContainerPort: 8080',
+  ].join('\n');
+
+function blueGreen() {
+  const { world, clock } = newWorld();
+  const manifest = loadManifest({ cwd: resolve(__dirname, '../../../examples/blue-green'), env: { IMAGE_TAG: '2.0.0' } });
+  seedFromManifest(world, manifest);
+  const running = String(describeService(world, 'orders', 'orders-api').taskDefinition);
+  const td = world.dispatch('ecs', 'DescribeTaskDefinition', { taskDefinition: running }).taskDefinition as Json;
+  const containers = (td.containerDefinitions as Json[]).map((c) => ({ ...c, image: String(c.image).replace(':previous', ':2.0.0') }));
+  const green = world.dispatch('ecs', 'RegisterTaskDefinition', {
+    family: td.family,
+    networkMode: td.networkMode,
+    requiresCompatibilities: td.requiresCompatibilities,
+    cpu: td.cpu,
+    memory: td.memory,
+    containerDefinitions: containers,
+  });
+  const greenTd = String((green.taskDefinition as Json).taskDefinitionArn);
+  const group = world.dispatch('codedeploy', 'GetDeploymentGroup', { applicationName: 'orders', deploymentGroupName: 'orders-api' })
+    .deploymentGroupInfo as Json;
+  const pair = ((group.loadBalancerInfo as Json).targetGroupPairInfoList as Json[])[0] as Json;
+  const prod = String(((pair.prodTrafficRoute as Json).listenerArns as string[])[0]);
+  const test = String(((pair.testTrafficRoute as Json).listenerArns as string[])[0]);
+  const deploy = (config?: string) =>
+    String(
+      world.dispatch('codedeploy', 'CreateDeployment', {
+        applicationName: 'orders',
+        deploymentGroupName: 'orders-api',
+        revision: { revisionType: 'AppSpecContent', appSpecContent: { content: APPSPEC(greenTd) } },
+        ...(config ? { deploymentConfigName: config } : {}),
+      }).deploymentId,
+    );
+  const weights = (listener: string): Record<string, number> => {
+    const l = (world.dispatch('elbv2', 'DescribeListeners', { ListenerArns: [listener] }).Listeners as Json[])[0] as Json;
+    const fc = ((l.DefaultActions as Json[])[0] as Json).ForwardConfig as Json;
+    const out: Record<string, number> = {};
+    for (const t of fc.TargetGroups as Json[]) out[String(t.TargetGroupArn).split('/')[1] as string] = Number(t.Weight);
+    return out;
+  };
+  const status = (id: string) => (world.dispatch('codedeploy', 'GetDeployment', { deploymentId: id }).deploymentInfo as Json).status;
+  return { world, clock, running, greenTd, prod, test, deploy, weights, status };
+}
+
+/** Advances minute by minute, recording the green weight of the production listener after each step. */
+function greenWeights(clock: TestClock, weights: () => Record<string, number>, minutes: number): number[] {
+  const seen: number[] = [];
+  for (let i = 0; i < minutes; i++) {
+    clock.advance(60_000);
+    const w = weights()['orders-green'] ?? 0;
+    if (seen.at(-1) !== w) seen.push(w);
+  }
+  return seen;
+}
+
+describe('CodeDeploy ECS blue/green (aws-semantics §2)', () => {
+  it('all at once: installs green, points test traffic at it, shifts production in one step and removes blue after the termination wait', () => {
+    const bg = blueGreen();
+    const id = bg.deploy();
+    expect(bg.status(id)).toBe('Created');
+    bg.clock.advance(2_000);
+    expect(bg.status(id)).toBe('InProgress');
+    expect(bg.weights(bg.prod)).toEqual({ 'orders-blue': 1 });
+    expect(greenWeights(bg.clock, () => bg.weights(bg.prod), 3)).toEqual([100]);
+    expect(bg.weights(bg.test)).toEqual({ 'orders-blue': 0, 'orders-green': 100 });
+    const target = bg.world.dispatch('codedeploy', 'GetDeploymentTarget', { deploymentId: id, targetId: 'orders:orders-api' })
+      .deploymentTarget as Json;
+    const ecs = target.ecsTarget as Json;
+    expect((ecs.lifecycleEvents as Json[]).map((e) => [e.lifecycleEventName, e.status])).toEqual([
+      ['BeforeInstall', 'Succeeded'],
+      ['Install', 'Succeeded'],
+      ['AfterInstall', 'Succeeded'],
+      ['AllowTestTraffic', 'Succeeded'],
+      ['AfterAllowTestTraffic', 'Succeeded'],
+      ['BeforeAllowTraffic', 'Succeeded'],
+      ['AllowTraffic', 'Succeeded'],
+      ['AfterAllowTraffic', 'Succeeded'],
+    ]);
+    expect((ecs.taskSetsInfo as Json[]).map((t) => [t.taskSetLabel, t.trafficWeight, t.status])).toEqual([
+      ['Blue', 0, 'ACTIVE'],
+      ['Green', 100, 'PRIMARY'],
+    ]);
+    // Termination wait (5 minutes in the seeded group) keeps the deployment InProgress.
+    expect(bg.status(id)).toBe('InProgress');
+    bg.clock.advance(5 * 60_000);
+    expect(bg.status(id)).toBe('Succeeded');
+    bg.clock.advance(60_000);
+    const svc = describeService(bg.world, 'orders', 'orders-api');
+    expect(svc.taskDefinition).toBe(bg.greenTd);
+    expect((svc.taskSets as Json[]).map((t) => [t.status, t.taskDefinition, t.externalId])).toEqual([['PRIMARY', bg.greenTd, id]]);
+  });
+
+  it('linear 10 % every minute shifts production traffic ten points a minute', () => {
+    const bg = blueGreen();
+    bg.deploy('CodeDeployDefault.ECSLinear10PercentEvery1Minutes');
+    expect(greenWeights(bg.clock, () => bg.weights(bg.prod), 14)).toEqual([10, 20, 30, 40, 50, 60, 70, 80, 90, 100]);
+  });
+
+  it('canary 10 % for 5 minutes shifts 10 % and then the rest', () => {
+    const bg = blueGreen();
+    bg.deploy('CodeDeployDefault.ECSCanary10Percent5Minutes');
+    const seen: [number, number][] = [];
+    for (let m = 1; m <= 10; m++) {
+      bg.clock.advance(60_000);
+      const w = bg.weights(bg.prod)['orders-green'] ?? 0;
+      if (seen.at(-1)?.[1] !== w) seen.push([m, w]);
+    }
+    expect(seen.map(([, w]) => w)).toEqual([10, 100]);
+    const ten = seen.find(([, w]) => w === 10)?.[0] ?? 0;
+    const hundred = seen.find(([, w]) => w === 100)?.[0] ?? 0;
+    expect(hundred - ten).toBe(5);
+  });
+
+  it('allows one active deployment per group', () => {
+    const bg = blueGreen();
+    const first = bg.deploy();
+    let error: unknown;
+    try {
+      bg.deploy();
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(SandboxApiError);
+    expect((error as SandboxApiError).code).toBe('DeploymentAlreadyStartedException');
+    expect((error as SandboxApiError).message).toContain(first);
+  });
+
+  it('stops with rollback: production back on blue, green task set drained, status Stopped', () => {
+    const bg = blueGreen();
+    const id = bg.deploy('CodeDeployDefault.ECSLinear10PercentEvery3Minutes');
+    bg.clock.advance(4 * 60_000);
+    expect(bg.weights(bg.prod)['orders-green']).toBeGreaterThan(0);
+    const out = bg.world.dispatch('codedeploy', 'StopDeployment', { deploymentId: id, autoRollbackEnabled: true });
+    expect(out.status).toBe('Succeeded');
+    expect(bg.weights(bg.prod)).toEqual({ 'orders-blue': 100, 'orders-green': 0 });
+    const info = bg.world.dispatch('codedeploy', 'GetDeployment', { deploymentId: id }).deploymentInfo as Json;
+    expect(info).toMatchObject({ status: 'Stopped', errorInformation: { code: 'MANUAL_STOP' } });
+    bg.clock.advance(5 * 60_000);
+    const svc = describeService(bg.world, 'orders', 'orders-api');
+    expect(svc.taskDefinition).toBe(bg.running);
+    expect((svc.taskSets as Json[]).map((t) => t.status)).toEqual(['PRIMARY']);
+  });
+
+  it('waits in Ready when the group says STOP_DEPLOYMENT, until ContinueDeployment', () => {
+    const manifest = loadManifest({ cwd: resolve(__dirname, '../../../examples/blue-green'), env: { IMAGE_TAG: '2.0.0' } });
+    const key = 'orders/orders-api';
+    // There is no UpdateDeploymentGroup in the sandbox: give the seeded group a ready wait directly.
+    const ready = newWorld();
+    seedFromManifest(ready.world, manifest);
+    const internal = ready.world as unknown as { context: { st: { codedeploy: { groups: Record<string, { config: Json }> } } } };
+    const bgConfig = internal.context.st.codedeploy.groups[key]?.config.blueGreenDeploymentConfiguration as Json;
+    bgConfig.deploymentReadyOption = { actionOnTimeout: 'STOP_DEPLOYMENT', waitTimeInMinutes: 30 };
+    const running = String(describeService(ready.world, 'orders', 'orders-api').taskDefinition);
+    const id = String(
+      ready.world.dispatch('codedeploy', 'CreateDeployment', {
+        applicationName: 'orders',
+        deploymentGroupName: 'orders-api',
+        revision: { revisionType: 'AppSpecContent', appSpecContent: { content: APPSPEC(running) } },
+      }).deploymentId,
+    );
+    ready.clock.advance(5 * 60_000);
+    const status = () => (ready.world.dispatch('codedeploy', 'GetDeployment', { deploymentId: id }).deploymentInfo as Json).status;
+    expect(status()).toBe('Ready');
+    ready.world.dispatch('codedeploy', 'ContinueDeployment', { deploymentId: id, deploymentWaitType: 'READY_WAIT' });
+    ready.clock.advance(60_000);
+    expect(status()).toBe('InProgress');
+    ready.world.dispatch('codedeploy', 'ContinueDeployment', { deploymentId: id, deploymentWaitType: 'TERMINATION_WAIT' });
+    expect(status()).toBe('Succeeded');
+  });
+});

@@ -1,5 +1,5 @@
 /** The bridge from a command's options to the manifest loader. */
-import { loadManifest } from '../manifest/index.js';
+import { type LoadManifestOptions, loadManifest } from '../manifest/index.js';
 import type { ResolvedManifest } from '../model/manifest.js';
 import type { OverridableCommand } from './base-command.js';
 
@@ -8,7 +8,8 @@ export function loadManifestForCommand(cmd: OverridableCommand): ResolvedManifes
   return loadManifest(manifestOptionsOf(cmd));
 }
 
-export function manifestOptionsOf(cmd: OverridableCommand) {
+/** The loader options a command's flags and context stand for (also used by `validate` and `apply`). */
+export function manifestOptionsOf(cmd: OverridableCommand): LoadManifestOptions {
   return {
     ...(cmd.file !== undefined && { file: cmd.file }),
     cwd: cmd.context.cwd,

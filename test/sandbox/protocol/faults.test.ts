@@ -68,6 +68,33 @@ describe('API fault injection', () => {
     expect(clock.now()).toBe(5_000);
   });
 
+  it('lets a poller that calls the SDK between sleeps keep its own pace beside a long parallel wait', async () => {
+    const world = fakeWorld();
+    world.on('ecs', 'ListClusters', () => ({ clusterArns: [] }));
+    const clock = new VirtualClock(0);
+    const host = createProtocolHost(world, clock, 1);
+    const ecs = new ECSClient({
+      region: 'eu-west-1',
+      credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
+      requestHandler: new InProcessRequestHandler(host),
+    });
+    const timeout = clock.sleep(30 * 60_000).then(() => clock.now());
+    const polledAt: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      await ecs.send(new ListClustersCommand({}));
+      polledAt.push(clock.now());
+      await clock.sleep(15_000);
+    }
+    expect(polledAt).toEqual([0, 15_000, 30_000, 45_000]);
+    expect(host.calls().log.map((e) => e.time)).toEqual([
+      '1970-01-01T00:00:00.000Z',
+      '1970-01-01T00:00:15.000Z',
+      '1970-01-01T00:00:30.000Z',
+      '1970-01-01T00:00:45.000Z',
+    ]);
+    expect(await timeout).toBe(30 * 60_000);
+  });
+
   it('aborts a call waiting out its latency when the SDK call is aborted', async () => {
     const world = fakeWorld([{ latencyMs: 60_000 }]);
     world.on('ecs', 'ListClusters', () => ({ clusterArns: [] }));

@@ -51,6 +51,7 @@ import {
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { DescribeRuleCommand, EventBridgeClient, ListTargetsByRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { setMaxListeners } from 'node:events';
 import { fromNodeProviderChain, fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import { UsageError } from '../errors/index.js';
 import { VERSION } from '../util/version.js';
@@ -208,6 +209,37 @@ interface Binding {
 }
 
 /**
+ * Every call gets its own signal, relayed from the caller's by one listener per caller signal. The SDK adds a
+ * listener per request attempt to the signal it is given; handing it the caller's signal directly puts one
+ * listener per call in flight on a single signal, and Node warns (MaxListenersExceededWarning) past ten.
+ */
+const relays = new WeakMap<AbortSignal, Set<AbortController>>();
+
+function callSignal(parent: AbortSignal): { signal: AbortSignal; done(): void } {
+  if (parent.aborted) return { signal: parent, done: () => {} };
+  let children = relays.get(parent);
+  if (!children) {
+    const set = new Set<AbortController>();
+    children = set;
+    relays.set(parent, set);
+    parent.addEventListener(
+      'abort',
+      () => {
+        for (const child of set) child.abort(parent.reason);
+        set.clear();
+      },
+      { once: true },
+    );
+  }
+  const child = new AbortController();
+  // Attempts of one call (retries) each listen on the child; allow up to the attempt limit without a warning.
+  setMaxListeners(64, child.signal);
+  children.add(child);
+  const set = children;
+  return { signal: child.signal, done: () => set.delete(child) };
+}
+
+/**
  * One port method: counts the logical call once (before the SDK's retries, which stay inside `send`), passes the
  * abort signal through, and maps any failure exactly once.
  */
@@ -216,10 +248,13 @@ function op<F extends AnyOp>(b: Binding, operation: string, Command: new (input:
   const context = { region: b.region, ...(b.endpoint ? { endpoint: b.endpoint } : {}) };
   const call = async (input: Parameters<F>[0], options?: { signal?: AbortSignal }) => {
     b.counter.record(name);
+    const relay = options?.signal ? callSignal(options.signal) : undefined;
     try {
-      return await b.client.send(new Command(input), options?.signal ? { abortSignal: options.signal } : undefined);
+      return await b.client.send(new Command(input), relay ? { abortSignal: relay.signal } : undefined);
     } catch (error) {
       throw toAwsApiError(b.label, operation, error, context);
+    } finally {
+      relay?.done();
     }
   };
   return call as unknown as F;

@@ -1,6 +1,7 @@
 import { DescribeAlarmsCommand, CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { GetDeploymentGroupCommand, CodeDeployClient, DeploymentGroupDoesNotExistException } from '@aws-sdk/client-codedeploy';
 import { AccessDeniedException, DescribeServicesCommand, ECSClient, ClusterNotFoundException } from '@aws-sdk/client-ecs';
+import { getEventListeners } from 'node:events';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { createAwsPorts } from '../../src/aws/clients.js';
@@ -143,15 +144,19 @@ describe('port methods', () => {
     });
   });
 
-  it('pass the abort signal to the SDK', async () => {
-    let seen: unknown;
-    ecs.on(DescribeServicesCommand).callsFake(() => ({ services: [], failures: [] }));
+  it("hand the SDK a signal that aborts when the caller's signal aborts", async () => {
+    const seen: (AbortSignal | undefined)[] = [];
+    const states: boolean[] = [];
+    ecs.on(DescribeServicesCommand).resolves({ services: [], failures: [] });
     const controller = new AbortController();
     const p = ports();
     const send = ECSClient.prototype.send;
     // aws-sdk-client-mock stubs `send`; wrap it once more to see the options the port passes.
-    ECSClient.prototype.send = function (this: ECSClient, command: unknown, options: unknown) {
-      seen = options;
+    ECSClient.prototype.send = function (this: ECSClient, command: unknown, options: { abortSignal?: AbortSignal } | undefined) {
+      seen.push(options?.abortSignal);
+      states.push(Boolean(options?.abortSignal?.aborted));
+      controller.abort();
+      states.push(Boolean(options?.abortSignal?.aborted));
       return (send as (c: unknown, o: unknown) => Promise<unknown>).call(this, command, options);
     } as typeof send;
     try {
@@ -159,7 +164,28 @@ describe('port methods', () => {
     } finally {
       ECSClient.prototype.send = send;
     }
-    expect(seen).toEqual({ abortSignal: controller.signal });
+    // Not aborted when the call starts; aborted as soon as the caller aborts mid-call.
+    expect(seen[0]).toBeDefined();
+    expect(states).toEqual([false, true]);
+  });
+
+  it("put one listener on the caller's signal however many calls are in flight", async () => {
+    let release: () => void = () => {};
+    const gate = new Promise<void>((r) => {
+      release = r;
+    });
+    ecs.on(DescribeServicesCommand).callsFake(async () => {
+      await gate;
+      return { services: [], failures: [] };
+    });
+    const controller = new AbortController();
+    const p = ports();
+    const calls = Array.from({ length: 20 }, () =>
+      p.ecs.describeServices({ cluster: 'c', services: ['s'] }, { signal: controller.signal }),
+    );
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(1);
+    release();
+    await Promise.all(calls);
   });
 
   it('count each logical call once, by Service.Operation', async () => {

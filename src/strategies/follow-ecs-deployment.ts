@@ -104,7 +104,7 @@ export async function followEcsDeployment(ctx: StrategyContext, req: FollowReque
         ...(ours.id ? { deploymentId: ours.id } : {}),
       });
     }
-    const converged = (ours.runningCount ?? 0) >= (ours.desiredCount ?? 0) && (ours.pendingCount ?? 0) === 0;
+    const converged = (ours.runningCount ?? 0) >= (ours.desiredCount ?? 0) && (ours.pendingCount ?? 0) <= 0;
     switch (ours.rolloutState) {
       case 'COMPLETED':
         if (!req.sameDeployment || converged) return { kind: 'completed', deployment: ours };

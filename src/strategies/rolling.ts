@@ -150,6 +150,27 @@ class RollingDeploy {
     if (!primary?.id) {
       return this.result('failed', t.taskDefinitionArn, 'the service reported no PRIMARY deployment after the update');
     }
+    // AWS starts a new PRIMARY deployment of the new revision (aws-semantics.md §1.2). Some emulators (moto) only
+    // change the service's task definition and keep the old deployment: then we may follow that deployment, but
+    // only as "the same deployment", which must also converge to the desired count, and never without the
+    // service itself naming our revision.
+    let sameDeployment = primary.id === previousPrimary;
+    if (primary.taskDefinition && primary.taskDefinition !== t.taskDefinitionArn) {
+      if (started?.taskDefinition !== t.taskDefinitionArn) {
+        return this.result(
+          'failed',
+          previous,
+          `the update started no deployment of ${shortTaskDefinition(t.taskDefinitionArn)}`,
+          primary.id,
+        );
+      }
+      sameDeployment = true;
+      ctx.emit({
+        type: 'log',
+        level: 'warn',
+        message: `${t.key}: the service runs ${shortTaskDefinition(t.taskDefinitionArn)} but its PRIMARY deployment ${primary.id} names ${shortTaskDefinition(primary.taskDefinition)}; following that deployment`,
+      });
+    }
     ctx.emit({
       type: 'service.started',
       service: t.key,
@@ -171,7 +192,7 @@ class RollingDeploy {
       signal: ctx.signal,
       eventsSince: this.eventsSince,
       seenEvents: this.seenEvents,
-      sameDeployment: primary.id === previousPrimary,
+      sameDeployment,
     });
     return this.judge(verdict, primary.id, previous);
   }

@@ -46,6 +46,8 @@ export class FakeAws {
   /** Reads before a deployment settles. */
   polls = 2;
   snsFails = false;
+  /** Like moto: UpdateService changes the service's task definition but starts no deployment. */
+  updateWithoutDeployment = false;
   /** Called after TagResource (lets a test simulate a racing writer). */
   onTag?: (arn: string, tags: { key: string; value: string }[]) => void;
   private seq = 1;
@@ -305,7 +307,8 @@ export class FakeAws {
         const st = find(input.cluster, input.service);
         if (!st) throw notFound('UpdateService', 'Service not found.');
         if (input.desiredCount !== undefined) st.svc.desiredCount = input.desiredCount;
-        if (input.taskDefinition) self.startDeployment(st, input.taskDefinition, undefined);
+        if (input.taskDefinition && self.updateWithoutDeployment) st.svc.taskDefinition = input.taskDefinition;
+        else if (input.taskDefinition) self.startDeployment(st, input.taskDefinition, undefined);
         return { service: structuredClone(st.svc), $metadata: {} };
       },
       async listServices() {

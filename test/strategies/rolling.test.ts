@@ -172,4 +172,34 @@ describe('rolling strategy', () => {
     const svc = { ...aws.service('web'), deploymentController: { type: 'CODE_DEPLOY' as const } };
     expect(rollingStrategy.preflight(target(), svc)).toEqual([expect.stringMatching(/CODE_DEPLOY deployment controller/)]);
   });
+
+  it('follows the old deployment as "the same deployment" when an emulator starts none, and says so', async () => {
+    const { aws, sink, ctx, target } = setup([]);
+    aws.updateWithoutDeployment = true;
+    const r = await rollingStrategy.deploy(target(), ctx);
+    expect(r.outcome).toBe('succeeded');
+    expect(sink.ofType('log').map((l) => l.message)).toContainEqual(expect.stringMatching(/PRIMARY deployment .* names web:1/));
+  });
+
+  it('fails when the update left neither a deployment nor the service on the new revision', async () => {
+    const { aws, ctx, target } = setup([]);
+    aws.updateWithoutDeployment = true;
+    const ports = ctx.ports;
+    const lying: StrategyContext = {
+      ...ctx,
+      ports: {
+        ...ports,
+        ecs: {
+          ...ports.ecs,
+          updateService: async (input, o) => {
+            const out = await ports.ecs.updateService(input, o);
+            return { ...out, service: { ...out.service, taskDefinition: 'arn:aws:ecs:us-east-1:1:task-definition/web:1' } };
+          },
+        },
+      },
+    };
+    const r = await rollingStrategy.deploy(target(), lying);
+    expect(r.outcome).toBe('failed');
+    expect(r.reason).toMatch(/started no deployment of web:2/);
+  });
 });

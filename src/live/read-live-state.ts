@@ -78,6 +78,7 @@ export async function readLiveState(ports: AwsPorts, manifest: ResolvedManifest,
   // Task definitions are described as soon as the batch naming them returns (not after every batch), once per
   // distinct ARN, none for cached ones; all calls share one concurrency limit.
   const taskDefinitions = new Map<string, Promise<JsonObject | undefined>>();
+  const writes: Promise<void>[] = [];
   const readTaskDefinition = (arn: string): Promise<JsonObject | undefined> => {
     let pending = taskDefinitions.get(arn);
     if (!pending) {
@@ -88,7 +89,8 @@ export async function readLiveState(ports: AwsPorts, manifest: ResolvedManifest,
         if (!out.taskDefinition) return undefined;
         const td = toJsonObject(out.taskDefinition);
         if (out.tags && out.tags.length > 0) td.tags = toJson(out.tags);
-        await cache?.set(arn, td);
+        // Written off the critical path; awaited before the read returns.
+        if (cache) writes.push(cache.set(arn, td));
         return td;
       })();
       // Observed here so a failure while the services phase is still running is never an unhandled rejection;
@@ -154,6 +156,7 @@ export async function readLiveState(ports: AwsPorts, manifest: ResolvedManifest,
     }
   }
   preflight.push(...issues);
+  await Promise.all(writes);
 
   return { services, preflight, calls: callsSince(before, ports.calls.counts()) };
 }

@@ -1,4 +1,4 @@
-import { CloudWatchClient, DescribeAlarmsCommand, ResourceNotFound } from '@aws-sdk/client-cloudwatch';
+import { CloudWatchClient, DescribeAlarmsCommand, PutMetricDataCommand, ResourceNotFound } from '@aws-sdk/client-cloudwatch';
 import { CodeDeployClient, GetDeploymentCommand } from '@aws-sdk/client-codedeploy';
 import {
   DescribeServicesCommand,
@@ -134,6 +134,27 @@ describe('JSON protocols through real SDK clients and the in-process handler', (
     const err = await cw.send(new DescribeAlarmsCommand({})).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ResourceNotFound);
     expect((err as ResourceNotFound).message).toBe('no such alarm');
+  });
+
+  it('undoes the gzip the SDK applies to a large CloudWatch PutMetricData body', async () => {
+    const { world, host, config } = setup();
+    world.on('cloudwatch', 'PutMetricData', () => ({}));
+    const data = Array.from({ length: 400 }, (_, i) => ({ MetricName: `m${i}`, Value: i, Unit: 'Count' as const }));
+    const encodings: string[] = [];
+    const cw = new CloudWatchClient(config);
+    cw.middlewareStack.add(
+      (next) => async (args) => {
+        encodings.push(String((args.request as { headers: Record<string, string> }).headers['content-encoding']));
+        return next(args);
+      },
+      { step: 'finalizeRequest', name: 'seeEncoding', priority: 'low' },
+    );
+    await cw.send(new PutMetricDataCommand({ Namespace: 'App', MetricData: data }));
+    expect(encodings).toEqual(['gzip']);
+    const input = world.received[0]?.input as { Namespace: string; MetricData: { MetricName: string }[] };
+    expect(input.Namespace).toBe('App');
+    expect(input.MetricData).toHaveLength(400);
+    expect(host.calls().counts['cloudwatch.PutMetricData']).toBe(1);
   });
 
   it('answers a world bug with a 500 the SDK reports as a server fault', async () => {

@@ -2,7 +2,7 @@
 /**
  * How `ecsdeploy plan` scales: 200 services over 4 clusters, every AWS call slowed by at least 30 ms.
  *
- *   npm run build && node bench/plan-scale.mjs [--services 200] [--clusters 4] [--latency 30] [--cli PATH]
+ *   npm run build && node bench/plan-scale.mjs [--services 200] [--clusters 4] [--latency 30] [--concurrency N] [--cli PATH]
  *
  * Starts moto (an AWS emulator; `pip install 'moto[server]'`), creates the services in it, puts a small proxy in
  * front that holds every request for `--latency` ms (real wall time: a sandbox latency fault would only advance
@@ -27,6 +27,7 @@ const flag = (name, fallback) => {
 const SERVICES = flag('services', 200);
 const CLUSTERS = flag('clusters', 4);
 const LATENCY_MS = flag('latency', 30);
+const CONCURRENCY = flag('concurrency', undefined);
 const cliIndex = args.indexOf('--cli');
 /** The CLI to run: the built one unless `--cli PATH` names another entry. */
 const CLI = cliIndex >= 0 ? resolve(args[cliIndex + 1]) : join(ROOT, 'bin/ecsdeploy.js');
@@ -152,18 +153,22 @@ async function seed(motoUrl) {
 function runPlan(manifest, endpoint, cacheDir) {
   return new Promise((res, rej) => {
     const started = performance.now();
-    const child = spawn(process.execPath, [CLI, 'plan', '-f', manifest, '--format', 'json'], {
-      env: {
-        PATH: process.env.PATH,
-        HOME: cacheDir,
-        XDG_CACHE_HOME: cacheDir,
-        AWS_ENDPOINT_URL: endpoint,
-        AWS_ACCESS_KEY_ID: 'bench',
-        AWS_SECRET_ACCESS_KEY: 'bench',
-        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    const child = spawn(
+      process.execPath,
+      [CLI, 'plan', '-f', manifest, '--format', 'json', ...(CONCURRENCY ? ['--concurrency', String(CONCURRENCY)] : [])],
+      {
+        env: {
+          PATH: process.env.PATH,
+          HOME: cacheDir,
+          XDG_CACHE_HOME: cacheDir,
+          AWS_ENDPOINT_URL: endpoint,
+          AWS_ACCESS_KEY_ID: 'bench',
+          AWS_SECRET_ACCESS_KEY: 'bench',
+          AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
       },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    );
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => {

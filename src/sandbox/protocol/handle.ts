@@ -155,8 +155,16 @@ export interface HandleOptions {
   signal?: AbortSignal;
 }
 
-/** Answers one request. Never throws for anything the request contains; rejects only when `signal` aborts. */
-export async function handleRequest(host: ProtocolHost, request: WireRequest, options: HandleOptions = {}): Promise<WireResponse> {
+/**
+ * Answers one request. Never throws for anything the request contains; rejects only when `signal` aborts.
+ * Takes the protocol host, or anything carrying one (a `SandboxRuntime`).
+ */
+export async function handleRequest(
+  target: ProtocolHost | { host: ProtocolHost },
+  request: WireRequest,
+  options: HandleOptions = {},
+): Promise<WireResponse> {
+  const host = 'host' in target ? target.host : target;
   const requestId = host.requestId();
   const routed = route(request);
   if ('error' in routed) {

@@ -183,4 +183,19 @@ describe('CodeDeploy ECS blue/green (aws-semantics §2)', () => {
     ready.world.dispatch('codedeploy', 'ContinueDeployment', { deploymentId: id, deploymentWaitType: 'TERMINATION_WAIT' });
     expect(status()).toBe('Succeeded');
   });
+  it('stops on a deployment-group alarm and rolls back when the group says so', () => {
+    const bg = blueGreen();
+    const internal = bg.world as unknown as { context: { st: { codedeploy: { groups: Record<string, { config: Json }> } } } };
+    const config = internal.context.st.codedeploy.groups['orders/orders-api']?.config as Json;
+    config.alarmConfiguration = { enabled: true, alarms: [{ name: 'orders-api-green-5xx' }] };
+    config.autoRollbackConfiguration = { enabled: true, events: ['DEPLOYMENT_STOP_ON_ALARM'] };
+    const id = bg.deploy('CodeDeployDefault.ECSLinear10PercentEvery3Minutes');
+    bg.clock.advance(4 * 60_000);
+    bg.world.dispatch('cloudwatch', 'SetAlarmState', { AlarmName: 'orders-api-green-5xx', StateValue: 'ALARM', StateReason: 'test' });
+    bg.clock.advance(1_000);
+    const info = bg.world.dispatch('codedeploy', 'GetDeployment', { deploymentId: id }).deploymentInfo as Json;
+    expect(info).toMatchObject({ status: 'Stopped', errorInformation: { code: 'ALARM_ACTIVE' } });
+    expect(bg.weights(bg.prod)).toEqual({ 'orders-blue': 100, 'orders-green': 0 });
+    expect(bg.weights(bg.test)).toEqual({ 'orders-blue': 100, 'orders-green': 0 });
+  });
 });

@@ -148,3 +148,47 @@ describe('rolling update arithmetic (aws-semantics §1.2)', () => {
     );
   });
 });
+
+describe('one-off tasks and service deletion', () => {
+  it('runs a one-off task to completion with the exit code its image gives', () => {
+    const { world, clock } = newWorld({ images: [{ match: '*:migrate-bad', exitCode: 3 }], faults: [] });
+    world.dispatch('ecs', 'CreateCluster', { clusterName: 'shop' });
+    const ok = register(world, 'job', 'repo/job:migrate-ok');
+    const bad = register(world, 'job', 'repo/job:migrate-bad');
+    const run = (td: string) =>
+      String(
+        (
+          (
+            world.dispatch('ecs', 'RunTask', { cluster: 'shop', taskDefinition: td, networkConfiguration: NETWORK, startedBy: 'ecsdeploy' })
+              .tasks as Json[]
+          )[0] as Json
+        ).taskArn,
+      );
+    const arns = [run(ok), run(bad)];
+    clock.advance(30_000);
+    const tasks = world.dispatch('ecs', 'DescribeTasks', { cluster: 'shop', tasks: arns }).tasks as Json[];
+    expect(tasks.map((t) => [t.lastStatus, t.stopCode, ((t.containers as Json[])[0] as Json).exitCode, t.group, t.startedBy])).toEqual([
+      ['STOPPED', 'EssentialContainerExited', 0, 'family:job', 'ecsdeploy'],
+      ['STOPPED', 'EssentialContainerExited', 3, 'family:job', 'ecsdeploy'],
+    ]);
+  });
+
+  it('refuses to delete a scaled service without force, and drains it to INACTIVE with force', () => {
+    const { world, clock } = setup(2, 100, 200);
+    let code = '';
+    try {
+      world.dispatch('ecs', 'DeleteService', { cluster: 'shop', service: 'web' });
+    } catch (e) {
+      code = (e as { code: string }).code;
+    }
+    expect(code).toBe('InvalidParameterException');
+    expect((world.dispatch('ecs', 'DeleteService', { cluster: 'shop', service: 'web', force: true }).service as Json).status).toBe(
+      'DRAINING',
+    );
+    clock.advance(60_000);
+    expect(describeService(world, 'shop', 'web').status).toBe('INACTIVE');
+    expect(world.dispatch('ecs', 'ListServices', { cluster: 'shop' }).serviceArns).toEqual([]);
+    const missing = world.dispatch('ecs', 'DescribeServices', { cluster: 'shop', services: ['nope'] });
+    expect(missing.failures).toEqual([{ arn: 'arn:aws:ecs:us-east-1:123456789012:service/shop/nope', reason: 'MISSING' }]);
+  });
+});

@@ -85,13 +85,15 @@ export function loadManifestAll(options: LoadManifestOptions): ResolvedManifest[
   const m = readManifest(options);
   const cliVars = parseVars(options.vars ?? []);
   const overrides = parseOverrides(options.overrides);
-  const environments = options.environment === undefined ? parseManifest(m).environments : [options.environment];
+  const parsed = parseManifest(m);
+  const environments = options.environment === undefined ? parsed.environments : [options.environment];
   const targets: (string | undefined)[] = environments.length ? environments : [undefined];
   const loaded: ResolvedManifest[] = [];
   const issues: ManifestIssue[] = [];
   for (const environment of targets) {
     try {
-      loaded.push(resolveForEnvironment(m, { environment, cliVars, env: options.env, overrides }));
+      // Each environment after the first resolves on a clone of the one parse (interpolation writes into it).
+      loaded.push(resolveForEnvironment(m, { environment, cliVars, env: options.env, overrides }, parsed, targets.length > 1));
     } catch (error) {
       if (!(error instanceof ManifestError)) throw error;
       issues.push(...error.issues);

@@ -133,8 +133,18 @@ function displayPath(cwd: string, abs: string): string {
   return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : abs;
 }
 
-export function resolveForEnvironment(m: ManifestText, input: ResolveInput): ResolvedManifest {
-  const { source, environments } = parseManifest(m);
+/**
+ * Resolves one environment. `parsed` (from parseManifest) saves a parse when resolving several environments of
+ * one file: each gets a clone, since interpolation writes into the document.
+ */
+export function resolveForEnvironment(
+  m: ManifestText,
+  input: ResolveInput,
+  parsed?: { source: SourceFile; environments: string[] },
+  clone = false,
+): ResolvedManifest {
+  const { source: original, environments } = parsed ?? parseManifest(m);
+  const source: SourceFile = clone ? { ...original, doc: original.doc.clone() as typeof original.doc } : original;
   const env = input.environment;
   if (env !== undefined && !environments.includes(env)) {
     const message =

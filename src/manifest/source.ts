@@ -26,13 +26,47 @@ export interface Position {
  */
 export function parseSource(file: string, text: string): { source: SourceFile; issues: ManifestIssue[] } {
   const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true, keepSourceTokens: false });
+  // Duplicate keys are checked below with a set per mapping: the yaml package's own check is quadratic in the
+  // size of a mapping (seconds for a few thousand services).
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: false, keepSourceTokens: false });
   const issues: ManifestIssue[] = [];
   for (const e of [...doc.errors, ...doc.warnings]) {
     const pos = lines.linePos(e.pos[0]);
     issues.push({ file, line: pos.line, column: pos.col, path: '', message: yamlMessage(e.message) });
   }
+  if (issues.length === 0) {
+    for (const key of duplicateKeys(doc.contents)) {
+      const pos = lines.linePos(key.range?.[0] ?? 0);
+      issues.push({ file, line: pos.line, column: pos.col, path: '', message: 'YAML: Map keys must be unique' });
+    }
+  }
   return { source: { file, doc, lines }, issues };
+}
+
+/** Keys repeated within one mapping (compared by their scalar value), in document order. */
+function duplicateKeys(root: unknown): YamlNode[] {
+  const out: YamlNode[] = [];
+  const seen = new Set<unknown>();
+  const walk = (node: unknown): void => {
+    if (seen.has(node)) return;
+    seen.add(node);
+    if (isMap(node)) {
+      const keys = new Set<string>();
+      for (const pair of node.items) {
+        const k = isScalar(pair.key) ? `s:${String(pair.key.value)}` : undefined;
+        if (k !== undefined) {
+          if (keys.has(k)) out.push(pair.key as YamlNode);
+          keys.add(k);
+        }
+        walk(pair.key);
+        walk(pair.value);
+      }
+    } else if (isSeq(node)) {
+      for (const item of node.items) walk(item);
+    }
+  };
+  walk(root);
+  return out;
 }
 
 /** The yaml package appends " at line L, column C" (already in our prefix) and sometimes a code excerpt. */

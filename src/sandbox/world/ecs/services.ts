@@ -213,23 +213,8 @@ export function serviceOut(w: WorldContext, svc: ServiceState, includeTags: bool
     else if (t.lastStatus === 'PENDING' || t.lastStatus === 'PROVISIONING') pending++;
   }
   const codeDeploy = svc.deploymentController.type === 'CODE_DEPLOY';
-  const deployments = codeDeploy
-    ? svc.taskSets.map((ts) => {
-        const c = taskSetCounts(w, svc, ts);
-        return {
-          id: ts.id,
-          status: ts.status === 'PRIMARY' ? 'PRIMARY' : 'ACTIVE',
-          taskDefinition: ts.taskDefinition,
-          desiredCount: computedDesiredCount(svc, ts),
-          pendingCount: c.pending,
-          runningCount: c.running,
-          failedTasks: 0,
-          createdAt: new Date(ts.createdAt),
-          updatedAt: new Date(ts.updatedAt),
-          launchType: ts.launchType,
-        };
-      })
-    : svc.deployments.map((d, i) => deploymentOut(w, svc, d, i === 0));
+  // CODE_DEPLOY (and EXTERNAL) services report task sets; their `deployments` is empty (copilot-cli #1061).
+  const deployments = codeDeploy ? [] : svc.deployments.map((d, i) => deploymentOut(w, svc, d, i === 0));
   const out: Record<string, unknown> = compact({
     ...clone(svc.extra),
     serviceArn: svc.serviceArn,

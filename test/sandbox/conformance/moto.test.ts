@@ -237,6 +237,9 @@ describe.skipIf(!run)('the sandbox answers like moto (shapes and describe defaul
     'PutTargets',
     'DescribeRule',
     'ListTargetsByRule',
+    'CreateTopic',
+    'ListTopics',
+    'CreateApplication',
   ];
 
   it.each(steps)('%s returns the same key paths from both, apart from listed and explained differences', (step) => {

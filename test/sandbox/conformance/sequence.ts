@@ -23,6 +23,8 @@ import {
   DescribeTargetGroupsCommand,
   ElasticLoadBalancingV2Client,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { CodeDeployClient, CreateApplicationCommand } from '@aws-sdk/client-codedeploy';
+import { CreateTopicCommand, ListTopicsCommand, SNSClient } from '@aws-sdk/client-sns';
 import {
   DescribeRuleCommand,
   EventBridgeClient,
@@ -170,6 +172,17 @@ export async function runSequence(config: ClientConfig, network: Network): Promi
   );
   out.DescribeRule = strip(await events.send(new DescribeRuleCommand({ Name: 'nightly' })));
   out.ListTargetsByRule = strip(await events.send(new ListTargetsByRuleCommand({ Rule: 'nightly' })));
+
+  const sns = new SNSClient(cfg);
+  out.CreateTopic = strip(
+    await sns.send(new CreateTopicCommand({ Name: 'deploys', Attributes: { DisplayName: 'Deploys & <rollbacks>' } })),
+  );
+  out.ListTopics = strip(await sns.send(new ListTopicsCommand({})));
+
+  const codedeploy = new CodeDeployClient(cfg);
+  out.CreateApplication = strip(await codedeploy.send(new CreateApplicationCommand({ applicationName: 'web', computePlatform: 'ECS' })));
+  // Not GetApplication: moto answers createTime as an ISO string where AWS (and the SDK) use epoch seconds, so the
+  // SDK cannot read moto's answer at all.
   return out;
 }
 

@@ -1,0 +1,159 @@
+/**
+ * `ecsdeploy apply` against moto, an AWS emulator no one here wrote: deploy the rolling example over a service
+ * created "by hand", then `plan --detailed-exitcode` must exit 0 (apply, then plan shows no changes).
+ *
+ * moto 5 keeps a service's single deployment on UpdateService (it starts no new one) and reports it COMPLETED
+ * only when MOTO_ECS_SERVICE_RUNNING (read when a service is created) reaches the desired count; the strategy
+ * follows that deployment as "the same deployment" (see src/strategies/rolling.ts) and says so in a warning.
+ * RunTask and one-off tasks are not exercised here: moto's RunTask fails on task definitions without
+ * container-level cpu/memory, and its tasks never stop.
+ */
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { Writable } from 'node:stream';
+import {
+  CreateClusterCommand,
+  CreateServiceCommand,
+  ECSClient,
+  ListTagsForResourceCommand,
+  RegisterTaskDefinitionCommand,
+} from '@aws-sdk/client-ecs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { run } from '../../src/cli/main.js';
+import type { EngineEvent } from '../../src/events/types.js';
+import { loadManifest } from '../../src/manifest/index.js';
+import { applyOverrides } from '../../src/model/overrides.js';
+import { type MotoServer, motoAvailable, startMoto } from '../_helpers/moto.js';
+
+const EXAMPLES = resolve(__dirname, '../../examples');
+const REGION = 'us-east-1';
+const available = motoAvailable();
+
+function capture(): { stream: Writable; text(): string } {
+  let out = '';
+  const stream = new Writable({
+    write(chunk, _enc, cb) {
+      out += chunk.toString();
+      cb();
+    },
+  });
+  return { stream, text: () => out };
+}
+
+async function cli(args: string[], cwd: string, env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
+  const stdout = capture();
+  const stderr = capture();
+  const code = await run([...args, '--no-cache', '--no-color'], {
+    env,
+    cwd,
+    stdout: stdout.stream,
+    stderr: stderr.stream,
+    isTTY: false,
+    stdinIsTTY: false,
+    isCI: true,
+  });
+  return { code, stdout: stdout.text(), stderr: stderr.text() };
+}
+
+async function ec2(moto: MotoServer, params: Record<string, string>): Promise<string> {
+  const res = await fetch(moto.endpoint, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      authorization: `AWS4-HMAC-SHA256 Credential=testing/20260101/${REGION}/ec2/aws4_request, SignedHeaders=host, Signature=x`,
+    },
+    body: new URLSearchParams({ Version: '2016-11-15', ...params }).toString(),
+  });
+  return res.text();
+}
+
+const first = (xml: string, name: string) => new RegExp(`<${name}>([^<]+)</${name}>`).exec(xml)?.[1] as string;
+
+describe.skipIf(!available)('apply against moto', () => {
+  let moto: MotoServer;
+  let dir: string;
+
+  beforeAll(async () => {
+    // Read by moto when a service is created: its deployment reports this many running tasks (see above).
+    process.env.MOTO_ECS_SERVICE_RUNNING = '2';
+    moto = await startMoto();
+    dir = mkdtempSync(join(tmpdir(), 'ecsdeploy-apply-moto-'));
+  }, 60_000);
+
+  afterAll(async () => {
+    await moto?.stop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('deploys the rolling example, judges it by its deployment, and plan then shows no changes', async () => {
+    // GIVEN the example's service, created by hand in moto with the subnets and security group moto knows
+    const cwd = join(dir, 'rolling');
+    cpSync(join(EXAMPLES, 'rolling'), cwd, { recursive: true });
+    // The default VPC's subnet and security group: moto's ECS validates the ids against its EC2.
+    // Two distinct ones: moto reports a subnet listed twice as missing.
+    const subnets = [...(await ec2(moto, { Action: 'DescribeSubnets' })).matchAll(/<subnetId>([^<]+)<\/subnetId>/g)].map(
+      (m) => m[1] as string,
+    );
+    const sg = first(await ec2(moto, { Action: 'DescribeSecurityGroups' }), 'groupId');
+    const manifestFile = join(cwd, 'ecsdeploy.yaml');
+    writeFileSync(
+      manifestFile,
+      readFileSync(manifestFile, 'utf8')
+        .replace('subnet-0a1b2c3d4e5f60001', subnets[0] as string)
+        .replace('subnet-0a1b2c3d4e5f60002', subnets[1] as string)
+        .replace(/sg-[0-9a-f]{17}/g, sg),
+    );
+    const manifest = loadManifest({ cwd, env: { IMAGE_TAG: '1.0.0' } });
+    const web = manifest.services[0];
+    if (!web || web.taskDefinition.kind !== 'declared') throw new Error('the rolling example declares its task definition');
+    const ecs = new ECSClient({
+      region: REGION,
+      endpoint: moto.endpoint,
+      credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
+    });
+    await ecs.send(new CreateClusterCommand({ clusterName: web.cluster }));
+    const td = await ecs.send(new RegisterTaskDefinitionCommand(applyOverrides(web.taskDefinition.input, web).taskDefinition as never));
+    await ecs.send(
+      new CreateServiceCommand({
+        cluster: web.cluster,
+        serviceName: web.service,
+        taskDefinition: td.taskDefinition?.taskDefinitionArn,
+        desiredCount: 2,
+        launchType: 'FARGATE',
+        networkConfiguration: web.settings.networkConfiguration as never,
+        deploymentConfiguration: {
+          minimumHealthyPercent: 100,
+          maximumPercent: 200,
+          deploymentCircuitBreaker: { enable: true, rollback: true },
+        },
+      }),
+    );
+    const env = { ...moto.env, IMAGE_TAG: '2.0.0' };
+    const before = await cli(['plan', '--detailed-exitcode'], cwd, env);
+    expect(before.code).toBe(2);
+
+    // WHEN a new image is applied
+    const applied = await cli(['apply', '--yes', '--format', 'json'], cwd, env);
+
+    // THEN it succeeded, on a newly registered revision, and left no lock behind
+    expect(applied.stderr).toBe('');
+    expect(applied.code).toBe(0);
+    const events = applied.stdout
+      .split('\n')
+      .filter((l) => l.trim())
+      .map((l) => JSON.parse(l) as EngineEvent);
+    const registered = events.find((e) => e.type === 'taskdef.registered');
+    const finished = events.find((e) => e.type === 'apply.finished');
+    expect(finished).toMatchObject({ outcome: 'succeeded', services: [{ key: 'web', outcome: 'succeeded' }] });
+    expect(registered && 'taskDefinitionArn' in registered ? registered.taskDefinitionArn : undefined).toMatch(/hello-web:2$/);
+    const tags = await ecs.send(
+      new ListTagsForResourceCommand({ resourceArn: `arn:aws:ecs:${REGION}:123456789012:service/${web.cluster}/${web.service}` }),
+    );
+    expect(tags.tags?.some((t) => t.key === 'ecsdeploy:lock')).toBe(false);
+
+    const after = await cli(['plan', '--detailed-exitcode'], cwd, env);
+    expect(after.stdout).toContain('No changes');
+    expect(after.code).toBe(0);
+  }, 120_000);
+});

@@ -249,6 +249,12 @@ function resolveWritten(
   for (const [key, own] of Object.entries(top.services ?? {})) {
     const w: WrittenService = serviceWithDefaults(top.defaults, own);
     const name = w.service ?? key;
+    const declared = Object.keys(written.services ?? {});
+    if (!declared.includes(key) && w.taskDefinition === undefined) {
+      // An environment overlay for a service that does not exist: most likely a misspelt key.
+      issues.push(at(key, [], `no service \`${key}\` to overlay${didYouMean(key, declared)} (services: ${declared.join(', ')})`, true));
+      continue;
+    }
     if (w.cluster === undefined) issues.push(at(key, [], 'missing `cluster` (set it on the service or under defaults:)', true));
 
     let source_: TaskDefinitionSource | undefined;

@@ -21,14 +21,14 @@ export interface Position {
 }
 
 /**
- * Parses text as YAML 1.2 (JSON is a subset). Syntax errors and warnings (e.g. unknown tags) become issues:
+ * Parses text as YAML 1.2 (JSON is a subset), with `<<` merge keys. Syntax errors and warnings (e.g. unknown tags) become issues:
  * ecsdeploy does not guess around a broken document.
  */
 export function parseSource(file: string, text: string): { source: SourceFile; issues: ManifestIssue[] } {
   const lines = new LineCounter();
   // Duplicate keys are checked below with a set per mapping: the yaml package's own check is quadratic in the
   // size of a mapping (seconds for a few thousand services).
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: false, keepSourceTokens: false });
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: false, keepSourceTokens: false, merge: true });
   const issues: ManifestIssue[] = [];
   for (const e of [...doc.errors, ...doc.warnings]) {
     const pos = lines.linePos(e.pos[0]);

@@ -311,6 +311,35 @@ services:
     ]);
   });
 
+  it('accepts x- extension keys holding anchors, reused through aliases and << merge keys', () => {
+    const m = load(`version: 1
+x-fargate: &fargate
+  launchType: FARGATE
+  networkConfiguration: { awsvpcConfiguration: { subnets: [subnet-1] } }
+x-td: &td ${TD}
+services:
+  web:
+    <<: *fargate
+    cluster: c
+    taskDefinition: *td
+`);
+    expect(service(m).settings.launchType).toBe('FARGATE');
+    expect(service(m).createIfMissing).toBe(true);
+  });
+
+  it('calls an environment overlay of an undeclared service a misspelling, not a new service', () => {
+    expect(
+      issuesOf(() =>
+        load(
+          `version: 1\nenvironments:\n  prod:\n    services:\n      wbe: { desiredCount: 3 }\nservices:\n  web: { cluster: c, taskDefinition: ${TD} }\n`,
+          {
+            environment: 'prod',
+          },
+        ),
+      ),
+    ).toEqual(['5:7 environments.prod.services.wbe: no service `wbe` to overlay (did you mean `web`?) (services: web)']);
+  });
+
   it('finds ecsdeploy.yaml before ecsdeploy.yml, and says so when neither exists', () => {
     const both = project({ 'ecsdeploy.yml': '', 'ecsdeploy.yaml': '' });
     expect(findManifestFile(both)).toBe(join(both, 'ecsdeploy.yaml'));

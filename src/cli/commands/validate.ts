@@ -1,5 +1,5 @@
 import { Command } from 'clipanion';
-import { loadManifestAll } from '../../manifest/index.js';
+import { loadManifestAll, selectServices } from '../../manifest/index.js';
 import { OverridableCommand } from '../base-command.js';
 import { ExitCode } from '../exit-codes.js';
 import { manifestOptionsOf } from '../manifest-options.js';
@@ -26,6 +26,8 @@ export class ValidateCommand extends OverridableCommand {
 
   protected async run(): Promise<number> {
     const loaded = loadManifestAll(manifestOptionsOf(this));
+    // A pipeline's --service must name a service too.
+    for (const m of loaded) selectServices(m, this.services);
     const first = loaded[0];
     const count = first?.services.length ?? 0;
     const envs = loaded.map((m) => m.environment).filter((e): e is string => e !== undefined);

@@ -4,6 +4,7 @@
  */
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { UsageError } from '../errors/index.js';
 import { handleRequest } from './protocol/handle.js';
 import type { ProtocolHost, WireRequest } from './protocol/types.js';
 import { bodyBytes, decodeContentEncoding } from './wire-body.js';
@@ -63,17 +64,30 @@ export async function startSandboxServer(host: ProtocolHost, options: SandboxSer
     void serve(host, req, res);
   });
   const bindHost = options.host ?? '127.0.0.1';
+  const port = options.port ?? 0;
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, bindHost, () => {
-      server.off('error', reject);
+    const onError = (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EADDRINUSE' || error.code === 'EACCES') {
+        reject(
+          new UsageError('SANDBOX_PORT_UNAVAILABLE', `cannot listen on ${bindHost}:${port}: ${error.code}`, {
+            hint: 'pick another --port, or --port 0 for any free port',
+            cause: error,
+          }),
+        );
+      } else {
+        reject(error);
+      }
+    };
+    server.once('error', onError);
+    server.listen(port, bindHost, () => {
+      server.off('error', onError);
       resolve();
     });
   });
-  const port = (server.address() as AddressInfo).port;
+  const bound = (server.address() as AddressInfo).port;
   return {
-    endpoint: `http://${bindHost}:${port}`,
-    port,
+    endpoint: `http://${bindHost}:${bound}`,
+    port: bound,
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

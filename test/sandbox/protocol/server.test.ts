@@ -101,3 +101,18 @@ describe('the HTTP server front end', () => {
     expect(inBodies).toEqual(httpBodies);
   });
 });
+
+describe('the HTTP server when its port is taken', () => {
+  it('refuses with a usage error that names the port and suggests another', async () => {
+    const host = createProtocolHost(world(), new VirtualClock(0), 1);
+    const first = await startSandboxServer(host, { port: 0 });
+    servers.push(first);
+    const error = await startSandboxServer(host, { port: first.port }).catch((e: unknown) => e);
+    expect(error).toMatchObject({
+      name: 'UsageError',
+      code: 'SANDBOX_PORT_UNAVAILABLE',
+      hint: 'pick another --port, or --port 0 for any free port',
+    });
+    expect((error as Error).message).toContain(`127.0.0.1:${first.port}`);
+  });
+});

@@ -479,7 +479,8 @@ export function listServices(w: WorldContext, input: Input): Record<string, unkn
       (s) => s.status === 'ACTIVE' && (!launchType || s.launchType === launchType) && (!strategy || s.schedulingStrategy === strategy),
     )
     .map((s) => s.serviceArn);
-  return paginate(arns, input, 'serviceArns', 100);
+  // ListServices answers 10 per page unless maxResults says otherwise (up to 100).
+  return paginate(arns, input, 'serviceArns', 100, 10);
 }
 
 export function deleteService(w: WorldContext, input: Input): Record<string, unknown> {

@@ -171,8 +171,8 @@ export function listTaskDefinitionFamilies(w: WorldContext, input: Input): Recor
 }
 
 /** `nextToken` is the offset as text, so pages stay stable while nothing is added. */
-export function paginate(items: string[], input: Input, key: string, maxDefault: number): Record<string, unknown> {
-  const max = Math.min(optNumber(input, 'maxResults') ?? maxDefault, maxDefault);
+export function paginate(items: string[], input: Input, key: string, maxLimit: number, pageDefault = maxLimit): Record<string, unknown> {
+  const max = Math.min(optNumber(input, 'maxResults') ?? pageDefault, maxLimit);
   const token = optString(input, 'nextToken');
   const start = token ? Number(token) : 0;
   if (Number.isNaN(start)) throw new SandboxApiError('InvalidParameterException', 'Invalid nextToken');

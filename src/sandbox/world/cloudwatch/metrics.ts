@@ -265,6 +265,7 @@ export function putMetricData(w: WorldContext, input: Input): Record<string, unk
       continue;
     }
     const values = d.Values !== undefined ? list(d.Values).map((x) => toNumber(x) ?? 0) : [toNumber(d.Value) ?? 0];
+    if (!values.length) continue;
     const counts = d.Counts !== undefined ? list(d.Counts).map((x) => toNumber(x) ?? 1) : values.map(() => 1);
     let sum = 0;
     let count = 0;

@@ -18,6 +18,8 @@ export interface FakeReply {
   headers?: Record<string, string>;
   /** Never answer (for abort tests). */
   hang?: boolean;
+  /** Send this text as the body instead of `body` as JSON (XML protocols). */
+  raw?: string;
 }
 
 export interface FakeEndpoint {
@@ -48,7 +50,7 @@ export async function startFakeEndpoint(reply: (request: RecordedRequest, index:
       'x-amzn-requestid': `req-${requests.length}`,
       ...r.headers,
     });
-    res.end(JSON.stringify(r.body));
+    res.end(r.raw ?? JSON.stringify(r.body));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const address = server.address();

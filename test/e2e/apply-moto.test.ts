@@ -106,7 +106,7 @@ describe.skipIf(!available)('apply against moto', () => {
     );
     const manifest = loadManifest({ cwd, env: { IMAGE_TAG: '1.0.0' } });
     const web = manifest.services[0];
-    if (!web || web.taskDefinition.kind !== 'declared') throw new Error('the rolling example declares its task definition');
+    if (web?.taskDefinition.kind !== 'declared') throw new Error('the rolling example declares its task definition');
     const ecs = new ECSClient({
       region: REGION,
       endpoint: moto.endpoint,

@@ -54,7 +54,7 @@ export class PlanCommand extends AwsCommand {
     examples: [
       ['Show the changes for every service', '$0 plan'],
       ['Plan one service of the staging environment with a new image', '$0 plan -e staging -n web --image web=registry/web:1.4.2'],
-      ['Save a plan for a later apply, and fail the CI step only on errors', '$0 plan --out plan.json --detailed-exitcode'],
+      ['Save a plan for a later apply; exit 2 when there is something to apply', '$0 plan --out plan.json --detailed-exitcode'],
       ['Markdown for a pull request comment', '$0 plan --format markdown > plan.md'],
     ],
   });

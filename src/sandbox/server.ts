@@ -32,7 +32,7 @@ function headersOf(req: IncomingMessage): Record<string, string> {
   return out;
 }
 
-async function serve(host: ProtocolHost, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function serve(host: ProtocolHost | { host: ProtocolHost }, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const headers = headersOf(req);
   const abort = new AbortController();
   // The client went away mid-latency: stop waiting for it.
@@ -59,7 +59,10 @@ async function serve(host: ProtocolHost, req: IncomingMessage, res: ServerRespon
   }
 }
 
-export async function startSandboxServer(host: ProtocolHost, options: SandboxServerOptions = {}): Promise<SandboxServer> {
+export async function startSandboxServer(
+  host: ProtocolHost | { host: ProtocolHost },
+  options: SandboxServerOptions = {},
+): Promise<SandboxServer> {
   const server: Server = createServer((req, res) => {
     void serve(host, req, res);
   });

@@ -1,10 +1,22 @@
-import { DescribeServicesCommand, ECSClient, ListClustersCommand } from '@aws-sdk/client-ecs';
-import { DescribeTargetGroupsCommand, ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
+import {
+  CreateClusterCommand,
+  CreateServiceCommand,
+  DescribeServicesCommand,
+  ECSClient,
+  ListClustersCommand,
+  RegisterTaskDefinitionCommand,
+} from '@aws-sdk/client-ecs';
+import {
+  CreateTargetGroupCommand,
+  DescribeTargetGroupsCommand,
+  ElasticLoadBalancingV2Client,
+} from '@aws-sdk/client-elastic-load-balancing-v2';
 import { afterEach, describe, expect, it } from 'vitest';
 import { VirtualClock } from '../../../src/sandbox/clock.js';
 import { SandboxApiError } from '../../../src/sandbox/errors.js';
 import { InProcessRequestHandler } from '../../../src/sandbox/in-process.js';
 import { createProtocolHost } from '../../../src/sandbox/protocol/host.js';
+import { createSandboxRuntime } from '../../../src/sandbox/runtime.js';
 import { type SandboxServer, startSandboxServer } from '../../../src/sandbox/server.js';
 import { type FakeWorld, fakeWorld } from './fake-world.js';
 
@@ -99,6 +111,41 @@ describe('the HTTP server front end', () => {
 
     expect(httpBodies).toHaveLength(3);
     expect(inBodies).toEqual(httpBodies);
+  });
+});
+
+describe('the HTTP server over the real world', () => {
+  it('answers the same bytes as the in-process handler for two accounts created alike', async () => {
+    const overHttp = createSandboxRuntime({ randomSeed: 11 });
+    const inProcess = createSandboxRuntime({ randomSeed: 11 });
+    const server = await startSandboxServer(overHttp, { port: 0 });
+    servers.push(server);
+    const bodies: { http: string[]; in: string[] } = { http: [], in: [] };
+    const clients = (side: 'http' | 'in') => {
+      const base =
+        side === 'http'
+          ? { region: overHttp.region, credentials, endpoint: server.endpoint }
+          : { region: inProcess.region, credentials, requestHandler: inProcess.requestHandler };
+      const ecs = new ECSClient(base);
+      const elb = new ElasticLoadBalancingV2Client(base);
+      rawCapture(ecs, bodies[side]);
+      rawCapture(elb, bodies[side]);
+      return { ecs, elb };
+    };
+    for (const side of ['http', 'in'] as const) {
+      const { ecs, elb } = clients(side);
+      await ecs.send(new CreateClusterCommand({ clusterName: 'same' }));
+      await ecs.send(
+        new RegisterTaskDefinitionCommand({ family: 'web', containerDefinitions: [{ name: 'app', image: 'nginx', memory: 128 }] }),
+      );
+      await ecs.send(new CreateServiceCommand({ cluster: 'same', serviceName: 'web', taskDefinition: 'web', desiredCount: 1 }));
+      await ecs.send(new DescribeServicesCommand({ cluster: 'same', services: ['web', 'ghost'] }));
+      await ecs.send(new DescribeServicesCommand({ cluster: 'nope', services: ['web'] })).catch(() => undefined);
+      await elb.send(new CreateTargetGroupCommand({ Name: 'tg', Protocol: 'HTTP', Port: 80, VpcId: 'vpc-1' }));
+      await elb.send(new DescribeTargetGroupsCommand({ Names: ['missing'] })).catch(() => undefined);
+    }
+    expect(bodies.http).toHaveLength(7);
+    expect(bodies.in).toEqual(bodies.http);
   });
 });
 

@@ -11,6 +11,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createAwsPorts } from '../../src/aws/clients.js';
 import type { CliContext } from '../../src/cli/context.js';
+import { resolveCacheDirectory } from '../../src/cli/aws-runtime.js';
 import { run } from '../../src/cli/main.js';
 import { describedService, describedTaskDefinition, taskDefinitionArn } from '../live/fixtures.js';
 
@@ -209,5 +210,14 @@ describe('ecsdeploy plan', () => {
     const result = await plan(['--scenario', 'x.yaml']);
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('--scenario and --state only apply with --sandbox');
+  });
+});
+
+describe('the cache directory', () => {
+  it('is $XDG_CACHE_HOME/ecsdeploy, else ~/Library/Caches on macOS and ~/.cache elsewhere, else none', () => {
+    expect(resolveCacheDirectory({ XDG_CACHE_HOME: '/x', HOME: '/home/u' }, 'linux')).toBe('/x/ecsdeploy');
+    expect(resolveCacheDirectory({ HOME: '/home/u' }, 'linux')).toBe('/home/u/.cache/ecsdeploy');
+    expect(resolveCacheDirectory({ HOME: '/Users/u' }, 'darwin')).toBe('/Users/u/Library/Caches/ecsdeploy');
+    expect(resolveCacheDirectory({}, 'linux')).toBeUndefined();
   });
 });

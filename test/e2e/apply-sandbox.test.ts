@@ -5,7 +5,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { Writable } from 'node:stream';
+import { Readable, Writable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createAwsPorts } from '../../src/aws/clients.js';
 import type { CliContext } from '../../src/cli/context.js';
@@ -277,5 +277,23 @@ describe('apply against the sandbox', () => {
     expect(r.code).toBe(0);
     for (const line of r.stdout.split('\n').filter((l) => l.trim())) expect(() => JSON.parse(line)).not.toThrow();
     expect(readFileSync(summary, 'utf8')).toMatch(/web/);
+  });
+
+  it.each([
+    ['y', 0, 0],
+    ['n', 1, 2],
+  ])('on a terminal asks before applying; answering %s exits %i and plan then exits %i', async (answer, code, planCode) => {
+    const cwd = join(EXAMPLES, 'rolling');
+    const state = join(dir, 'account.json');
+    const env = { IMAGE_TAG: '1.2.3' };
+    const r = await cli(['apply', '--sandbox', '--state', state, '--format', 'plain'], {
+      cwd,
+      env,
+      context: { stdinIsTTY: true, stdin: Readable.from([`${answer}\n`]) },
+    });
+    expect(r.stderr).toContain('Apply this plan? (y/N)');
+    expect(r.code).toBe(code);
+    if (answer === 'n') expect(r.stderr).toContain('apply cancelled: nothing was changed');
+    expect((await cli(['plan', '--sandbox', '--state', state, '--detailed-exitcode'], { cwd, env })).code).toBe(planCode);
   });
 });

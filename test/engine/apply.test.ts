@@ -387,4 +387,53 @@ describe('applyPlan', () => {
       expect(h.aws.tags.get(svcArn('prod', 'a'))).toEqual([]);
     });
   });
+
+  describe('more outcomes', () => {
+    it('publishes a failure notification with the reason when a service fails', async () => {
+      const h = harness();
+      h.aws.addService({ name: 'web', taskDefinition: h.aws.addTaskDefinition('web'), behaviours: ['circuit-breaker'] });
+      const p = plan([servicePlan({ key: 'web', liveArn: h.aws.service('web').taskDefinition })], {
+        notify: { sns: 'arn:aws:sns:us-east-1:1:deploys', eachCall: false },
+      });
+      const r = await h.apply(p);
+      expect(r.outcome).toBe('failed');
+      const last = h.aws.callsOf('Publish').at(-1);
+      expect(last?.Subject).toBe('ecsdeploy: deploy failed: web');
+      expect(JSON.parse(String(last?.Message))).toMatchObject({ event: 'failed', services: [{ key: 'web', outcome: 'rolled-back' }] });
+    });
+
+    it('stops waiting at the second Ctrl-C and still reports where the service stands', async () => {
+      const h = harness();
+      // The deployment and the rollback deployment both hang.
+      h.aws.addService({ name: 'web', taskDefinition: h.aws.addTaskDefinition('web'), behaviours: ['stuck', 'stuck'] });
+      const emit = h.sink.emit.bind(h.sink);
+      h.sink.emit = (e) => {
+        emit(e);
+        if (e.type === 'service.progress') h.soft.abort(new Error('SIGINT'));
+        if (e.type === 'service.phase' && e.phase === 'rolling-back') setImmediate(() => h.hard.abort(new Error('SIGINT twice')));
+      };
+      const r = await h.apply(plan([servicePlan({ key: 'web', liveArn: h.aws.service('web').taskDefinition })]));
+      expect(r.outcome).toBe('interrupted');
+      expect(r.services[0]).toMatchObject({ outcome: 'interrupted', taskDefinitionArn: expect.stringMatching(/web:1$/) });
+      expect(r.services[0]?.reason).toMatch(/rolled back to web:1 \(rollback deployment .* in progress, not waited for\)/);
+      expect(h.sink.ofType('apply.finished')[0]?.outcome).toBe('interrupted');
+    });
+
+    it('creates a service the manifest defines fully and follows its first deployment', async () => {
+      const h = harness();
+      const sp = servicePlan({ key: 'jobs', liveArn: null, desiredCount: 1 });
+      sp.desired.service = { launchType: 'FARGATE', networkConfiguration: { awsvpcConfiguration: { subnets: ['subnet-1'] } } };
+      const r = await h.apply(plan([sp]));
+      expect(r.outcome).toBe('succeeded');
+      expect(h.aws.callsOf('CreateService')[0]).toMatchObject({
+        cluster: 'prod',
+        serviceName: 'jobs',
+        desiredCount: 1,
+        launchType: 'FARGATE',
+        deploymentConfiguration: { deploymentCircuitBreaker: { enable: true, rollback: true } },
+      });
+      // Nothing to lock before it exists.
+      expect(h.aws.count('TagResource')).toBe(1); // only the ecsdeploy:deployed mark on the revision
+    });
+  });
 });

@@ -70,11 +70,11 @@ function canaryRun(scenarioFile: string) {
     StartTime: start / 1000,
     EndTime: clock.ms / 1000,
   }).MetricDataResults as Json[];
-  const values = Object.fromEntries(results.map((r) => [r.Id, r.Values as number[]]));
+  const values: Record<string, number[]> = Object.fromEntries(results.map((r) => [String(r.Id), r.Values as number[]]));
   const alarm = (
     (world.dispatch('cloudwatch', 'DescribeAlarms', { AlarmNames: ['shop-web-canary-5xx'] }).MetricAlarms as Json[])[0] as Json
   ).StateValue;
-  return { rate: values.rate ?? [], p99: values.p99 ?? [], alarm };
+  return { rate: values.rate ?? ([] as number[]), p99: values.p99 ?? ([] as number[]), alarm };
 }
 
 describe('shipped scenarios on the canary example', () => {

@@ -2,7 +2,7 @@
  * `ecsdeploy apply` end to end against the sandbox: the real CLI (in-process `run()`), the real SDK clients, the
  * sandbox's AWS account on a virtual clock. Assertions are on exit codes, NDJSON events and the account's state.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Readable, Writable } from 'node:stream';
@@ -90,12 +90,6 @@ afterEach(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function scenario(name: string, yaml: string): string {
-  const file = join(dir, name);
-  writeFileSync(file, yaml);
-  return file;
-}
-
 describe('apply against the sandbox', () => {
   it('deploys the rolling example healthily, after which plan shows no changes', async () => {
     const cwd = join(EXAMPLES, 'rolling');
@@ -124,14 +118,15 @@ describe('apply against the sandbox', () => {
 
   it('reports a crashing image caught by the circuit breaker as a failure with the stop reason, exit 1', async () => {
     const cwd = join(EXAMPLES, 'rolling');
-    const crashing = scenario('crashing.yaml', 'images:\n  - match: "*:bad"\n    crashOnStart: true\n    exitCode: 2\n');
+    const crashing = join(EXAMPLES, 'scenarios', 'crashing.yaml');
     const r = await cli(['apply', '--sandbox', '--scenario', crashing, '--yes', '--format', 'json'], { cwd, env: { IMAGE_TAG: 'bad' } });
     expect(r.code).toBe(1);
     const fin = ofType(r.events, 'service.finished')[0];
     expect(fin?.outcome).toBe('rolled-back');
     expect(fin?.reason).toMatch(/circuit breaker/i);
     expect(fin?.stoppedTasks?.length).toBeGreaterThan(0);
-    expect(fin?.stoppedTasks?.[0]?.containers.some((c) => c.exitCode === 2)).toBe(true);
+    expect(fin?.stoppedTasks?.[0]?.containers.some((c) => c.exitCode === 1)).toBe(true);
+    expect(fin?.stoppedTasks?.[0]?.stoppedReason).toBeTruthy();
     expect(ofType(r.events, 'apply.finished')[0]?.outcome).toBe('failed');
   });
 
@@ -182,7 +177,7 @@ describe('apply against the sandbox', () => {
 
   it('still deploys under 30 % throttling and 5 % server errors', async () => {
     const cwd = join(EXAMPLES, 'rolling');
-    const throttled = scenario('throttled.yaml', 'faults:\n  - throttleRate: 0.3\n    serverErrorRate: 0.05\n');
+    const throttled = join(EXAMPLES, 'scenarios', 'throttled.yaml');
     const r = await cli(['apply', '--sandbox', '--scenario', throttled, '--yes', '--format', 'json'], { cwd, env: { IMAGE_TAG: '1.2.3' } });
     expect(r.code).toBe(0);
     expect(ofType(r.events, 'apply.finished')[0]?.outcome).toBe('succeeded');

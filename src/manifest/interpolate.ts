@@ -16,7 +16,8 @@ export interface InterpolationContext {
 const REF = /^(env|var):([A-Za-z_][A-Za-z0-9_]*)(?::-([\s\S]*))?$/;
 const WHOLE_REF = /^\$\{[^}]*\}$/;
 
-type Expanded = { ok: true; value: string } | { ok: false; message: string };
+/** On failure, `at` is the index in the text of the reference that failed. */
+type Expanded = { ok: true; value: string } | { ok: false; message: string; at: number };
 
 export function expand(text: string, ctx: InterpolationContext): Expanded {
   let out = '';
@@ -33,12 +34,13 @@ export function expand(text: string, ctx: InterpolationContext): Expanded {
       continue;
     }
     const end = text.indexOf('}', i + 2);
-    if (end < 0) return { ok: false, message: 'unterminated `${` (write `$${` for a literal `${`)' };
+    if (end < 0) return { ok: false, at: i, message: 'unterminated `${` (write `$${` for a literal `${`)' };
     const expr = text.slice(i + 2, end);
     const m = REF.exec(expr);
     if (!m) {
       return {
         ok: false,
+        at: i,
         message: `unknown reference \`\${${expr}}\`: use \${env:NAME}, \${env:NAME:-default} or \${var:NAME} (write \`$\${\` for a literal \`\${\`)`,
       };
     }
@@ -50,6 +52,7 @@ export function expand(text: string, ctx: InterpolationContext): Expanded {
         if (fallback === undefined) {
           return {
             ok: false,
+            at: i,
             message: `environment variable ${name} is not set (used as \`\${env:${name}}\`; give a default with \`\${env:${name}:-VALUE}\`)`,
           };
         }
@@ -57,13 +60,14 @@ export function expand(text: string, ctx: InterpolationContext): Expanded {
       } else out += v;
     } else {
       if (ctx.vars === undefined) {
-        return { ok: false, message: `\`\${var:${name}}\` cannot be used inside vars: (vars may use \${env:NAME})` };
+        return { ok: false, at: i, message: `\`\${var:${name}}\` cannot be used inside vars: (vars may use \${env:NAME})` };
       }
       const v = ctx.vars[name];
       if (v === undefined) {
         if (fallback === undefined) {
           return {
             ok: false,
+            at: i,
             message: `variable ${name} is not defined (used as \`\${var:${name}}\`; define it under vars: or pass --var ${name}=VALUE)`,
           };
         }
@@ -73,6 +77,20 @@ export function expand(text: string, ctx: InterpolationContext): Expanded {
     i = end + 1;
   }
   return { ok: true, value: out };
+}
+
+/**
+ * Moves an issue from the start of a one-line scalar to the reference that failed, when the scalar's source text
+ * matches its value up to there (no escapes or folded lines).
+ */
+function pointInside(source: SourceFile, node: Scalar, raw: string, at: number, issue: ManifestIssue): ManifestIssue {
+  const start = node.range?.[0];
+  if (start === undefined || raw.includes('\n')) return issue;
+  const quoted = node.type === Scalar.QUOTE_DOUBLE || node.type === Scalar.QUOTE_SINGLE;
+  if (!quoted && node.type !== Scalar.PLAIN) return issue;
+  if (quoted && /['"\\]/.test(raw.slice(0, at))) return issue;
+  const pos = source.lines.linePos(start + (quoted ? 1 : 0) + at);
+  return { ...issue, line: pos.line, column: pos.col };
 }
 
 /** Plain (unquoted) scalars that are one whole reference take the type the value reads as: `${var:count}` → 3. */
@@ -112,7 +130,7 @@ export function interpolateTree(
       const raw = node.value;
       const r = expand(raw, ctx);
       if (!r.ok) {
-        issues.push(issueAt(source, path, r.message));
+        issues.push(pointInside(source, node, raw, r.at, issueAt(source, path, r.message)));
         return;
       }
       node.value = node.type === Scalar.PLAIN && WHOLE_REF.test(raw) ? typed(r.value) : r.value;

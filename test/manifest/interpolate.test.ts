@@ -26,9 +26,13 @@ describe('interpolation', () => {
 
   it('names the missing variable and how to fix it, without printing any value', () => {
     const r = expand('${env:NOPE}', ctx);
-    expect(r).toEqual({ ok: false, message: expect.stringContaining('environment variable NOPE is not set') });
+    expect(r).toMatchObject({ ok: false, message: expect.stringContaining('environment variable NOPE is not set') });
     const v = expand('${var:tag}', ctx);
-    expect(v).toEqual({ ok: false, message: expect.stringContaining('--var tag=VALUE') });
+    expect(v).toMatchObject({ ok: false, message: expect.stringContaining('--var tag=VALUE') });
+  });
+
+  it('says where in the string the failing reference starts', () => {
+    expect(expand('a-${env:TAG}-${env:NOPE}', ctx)).toMatchObject({ ok: false, at: 13 });
   });
 
   it('rejects unknown and unterminated references', () => {
@@ -40,6 +44,7 @@ describe('interpolation', () => {
   it('refuses ${var:...} where variables are being defined', () => {
     expect(expand('${var:region}', { env: {}, vars: undefined })).toEqual({
       ok: false,
+      at: 0,
       message: expect.stringContaining('cannot be used inside vars'),
     });
   });

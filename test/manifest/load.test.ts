@@ -135,7 +135,7 @@ services:
     const m = load(yaml, { environment: 'e', vars: ['tag=9'] });
     expect(service(m).images.web).toBe('r:9-env');
     expect(issuesOf(() => load(yaml, { environment: 'e' }))).toEqual([
-      '2:14 vars.tag: environment variable UNSET_TAG is not set (used as `${env:UNSET_TAG}`; give a default with `${env:UNSET_TAG:-VALUE}`)',
+      '2:15 vars.tag: environment variable UNSET_TAG is not set (used as `${env:UNSET_TAG}`; give a default with `${env:UNSET_TAG:-VALUE}`)',
     ]);
   });
 

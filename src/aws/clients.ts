@@ -274,6 +274,9 @@ export function createAwsPorts(config: AwsConfig): AwsPorts {
     // all operations on a client (aws-semantics.md §6.2). One client per service per run, so the limiter is shared.
     retryMode: 'adaptive',
     customUserAgent: `ecsdeploy/${VERSION}`,
+    // Endpoints are resolved above from `env` only; without this the SDK would still consult process.env and the
+    // shared config files when none was resolved, and a run given a different env could reach another endpoint.
+    ignoreConfiguredEndpointUrls: true,
     ...(config.requestHandler ? { requestHandler: config.requestHandler as never } : {}),
   };
   const settingsFor = (service: AwsServiceKey) => {

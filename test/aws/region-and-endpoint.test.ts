@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createAwsPorts, resolveEndpoint, resolveMaxAttempts, resolveRegion } from '../../src/aws/clients.js';
 import { UsageError } from '../../src/errors/index.js';
 import { DUMMY_ENV, type FakeEndpoint, startFakeEndpoint } from './fake-endpoint.js';
@@ -99,6 +99,22 @@ describe('endpoint resolution', () => {
       await ports.cloudwatch.describeAlarms({ AlarmNames: ['a'] });
       expect(ecs.requests.map((r) => r.target)).toEqual(['AmazonEC2ContainerServiceV20141113.DescribeServices']);
       expect(global.requests.map((r) => r.target)).toEqual(['GraniteServiceVersion20100801.DescribeAlarms']);
+    });
+
+    it('never takes an endpoint from process.env when the env passed in names none', async () => {
+      vi.stubEnv('AWS_ENDPOINT_URL', 'http://127.0.0.1:9/from-process-env');
+      const hosts: string[] = [];
+      // A request handler that records where the SDK would send the call, and sends nothing.
+      const requestHandler = {
+        handle: async (request: { hostname: string }) => {
+          hosts.push(request.hostname);
+          throw Object.assign(new Error('stopped by the test'), { name: 'StoppedByTest' });
+        },
+      };
+      const ports = createAwsPorts({ region: 'eu-west-1', env: { ...DUMMY_ENV }, requestHandler, maxAttempts: 1 });
+      await expect(ports.ecs.describeServices({ cluster: 'c', services: ['s'] })).rejects.toMatchObject({ awsCode: 'StoppedByTest' });
+      expect(hosts).toEqual(['ecs.eu-west-1.amazonaws.com']);
+      vi.unstubAllEnvs();
     });
 
     it('signs with the credentials from the env passed in', async () => {

@@ -11,5 +11,8 @@ export default defineConfig({
     pool: 'forks',
     maxWorkers: 2,
     env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    // clipanion 3's ESM build imports a directory (`../platform`), which Node's ESM loader refuses when vitest
+    // externalizes the package; letting vite process it resolves the import (the esbuild bundle is unaffected).
+    server: { deps: { inline: ['clipanion'] } },
   },
 });

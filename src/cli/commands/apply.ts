@@ -4,7 +4,6 @@ import { dirname, join, resolve } from 'node:path';
 import { Command, Option } from 'clipanion';
 import * as t from 'typanion';
 import { applyPlan } from '../../engine/apply.js';
-import { teeSink } from '../../engine/emitter.js';
 import type { ApplyResult } from '../../engine/types.js';
 import { AbortError, InterruptedError, isEcsDeployError, StalePlanError, UsageError } from '../../errors/index.js';
 import { MemorySink, type Prompter } from '../../events/types.js';
@@ -175,9 +174,23 @@ export class ApplyCommand extends DeployCommand {
     const saved = planPath ? await readSavedPlan(context, planPath) : undefined;
     const manifest = this.loadManifest(saved);
     const runtime = await createCommandRuntime(this, manifest);
-    const renderer = this.createRenderer();
+    // The renderer starts after the confirmation prompt (a live view must not draw over the question); events
+    // until then are kept and replayed to it.
     const memory = new MemorySink();
-    const sink = teeSink(renderer, memory);
+    let renderer: EventRenderer | undefined;
+    const startRenderer = (): EventRenderer => {
+      if (!renderer) {
+        renderer = this.createRenderer();
+        for (const e of memory.events) renderer.emit(e);
+      }
+      return renderer;
+    };
+    const sink = {
+      emit: (e: Parameters<MemorySink['emit']>[0]) => {
+        memory.emit(e);
+        renderer?.emit(e);
+      },
+    };
     let rendererFinished = false;
     try {
       const live = await readLiveState(runtime.ports, manifest, {
@@ -202,6 +215,7 @@ export class ApplyCommand extends DeployCommand {
         if (!ok) throw new AbortError('DECLINED', 'apply cancelled: nothing was changed');
       }
 
+      startRenderer();
       const result = await applyPlan(
         plan,
         { ports: runtime.ports, sink, clock: runtime.clock, signal: context.signal, hardSignal: context.hardSignal },
@@ -217,13 +231,14 @@ export class ApplyCommand extends DeployCommand {
       if (result.outcome === 'no-change' && !this.isJson())
         context.stderr.write('No changes: every service already matches the manifest.\n');
       rendererFinished = true;
-      await renderer.finish();
+      await startRenderer().finish();
       await this.writeStepSummary(memory);
       return exitCodeFor(result);
     } catch (error) {
       throw interruptedOr(error, context.signal);
     } finally {
-      if (!rendererFinished) await renderer.finish();
+      // Refused before applying (stale plan, declined, no --yes): the error says it all; nothing to summarise.
+      if (!rendererFinished && renderer) await renderer.finish();
       await runtime.finish();
     }
   }

@@ -4,6 +4,7 @@ import { findRollbackTarget, rollbackService } from '../../engine/rollback.js';
 import { AbortError, UsageError } from '../../errors/index.js';
 import { MemorySink } from '../../events/types.js';
 import { selectServices } from '../../manifest/index.js';
+import type { EventRenderer } from '../../render/events-select.js';
 import { shortTaskDefinition } from '../../strategies/names.js';
 import { createCommandRuntime } from '../aws-runtime.js';
 import { loadManifestForCommand } from '../manifest-options.js';
@@ -40,8 +41,8 @@ export class RollbackCommand extends DeployCommand {
     }
     const service = manifest.services[0] as (typeof manifest.services)[number];
     const runtime = await createCommandRuntime(this, manifest);
-    const renderer = this.createRenderer();
     const memory = new MemorySink();
+    let renderer: EventRenderer | undefined;
     let rendererFinished = false;
     try {
       const described = await runtime.ports.ecs.describeServices(
@@ -58,6 +59,8 @@ export class RollbackCommand extends DeployCommand {
           throw new AbortError('DECLINED', 'rollback cancelled: nothing was changed');
         }
       }
+      // Created after the prompt: a live view must not draw over the question.
+      renderer = this.createRenderer();
       const result = await rollbackService(
         service,
         {
@@ -85,7 +88,7 @@ export class RollbackCommand extends DeployCommand {
     } catch (error) {
       throw interruptedOr(error, context.signal);
     } finally {
-      if (!rendererFinished) await renderer.finish();
+      if (!rendererFinished && renderer) await renderer.finish();
       await runtime.finish();
     }
   }

@@ -365,6 +365,7 @@ function resolveWritten(
     }
     service.createIfMissing = w.createIfMissing !== false && missing.length === 0;
     const fromCli = o.desiredCount !== undefined || o.minimumHealthyPercent !== undefined || o.maximumPercent !== undefined;
+    if (service.timeoutMs === 0) issues.push(at(key, ['timeout'], 'a deployment timeout must be longer than 0'));
     issues.push(...deploymentProgressIssues(service, at, fromCli), ...canaryIssues(service, at));
     services.push(service);
   }
@@ -388,6 +389,8 @@ function resolveWritten(
         );
       }
     }
+    if (t.timeout !== undefined && parseDuration(t.timeout) === 0)
+      issues.push(atTop(['before', i, 'timeout'], 'a task timeout must be longer than 0'));
     return {
       name: t.name,
       taskDefinitionOf: t.taskDefinitionOf,

@@ -100,7 +100,12 @@ export function schemaIssues(errors: ErrorObject[], data: unknown, source: Sourc
         break;
       }
       case 'type':
-        issues.push(issueAt(source, path, `must be ${typeWords(e.params.type)}, not ${kindOf(value)}`));
+        if ((e.parentSchema as { pattern?: string } | undefined)?.pattern === DURATION_PATTERN) {
+          const hint = typeof value === 'number' ? `, e.g. ${value}s` : '';
+          issues.push(
+            issueAt(source, path, `${show(value)} is not a duration: give it a unit${hint} (durations look like 30s, 5m, 1h or 1h30m)`),
+          );
+        } else issues.push(issueAt(source, path, `must be ${typeWords(e.params.type)}, not ${kindOf(value)}`));
         break;
       case 'enum': {
         const allowed = (e.params.allowedValues as unknown[]).map(String);

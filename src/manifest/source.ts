@@ -35,27 +35,42 @@ export function parseSource(file: string, text: string): { source: SourceFile; i
     issues.push({ file, line: pos.line, column: pos.col, path: '', message: yamlMessage(e.message) });
   }
   if (issues.length === 0) {
-    for (const key of duplicateKeys(doc.contents)) {
-      const pos = lines.linePos(key.range?.[0] ?? 0);
-      issues.push({ file, line: pos.line, column: pos.col, path: '', message: 'YAML: Map keys must be unique' });
+    for (const { node, message } of structureIssues(doc.contents)) {
+      const pos = lines.linePos(node.range?.[0] ?? 0);
+      issues.push({ file, line: pos.line, column: pos.col, path: '', message: `YAML: ${message}` });
     }
   }
   return { source: { file, doc, lines }, issues };
 }
 
-/** Keys repeated within one mapping (compared by their scalar value), in document order. */
-function duplicateKeys(root: unknown): YamlNode[] {
-  const out: YamlNode[] = [];
-  const seen = new Set<unknown>();
+const MULTIPLE_DOCS = /^Source contains multiple documents/;
+
+/** The yaml package appends " at line L, column C" (already in our prefix) and sometimes a code excerpt. */
+function yamlMessage(message: string): string {
+  if (MULTIPLE_DOCS.test(message)) return 'YAML: the file holds several documents (separated by ---); a manifest is one document';
+  const first = message.split('\n')[0] ?? message;
+  return `YAML: ${first.replace(/ at line \d+, column \d+:?$/, '').replace(/\.$/, '')}`;
+}
+
+/**
+ * What the yaml package leaves to `toJS()` (where it throws without a position) or checks in quadratic time:
+ * keys repeated within one mapping (a set per mapping), and aliases to anchors not defined before them.
+ */
+function structureIssues(root: unknown): { node: YamlNode; message: string }[] {
+  const out: { node: YamlNode; message: string }[] = [];
+  const anchors = new Set<string>();
   const walk = (node: unknown): void => {
-    if (seen.has(node)) return;
-    seen.add(node);
+    if (isAlias(node)) {
+      if (!anchors.has(node.source)) out.push({ node, message: `Unknown alias *${node.source} (no anchor &${node.source} before it)` });
+      return;
+    }
+    if (node && typeof node === 'object' && 'anchor' in node && typeof node.anchor === 'string') anchors.add(node.anchor);
     if (isMap(node)) {
       const keys = new Set<string>();
       for (const pair of node.items) {
-        const k = isScalar(pair.key) ? `s:${String(pair.key.value)}` : undefined;
-        if (k !== undefined) {
-          if (keys.has(k)) out.push(pair.key as YamlNode);
+        if (isScalar(pair.key)) {
+          const k = String(pair.key.value);
+          if (keys.has(k)) out.push({ node: pair.key, message: 'Map keys must be unique' });
           keys.add(k);
         }
         walk(pair.key);
@@ -67,12 +82,6 @@ function duplicateKeys(root: unknown): YamlNode[] {
   };
   walk(root);
   return out;
-}
-
-/** The yaml package appends " at line L, column C" (already in our prefix) and sometimes a code excerpt. */
-function yamlMessage(message: string): string {
-  const first = message.split('\n')[0] ?? message;
-  return `YAML: ${first.replace(/ at line \d+, column \d+:?$/, '').replace(/\.$/, '')}`;
 }
 
 function keyText(key: unknown): string | undefined {

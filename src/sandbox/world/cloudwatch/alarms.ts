@@ -82,7 +82,8 @@ function alarmOut(a: AlarmState): Record<string, unknown> {
     StateTransitionedTimestamp: date(a.stateTransitionedAt),
   };
   if (a.composite) return compact({ ...c, ...common });
-  return compact({ ...c, ...common, TreatMissingData: c.TreatMissingData ?? 'missing' });
+  // AWS lists Dimensions (empty when none) and leaves TreatMissingData out when it was not set (default `missing`).
+  return compact({ ...c, ...common, Dimensions: c.Dimensions ?? [] });
 }
 
 export function describeAlarms(w: WorldContext, input: Input): Record<string, unknown> {

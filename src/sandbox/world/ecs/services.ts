@@ -298,6 +298,8 @@ export function createService(w: WorldContext, input: Input): Record<string, unk
   checkLoadBalancers(w, loadBalancers, tdRef);
   const desiredCount = optNumber(input, 'desiredCount') ?? 0;
   const capacity = list(input.capacityProviderStrategy).filter(isRecord) as JsonObject[];
+  // Known gap: without a launch type or capacity provider strategy AWS uses EC2; the sandbox, which has no EC2
+  // capacity, runs such services on Fargate.
   const launchType = optString(input, 'launchType') ?? (capacity.length ? undefined : 'FARGATE');
   const extra: JsonObject = {};
   for (const [k, v] of Object.entries(input)) if (!MODELED.has(k) && v !== undefined) extra[k] = clone(v) as JsonObject[string];

@@ -389,7 +389,7 @@ export function runTask(w: WorldContext, input: Input): Record<string, unknown> 
       td: applyContainerOverrides(td, input.overrides),
       group: optString(input, 'group') ?? `family:${family}`,
       startedBy: optString(input, 'startedBy'),
-      // The sandbox has no EC2 capacity: tasks without a launch type run on Fargate (AWS would default to EC2).
+      // Known gap, as for services: AWS defaults to EC2, the sandbox (no EC2 capacity) to Fargate.
       launchType: optString(input, 'launchType') ?? 'FARGATE',
       platformVersion: optString(input, 'platformVersion'),
       overrides: isRecord(input.overrides) ? (clone(input.overrides) as JsonObject) : undefined,

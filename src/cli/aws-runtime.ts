@@ -55,6 +55,9 @@ export function awsOptionsOf(cmd: AwsCommand): AwsOptions {
 
 export async function createCommandRuntime(cmd: AwsCommand, manifest: ResolvedManifest | undefined): Promise<CommandRuntime> {
   const { context } = cmd;
+  // The SDK warns on every run under Node 20 that its *future* releases will need Node 22. ecsdeploy bundles the
+  // SDK it was tested with, so the warning is not the user's to act on, and it would land in their stderr.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const options = awsOptionsOf(cmd);
   const defaultRegion = manifest?.region;
   if (!cmd.sandbox && (cmd.scenario || cmd.state)) {

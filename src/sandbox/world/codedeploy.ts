@@ -123,10 +123,9 @@ function taskSetById(svc: ServiceState | undefined, id: string | undefined): Tas
   return id ? svc?.taskSets.find((t) => t.id === id) : undefined;
 }
 
-function trafficConfig(w: WorldContext, name: string): TrafficConfig {
+function trafficConfig(name: string): TrafficConfig {
   const c = DEPLOYMENT_CONFIGS[name];
   if (c) return c;
-  void w;
   throw new SandboxApiError('DeploymentConfigDoesNotExistException', `No deployment configuration found for name: ${name}`);
 }
 
@@ -329,7 +328,7 @@ export function stepCodeDeployDeployment(w: WorldContext, d: CodeDeployDeploymen
         d.status = 'InProgress';
         markEvent(w, d, 'BeforeAllowTraffic', 'Succeeded');
         markEvent(w, d, 'AllowTraffic', 'InProgress');
-        const tc = trafficConfig(w, d.deploymentConfigName);
+        const tc = trafficConfig(d.deploymentConfigName);
         shiftTo(w, d, g, svc, Math.min(100, tc.percentage));
         d.nextShiftAt = w.now + tc.intervalMinutes * 60_000;
         d.phase = 'AllowTraffic';
@@ -337,7 +336,7 @@ export function stepCodeDeployDeployment(w: WorldContext, d: CodeDeployDeploymen
         break;
       }
       case 'AllowTraffic': {
-        const tc = trafficConfig(w, d.deploymentConfigName);
+        const tc = trafficConfig(d.deploymentConfigName);
         if (d.trafficShifted < 100 && d.nextShiftAt !== undefined && w.now >= d.nextShiftAt) {
           const next = tc.type === 'TimeBasedLinear' ? Math.min(100, d.trafficShifted + tc.percentage) : 100;
           shiftTo(w, d, g, svc, next);
@@ -546,7 +545,7 @@ export const codedeployOperations: Record<string, (w: WorldContext, input: Input
   },
   GetDeploymentConfig(w, input) {
     const name = reqString(input, 'deploymentConfigName', 'DeploymentConfigNameRequiredException');
-    const c = trafficConfig(w, name);
+    const c = trafficConfig(name);
     const routing =
       c.type === 'AllAtOnce'
         ? { type: 'AllAtOnce' }
@@ -609,7 +608,7 @@ export const codedeployOperations: Record<string, (w: WorldContext, input: Input
     if (svc.deploymentController.type !== 'CODE_DEPLOY')
       throw new SandboxApiError('InvalidECSServiceException', 'The ECS service must use the CODE_DEPLOY deployment controller.');
     const configName = optString(input, 'deploymentConfigName') ?? String(g.config.deploymentConfigName);
-    trafficConfig(w, configName);
+    trafficConfig(configName);
     const deploymentId = `d-${w
       .hex(9)
       .toUpperCase()

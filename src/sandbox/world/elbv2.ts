@@ -37,10 +37,9 @@ export function loadBalancerDimension(arn: string): string {
   return arn.slice(arn.indexOf('loadbalancer/') + 'loadbalancer/'.length);
 }
 
-export function registerTarget(w: WorldContext, tg: TargetGroupState, target: TargetState): void {
+export function registerTarget(tg: TargetGroupState, target: TargetState): void {
   tg.targets = tg.targets.filter((t) => !(t.id === target.id && t.port === target.port));
   tg.targets.push(target);
-  void w;
 }
 
 export function setTargetState(t: TargetState, state: TargetState['state']): void {
@@ -420,7 +419,7 @@ export const elbv2Operations: Record<string, (w: WorldContext, input: Input) => 
     const tg = targetGroup(w, reqString(input, 'TargetGroupArn', 'ValidationError'));
     for (const t of recordList(input.Targets)) {
       const port = toNumber(t.Port, 'Port') ?? tg.port;
-      registerTarget(w, tg, {
+      registerTarget(tg, {
         id: String(t.Id),
         port,
         state: 'initial',

@@ -137,7 +137,7 @@ function becomeRunning(w: WorldContext, task: TaskState): void {
     const hc = tg.healthCheck;
     const goodAt = w.now + hc.intervalSeconds * hc.healthyThresholdCount * 1000;
     const badAt = w.now + hc.intervalSeconds * hc.unhealthyThresholdCount * 1000;
-    registerTarget(w, tg, {
+    registerTarget(tg, {
       id: task.privateIp,
       port: target.port,
       state: 'initial',

@@ -138,8 +138,15 @@ export function createSandboxRuntime(options: SandboxRuntimeOptions = {}): Sandb
       };
       // Write then rename, so an interrupted save never leaves half a file where the account was.
       const tmp = `${stateFile}.tmp`;
-      writeFileSync(tmp, `${JSON.stringify(envelope, null, 2)}\n`);
-      renameSync(tmp, stateFile);
+      try {
+        writeFileSync(tmp, `${JSON.stringify(envelope, null, 2)}\n`);
+        renameSync(tmp, stateFile);
+      } catch (error) {
+        throw new UsageError('SANDBOX_STATE_UNWRITABLE', `cannot write the sandbox state to ${stateFile}`, {
+          hint: 'check that its folder exists and is writable',
+          cause: error,
+        });
+      }
     },
   };
 }

@@ -79,6 +79,11 @@ describe('the sandbox runtime', () => {
     expect(listed.clusterArns?.some((a) => a.endsWith('/kept'))).toBe(true);
   });
 
+  it('reports a state file it cannot write as a usage error with a hint', () => {
+    const rt = createSandboxRuntime({ stateFile: join(tempDir(), 'missing-folder', 'state.json') });
+    expect(() => rt.save()).toThrow(expect.objectContaining({ code: 'SANDBOX_STATE_UNWRITABLE', hint: expect.any(String) }));
+  });
+
   it('refuses a state file that is not one, with a hint instead of a stack', () => {
     const file = join(tempDir(), 'state.json');
     writeFileSync(file, '{"hello": 1}');

@@ -543,7 +543,7 @@ export const codedeployOperations: Record<string, (w: WorldContext, input: Input
       }),
     };
   },
-  GetDeploymentConfig(w, input) {
+  GetDeploymentConfig(_w, input) {
     const name = reqString(input, 'deploymentConfigName', 'DeploymentConfigNameRequiredException');
     const c = trafficConfig(name);
     const routing =

@@ -82,6 +82,7 @@ describe.skipIf(!available)('apply against moto', () => {
   }, 60_000);
 
   afterAll(async () => {
+    delete process.env.MOTO_ECS_SERVICE_RUNNING;
     await moto?.stop();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });

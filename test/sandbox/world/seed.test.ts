@@ -140,7 +140,7 @@ describe('seeding from a manifest', () => {
       const targets = world.dispatch('events', 'ListTargetsByRule', { Rule: t.rule }).Targets as Json[];
       const owner = manifest.services.find((s) => s.key === t.taskDefinitionOf);
       const running = describeService(world, String(owner?.cluster), String(owner?.service)).taskDefinition;
-      expect((targets[0]?.EcsParameters as Json).TaskDefinitionArn).toBe(running);
+      expect(((targets[0] as Json).EcsParameters as Json).TaskDefinitionArn).toBe(running);
     }
     if (manifest.notify.sns) {
       world.dispatch('sns', 'Publish', { TopicArn: manifest.notify.sns, Message: 'hello' });

@@ -23,6 +23,7 @@ import { AwsCommand } from '../base-command.js';
 import type { CliContext } from '../context.js';
 import { ExitCode } from '../exit-codes.js';
 import { manifestOptionsOf } from '../manifest-options.js';
+import { formatCallCounts } from './plan.js';
 import { createRefusingPrompter, createTtyPrompter } from '../prompter.js';
 
 const FORMATS = ['auto', 'tty', 'plain', 'json'] as const;
@@ -233,6 +234,7 @@ export class ApplyCommand extends DeployCommand {
       rendererFinished = true;
       await startRenderer().finish();
       await this.writeStepSummary(memory);
+      if (this.verbose) context.stderr.write(formatCallCounts(runtime.ports.calls.counts()));
       return exitCodeFor(result);
     } catch (error) {
       throw interruptedOr(error, context.signal);

@@ -13,6 +13,7 @@ import type {
   ServiceSettings,
   TaskDefinitionSource,
 } from '../model/manifest.js';
+import type { StrategyType } from '../model/strategy.js';
 import { applyOverrides } from '../model/overrides.js';
 import type { TaskDefinitionInput } from '../model/task-definition.js';
 import { parseDuration } from '../util/duration.js';
@@ -42,22 +43,28 @@ import { resolveStrategy } from './strategy.js';
 import { loadTaskDefinitionFile, toTaskDefinitionInput } from './task-definition-source.js';
 import { SERVICE_SETTING_KEYS, type WrittenManifest, type WrittenService } from './written.js';
 
-export function resolveWritten(
-  m: ManifestText,
-  source: SourceFile,
-  written: WrittenManifest,
-  input: ResolveInput,
-  vars: Record<string, string>,
-): ResolvedManifest {
-  const env = input.environment;
-  const top = applyEnvironment(written, env);
-  const issues: ManifestIssue[] = [];
-  const o = input.overrides;
-  const manifestDir = dirname(m.absolute);
-  const tdCtx: InterpolationContext = { env: input.env, vars };
+/** Everything the per-service steps share while one environment is resolved. */
+interface Context {
+  m: ManifestText;
+  o: ParsedOverrides;
+  tdCtx: InterpolationContext;
+  /** Service keys the top level declares (environment overlays may only add services with a task definition). */
+  declared: string[];
+  at: ServiceIssue;
+  issues: ManifestIssue[];
+  /** Declared task definitions' container names, per service key. */
+  containersOf: Map<string, string[]>;
+  usedContainerImages: Set<string>;
+  matchedRepositories: Set<string>;
+  anyLive: boolean;
+}
 
-  /** Where a value of a service was written: the environment's service, the service, the environment's defaults, the defaults. */
-  const at: ServiceIssue = (key, rest, message, atKey = false) => {
+/**
+ * Where a value of a service was written: the environment's service, the service, the environment's defaults,
+ * the defaults — the first that has the path; else the service itself, with the logical path.
+ */
+function serviceLocator(source: SourceFile, env: string | undefined): ServiceIssue {
+  return (key, rest, message, atKey = false) => {
     const bases: Path[] = [];
     if (env !== undefined) bases.push(['environments', env, 'services', key]);
     bases.push(['services', key]);
@@ -71,6 +78,29 @@ export function resolveWritten(
     const base = bases.find((b) => hasPath(source, b)) ?? ['services', key];
     return { ...issueAt(source, base, message, true), path: formatPath([...base, ...rest]) };
   };
+}
+
+export function resolveWritten(
+  m: ManifestText,
+  source: SourceFile,
+  written: WrittenManifest,
+  input: ResolveInput,
+  vars: Record<string, string>,
+): ResolvedManifest {
+  const env = input.environment;
+  const top = applyEnvironment(written, env);
+  const ctx: Context = {
+    m,
+    o: input.overrides,
+    tdCtx: { env: input.env, vars },
+    declared: Object.keys(written.services ?? {}),
+    at: serviceLocator(source, env),
+    issues: [],
+    containersOf: new Map(),
+    usedContainerImages: new Set(),
+    matchedRepositories: new Set(),
+    anyLive: false,
+  };
   /** Where a top-level value was written: the environment's overlay, else the top level. */
   const atTop = (path: Path, message: string): ManifestIssue => {
     const envPath: Path = ['environments', env ?? '', ...path];
@@ -78,163 +108,35 @@ export function resolveWritten(
   };
 
   const services: ResolvedService[] = [];
-  const containersOf = new Map<string, string[]>();
-  const usedContainerImages = new Set<string>();
-  const matchedRepositories = new Set<string>();
-  let anyLive = false;
-
   for (const [key, own] of Object.entries(top.services ?? {})) {
-    const w: WrittenService = serviceWithDefaults(top.defaults, own);
-    const name = w.service ?? key;
-    const declared = Object.keys(written.services ?? {});
-    if (!declared.includes(key) && w.taskDefinition === undefined) {
-      // An environment overlay for a service that does not exist: most likely a misspelt key.
-      issues.push(at(key, [], `no service \`${key}\` to overlay${didYouMean(key, declared)} (services: ${declared.join(', ')})`, true));
-      continue;
-    }
-    if (w.cluster === undefined) issues.push(at(key, [], 'missing `cluster` (set it on the service or under defaults:)', true));
-
-    let source_: TaskDefinitionSource | undefined;
-    const td = w.taskDefinition;
-    if (td === undefined) {
-      issues.push(
-        at(key, [], 'missing required key `taskDefinition` (a file path, an inline task definition, or { fromLive: true })', true),
-      );
-    } else if (typeof td === 'string') {
-      const abs = resolvePath(manifestDir, td);
-      const loaded = loadTaskDefinitionFile(abs, displayPath(m.cwd, abs), tdCtx, (msg) => at(key, ['taskDefinition'], msg));
-      issues.push(...loaded.issues);
-      if (loaded.input) source_ = { kind: 'declared', input: loaded.input, file: displayPath(m.cwd, abs) };
-    } else if ('fromLive' in td) {
-      source_ = { kind: 'live' };
-      anyLive = true;
-    } else {
-      source_ = { kind: 'declared', input: toTaskDefinitionInput(td) as unknown as TaskDefinitionInput };
-    }
-
-    const containers = source_?.kind === 'declared' ? source_.input.containerDefinitions.map((c) => c.name) : undefined;
-    if (containers) containersOf.set(key, containers);
-    const images: Record<string, string> = { ...(w.images ?? {}) };
-    for (const [c, image] of Object.entries(o.containerImages)) {
-      if (containers === undefined || containers.includes(c)) {
-        images[c] = image;
-        usedContainerImages.add(c);
-      }
-    }
-    const environment = Object.fromEntries(Object.entries(w.environment ?? {}).map(([c, vs]) => [c, stringMap(vs)]));
-    const command = Object.fromEntries(Object.entries(w.command ?? {}).map(([c, cmd]) => [c, [...cmd]]));
-    const overrides = { images, repositoryImages: o.repositoryImages, environment, command };
-
-    if (source_?.kind === 'declared') {
-      const r = applyOverrides(source_.input, overrides);
-      const family = source_.input.family;
-      for (const c of r.unknownContainers) {
-        const where = (['images', 'environment', 'command'] as const).filter((k) => w[k] && c in (w[k] as object));
-        for (const k of where) {
-          issues.push(
-            at(
-              key,
-              [k, c],
-              `no container \`${c}\` in task definition \`${family}\`${didYouMean(c, containers ?? [])} (containers: ${(containers ?? []).join(', ')})`,
-              true,
-            ),
-          );
-        }
-      }
-      for (const rep of o.repositoryImages) if (!r.unmatchedRepositories.includes(rep.repository)) matchedRepositories.add(rep.repository);
-      source_ = { ...source_, input: r.taskDefinition };
-    }
-
-    const deployment = resolveDeployment(w, o);
-    const settings: ServiceSettings = {};
-    for (const k of SERVICE_SETTING_KEYS) if (w[k] !== undefined) settings[k] = structuredClone(w[k]) as never;
-    const strategy = resolveStrategy(w.strategy, name);
-    const controller = (settings.deploymentController as { type?: string } | undefined)?.type;
-    if (strategy.type === 'blue-green') {
-      if (controller === undefined) settings.deploymentController = { type: 'CODE_DEPLOY' };
-      else if (controller !== 'CODE_DEPLOY') {
-        issues.push(
-          at(key, ['deploymentController', 'type'], `strategy blue-green needs deploymentController CODE_DEPLOY, not ${controller}`),
-        );
-      }
-    } else if (controller !== undefined && controller !== 'ECS') {
-      issues.push(at(key, ['deploymentController', 'type'], `strategy ${strategy.type} needs deploymentController ECS, not ${controller}`));
-    }
-    if (strategy.type === 'blue-green') {
-      // The circuit breaker and deployment alarms belong to the ECS controller; CodeDeploy has its own rollback
-      // settings. Inherited from defaults they are dropped; declared on the service they are a mistake.
-      for (const k of ['circuitBreaker', 'alarms'] as const) {
-        if (own.deployment?.[k] !== undefined) {
-          issues.push(
-            at(key, ['deployment', k], `${k} applies to the ECS deployment controller, not to blue-green (CodeDeploy) services`, true),
-          );
-        }
-        delete deployment[k];
-      }
-    }
-    if (settings.launchType !== undefined && settings.capacityProviderStrategy !== undefined) {
-      issues.push(at(key, ['capacityProviderStrategy'], 'set launchType or capacityProviderStrategy, not both', true));
-    }
-
-    const service: ResolvedService = {
-      key,
-      service: name,
-      cluster: w.cluster ?? '',
-      taskDefinition: source_ ?? { kind: 'live' },
-      images,
-      repositoryImages: o.repositoryImages.map((r) => ({ ...r })),
-      environment,
-      command,
-      sensitive: [...new Set(w.sensitive ?? [])],
-      desiredCount: o.desiredCount ?? w.desiredCount,
-      deployment,
-      settings,
-      createIfMissing: false,
-      dependsOn: [...(w.dependsOn ?? [])],
-      strategy,
-      timeoutMs: o.timeoutMs ?? (w.timeout === undefined ? DEFAULT_TIMEOUT_MS : (parseDuration(w.timeout) ?? DEFAULT_TIMEOUT_MS)),
-      onFailure: w.onFailure ?? 'rollback',
-      ignoreTags: [...(w.ignoreTags ?? [])],
-    };
-    const missing = source_ ? missingForCreate(service) : [];
-    if (w.createIfMissing === true && missing.length) {
-      issues.push(at(key, ['createIfMissing'], `createIfMissing needs a fully defined service; missing: ${missing.join('; ')}`));
-    }
-    service.createIfMissing = w.createIfMissing !== false && missing.length === 0;
-    const fromCli = o.desiredCount !== undefined || o.minimumHealthyPercent !== undefined || o.maximumPercent !== undefined;
-    if (service.timeoutMs === 0) issues.push(at(key, ['timeout'], 'a deployment timeout must be longer than 0'));
-    issues.push(...deploymentProgressIssues(service, at, fromCli), ...canaryIssues(service, at));
-    services.push(service);
+    const s = resolveService(key, own, serviceWithDefaults(top.defaults, own), ctx);
+    if (s) services.push(s);
   }
-  issues.push(...dependencyIssues(services, at), ...duplicateServiceIssues(services, at));
+  ctx.issues.push(...dependencyIssues(services, ctx.at), ...duplicateServiceIssues(services, ctx.at));
 
   const keys = services.map((s) => s.key);
   const checkRef = (path: Path, ref: string): boolean => {
     if (keys.includes(ref)) return true;
-    issues.push(atTop(path, `unknown service \`${ref}\`${didYouMean(ref, keys)} (services: ${keys.join(', ')})`));
+    ctx.issues.push(atTop(path, `unknown service \`${ref}\`${didYouMean(ref, keys)} (services: ${keys.join(', ')})`));
     return false;
   };
   const before: OneOffTask[] = (top.before ?? []).map((t, i) => {
     if (checkRef(['before', i, 'taskDefinitionOf'], t.taskDefinitionOf) && t.container !== undefined) {
-      const cs = containersOf.get(t.taskDefinitionOf);
+      const cs = ctx.containersOf.get(t.taskDefinitionOf);
       if (cs && !cs.includes(t.container)) {
-        issues.push(
-          atTop(
-            ['before', i, 'container'],
-            `no container \`${t.container}\` in the task definition of ${t.taskDefinitionOf} (containers: ${cs.join(', ')})`,
-          ),
-        );
+        const message = `no container \`${t.container}\` in the task definition of ${t.taskDefinitionOf} (containers: ${cs.join(', ')})`;
+        ctx.issues.push(atTop(['before', i, 'container'], message));
       }
     }
-    if (t.timeout !== undefined && parseDuration(t.timeout) === 0)
-      issues.push(atTop(['before', i, 'timeout'], 'a task timeout must be longer than 0'));
+    const timeoutMs = t.timeout === undefined ? DEFAULT_TIMEOUT_MS : (parseDuration(t.timeout) ?? DEFAULT_TIMEOUT_MS);
+    if (timeoutMs === 0) ctx.issues.push(atTop(['before', i, 'timeout'], 'a task timeout must be longer than 0'));
     return {
       name: t.name,
       taskDefinitionOf: t.taskDefinitionOf,
       ...(t.command !== undefined && { command: [...t.command] }),
       ...(t.container !== undefined && { container: t.container }),
       ...(t.environment !== undefined && { environment: stringMap(t.environment) }),
-      timeoutMs: t.timeout === undefined ? DEFAULT_TIMEOUT_MS : (parseDuration(t.timeout) ?? DEFAULT_TIMEOUT_MS),
+      timeoutMs,
     };
   });
   const scheduledTargets: ScheduledTarget[] = (top.after?.scheduledTargets ?? []).map((t, i) => {
@@ -246,29 +148,8 @@ export function resolveWritten(
       taskDefinitionOf: t.taskDefinitionOf,
     };
   });
-  if (issues.length) fail(issues);
-
-  // Command-line image overrides that reach nothing are mistakes (a typo would otherwise deploy the old image).
-  if (!anyLive) {
-    const unused = Object.keys(o.containerImages).filter((c) => !usedContainerImages.has(c));
-    if (unused.length) {
-      const all = [...new Set([...containersOf.values()].flat())];
-      throw new UsageError(
-        'IMAGE_OVERRIDE_UNUSED',
-        `--image ${unused[0]}=...: no service has a container named \`${unused[0]}\`${didYouMean(unused[0] as string, all)} (containers: ${all.join(', ')})`,
-      );
-    }
-    const unmatched = o.repositoryImages.filter((r) => !matchedRepositories.has(r.repository));
-    if (unmatched.length) {
-      throw new UsageError(
-        'IMAGE_OVERRIDE_UNUSED',
-        `--image ${unmatched[0]?.image}: no container uses the repository ${unmatched[0]?.repository}`,
-        {
-          hint: 'name the container: --image CONTAINER=IMAGE:TAG',
-        },
-      );
-    }
-  }
+  if (ctx.issues.length) fail(ctx.issues);
+  checkImageOverridesUsed(ctx);
 
   return {
     file: m.file,
@@ -281,6 +162,160 @@ export function resolveWritten(
     keepRevisions: top.keepRevisions ?? DEFAULT_KEEP_REVISIONS,
     notify: { ...(top.notify?.sns !== undefined && { sns: top.notify.sns }), eachCall: top.notify?.eachCall ?? false },
   };
+}
+
+/** One service: `own` is its environment-overlaid settings, `w` those over the defaults. Issues go to ctx. */
+function resolveService(key: string, own: WrittenService, w: WrittenService, ctx: Context): ResolvedService | undefined {
+  const { at, issues, o } = ctx;
+  if (!ctx.declared.includes(key) && w.taskDefinition === undefined) {
+    // An environment overlay for a service that does not exist: most likely a misspelt key.
+    issues.push(
+      at(key, [], `no service \`${key}\` to overlay${didYouMean(key, ctx.declared)} (services: ${ctx.declared.join(', ')})`, true),
+    );
+    return undefined;
+  }
+  const name = w.service ?? key;
+  if (w.cluster === undefined) issues.push(at(key, [], 'missing `cluster` (set it on the service or under defaults:)', true));
+
+  let td = resolveTaskDefinition(key, w, ctx);
+  const containers = td?.kind === 'declared' ? td.input.containerDefinitions.map((c) => c.name) : undefined;
+  if (containers) ctx.containersOf.set(key, containers);
+  const images: Record<string, string> = { ...(w.images ?? {}) };
+  for (const [c, image] of Object.entries(o.containerImages)) {
+    // `--image NAME=...` applies to the services that have container NAME (fromLive ones: maybe, the plan checks).
+    if (containers === undefined || containers.includes(c)) {
+      images[c] = image;
+      ctx.usedContainerImages.add(c);
+    }
+  }
+  const environment = Object.fromEntries(Object.entries(w.environment ?? {}).map(([c, vs]) => [c, stringMap(vs)]));
+  const command = Object.fromEntries(Object.entries(w.command ?? {}).map(([c, cmd]) => [c, [...cmd]]));
+
+  if (td?.kind === 'declared') {
+    const r = applyOverrides(td.input, { images, repositoryImages: o.repositoryImages, environment, command });
+    for (const c of r.unknownContainers) {
+      for (const k of ['images', 'environment', 'command'] as const) {
+        if (!w[k] || !(c in (w[k] as object))) continue;
+        const known = containers ?? [];
+        const message = `no container \`${c}\` in task definition \`${td.input.family}\`${didYouMean(c, known)} (containers: ${known.join(', ')})`;
+        issues.push(at(key, [k, c], message, true));
+      }
+    }
+    for (const rep of o.repositoryImages)
+      if (!r.unmatchedRepositories.includes(rep.repository)) ctx.matchedRepositories.add(rep.repository);
+    td = { ...td, input: r.taskDefinition };
+  }
+
+  const strategy = resolveStrategy(w.strategy, name);
+  const settings = resolveSettings(key, w, strategy.type, ctx);
+  const deployment = resolveDeployment(w, o);
+  if (strategy.type === 'blue-green') {
+    // The circuit breaker and deployment alarms belong to the ECS controller; CodeDeploy has its own rollback
+    // settings. Inherited from defaults they are dropped; declared on the service they are a mistake.
+    for (const k of ['circuitBreaker', 'alarms'] as const) {
+      if (own.deployment?.[k] !== undefined) {
+        issues.push(
+          at(key, ['deployment', k], `${k} applies to the ECS deployment controller, not to blue-green (CodeDeploy) services`, true),
+        );
+      }
+      delete deployment[k];
+    }
+  }
+
+  const service: ResolvedService = {
+    key,
+    service: name,
+    cluster: w.cluster ?? '',
+    taskDefinition: td ?? { kind: 'live' },
+    images,
+    repositoryImages: o.repositoryImages.map((r) => ({ ...r })),
+    environment,
+    command,
+    sensitive: [...new Set(w.sensitive ?? [])],
+    desiredCount: o.desiredCount ?? w.desiredCount,
+    deployment,
+    settings,
+    createIfMissing: false,
+    dependsOn: [...(w.dependsOn ?? [])],
+    strategy,
+    timeoutMs: o.timeoutMs ?? (w.timeout === undefined ? DEFAULT_TIMEOUT_MS : (parseDuration(w.timeout) ?? DEFAULT_TIMEOUT_MS)),
+    onFailure: w.onFailure ?? 'rollback',
+    ignoreTags: [...(w.ignoreTags ?? [])],
+  };
+  const missing = td ? missingForCreate(service) : [];
+  if (w.createIfMissing === true && missing.length) {
+    issues.push(at(key, ['createIfMissing'], `createIfMissing needs a fully defined service; missing: ${missing.join('; ')}`));
+  }
+  service.createIfMissing = w.createIfMissing !== false && missing.length === 0;
+  if (service.timeoutMs === 0) issues.push(at(key, ['timeout'], 'a deployment timeout must be longer than 0'));
+  const fromCli = o.desiredCount !== undefined || o.minimumHealthyPercent !== undefined || o.maximumPercent !== undefined;
+  issues.push(...deploymentProgressIssues(service, at, fromCli), ...canaryIssues(service, at));
+  return service;
+}
+
+function resolveTaskDefinition(key: string, w: WrittenService, ctx: Context): TaskDefinitionSource | undefined {
+  const td = w.taskDefinition;
+  if (td === undefined) {
+    ctx.issues.push(
+      ctx.at(key, [], 'missing required key `taskDefinition` (a file path, an inline task definition, or { fromLive: true })', true),
+    );
+    return undefined;
+  }
+  if (typeof td === 'string') {
+    const abs = resolvePath(dirname(ctx.m.absolute), td);
+    const shown = displayPath(ctx.m.cwd, abs);
+    const loaded = loadTaskDefinitionFile(abs, shown, ctx.tdCtx, (msg) => ctx.at(key, ['taskDefinition'], msg));
+    ctx.issues.push(...loaded.issues);
+    return loaded.input ? { kind: 'declared', input: loaded.input, file: shown } : undefined;
+  }
+  if ('fromLive' in td) {
+    ctx.anyLive = true;
+    return { kind: 'live' };
+  }
+  return { kind: 'declared', input: toTaskDefinitionInput(td) as unknown as TaskDefinitionInput };
+}
+
+/** Service settings as written, with the deployment controller the strategy needs. */
+function resolveSettings(key: string, w: WrittenService, strategy: StrategyType, ctx: Context): ServiceSettings {
+  const settings: ServiceSettings = {};
+  for (const k of SERVICE_SETTING_KEYS) if (w[k] !== undefined) settings[k] = structuredClone(w[k]) as never;
+  const controller = (settings.deploymentController as { type?: string } | undefined)?.type;
+  if (strategy === 'blue-green') {
+    if (controller === undefined) settings.deploymentController = { type: 'CODE_DEPLOY' };
+    else if (controller !== 'CODE_DEPLOY') {
+      ctx.issues.push(
+        ctx.at(key, ['deploymentController', 'type'], `strategy blue-green needs deploymentController CODE_DEPLOY, not ${controller}`),
+      );
+    }
+  } else if (controller !== undefined && controller !== 'ECS') {
+    ctx.issues.push(
+      ctx.at(key, ['deploymentController', 'type'], `strategy ${strategy} needs deploymentController ECS, not ${controller}`),
+    );
+  }
+  if (settings.launchType !== undefined && settings.capacityProviderStrategy !== undefined) {
+    ctx.issues.push(ctx.at(key, ['capacityProviderStrategy'], 'set launchType or capacityProviderStrategy, not both', true));
+  }
+  return settings;
+}
+
+/** Command-line image overrides that reach nothing are mistakes: a typo would otherwise deploy the old image. */
+function checkImageOverridesUsed(ctx: Context): void {
+  if (ctx.anyLive) return; // a fromLive service's containers are only known live; the plan checks those
+  const unused = Object.keys(ctx.o.containerImages).filter((c) => !ctx.usedContainerImages.has(c));
+  const first = unused[0];
+  if (first !== undefined) {
+    const all = [...new Set([...ctx.containersOf.values()].flat())];
+    throw new UsageError(
+      'IMAGE_OVERRIDE_UNUSED',
+      `--image ${first}=...: no service has a container named \`${first}\`${didYouMean(first, all)} (containers: ${all.join(', ')})`,
+    );
+  }
+  const unmatched = ctx.o.repositoryImages.find((r) => !ctx.matchedRepositories.has(r.repository));
+  if (unmatched) {
+    throw new UsageError('IMAGE_OVERRIDE_UNUSED', `--image ${unmatched.image}: no container uses the repository ${unmatched.repository}`, {
+      hint: 'name the container: --image CONTAINER=IMAGE:TAG',
+    });
+  }
 }
 
 function resolveDeployment(w: WrittenService, o: ParsedOverrides): DeploymentSettings {

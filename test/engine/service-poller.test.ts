@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { BatchingServiceWatcher } from '../../src/engine/service-poller.js';
+import { VirtualClock } from '../../src/sandbox/clock.js';
+import { backoffDelay } from '../../src/strategies/names.js';
+import { FakeAws } from './fake-aws.js';
+
+describe('the shared service poller', () => {
+  it('serves services of a cluster that fall due together with DescribeServices calls of at most 10 names', async () => {
+    const clock = new VirtualClock();
+    const aws = new FakeAws(clock);
+    const names = Array.from({ length: 12 }, (_, i) => `svc${i}`);
+    for (const n of names) aws.addService({ name: n, taskDefinition: aws.addTaskDefinition(n) });
+    aws.addService({ cluster: 'other', name: 'x', taskDefinition: aws.addTaskDefinition('x') });
+    const watcher = new BatchingServiceWatcher(aws.ports(), clock);
+    const signal = new AbortController().signal;
+    // Due at 2.0 s and 2.5 s: one batch (the window is 1 s).
+    const got = await Promise.all([
+      ...names.map((n, i) => watcher.next('prod', n, i % 2 ? 2000 : 2500, signal)),
+      watcher.next('other', 'x', 2000, signal),
+      watcher.next('prod', 'missing', 2000, signal),
+    ]);
+    expect(got.slice(0, 12).map((s) => s?.serviceName)).toEqual(names);
+    expect(got[12]?.serviceName).toBe('x');
+    expect(got[13]).toBeUndefined();
+    const calls = aws.callsOf('DescribeServices').map((c) => [c.cluster, (c.services as string[]).length]);
+    expect(calls.sort()).toEqual([
+      ['other', 1],
+      ['prod', 10],
+      ['prod', 3],
+    ]);
+  });
+
+  it('waits for the requested delay on the clock and stops waiting when the signal aborts', async () => {
+    const clock = new VirtualClock();
+    const aws = new FakeAws(clock);
+    aws.addService({ name: 'web', taskDefinition: aws.addTaskDefinition('web') });
+    const watcher = new BatchingServiceWatcher(aws.ports(), clock);
+    const t0 = clock.now();
+    await watcher.next('prod', 'web', 7000, new AbortController().signal);
+    expect(clock.now() - t0).toBe(7000);
+    const ctl = new AbortController();
+    const p = watcher.next('prod', 'web', 60_000, ctl.signal);
+    ctl.abort(new Error('SIGINT'));
+    await expect(p).rejects.toThrow('SIGINT');
+    expect(aws.count('DescribeServices')).toBe(1);
+  });
+
+  it('polls quickly at first and backs off to about 15 s, with jitter', () => {
+    expect(backoffDelay(0, () => 0.5)).toBe(2000);
+    expect(backoffDelay(1, () => 0.5)).toBe(3000);
+    expect(backoffDelay(20, () => 0.5)).toBe(15_000);
+    expect(backoffDelay(0, () => 0)).toBe(1800);
+    expect(backoffDelay(20, () => 1)).toBe(16_500);
+  });
+});

@@ -89,4 +89,38 @@ describe('rollbackService', () => {
     expect(r.outcome).toBe('failed');
     expect(aws.count('UpdateService')).toBe(1);
   });
+
+  it('uses the service deployments history when the ports can map a service revision to its task definition', async () => {
+    const clock = new VirtualClock();
+    const aws = new FakeAws(clock);
+    aws.addTaskDefinition('web'); // web:1
+    aws.addTaskDefinition('web', deployed); // web:2, tagged, but the history says web:1 was the last success
+    const current = aws.addTaskDefinition('web', deployed); // web:3
+    aws.addService({ name: 'web', taskDefinition: current });
+    const base = aws.ports();
+    const rev = (n: number) => `arn:aws:ecs:us-east-1:111122223333:service-revision/prod/web/${n}`;
+    const ports = {
+      ...base,
+      ecs: {
+        ...base.ecs,
+        listServiceDeployments: async () => ({
+          serviceDeployments: [
+            { serviceDeploymentArn: 'sd/3', targetServiceRevisionArn: rev(3), status: 'SUCCESSFUL' as const, finishedAt: new Date(3000) },
+            { serviceDeploymentArn: 'sd/1', targetServiceRevisionArn: rev(1), status: 'SUCCESSFUL' as const, finishedAt: new Date(1000) },
+          ],
+          $metadata: {},
+        }),
+        describeServiceRevisions: async (input: { serviceRevisionArns: string[] }) => ({
+          serviceRevisions: input.serviceRevisionArns.map((a) => ({ serviceRevisionArn: a, taskDefinition: tdArn(`web:${a.slice(-1)}`) })),
+        }),
+      },
+    };
+    const r = await rollbackService(
+      resolvedService('web'),
+      { ports, sink: new MemorySink(), clock, signal: new AbortController().signal },
+      { runId: 'rb', force: false, onInterrupt: 'rollback', lockSettleMs: 10 },
+    );
+    expect(r.outcome).toBe('succeeded');
+    expect(aws.callsOf('UpdateService')[0]?.taskDefinition).toBe(tdArn('web:1'));
+  });
 });

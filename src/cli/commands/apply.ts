@@ -229,8 +229,6 @@ export class ApplyCommand extends DeployCommand {
           ...(await readGitCommit(context.cwd, context.env).then((c) => (c ? { gitCommit: c } : {}))),
         },
       );
-      if (result.outcome === 'no-change' && !this.isJson())
-        context.stderr.write('No changes: every service already matches the manifest.\n');
       rendererFinished = true;
       await startRenderer().finish();
       await this.writeStepSummary(memory);

@@ -7,12 +7,8 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { REPO, runCli } from './run-cli.js';
-
-// clipanion's ESM build does a directory import that Node's ESM loader refuses when vitest externalizes it;
-// load its CommonJS build instead (same code). Harmless once vitest.config.ts inlines clipanion.
-vi.mock('clipanion', async () => (await import('node:module')).createRequire(import.meta.url)('clipanion'));
 
 const DIR = join(REPO, 'test/fixtures/broken');
 const cases = readdirSync(DIR)

@@ -2,14 +2,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Cli } from 'clipanion';
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { buildCli } from '../../src/cli/main.js';
 import { REPO } from './paths.js';
 import { runCli } from './run-cli.js';
-
-// clipanion's ESM build does a directory import that Node's ESM loader refuses when vitest externalizes it;
-// load its CommonJS build instead (same code). Harmless once vitest.config.ts inlines clipanion.
-vi.mock('clipanion', async () => (await import('node:module')).createRequire(import.meta.url)('clipanion'));
 
 describe('ecsdeploy validate', () => {
   it('prints a one-line summary to stderr and exits 0 for a valid manifest in one environment', async () => {

@@ -291,4 +291,28 @@ describe('apply against the sandbox', () => {
     if (answer === 'n') expect(r.stderr).toContain('apply cancelled: nothing was changed');
     expect((await cli(['plan', '--sandbox', '--state', state, '--detailed-exitcode'], { cwd, env })).code).toBe(planCode);
   });
+
+  it('deploys examples/multi in order: migration, api, then web and worker together, then the scheduled target', async () => {
+    const cwd = join(EXAMPLES, 'multi');
+    const state = join(dir, 'account.json');
+    const env = { IMAGE_TAG: '2.0.0' };
+    const r = await cli(['apply', '-e', 'staging', '--sandbox', '--state', state, '--yes', '--format', 'json'], { cwd, env });
+    expect(r.code).toBe(0);
+    const order = r.events
+      .filter((e) => ['oneoff.finished', 'service.started', 'service.finished', 'scheduled-target.updated'].includes(e.type))
+      .map((e) => `${e.type}:${'service' in e ? e.service : 'name' in e ? e.name : 'rule' in e ? e.rule : ''}`);
+    const at = (x: string) => order.indexOf(x);
+    expect(at('oneoff.finished:migrate')).toBe(0);
+    expect(at('service.finished:api')).toBeLessThan(at('service.started:web'));
+    expect(at('service.finished:api')).toBeLessThan(at('service.started:worker'));
+    // web and worker are independent of each other: both start before either finishes.
+    expect(Math.max(at('service.started:web'), at('service.started:worker'))).toBeLessThan(
+      Math.min(at('service.finished:web'), at('service.finished:worker')),
+    );
+    expect(order.at(-1)).toBe('scheduled-target.updated:shop-nightly-report');
+    const moved = ofType(r.events, 'scheduled-target.updated')[0];
+    expect(moved?.to).toBe(ofType(r.events, 'service.finished').find((e) => e.service === 'worker')?.taskDefinitionArn);
+    const planned = await cli(['plan', '-e', 'staging', '--sandbox', '--state', state, '--detailed-exitcode'], { cwd, env });
+    expect(planned.code).toBe(0);
+  });
 });

@@ -155,7 +155,7 @@ function runPlan(manifest, endpoint, cacheDir) {
     const started = performance.now();
     const child = spawn(
       process.execPath,
-      [CLI, 'plan', '-f', manifest, '--format', 'json', ...(CONCURRENCY ? ['--concurrency', String(CONCURRENCY)] : [])],
+      [CLI, 'plan', '-f', manifest, '--format', 'json', '--verbose', ...(CONCURRENCY ? ['--concurrency', String(CONCURRENCY)] : [])],
       {
         env: {
           PATH: process.env.PATH,
@@ -182,7 +182,8 @@ function runPlan(manifest, endpoint, cacheDir) {
       const wallMs = performance.now() - started;
       if (code !== 0) return rej(new Error(`plan exited ${code}: ${stderr}`));
       const plan = JSON.parse(stdout);
-      res({ wallMs, calls: plan.calls ?? {}, summary: plan.summary });
+      const read = /reading AWS took ([\d.]+) s/.exec(stderr);
+      res({ wallMs, readMs: read ? Number(read[1]) * 1000 : undefined, calls: plan.calls ?? {}, summary: plan.summary });
     });
   });
 }
@@ -199,7 +200,8 @@ function total(calls) {
 }
 
 function printRun(label, r) {
-  console.log(`${label}: wall ${(r.wallMs / 1000).toFixed(2)} s, ${total(r.calls)} calls`);
+  const read = r.readMs === undefined ? '' : ` (reading AWS ${(r.readMs / 1000).toFixed(2)} s of it)`;
+  console.log(`${label}: wall ${(r.wallMs / 1000).toFixed(2)} s${read}, ${total(r.calls)} calls`);
   for (const [op, n] of Object.entries(r.calls)) console.log(`  ${op.padEnd(28)} ${n}`);
 }
 

@@ -22,11 +22,12 @@ import { loadManifestForCommand } from '../manifest-options.js';
 const FORMATS = ['text', 'json', 'markdown'] as const;
 
 /** `ECS.DescribeServices 20, ECS.DescribeTaskDefinition 3` — for --verbose, on stderr. */
-export function formatCallCounts(calls: Record<string, number>): string {
+export function formatCallCounts(calls: Record<string, number>, readMs?: number): string {
   const entries = Object.entries(calls);
   const total = entries.reduce((sum, [, n]) => sum + n, 0);
-  if (total === 0) return 'AWS calls: none\n';
-  return `AWS calls: ${total} (${entries.map(([name, n]) => `${name} ${n}`).join(', ')})\n`;
+  const took = readMs === undefined ? '' : `; reading AWS took ${(readMs / 1000).toFixed(2)} s`;
+  if (total === 0) return `AWS calls: none${took}\n`;
+  return `AWS calls: ${total} (${entries.map(([name, n]) => `${name} ${n}`).join(', ')})${took}\n`;
 }
 
 /** Preflight issues the plan itself does not already show as a reason a service is blocked. */
@@ -74,11 +75,14 @@ export class PlanCommand extends AwsCommand {
     const manifest = selectServices(await loadManifestForCommand(this), this.services);
     const runtime = await createCommandRuntime(this, manifest);
     try {
+      // Wall time, not the injected clock: a diagnostic for --verbose (the sandbox's clock is virtual).
+      const readStarted = performance.now();
       const live = await readLiveState(runtime.ports, manifest, {
         signal: this.context.signal,
         ...(runtime.cache ? { cache: runtime.cache } : {}),
         ...(this.concurrency !== undefined ? { concurrency: this.concurrency } : {}),
       });
+      const readMs = performance.now() - readStarted;
       const built = buildPlan(manifest, live, { now: isoTime(runtime.clock), toolVersion: VERSION });
       const plan: Plan = { ...built, calls: runtime.ports.calls.counts() };
 
@@ -98,7 +102,7 @@ export class PlanCommand extends AwsCommand {
       else if (this.format === 'markdown') this.context.stdout.write(ensureNewline(renderPlanMarkdown(plan)));
       else this.context.stdout.write(ensureNewline(renderPlanText(plan, { color: this.useColor('stdout') })));
       if (this.out) this.context.stderr.write(`saved the plan to ${this.out}\n`);
-      if (this.verbose) this.context.stderr.write(formatCallCounts(plan.calls ?? {}));
+      if (this.verbose) this.context.stderr.write(formatCallCounts(plan.calls ?? {}, readMs));
 
       return this.detailedExitcode && plan.hasChanges ? ExitCode.Changes : ExitCode.Ok;
     } finally {

@@ -100,16 +100,26 @@ export function newRunId(clock: Clock): string {
   return `${stamp}-${randomBytes(3).toString('hex')}`;
 }
 
-/** The commit checked out in `cwd` (or a parent), from `.git/HEAD`; else `GITHUB_SHA`; else undefined. */
+/**
+ * The commit checked out in `cwd` (or a parent), from `.git/HEAD` (a worktree's `.git` file is followed); else
+ * `GITHUB_SHA`; else undefined. Reads files only: no git binary needed on the runner.
+ */
 export async function readGitCommit(cwd: string, env: Record<string, string | undefined>): Promise<string | undefined> {
+  const read = (p: string) => readFile(p, 'utf8').catch(() => undefined);
   for (let dir = resolve(cwd); ; dir = dirname(dir)) {
-    const head = await readFile(join(dir, '.git', 'HEAD'), 'utf8').catch(() => undefined);
+    let gitDir = join(dir, '.git');
+    const pointer = /^gitdir: (.+)$/m.exec((await read(gitDir)) ?? '')?.[1];
+    if (pointer) gitDir = resolve(dir, pointer.trim());
+    const head = await read(join(gitDir, 'HEAD'));
     if (head !== undefined) {
       const ref = /^ref: (.+)$/m.exec(head.trim())?.[1];
       if (!ref) return /^[0-9a-f]{40}$/.test(head.trim()) ? head.trim() : undefined;
-      const loose = await readFile(join(dir, '.git', ref), 'utf8').catch(() => undefined);
+      // Worktrees keep branch refs in the common directory.
+      const common = (await read(join(gitDir, 'commondir')))?.trim();
+      const refDir = common ? resolve(gitDir, common) : gitDir;
+      const loose = (await read(join(gitDir, ref))) ?? (await read(join(refDir, ref)));
       if (loose) return loose.trim();
-      const packed = await readFile(join(dir, '.git', 'packed-refs'), 'utf8').catch(() => '');
+      const packed = (await read(join(refDir, 'packed-refs'))) ?? '';
       return packed
         .split('\n')
         .find((l) => l.endsWith(` ${ref}`))

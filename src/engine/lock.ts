@@ -119,15 +119,21 @@ export async function acquireLocks(
     }
   }
   if (held.length === 0) return { described, release };
-  await clock.sleep(options.lockSettleMs ?? 1000, ctx.hardSignal);
   const lost: string[] = [];
-  for (const h of held) {
-    const tags = await ports.ecs.listTagsForResource({ resourceArn: h.arn }, { signal: ctx.hardSignal });
-    const now2 = tags.tags?.find((t) => t.key === LOCK_TAG)?.value;
-    if (now2 !== value) {
-      const other = now2 ? parseLock(now2)?.runId : undefined;
-      lost.push(`${h.key} is being deployed by another ecsdeploy run${other ? ` (${other})` : ''}`);
+  try {
+    await clock.sleep(options.lockSettleMs ?? 1000, ctx.hardSignal);
+    for (const h of held) {
+      const tags = await ports.ecs.listTagsForResource({ resourceArn: h.arn }, { signal: ctx.hardSignal });
+      const now2 = tags.tags?.find((t) => t.key === LOCK_TAG)?.value;
+      if (now2 !== value) {
+        const other = now2 ? parseLock(now2)?.runId : undefined;
+        lost.push(`${h.key} is being deployed by another ecsdeploy run${other ? ` (${other})` : ''}`);
+      }
     }
+  } catch (error) {
+    // Never leave our lock behind when we cannot finish taking it.
+    await release();
+    throw error;
   }
   if (lost.length > 0 && !options.force) {
     await release();

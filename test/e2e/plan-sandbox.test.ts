@@ -2,7 +2,7 @@
  * `ecsdeploy plan --sandbox` against the in-process sandbox account seeded from each example: the whole read path
  * (ports over the sandbox's request handler, batching, preflight of every strategy) with no network.
  */
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Writable } from 'node:stream';
@@ -85,5 +85,21 @@ describe('plan --sandbox', () => {
     const result = await plan(join(EXAMPLES, 'rolling'), []);
     expect(result.code).toBe(0);
     expect(existsSync(join(scratch, 'cache'))).toBe(false);
+  });
+
+  it('saves the sandbox account to --state when done', async () => {
+    const stateDir = mkdtempSync(join(tmpdir(), 'ecsdeploy-plan-state-'));
+    try {
+      const state = join(stateDir, 'account.json');
+      const first = await plan(join(EXAMPLES, 'rolling'), ['--state', state, '--format', 'json']);
+      expect(first.code).toBe(0);
+      expect((JSON.parse(readFileSync(state, 'utf8')) as { format: string }).format).toBe('ecsdeploy-sandbox-state');
+      // A second run starts from the saved account rather than failing on or overwriting it unread.
+      const second = await plan(join(EXAMPLES, 'rolling'), ['--state', state, '--format', 'json']);
+      expect(second.code).toBe(0);
+      expect(second.stderr).toBe('');
+    } finally {
+      rmSync(stateDir, { recursive: true, force: true });
+    }
   });
 });

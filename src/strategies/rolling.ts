@@ -142,8 +142,16 @@ class RollingDeploy {
     try {
       started = t.create ? await this.create() : await this.update(live);
     } catch (error) {
-      // The call itself failed: nothing changed on the service.
-      return this.result('failed', previous, `${t.create ? 'CreateService' : 'UpdateService'} failed: ${errorMessage(error)}`);
+      // A failed write may still have been applied (a server error after the change, a lost response): look
+      // before saying that nothing changed.
+      const op = t.create ? 'CreateService' : 'UpdateService';
+      started = await this.appliedAnyway(previousPrimary);
+      if (!started) return this.result('failed', previous, `${op} failed: ${errorMessage(error)}; the service was not changed`);
+      ctx.emit({
+        type: 'log',
+        level: 'warn',
+        message: `${t.key}: ${op} reported ${errorMessage(error)}, but the service shows the new deployment: following it`,
+      });
     }
     if (ctx.calls.dryRun) return this.result('skipped', previous, 'dry run: no call made');
     const primary = started?.deployments?.find((d) => d.status === 'PRIMARY');
@@ -197,6 +205,21 @@ class RollingDeploy {
     return this.judge(verdict, primary.id, previous);
   }
 
+  /** The service as it is now, if it runs a PRIMARY deployment of our revision that was not there before. */
+  private async appliedAnyway(previousPrimary: string | undefined): Promise<EcsService | undefined> {
+    const { t, ctx } = this;
+    if (ctx.calls.dryRun) return undefined;
+    try {
+      const svc = await ctx.watcher.next(t.cluster, t.service, 0, ctx.hardSignal);
+      const primary = svc?.deployments?.find((d) => d.status === 'PRIMARY');
+      return svc?.status === 'ACTIVE' && primary?.taskDefinition === t.taskDefinitionArn && primary.id !== previousPrimary
+        ? svc
+        : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
   private async create(): Promise<EcsService | undefined> {
     const { t, ctx } = this;
     const input: CreateServiceInput = {
@@ -233,10 +256,14 @@ class RollingDeploy {
     const tags = t.settings?.tags;
     const arn = out?.service?.serviceArn ?? live?.serviceArn;
     if (tags && tags.length > 0 && (arn || ctx.calls.dryRun)) {
-      await ctx.calls.mutate(
-        { service: 'ECS', operation: 'TagResource', summary: `tag ${t.service}: ${tags.map((x) => x.key).join(', ')}` },
-        (signal) => ctx.ports.ecs.tagResource({ resourceArn: arn, tags }, { signal }),
-      );
+      // The update is made: a tag that cannot be written is a warning, not a failed deployment.
+      await ctx.calls
+        .mutate({ service: 'ECS', operation: 'TagResource', summary: `tag ${t.service}: ${tags.map((x) => x.key).join(', ')}` }, (signal) =>
+          ctx.ports.ecs.tagResource({ resourceArn: arn, tags }, { signal }),
+        )
+        .catch((error: unknown) =>
+          ctx.emit({ type: 'log', level: 'warn', message: `${t.key}: could not tag the service: ${errorMessage(error)}` }),
+        );
     }
     return out?.service;
   }

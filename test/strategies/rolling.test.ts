@@ -3,6 +3,7 @@ import { createCallRunner } from '../../src/engine/calls.js';
 import { createEmitter } from '../../src/engine/emitter.js';
 import { BatchingServiceWatcher } from '../../src/engine/service-poller.js';
 import { MemorySink } from '../../src/events/types.js';
+import { AwsApiError } from '../../src/errors/index.js';
 import { VirtualClock } from '../../src/sandbox/clock.js';
 import { rollingStrategy } from '../../src/strategies/rolling.js';
 import type { DeployTarget, StrategyContext } from '../../src/strategies/types.js';
@@ -201,5 +202,47 @@ describe('rolling strategy', () => {
     const r = await rollingStrategy.deploy(target(), lying);
     expect(r.outcome).toBe('failed');
     expect(r.reason).toMatch(/started no deployment of web:2/);
+  });
+
+  it('follows the deployment when UpdateService reported an error after the change was made', async () => {
+    const { aws, sink, ctx, target, next } = setup(['healthy']);
+    const ports = ctx.ports;
+    const flaky: StrategyContext = {
+      ...ctx,
+      ports: {
+        ...ports,
+        ecs: {
+          ...ports.ecs,
+          updateService: async (input, o) => {
+            await ports.ecs.updateService(input, o);
+            throw new AwsApiError({ service: 'ECS', operation: 'UpdateService', awsCode: 'ServerException', message: 'internal error' });
+          },
+        },
+      },
+    };
+    const r = await rollingStrategy.deploy(target(), flaky);
+    expect(r.outcome).toBe('succeeded');
+    expect(r.taskDefinitionArn).toBe(next);
+    expect(sink.ofType('log').map((l) => l.message)).toContainEqual(expect.stringContaining('shows the new deployment'));
+    expect(aws.count('UpdateService')).toBe(1);
+  });
+
+  it('says the service was not changed when UpdateService failed and nothing moved', async () => {
+    const { ctx, target, old } = setup([]);
+    const failing: StrategyContext = {
+      ...ctx,
+      ports: {
+        ...ctx.ports,
+        ecs: {
+          ...ctx.ports.ecs,
+          updateService: async () => {
+            throw new AwsApiError({ service: 'ECS', operation: 'UpdateService', awsCode: 'InvalidParameterException', message: 'bad' });
+          },
+        },
+      },
+    };
+    const r = await rollingStrategy.deploy(target(), failing);
+    expect(r).toMatchObject({ outcome: 'failed', taskDefinitionArn: old });
+    expect(r.reason).toMatch(/UpdateService failed: .*bad; the service was not changed/);
   });
 });

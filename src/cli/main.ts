@@ -40,11 +40,15 @@ function detectCI(env: Record<string, string | undefined>): boolean {
 export async function run(argv: string[], overrides: Partial<CliContext> = {}): Promise<number> {
   const cli = buildCli();
   const env = overrides.env ?? process.env;
+  const isTTY = overrides.isTTY ?? Boolean(process.stdout.isTTY);
+  // clipanion colours its help and usage errors unless told the depth; plain text when piped or NO_COLOR.
+  const colorDepth = isTTY && env.NO_COLOR === undefined ? (process.stdout.getColorDepth?.() ?? 8) : 1;
   const context: CliContext = {
     ...Cli.defaultContext,
+    colorDepth,
     env,
     cwd: process.cwd(),
-    isTTY: Boolean(process.stdout.isTTY),
+    isTTY,
     stderrIsTTY: Boolean(process.stderr.isTTY),
     stdinIsTTY: Boolean(process.stdin.isTTY),
     isCI: detectCI(env),

@@ -11,8 +11,8 @@ import { SchemaCommand } from './commands/schema.js';
 import { StatusCommand } from './commands/status.js';
 import { ValidateCommand } from './commands/validate.js';
 
-export function buildCli(): Cli<CliContext> {
-  const cli = new Cli<CliContext>({ binaryLabel: 'ecsdeploy', binaryName: 'ecsdeploy', binaryVersion: VERSION });
+export function buildCli(enableColors = false): Cli<CliContext> {
+  const cli = new Cli<CliContext>({ binaryLabel: 'ecsdeploy', binaryName: 'ecsdeploy', binaryVersion: VERSION, enableColors });
   cli.register(Builtins.HelpCommand);
   cli.register(Builtins.VersionCommand);
   cli.register(ValidateCommand);
@@ -38,7 +38,6 @@ function detectCI(env: Record<string, string | undefined>): boolean {
  * Returns the exit code; never calls process.exit except on a second Ctrl-C.
  */
 export async function run(argv: string[], overrides: Partial<CliContext> = {}): Promise<number> {
-  const cli = buildCli();
   const env = overrides.env ?? process.env;
   const isTTY = overrides.isTTY ?? Boolean(process.stdout.isTTY);
   // clipanion colours its help and usage errors unless told the depth; plain text when piped or NO_COLOR.
@@ -58,7 +57,7 @@ export async function run(argv: string[], overrides: Partial<CliContext> = {}): 
     clock: systemClock,
     ...overrides,
   };
-  return cli.run(argv, context);
+  return buildCli(colorDepth > 1).run(argv, context);
 }
 
 /** The bin entry: wires SIGINT/SIGTERM to the abort signals (first: graceful, second: immediate). */

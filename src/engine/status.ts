@@ -31,11 +31,32 @@ function deploymentStatus(d: EcsDeployment): DeploymentStatus {
   };
 }
 
+type EcsTaskSet = NonNullable<EcsService['taskSets']>[number];
+
+/** CODE_DEPLOY services have task sets, not deployments: PRIMARY serves production, ACTIVE is the other side. */
+function taskSetStatus(t: EcsTaskSet): DeploymentStatus {
+  return {
+    id: t.id ?? '',
+    status: t.status ?? '',
+    taskDefinitionArn: t.taskDefinition ?? '',
+    rolloutState: undefined,
+    rolloutStateReason: t.stabilityStatus,
+    running: t.runningCount ?? 0,
+    pending: t.pendingCount ?? 0,
+    desired: t.computedDesiredCount ?? 0,
+    createdAt: iso(t.createdAt),
+    updatedAt: iso(t.updatedAt),
+  };
+}
+
 export function statusReport(s: ResolvedService, svc: EcsService | undefined, eventCount = 5): ServiceStatusReport {
   const found = Boolean(svc && svc.status !== 'INACTIVE');
   const deployments = found
-    ? (svc?.deployments ?? []).map(deploymentStatus).sort((a, b) => (b.createdAt ?? '').localeCompare(a.createdAt ?? ''))
+    ? [...(svc?.deployments ?? []).map(deploymentStatus), ...(svc?.taskSets ?? []).map(taskSetStatus)].sort((a, b) =>
+        (b.createdAt ?? '').localeCompare(a.createdAt ?? ''),
+      )
     : [];
+  const taskSets = found ? (svc?.taskSets ?? []) : [];
   return {
     key: s.key,
     service: s.service,
@@ -51,7 +72,10 @@ export function statusReport(s: ResolvedService, svc: EcsService | undefined, ev
     deploymentController: svc?.deploymentController?.type,
     deployments,
     inProgress:
-      deployments.some((d) => d.rolloutState === 'IN_PROGRESS') || (deployments.length > 1 && deployments.every((d) => !d.rolloutState)),
+      deployments.some((d) => d.rolloutState === 'IN_PROGRESS') ||
+      (taskSets.length === 0 && deployments.length > 1 && deployments.every((d) => !d.rolloutState)) ||
+      taskSets.length > 1 ||
+      taskSets.some((t) => t.stabilityStatus === 'STABILIZING'),
     events: found ? (svc?.events ?? []).slice(0, eventCount).map((e) => ({ at: iso(e.createdAt) ?? '', message: e.message ?? '' })) : [],
   };
 }

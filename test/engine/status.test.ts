@@ -31,4 +31,38 @@ describe('buildStatusReports', () => {
     expect(api).toMatchObject({ found: false, deployments: [], inProgress: false });
     expect(aws.count('DescribeServices')).toBe(1);
   });
+
+  it('shows the task sets of a CodeDeploy-controlled service, and a second one as a deployment in progress', async () => {
+    const clock = new VirtualClock();
+    const aws = new FakeAws(clock);
+    const set = (id: string, status: string, rev: number, stability: 'STEADY_STATE' | 'STABILIZING', at: number) => ({
+      id,
+      status,
+      taskDefinition: tdArn(`api:${rev}`),
+      computedDesiredCount: 3,
+      runningCount: stability === 'STEADY_STATE' ? 3 : 1,
+      pendingCount: stability === 'STEADY_STATE' ? 0 : 2,
+      stabilityStatus: stability,
+      createdAt: new Date(at),
+    });
+    aws.addService({
+      name: 'api',
+      taskDefinition: tdArn('api:1'),
+      extra: {
+        deploymentController: { type: 'CODE_DEPLOY' },
+        deployments: [],
+        taskSets: [set('ecs-svc/blue', 'PRIMARY', 1, 'STEADY_STATE', 1000), set('ecs-svc/green', 'ACTIVE', 2, 'STABILIZING', 2000)],
+      },
+    });
+    const [api] = await buildStatusReports(aws.ports(), [
+      resolvedService('api', {
+        strategy: { type: 'blue-green', application: 'a', deploymentGroup: 'g', container: { name: 'api', port: 80 } },
+      }),
+    ]);
+    expect(api).toMatchObject({ deploymentController: 'CODE_DEPLOY', strategy: 'blue-green', inProgress: true, revision: 'api:1' });
+    expect(api?.deployments.map((d) => [d.id, d.status, d.rolloutStateReason, d.pending])).toEqual([
+      ['ecs-svc/green', 'ACTIVE', 'STABILIZING', 2],
+      ['ecs-svc/blue', 'PRIMARY', 'STEADY_STATE', 0],
+    ]);
+  });
 });

@@ -3,7 +3,7 @@
  * resolve (task definition files, overrides) → rules. Every stage collects all its issues; a stage whose input is
  * broken stops the pipeline with everything found so far.
  */
-import { isMap, isScalar } from 'yaml';
+import { isAlias, isMap, isScalar } from 'yaml';
 import { type ManifestIssue, UsageError } from '../errors/index.js';
 import type { ResolvedManifest } from '../model/manifest.js';
 import { fail, isObject, issueAtStart, MAX_MANIFEST_BYTES, type ManifestText, type ResolveInput, stringMap } from './common.js';
@@ -13,7 +13,7 @@ import { resolveWritten } from './resolve.js';
 import { schemaErrors } from './schema.js';
 import { schemaIssues } from './schema-issues.js';
 import { issueAt, locate, type Path, parseSource, type SourceFile } from './source.js';
-import type { WrittenManifest } from './written.js';
+import type { Scalar, WrittenManifest } from './written.js';
 
 export type { ManifestText, ResolveInput } from './common.js';
 export { fail } from './common.js';
@@ -95,13 +95,24 @@ export function resolveForEnvironment(
   issues.push(
     ...interpolateTree(source, ['vars'], noVars, (p) => p.length === 2 && (cliNames.has(String(p[1])) || envVarNames.has(String(p[1])))),
   );
-  const early = toJs(source) as WrittenManifest;
+  // Only the vars mappings are needed yet; converting just them keeps a second whole-document toJS off the path.
+  const varsAt = (path: Path): Record<string, Scalar> | undefined => {
+    const found = locate(source, path);
+    if (found.depth !== path.length || !isMap(found.node)) return undefined;
+    const out: Record<string, Scalar> = {};
+    for (const pair of found.node.items) {
+      const value = isAlias(pair.value) ? pair.value.resolve(source.doc) : pair.value;
+      if (isScalar(pair.key) && isScalar(value) && value.value !== null && typeof value.value !== 'object') {
+        out[String(pair.key.value)] = value.value as Scalar;
+      }
+    }
+    return out;
+  };
   const vars: Record<string, string> = {
-    ...stringMap(isObject(early.vars) ? early.vars : undefined),
-    ...stringMap(env !== undefined && isObject(early.environments?.[env]?.vars) ? early.environments?.[env]?.vars : undefined),
+    ...stringMap(varsAt(['vars'])),
+    ...stringMap(env !== undefined ? varsAt(envVarsPath) : undefined),
     ...input.cliVars,
   };
-  for (const [k, v] of Object.entries(vars)) if (isObject(v) || Array.isArray(v)) delete vars[k];
 
   // 2. Everything else, except other environments (their variables may only exist there).
   const ctx: InterpolationContext = { env: input.env, vars };

@@ -54,6 +54,25 @@ function shapeIssues(td: Record<string, unknown>, source: SourceFile, base: Path
   return issues;
 }
 
+function fastJson(text: string): TaskDefinitionInput | undefined {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (!isObject(raw)) return undefined;
+  const td = toTaskDefinitionInput(raw);
+  const cds = td.containerDefinitions;
+  const ok =
+    typeof td.family === 'string' &&
+    td.family !== '' &&
+    Array.isArray(cds) &&
+    cds.length > 0 &&
+    cds.every((c) => isObject(c) && typeof c.name === 'string' && c.name !== '');
+  return ok ? (td as unknown as TaskDefinitionInput) : undefined;
+}
+
 export interface LoadedTaskDefinition {
   input: TaskDefinitionInput | undefined;
   issues: ManifestIssue[];
@@ -76,6 +95,12 @@ export function loadTaskDefinitionFile(
     const code = (error as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : (code ?? 'unreadable');
     return { input: undefined, issues: [where(`cannot read task definition file ${displayPath}: ${why}`)] };
+  }
+  // Fast path: plain JSON without references that passes the shape checks needs no positions (YAML parsing is
+  // several times slower and sits on every command's cold start).
+  if (!text.includes('${')) {
+    const fast = fastJson(text);
+    if (fast) return { input: fast, issues: [] };
   }
   const { source, issues } = parseSource(displayPath, text);
   if (issues.length) return { input: undefined, issues };

@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve as resolvePath } from 'node:path';
-import { ManifestError, type ManifestIssue, UsageError } from '../errors/index.js';
+import { formatManifestIssue, ManifestError, type ManifestIssue, UsageError } from '../errors/index.js';
 import type { ResolvedManifest } from '../model/manifest.js';
 import { didYouMean } from './did-you-mean.js';
 import { fail, type ManifestText, parseManifest, resolveForEnvironment, textIssues } from './load.js';
@@ -89,16 +89,27 @@ export function loadManifestAll(options: LoadManifestOptions): ResolvedManifest[
   const environments = options.environment === undefined ? parsed.environments : [options.environment];
   const targets: (string | undefined)[] = environments.length ? environments : [undefined];
   const loaded: ResolvedManifest[] = [];
-  const issues: ManifestIssue[] = [];
+  // The same issue found in several environments is reported once; one found in only some of them says which.
+  const found = new Map<string, { issue: ManifestIssue; environments: string[] }>();
   for (const environment of targets) {
     try {
       // Each environment after the first resolves on a clone of the one parse (interpolation writes into it).
       loaded.push(resolveForEnvironment(m, { environment, cliVars, env: options.env, overrides }, parsed, targets.length > 1));
     } catch (error) {
       if (!(error instanceof ManifestError)) throw error;
-      issues.push(...error.issues);
+      for (const issue of error.issues) {
+        const key = formatManifestIssue(issue);
+        const entry = found.get(key) ?? { issue, environments: [] };
+        if (environment !== undefined) entry.environments.push(environment);
+        found.set(key, entry);
+      }
     }
   }
+  const issues = [...found.values()].map(({ issue, environments: envs }) => {
+    const named = envs.length === 1 && issue.path.startsWith(`environments.${envs[0]}.`);
+    if (targets.length < 2 || envs.length === targets.length || named) return issue;
+    return { ...issue, message: `${issue.message} (in environment${envs.length === 1 ? '' : 's'} ${envs.join(', ')})` };
+  });
   if (issues.length) fail(issues);
   return loaded;
 }

@@ -4,7 +4,14 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ManifestError, UsageError } from '../../src/errors/index.js';
-import { findManifestFile, type LoadManifestOptions, loadManifest, renderResolved, selectServices } from '../../src/manifest/index.js';
+import {
+  findManifestFile,
+  type LoadManifestOptions,
+  loadManifest,
+  loadManifestAll,
+  renderResolved,
+  selectServices,
+} from '../../src/manifest/index.js';
 import type { ResolvedService } from '../../src/model/manifest.js';
 
 function project(files: Record<string, string>): string {
@@ -347,6 +354,45 @@ services:
     expect(findManifestFile(yml)).toBe(join(yml, 'ecsdeploy.yml'));
     const none = project({});
     expect(() => findManifestFile(none)).toThrow(UsageError);
+  });
+});
+
+describe('loadManifestAll', () => {
+  it('reports an issue shared by every environment once, and names the environment of one that is not', () => {
+    const cwd = project({
+      'ecsdeploy.yaml': `version: 1
+defaults:
+  cluster: shop
+  deployment: { minimumHealthyPercent: 75, maximumPercent: 125 }
+environments:
+  staging: { services: { web: { desiredCount: 2 } } }
+  production: { services: { web: { desiredCount: 8 } } }
+services:
+  web:
+    taskDefinition: { family: web, containerDefinitions: [{ name: web }] }
+    dependsOn: [web]
+`,
+    });
+    expect(issuesOf(() => loadManifestAll({ cwd, env: {} }))).toEqual([
+      '4:15 defaults.deployment: minimumHealthyPercent 75 and maximumPercent 125 with desiredCount 2 can neither start nor stop a task: 2 must stay healthy and at most 2 may run; raise maximumPercent or lower minimumHealthyPercent (in environment staging)',
+      '11:17 services.web.dependsOn[0]: a service cannot depend on itself',
+    ]);
+  });
+
+  it('resolves each environment on its own copy of the document', () => {
+    const cwd = project({
+      'ecsdeploy.yaml': `version: 1
+environments:
+  a: { vars: { c: one } }
+  b: { vars: { c: two } }
+services:
+  web: { cluster: '\${var:c}', taskDefinition: { fromLive: true } }
+`,
+    });
+    expect(loadManifestAll({ cwd, env: {} }).map((m) => [m.environment, m.services[0]?.cluster])).toEqual([
+      ['a', 'one'],
+      ['b', 'two'],
+    ]);
   });
 });
 

@@ -32,8 +32,10 @@ import { BatchingServiceWatcher } from './service-poller.js';
 import type { ApplyDeps, ApplyOptions, ApplyResult, OneOffResult, ServiceResult } from './types.js';
 
 const FAILED = new Set(['failed', 'rolled-back', 'timed-out']);
-/** Extra lifetime of the lock beyond the longest timeout of the run (rollbacks, one-off tasks, cleanup). */
+/** Extra lifetime of the lock beyond the longest step of the run (polling slack, cleanup, notifications). */
 const LOCK_MARGIN_MS = 15 * 60_000;
+/** The shortest wait for a rollback to settle (see rolling.ts): a step can last its timeout plus this much. */
+const MIN_ROLLBACK_MS = 5 * 60_000;
 
 /** The services of the plan the run covers: all, or those named by `--service` (manifest key or ECS name). */
 export function selectPlanServices(plan: Plan, names: string[] | undefined): ServicePlan[] {
@@ -114,7 +116,10 @@ export async function applyPlan(plan: Plan, deps: ApplyDeps, options: ApplyOptio
     registered: new Map(),
   };
   const timeoutOf = (s: ServicePlan) => options.timeoutMs ?? s.timeoutMs;
-  const ttl = Math.max(...changing.map(timeoutOf), ...plan.before.map((b) => b.timeoutMs)) + LOCK_MARGIN_MS;
+  // One step (a rollout and the rollback that may follow it, or a one-off task); the lock is refreshed around
+  // every step, so a run of many services keeps it and a killed run frees it soon.
+  const longest = Math.max(...changing.map(timeoutOf), ...plan.before.map((b) => b.timeoutMs));
+  const ttl = longest + Math.max(longest, MIN_ROLLBACK_MS) + LOCK_MARGIN_MS;
   const locks: HeldLocks = await acquireLocks(
     ctx,
     changing.filter((s) => s.action !== 'create').map((s) => ({ key: s.key, cluster: s.cluster, service: s.service })),
@@ -146,6 +151,7 @@ export async function applyPlan(plan: Plan, deps: ApplyDeps, options: ApplyOptio
         oneOffs.push({ name: task.name, outcome: 'skipped', reason: 'interrupted' });
         continue;
       }
+      await locks.refresh();
       const r = await runOneOff(ctx, task, sp);
       oneOffs.push(r);
       if (r.outcome === 'failed' || r.outcome === 'interrupted') break;
@@ -158,8 +164,10 @@ export async function applyPlan(plan: Plan, deps: ApplyDeps, options: ApplyOptio
       changing,
       options.concurrency,
       async (sp) => {
+        await locks.refresh();
         const r = await deployService(ctx, sp, timeoutOf(sp));
         results.set(sp.key, r);
+        await locks.refresh();
         const ok = r.outcome === 'succeeded' || (options.dryRun && r.outcome === 'skipped');
         if (!ok) failedAny = true;
         return ok;

@@ -7,8 +7,9 @@
  *   ─► TagResource(our value) ─► wait `settleMs` ─► ListTagsForResource: still ours? else we lost a race: refuse
  *   ... deploy ...  ─► UntagResource (only when the tag is still ours)
  *
- * Tags are last-writer-wins, so the re-read after a pause is what makes the race visible to the loser; the
- * expiry (the longest timeout of the run plus a margin) frees services held by a run that was killed.
+ * Tags are last-writer-wins, so the re-read after a pause is what makes the race visible to the loser. The
+ * expiry frees services held by a run that was killed: it covers one step of the run (a service's rollout and
+ * its rollback, or a one-off task) and is pushed out again (`refresh`) before and after every step.
  */
 import type { AwsPorts, EcsService } from '../aws/ports.js';
 import { UsageError } from '../errors/index.js';
@@ -27,6 +28,8 @@ export interface LockTarget {
 export interface HeldLocks {
   /** The services as read before locking (with tags), by manifest key. */
   described: Map<string, EcsService>;
+  /** Pushes the expiry out again (a heartbeat at each step of the run); a warning, never an error, when it fails. */
+  refresh(): Promise<void>;
   release(): Promise<void>;
 }
 
@@ -85,13 +88,15 @@ export async function acquireLocks(
   if (busy.length > 0 && !options.force) throw refusal(busy);
   if (busy.length > 0) ctx.emit({ type: 'log', level: 'warn', message: `--force: deploying anyway: ${busy.join('; ')}` });
 
-  const value = `${options.runId}:${Math.ceil((now + ttlMs) / 1000)}`;
+  const lockValue = () => `${options.runId}:${Math.ceil((clock.now() + ttlMs) / 1000)}`;
+  let value = lockValue();
+  const ours = (tag: string | undefined) => tag !== undefined && parseLock(tag)?.runId === options.runId;
   const held: { key: string; arn: string }[] = [];
   const release = async () => {
     for (const h of held) {
       try {
         const tags = await ports.ecs.listTagsForResource({ resourceArn: h.arn });
-        if (tags.tags?.find((t) => t.key === LOCK_TAG)?.value !== value) continue;
+        if (!ours(tags.tags?.find((t) => t.key === LOCK_TAG)?.value)) continue;
         await ctx.calls.mutate({ service: 'ECS', operation: 'UntagResource', summary: `release the lock on ${h.key}` }, () =>
           ports.ecs.untagResource({ resourceArn: h.arn, tagKeys: [LOCK_TAG] }),
         );
@@ -118,7 +123,21 @@ export async function acquireLocks(
       });
     }
   }
-  if (held.length === 0) return { described, release };
+  const refresh = async () => {
+    if (held.length === 0) return;
+    value = lockValue();
+    for (const h of held) {
+      try {
+        const tags = await ports.ecs.listTagsForResource({ resourceArn: h.arn });
+        // Taken over with --force by another run: theirs now, leave it.
+        if (!ours(tags.tags?.find((t) => t.key === LOCK_TAG)?.value)) continue;
+        await ports.ecs.tagResource({ resourceArn: h.arn, tags: [{ key: LOCK_TAG, value }] });
+      } catch (error) {
+        ctx.emit({ type: 'log', level: 'warn', message: `could not extend the lock on ${h.key}: ${errorMessage(error)}` });
+      }
+    }
+  };
+  if (held.length === 0) return { described, refresh, release };
   const lost: string[] = [];
   try {
     await clock.sleep(options.lockSettleMs ?? 1000, ctx.hardSignal);
@@ -139,7 +158,7 @@ export async function acquireLocks(
     await release();
     throw refusal(lost);
   }
-  return { described, release };
+  return { described, refresh, release };
 }
 
 function refusal(reasons: string[]): UsageError {

@@ -302,6 +302,33 @@ describe('applyPlan', () => {
       expect(h.aws.tags.get(svcArn('prod', 'web'))).toEqual([]);
     });
 
+    it('pushes the lock expiry out around every step, so a long run keeps it and a killed one frees it soon', async () => {
+      const h = harness();
+      h.aws.polls = 30; // each rollout takes a while
+      for (const k of ['a', 'b']) h.aws.addService({ name: k, taskDefinition: h.aws.addTaskDefinition(k) });
+      const p = plan([
+        servicePlan({ key: 'a', liveArn: 'x:1', timeoutMs: 30 * 60_000 }),
+        servicePlan({ key: 'b', liveArn: 'x:1', timeoutMs: 30 * 60_000, dependsOn: ['a'] }),
+      ]);
+      const r = await h.apply(p);
+      expect(r.outcome).toBe('succeeded');
+      const expiries = h.aws
+        .callsOf('TagResource')
+        .filter((c) => c.resourceArn === svcArn('prod', 'b'))
+        .map((c) =>
+          Number(
+            String((c.tags as { value: string }[])[0]?.value)
+              .split(':')
+              .at(-1),
+          ),
+        );
+      expect(expiries.length).toBeGreaterThan(2);
+      expect(expiries.at(-1)).toBeGreaterThan(expiries[0] as number);
+      // One step: a 30 min rollout, a 30 min rollback and 15 min of margin.
+      expect((expiries[0] as number) * 1000 - h.clock.now()).toBeLessThanOrEqual(75 * 60_000);
+      expect(h.aws.tags.get(svcArn('prod', 'b'))).toEqual([]);
+    });
+
     it('backs off when another run overwrote the lock between its write and its re-read', async () => {
       const h = harness();
       const old = h.aws.addTaskDefinition('web');

@@ -1,6 +1,7 @@
 /**
- * `ecsdeploy apply` against moto, an AWS emulator no one here wrote: deploy the rolling example over a service
- * created "by hand", then `plan --detailed-exitcode` must exit 0 (apply, then plan shows no changes).
+ * `ecsdeploy apply` against moto, an AWS emulator no one here wrote: deploy the rolling examples (examples/rolling,
+ * and web + worker of examples/multi in staging, with its scheduled target) over services created "by hand", then
+ * `plan --detailed-exitcode` must exit 0 (apply, then plan shows no changes).
  *
  * moto 5 keeps a service's single deployment on UpdateService (it starts no new one) and reports it COMPLETED
  * only when MOTO_ECS_SERVICE_RUNNING (read when a service is created) reaches the desired count; the strategy
@@ -19,6 +20,8 @@ import {
   ListTagsForResourceCommand,
   RegisterTaskDefinitionCommand,
 } from '@aws-sdk/client-ecs';
+import { CreateTargetGroupCommand, ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { EventBridgeClient, ListTargetsByRuleCommand, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../../src/cli/main.js';
 import type { EngineEvent } from '../../src/events/types.js';
@@ -155,6 +158,89 @@ describe.skipIf(!available)('apply against moto', () => {
 
     const after = await cli(['plan', '--detailed-exitcode'], cwd, env);
     expect(after.stdout).toContain('No changes');
+    expect(after.code).toBe(0);
+  }, 120_000);
+
+  it('deploys web and worker of examples/multi (staging) in order and moves the scheduled target, keeping its parameters', async () => {
+    // GIVEN the staging services made by hand, and the nightly rule's ECS target on the worker's revision
+    const cwd = join(dir, 'multi');
+    cpSync(join(EXAMPLES, 'multi'), cwd, { recursive: true });
+    const credentials = { accessKeyId: 'testing', secretAccessKey: 'testing' };
+    const config = { region: REGION, endpoint: moto.endpoint, credentials };
+    const subnets = [...(await ec2(moto, { Action: 'DescribeSubnets' })).matchAll(/<subnetId>([^<]+)<\/subnetId>/g)].map(
+      (m) => m[1] as string,
+    );
+    const sg = first(await ec2(moto, { Action: 'DescribeSecurityGroups' }), 'groupId');
+    const vpc = first(await ec2(moto, { Action: 'DescribeVpcs' }), 'vpcId');
+    const tg = await new ElasticLoadBalancingV2Client(config).send(
+      new CreateTargetGroupCommand({ Name: 'shop-web-stable', Protocol: 'HTTP', Port: 8080, VpcId: vpc, TargetType: 'ip' }),
+    );
+    const manifestFile = join(cwd, 'ecsdeploy.yaml');
+    writeFileSync(
+      manifestFile,
+      readFileSync(manifestFile, 'utf8')
+        .replace('subnet-0a1b2c3d4e5f60101', subnets[2] as string)
+        .replace('subnet-0a1b2c3d4e5f60102', subnets[3] as string)
+        .replace('sg-0a1b2c3d4e5f60010', sg)
+        .replace(
+          /arn:aws:elasticloadbalancing:[^\s]+targetgroup\/shop-web-stable\/[0-9a-f]+/,
+          tg.TargetGroups?.[0]?.TargetGroupArn as string,
+        ),
+    );
+    const manifest = loadManifest({ cwd, env: { IMAGE_TAG: '1.0.0' }, environment: 'staging' });
+    const ecs = new ECSClient(config);
+    const events = new EventBridgeClient(config);
+    const arns = new Map<string, string>();
+    for (const cluster of new Set(manifest.services.map((s) => s.cluster)))
+      await ecs.send(new CreateClusterCommand({ clusterName: cluster }));
+    for (const svc of manifest.services) {
+      if (svc.taskDefinition.kind !== 'declared') throw new Error(`${svc.key} declares its task definition`);
+      const td = await ecs.send(new RegisterTaskDefinitionCommand(applyOverrides(svc.taskDefinition.input, svc).taskDefinition as never));
+      arns.set(svc.key, td.taskDefinition?.taskDefinitionArn as string);
+      await ecs.send(
+        new CreateServiceCommand({
+          cluster: svc.cluster,
+          serviceName: svc.service,
+          taskDefinition: arns.get(svc.key),
+          ...(typeof svc.desiredCount === 'number' ? { desiredCount: svc.desiredCount } : {}),
+          ...(svc.settings as Record<string, unknown>),
+        } as never),
+      );
+    }
+    await events.send(new PutRuleCommand({ Name: 'shop-nightly-report', ScheduleExpression: 'cron(0 3 * * ? *)' }));
+    const target = {
+      Id: 'nightly',
+      Arn: `arn:aws:ecs:${REGION}:123456789012:cluster/shop-staging`,
+      RoleArn: 'arn:aws:iam::123456789012:role/events-ecs',
+      Input: '{"containerOverrides":[{"name":"worker","command":["./report"]}]}',
+      EcsParameters: {
+        TaskDefinitionArn: arns.get('worker'),
+        TaskCount: 1,
+        LaunchType: 'FARGATE' as const,
+        NetworkConfiguration: { awsvpcConfiguration: { Subnets: [subnets[2] as string], AssignPublicIp: 'DISABLED' as const } },
+      },
+    };
+    await events.send(new PutTargetsCommand({ Rule: 'shop-nightly-report', Targets: [target] }));
+    const env = { ...moto.env, IMAGE_TAG: '2.0.0' };
+
+    // WHEN web and worker (not api: its migration needs RunTask, see above) are applied
+    const applied = await cli(['apply', '-e', 'staging', '-n', 'web', '-n', 'worker', '--yes', '--format', 'json'], cwd, env);
+
+    // THEN both succeeded and the target names the worker's new revision, every other parameter kept
+    expect(applied.stderr).toBe('');
+    expect(applied.code).toBe(0);
+    const ev = applied.stdout
+      .split('\n')
+      .filter((l) => l.trim())
+      .map((l) => JSON.parse(l) as EngineEvent);
+    expect(ev.find((e) => e.type === 'apply.finished')).toMatchObject({ outcome: 'succeeded' });
+    const workerArn = ev.find((e) => e.type === 'service.finished' && e.service === 'worker');
+    const newWorker = workerArn && 'taskDefinitionArn' in workerArn ? workerArn.taskDefinitionArn : undefined;
+    expect(newWorker).toMatch(/shop-worker:2$/);
+    const listed = await events.send(new ListTargetsByRuleCommand({ Rule: 'shop-nightly-report' }));
+    expect(listed.Targets).toEqual([{ ...target, EcsParameters: { ...target.EcsParameters, TaskDefinitionArn: newWorker } }]);
+
+    const after = await cli(['plan', '-e', 'staging', '-n', 'web', '-n', 'worker', '--detailed-exitcode'], cwd, env);
     expect(after.code).toBe(0);
   }, 120_000);
 });

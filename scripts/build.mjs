@@ -1,4 +1,6 @@
-// Bundles the CLI into one ES module so a cold start loads one file instead of hundreds (issue 2: cold start).
+// Bundles the CLI so a cold start loads a few files instead of hundreds (issue 2: cold start). Code splitting
+// keeps the AWS SDK and the sandbox in chunks that only commands talking to AWS import (lazily), so
+// `validate`, `render` and `schema` never parse them.
 import { build } from 'esbuild';
 import { readFileSync } from 'node:fs';
 
@@ -6,7 +8,11 @@ const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url),
 
 await build({
   entryPoints: ['src/cli/main.ts'],
-  outfile: 'dist/cli.mjs',
+  outdir: 'dist',
+  entryNames: 'cli',
+  chunkNames: 'chunks/[name]-[hash]',
+  outExtension: { '.js': '.mjs' },
+  splitting: true,
   bundle: true,
   platform: 'node',
   format: 'esm',

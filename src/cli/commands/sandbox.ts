@@ -3,8 +3,6 @@ import { Command, Option } from 'clipanion';
 import * as t from 'typanion';
 import { loadManifest } from '../../manifest/index.js';
 import type { ResolvedManifest } from '../../model/index.js';
-import { createSandboxRuntime } from '../../sandbox/runtime.js';
-import { startSandboxServer } from '../../sandbox/server.js';
 import { BaseCommand } from '../base-command.js';
 
 /** Single-quotes a value for POSIX shells, so `eval "$(ecsdeploy sandbox ...)"`-style use is safe. */
@@ -70,6 +68,11 @@ export class SandboxCommand extends BaseCommand {
         env: this.context.env,
       });
     }
+    // Loaded lazily so other commands' cold start never parses the sandbox.
+    const [{ createSandboxRuntime }, { startSandboxServer }] = await Promise.all([
+      import('../../sandbox/runtime.js'),
+      import('../../sandbox/server.js'),
+    ]);
     const runtime = createSandboxRuntime({
       ...(manifest ? { manifest } : {}),
       ...(this.scenario !== undefined ? { scenarioFile: resolve(cwd, this.scenario) } : {}),

@@ -137,6 +137,8 @@ class RollingDeploy {
     const previous = live?.taskDefinition ?? t.previousTaskDefinitionArn;
     const previousPrimary = live?.deployments?.find((d) => d.status === 'PRIMARY')?.id ?? t.previousDeploymentId;
 
+    // A Ctrl-C that came while the revision was being registered: start nothing new.
+    if (ctx.signal.aborted) return this.result('interrupted', previous, 'interrupted before the update: the service was not changed');
     ctx.emit({ type: 'service.phase', service: t.key, phase: t.create ? 'creating' : 'updating' });
     let started: EcsService | undefined;
     try {
@@ -276,8 +278,19 @@ class RollingDeploy {
         return this.result('succeeded', t.taskDefinitionArn, undefined, deploymentId);
       case 'failed': {
         const stopped = await this.stoppedTasks();
-        if (verdict.rollback) {
+        if (verdict.rollback && (!previous || verdict.rollback.taskDefinition === previous)) {
           return this.watchEcsRollback(verdict.reason, verdict.rollback.id ?? '', verdict.rollback.taskDefinition, deploymentId, stopped);
+        }
+        if (verdict.rollback) {
+          // Someone else's deployment took over after ours failed: say so, and do not fight it.
+          const by = `${verdict.rollback.id} (${shortTaskDefinition(verdict.rollback.taskDefinition)})`;
+          return this.result(
+            'failed',
+            verdict.rollback.taskDefinition,
+            `deployment ${deploymentId} failed: ${verdict.reason}; ${by} is PRIMARY now`,
+            deploymentId,
+            stopped,
+          );
         }
         return this.onFailure(`deployment ${deploymentId} failed: ${verdict.reason}`, 'failed', deploymentId, previous, stopped);
       }

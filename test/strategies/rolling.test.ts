@@ -245,4 +245,12 @@ describe('rolling strategy', () => {
     expect(r).toMatchObject({ outcome: 'failed', taskDefinitionArn: old });
     expect(r.reason).toMatch(/UpdateService failed: .*bad; the service was not changed/);
   });
+
+  it('starts nothing when Ctrl-C came before the update', async () => {
+    const { aws, ctx, target, old, soft } = setup(['healthy']);
+    soft.abort(new Error('SIGINT'));
+    const r = await rollingStrategy.deploy(target(), ctx);
+    expect(r).toMatchObject({ outcome: 'interrupted', taskDefinitionArn: old });
+    expect(aws.count('UpdateService')).toBe(0);
+  });
 });

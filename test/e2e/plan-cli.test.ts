@@ -8,16 +8,13 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { DescribeServicesCommand, DescribeTaskDefinitionCommand, ECSClient } from '@aws-sdk/client-ecs';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createAwsPorts } from '../../src/aws/clients.js';
 import type { CliContext } from '../../src/cli/context.js';
 import { resolveCacheDirectory } from '../../src/cli/aws-runtime.js';
 import { run } from '../../src/cli/main.js';
 import { describedService, describedTaskDefinition, taskDefinitionArn } from '../live/fixtures.js';
 
-// clipanion's ESM build does a directory import that Node's ESM loader refuses when vitest externalizes it; load
-// its CommonJS build instead (same code). Harmless once vitest.config.ts inlines clipanion.
-vi.mock('clipanion', async () => (await import('node:module')).createRequire(import.meta.url)('clipanion'));
 
 const ecs = mockClient(ECSClient);
 

@@ -18,7 +18,7 @@ import {
   CreateTargetGroupCommand,
   ElasticLoadBalancingV2Client,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { run } from '../../src/cli/main.js';
 import { loadManifestAll } from '../../src/manifest/index.js';
 import type { ResolvedManifest, ResolvedService } from '../../src/model/manifest.js';
@@ -26,9 +26,6 @@ import { deploymentConfiguration } from '../../src/plan/service-settings.js';
 import type { FieldChange, Plan } from '../../src/plan/types.js';
 import { type MotoServer, motoAvailable, startMoto } from '../_helpers/moto.js';
 
-// clipanion's ESM build does a directory import that Node's ESM loader refuses when vitest externalizes it; load
-// its CommonJS build instead (same code). Harmless once vitest.config.ts inlines clipanion.
-vi.mock('clipanion', async () => (await import('node:module')).createRequire(import.meta.url)('clipanion'));
 
 const EXAMPLES = resolve(__dirname, '../../examples');
 const REGION = 'us-east-1';

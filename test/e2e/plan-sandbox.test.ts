@@ -6,14 +6,11 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Writable } from 'node:stream';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { run } from '../../src/cli/main.js';
 import { loadManifestAll } from '../../src/manifest/index.js';
 import type { Plan } from '../../src/plan/types.js';
 
-// clipanion's ESM build does a directory import that Node's ESM loader refuses when vitest externalizes it; load
-// its CommonJS build instead (same code). Harmless once vitest.config.ts inlines clipanion.
-vi.mock('clipanion', async () => (await import('node:module')).createRequire(import.meta.url)('clipanion'));
 
 const EXAMPLES = resolve(__dirname, '../../examples');
 const examples = readdirSync(EXAMPLES).filter((d) => existsSync(join(EXAMPLES, d, 'ecsdeploy.yaml')));

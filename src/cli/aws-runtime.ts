@@ -4,7 +4,7 @@
  * sandbox saves its state there).
  */
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { createAwsPorts, resolveEndpoint } from '../aws/clients.js';
 import type { AwsPorts } from '../aws/ports.js';
 import { UsageError } from '../errors/index.js';
@@ -84,8 +84,9 @@ export async function createCommandRuntime(cmd: AwsCommand, manifest: ResolvedMa
     const { createSandboxRuntime } = await import('../sandbox/runtime.js');
     const sandbox = createSandboxRuntime({
       ...(manifest ? { manifest } : {}),
-      ...(cmd.scenario ? { scenarioFile: cmd.scenario } : {}),
-      ...(cmd.state ? { stateFile: cmd.state } : {}),
+      // Relative to the command's working directory, as `ecsdeploy sandbox` resolves them.
+      ...(cmd.scenario ? { scenarioFile: resolve(cmd.context.cwd, cmd.scenario) } : {}),
+      ...(cmd.state ? { stateFile: resolve(cmd.context.cwd, cmd.state) } : {}),
       ...(region ? { region } : {}),
     });
     const ports = createAwsPorts({

@@ -14,6 +14,7 @@
 import type { AwsPorts, EcsService } from '../aws/ports.js';
 import type { StoppedTaskInfo } from '../events/types.js';
 import type { DeploymentSettings, ServiceSettings } from '../model/manifest.js';
+import { describeFailureDetection } from './circuit-breaker.js';
 import { type FollowVerdict, followEcsDeployment } from './follow-ecs-deployment.js';
 import { errorMessage, shortTaskDefinition } from './names.js';
 import { collectStoppedTasks } from './stopped-tasks.js';
@@ -190,7 +191,13 @@ class RollingDeploy {
       deploymentId: primary.id,
     });
     if (primary.createdAt) this.eventsSince = Math.min(this.eventsSince, new Date(primary.createdAt).getTime() - 1_000);
-    ctx.emit({ type: 'service.phase', service: t.key, phase: 'waiting', detail: `deployment ${primary.id}` });
+    const detection = describeFailureDetection(started);
+    ctx.emit({
+      type: 'service.phase',
+      service: t.key,
+      phase: 'waiting',
+      detail: `deployment ${primary.id}${detection ? `; ${detection}` : ''}`,
+    });
 
     const verdict = await followEcsDeployment(ctx, {
       key: t.key,

@@ -11,10 +11,11 @@ import { motoNetwork } from './moto-network.js';
 import { type Responses, runSequence, shapeOf } from './sequence.js';
 
 const MOTO_OMITS = 'AWS returns it (API reference, DescribeX output); moto does not model it';
-const FARGATE_GAP = 'consequence of the launchType gap: a FARGATE service reports a platform version and family';
 
 /** `Step:path` → why moto's answer is not what AWS sends (so the difference is not a sandbox bug). */
 const MOTO_DIFFERS: Record<string, string> = {
+  'CreateService:service.deployments[].platformFamily': 'moto reports platformFamily on an EC2 deployment; AWS only on Fargate',
+  'DescribeServices:services[].deployments[].platformFamily': 'moto reports platformFamily on an EC2 deployment; AWS only on Fargate',
   'CreateCluster:cluster.statistics': MOTO_OMITS,
   'CreateCluster:cluster.capacityProviders': MOTO_OMITS,
   'CreateCluster:cluster.defaultCapacityProviderStrategy': MOTO_OMITS,
@@ -105,20 +106,7 @@ const MOTO_DIFFERS: Record<string, string> = {
  * `Step:path` → a sandbox difference from AWS, reported to the world's owner (src/sandbox/world/). Not asserted
  * to persist: the world is fixed in its own files and its own time, and that must not break this suite.
  */
-const SANDBOX_GAPS: Record<string, string> = {
-  'DescribeServices:services.0.launchType':
-    'CreateService without launchType or capacityProviderStrategy (cluster without a default strategy) is EC2 on AWS; the sandbox says FARGATE, for an EC2-only task definition',
-  'CreateService:service.platformVersion': FARGATE_GAP,
-  'CreateService:service.platformFamily': FARGATE_GAP,
-  'CreateService:service.deployments[].platformVersion': FARGATE_GAP,
-  'DescribeServices:services[].platformVersion': FARGATE_GAP,
-  'DescribeServices:services[].platformFamily': FARGATE_GAP,
-  'DescribeServices:services[].deployments[].platformVersion': FARGATE_GAP,
-  'DescribeAlarms:MetricAlarms[].Dimensions': 'AWS returns Dimensions: [] for an alarm without dimensions; the sandbox omits it',
-  'DescribeAlarms:MetricAlarms.0.Dimensions': 'AWS returns Dimensions: [] for an alarm without dimensions; the sandbox omits it',
-  'DescribeAlarms:MetricAlarms[].TreatMissingData':
-    'the sandbox returns the default "missing" for an alarm that did not set it; AWS omits the member then (to confirm against AWS)',
-};
+const SANDBOX_GAPS: Record<string, string> = {};
 
 /** Defaults AWS fills in on describe, read at a path on both sides and expected equal (and to this value). */
 const DEFAULTS: [step: string, path: string, expected: unknown][] = [

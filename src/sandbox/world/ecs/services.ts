@@ -298,9 +298,9 @@ export function createService(w: WorldContext, input: Input): Record<string, unk
   checkLoadBalancers(w, loadBalancers, tdRef);
   const desiredCount = optNumber(input, 'desiredCount') ?? 0;
   const capacity = list(input.capacityProviderStrategy).filter(isRecord) as JsonObject[];
-  // Known gap: without a launch type or capacity provider strategy AWS uses EC2; the sandbox, which has no EC2
-  // capacity, runs such services on Fargate.
-  const launchType = optString(input, 'launchType') ?? (capacity.length ? undefined : 'FARGATE');
+  // Without a launch type or capacity provider strategy (and no cluster default strategy) AWS uses EC2. The
+  // sandbox does not model EC2 capacity, so such tasks are placed as if an instance had room.
+  const launchType = optString(input, 'launchType') ?? (capacity.length ? undefined : 'EC2');
   const extra: JsonObject = {};
   for (const [k, v] of Object.entries(input)) if (!MODELED.has(k) && v !== undefined) extra[k] = clone(v) as JsonObject[string];
   const arn = w.arn('ecs', `service/${cluster.clusterName}/${name}`);

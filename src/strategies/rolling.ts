@@ -54,13 +54,33 @@ export const rollingStrategy: DeployStrategy = {
     if (!target.create && service && controller !== 'ECS') {
       return [`service ${target.service} uses the ${controller} deployment controller; the rolling strategy needs ECS`];
     }
-    return [];
+    const stuck = cannotProgress(target, service);
+    return stuck ? [stuck] : [];
   },
 
   async deploy(target, ctx) {
     return new RollingDeploy(target, ctx).run();
   },
 };
+
+/**
+ * ECS can make no progress when it may neither start a task (maximumPercent too low) nor stop one
+ * (minimumHealthyPercent too high): the deployment would hang until the timeout (aws-semantics.md §1.2).
+ */
+export function cannotProgress(target: DeployTarget, service: EcsService | undefined): string | undefined {
+  if (service?.schedulingStrategy === 'DAEMON') return undefined;
+  const desired = target.desiredCount ?? service?.desiredCount ?? 0;
+  if (desired <= 0) return undefined;
+  const min = target.deployment.minimumHealthyPercent ?? service?.deploymentConfiguration?.minimumHealthyPercent ?? 100;
+  const max = target.deployment.maximumPercent ?? service?.deploymentConfiguration?.maximumPercent ?? 200;
+  const canStop = Math.ceil((desired * min) / 100) < desired;
+  const canStart = Math.floor((desired * max) / 100) > desired;
+  if (canStop || canStart) return undefined;
+  return (
+    `${target.key}: with desiredCount ${desired}, minimumHealthyPercent ${min} and maximumPercent ${max} ECS can neither ` +
+    'start nor stop a task, so the deployment could never progress; lower minimumHealthyPercent or raise maximumPercent'
+  );
+}
 
 /** Merges the manifest's deployment settings over the live configuration (UpdateService replaces the object). */
 export function deploymentConfiguration(

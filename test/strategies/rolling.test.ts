@@ -253,4 +253,20 @@ describe('rolling strategy', () => {
     expect(r).toMatchObject({ outcome: 'interrupted', taskDefinitionArn: old });
     expect(aws.count('UpdateService')).toBe(0);
   });
+
+  it.each([
+    [2, 75, 100, true],
+    [3, 100, 125, true],
+    [2, 50, 100, false],
+    [3, 100, 150, false],
+    [0, 100, 100, false],
+  ])('with desired %i, min %i and max %i, refuses a deployment that cannot progress: %s', (desired, min, max, refused) => {
+    const { aws, target } = setup([]);
+    const problems = rollingStrategy.preflight(
+      target({ desiredCount: desired, deployment: { minimumHealthyPercent: min, maximumPercent: max } }),
+      aws.service('web'),
+    );
+    expect(problems.length > 0).toBe(refused);
+    if (refused) expect(problems[0]).toMatch(/can neither start nor stop a task/);
+  });
 });

@@ -271,6 +271,8 @@ export function seedFromManifest(world: World, manifest: ResolvedManifest, optio
     const arn = manifest.notify.sns;
     createTopicState(w, arn.split(':').pop() ?? 'deploys', arn);
   }
+  // Seeding settles services and alarms directly, outside dispatch.
+  (world as SandboxWorld).invalidate();
 }
 
 function lbOfTargetGroup(w: WorldContext, tgArn: string): string | undefined {

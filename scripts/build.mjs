@@ -19,6 +19,8 @@ await build({
   target: 'node20',
   sourcemap: 'linked',
   legalComments: 'none',
+  minify: true,
+  keepNames: true,
   define: { __ECSDEPLOY_VERSION__: JSON.stringify(pkg.version) },
   // Some SDK dependencies are CommonJS and call require(); give the ESM bundle one.
   banner: {

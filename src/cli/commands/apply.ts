@@ -18,7 +18,7 @@ import { createEventRenderer, type EventRenderer, resolveEventFormat } from '../
 import { renderPlanText } from '../../render/plan-text.js';
 import { type Clock, isoTime } from '../../util/clock.js';
 import { VERSION } from '../../util/version.js';
-import { createCommandRuntime } from '../aws-runtime.js';
+import { createCommandRuntime } from '../lazy-runtime.js';
 import { AwsCommand } from '../base-command.js';
 import type { CliContext } from '../context.js';
 import { ExitCode } from '../exit-codes.js';

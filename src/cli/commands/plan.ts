@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { Command, Option } from 'clipanion';
 import * as t from 'typanion';
 import { UsageError } from '../../errors/index.js';
+import { readLiveState } from '../../live/read-live-state.js';
 import { selectServices } from '../../manifest/index.js';
 import type { PreflightIssue } from '../../model/live.js';
 import { buildPlan } from '../../plan/build.js';
@@ -14,6 +15,7 @@ import { renderPlanText } from '../../render/plan-text.js';
 import { isoTime } from '../../util/clock.js';
 import { VERSION } from '../../util/version.js';
 import { AwsCommand } from '../base-command.js';
+import { createCommandRuntime } from '../lazy-runtime.js';
 import { ExitCode } from '../exit-codes.js';
 import { loadManifestForCommand } from '../manifest-options.js';
 
@@ -71,11 +73,6 @@ export class PlanCommand extends AwsCommand {
 
   protected async run(): Promise<number> {
     const manifest = selectServices(await loadManifestForCommand(this), this.services);
-    // Loaded lazily: the AWS SDK and the sandbox are only parsed by commands that talk to AWS (cold start).
-    const [{ createCommandRuntime }, { readLiveState }] = await Promise.all([
-      import('../aws-runtime.js'),
-      import('../../live/read-live-state.js'),
-    ]);
     const runtime = await createCommandRuntime(this, manifest);
     try {
       // Wall time, not the injected clock: a diagnostic for --verbose (the sandbox's clock is virtual).

@@ -6,7 +6,7 @@ import { MemorySink } from '../../events/types.js';
 import { selectServices } from '../../manifest/index.js';
 import type { EventRenderer } from '../../render/events-select.js';
 import { shortTaskDefinition } from '../../strategies/names.js';
-import { createCommandRuntime } from '../aws-runtime.js';
+import { createCommandRuntime } from '../lazy-runtime.js';
 import { loadManifestForCommand } from '../manifest-options.js';
 import { DeployCommand, exitCodeFor, interruptedOr, newRunId } from './apply.js';
 

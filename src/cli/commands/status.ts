@@ -3,7 +3,7 @@ import * as t from 'typanion';
 import { buildStatusReports } from '../../engine/status.js';
 import { selectServices } from '../../manifest/index.js';
 import { renderStatusText } from '../../render/status-text.js';
-import { createCommandRuntime } from '../aws-runtime.js';
+import { createCommandRuntime } from '../lazy-runtime.js';
 import { AwsCommand } from '../base-command.js';
 import { ExitCode } from '../exit-codes.js';
 import { loadManifestForCommand } from '../manifest-options.js';

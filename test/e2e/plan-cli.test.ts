@@ -15,7 +15,6 @@ import { resolveCacheDirectory } from '../../src/cli/aws-runtime.js';
 import { run } from '../../src/cli/main.js';
 import { describedService, describedTaskDefinition, taskDefinitionArn } from '../live/fixtures.js';
 
-
 const ecs = mockClient(ECSClient);
 
 const TASK_DEFINITION = {

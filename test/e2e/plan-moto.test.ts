@@ -26,7 +26,6 @@ import { deploymentConfiguration } from '../../src/plan/service-settings.js';
 import type { FieldChange, Plan } from '../../src/plan/types.js';
 import { type MotoServer, motoAvailable, startMoto } from '../_helpers/moto.js';
 
-
 const EXAMPLES = resolve(__dirname, '../../examples');
 const REGION = 'us-east-1';
 const ACCOUNT = '123456789012';

@@ -11,7 +11,6 @@ import { run } from '../../src/cli/main.js';
 import { loadManifestAll } from '../../src/manifest/index.js';
 import type { Plan } from '../../src/plan/types.js';
 
-
 const EXAMPLES = resolve(__dirname, '../../examples');
 const examples = readdirSync(EXAMPLES).filter((d) => existsSync(join(EXAMPLES, d, 'ecsdeploy.yaml')));
 

@@ -4,7 +4,7 @@
  * same clock, so they see the 30 minutes pass. Over HTTP (`ecsdeploy sandbox`) other processes wait with their own
  * wall clocks, so time there is real time, optionally sped up.
  */
-import { type Clock, abortReason } from '../util/clock.js';
+import { type Clock, abortReason, systemClock } from '../util/clock.js';
 
 /** 2026-01-01T00:00:00Z: a fixed start makes a seeded world reproducible run after run. */
 export const DEFAULT_EPOCH_MS = Date.UTC(2026, 0, 1);
@@ -122,23 +122,7 @@ export class ScaledClock implements Clock {
   }
 
   sleep(ms: number, signal?: AbortSignal): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
-      if (signal?.aborted) {
-        reject(abortReason(signal));
-        return;
-      }
-      const onAbort = () => {
-        clearTimeout(timer);
-        reject(abortReason(signal as AbortSignal));
-      };
-      const timer = setTimeout(
-        () => {
-          signal?.removeEventListener('abort', onAbort);
-          resolve();
-        },
-        Math.max(0, ms / this.speed),
-      );
-      signal?.addEventListener('abort', onAbort, { once: true });
-    });
+    // A simulated wait of `ms` takes ms / speed of real time.
+    return systemClock.sleep(Math.max(0, ms / this.speed), signal);
   }
 }

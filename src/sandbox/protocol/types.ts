@@ -5,7 +5,10 @@
  */
 import type { Clock } from '../../util/clock.js';
 
-export type AwsServiceId = 'ecs' | 'codedeploy' | 'elbv2' | 'cloudwatch' | 'events' | 'sns';
+import type { ApiFault, AwsServiceId } from '../world/index.js';
+
+// The world owns these; re-exported for the protocol layer's users.
+export type { ApiFault, AwsServiceId };
 
 /** Every service the front ends route; `sts` is answered by the protocol layer itself (GetCallerIdentity). */
 export type RoutedServiceId = AwsServiceId | 'sts';
@@ -26,18 +29,6 @@ export interface WireResponse {
   /** Header names are lower-case. */
   headers: Record<string, string>;
   body: Uint8Array;
-}
-
-/** A scenario's API fault (see the scenario file format in docs/sandbox.md). */
-export interface ApiFault {
-  service?: AwsServiceId;
-  operation?: string;
-  /** Probability (0..1) that a matching call is throttled. */
-  throttleRate?: number;
-  /** Probability (0..1) that a matching call fails with a 5xx. */
-  serverErrorRate?: number;
-  /** Simulated time every matching call takes before it is answered. */
-  latencyMs?: number;
 }
 
 /** What the protocol core needs of the world. */

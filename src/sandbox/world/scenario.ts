@@ -28,11 +28,15 @@ export interface ImageBehaviour {
   latencyMs?: number;
 }
 
+/** A scenario's API fault, applied by the protocol layer before dispatch (format: docs/sandbox.md). */
 export interface ApiFault {
   service?: AwsServiceId;
   operation?: string;
+  /** Probability (0..1) that a matching call is throttled. */
   throttleRate?: number;
+  /** Probability (0..1) that a matching call fails with a 5xx. */
   serverErrorRate?: number;
+  /** Simulated time every matching call takes before it is answered. */
   latencyMs?: number;
 }
 

@@ -20,7 +20,7 @@ import { strategyFor, unsupportedReason } from '../strategies/select.js';
 import type { DeployTarget } from '../strategies/types.js';
 import { createCallRunner } from './calls.js';
 import { cleanupRevisions } from './cleanup.js';
-import type { EngineContext } from './context.js';
+import { createEngineContext, type EngineContext } from './context.js';
 import { createEmitter } from './emitter.js';
 import { acquireLocks, type HeldLocks } from './lock.js';
 import { notify } from './notify.js';
@@ -28,7 +28,6 @@ import { runOneOff } from './one-off.js';
 import { TAG_DEPLOYED, taskDefinitionFor } from './register.js';
 import { runInOrder } from './schedule.js';
 import { listRuleTargets, moveScheduledTarget } from './scheduled-targets.js';
-import { BatchingServiceWatcher } from './service-poller.js';
 import type { ApplyDeps, ApplyOptions, ApplyResult, OneOffResult, ServiceResult } from './types.js';
 
 const FAILED = new Set(['failed', 'rolled-back', 'timed-out']);
@@ -102,19 +101,7 @@ export async function applyPlan(plan: Plan, deps: ApplyDeps, options: ApplyOptio
     runId: options.runId,
     ...((options.notifyEachCall ?? plan.notify.eachCall) && plan.notify.sns ? { eachCallTopic: plan.notify.sns } : {}),
   });
-  const ctx: EngineContext = {
-    ports: deps.ports,
-    emit,
-    clock: deps.clock,
-    signal: deps.signal,
-    hardSignal,
-    onInterrupt: options.onInterrupt,
-    calls,
-    watcher: new BatchingServiceWatcher(deps.ports, deps.clock),
-    plan,
-    options,
-    registered: new Map(),
-  };
+  const ctx: EngineContext = createEngineContext(deps, { emit, hardSignal, calls, plan, options });
   const timeoutOf = (s: ServicePlan) => options.timeoutMs ?? s.timeoutMs;
   // One step (a rollout and the rollback that may follow it, or a one-off task); the lock is refreshed around
   // every step, so a run of many services keeps it and a killed run frees it soon.

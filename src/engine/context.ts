@@ -3,8 +3,10 @@ import type { AwsPorts } from '../aws/ports.js';
 import type { Plan } from '../plan/types.js';
 import type { StrategyContext } from '../strategies/types.js';
 import type { Clock } from '../util/clock.js';
+import type { CallRunner } from '../strategies/types.js';
 import type { Emit } from './emitter.js';
-import type { ApplyOptions } from './types.js';
+import { BatchingServiceWatcher } from './service-poller.js';
+import type { ApplyDeps, ApplyOptions } from './types.js';
 
 export interface EngineContext extends StrategyContext {
   ports: AwsPorts;
@@ -15,4 +17,24 @@ export interface EngineContext extends StrategyContext {
   options: ApplyOptions;
   /** Task definitions registered in this run, by manifest key (register once, reuse everywhere). */
   registered: Map<string, Promise<string>>;
+}
+
+/** One run's context, for `apply` (with its plan) and `rollback` (without one). */
+export function createEngineContext(
+  deps: ApplyDeps,
+  run: { emit: Emit; hardSignal: AbortSignal; calls: CallRunner; plan: Plan | undefined; options: ApplyOptions },
+): EngineContext {
+  return {
+    ports: deps.ports,
+    emit: run.emit,
+    clock: deps.clock,
+    signal: deps.signal,
+    hardSignal: run.hardSignal,
+    onInterrupt: run.options.onInterrupt,
+    calls: run.calls,
+    watcher: new BatchingServiceWatcher(deps.ports, deps.clock),
+    plan: run.plan,
+    options: run.options,
+    registered: new Map(),
+  };
 }

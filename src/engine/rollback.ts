@@ -15,11 +15,10 @@ import { errorMessage, shortTaskDefinition, taskDefinitionFamily, taskDefinition
 import { strategyFor, unsupportedReason } from '../strategies/select.js';
 import { createCallRunner } from './calls.js';
 import { listActiveRevisions } from './cleanup.js';
-import type { EngineContext } from './context.js';
+import { createEngineContext, type EngineContext } from './context.js';
 import { createEmitter } from './emitter.js';
 import { acquireLocks } from './lock.js';
 import { TAG_DEPLOYED, TAG_MANIFEST_DIGEST } from './register.js';
-import { BatchingServiceWatcher } from './service-poller.js';
 import type { ApplyDeps, ApplyResult, ServiceResult } from './types.js';
 
 export interface RollbackOptions {
@@ -169,15 +168,10 @@ export async function rollbackService(service: ResolvedService, deps: ApplyDeps,
 
   const calls = createCallRunner({ dryRun: Boolean(options.dryRun), emit, hardSignal, ports: deps.ports, runId: options.runId });
   const timeoutMs = options.timeoutMs ?? service.timeoutMs;
-  const ctx: EngineContext = {
-    ports: deps.ports,
+  const ctx: EngineContext = createEngineContext(deps, {
     emit,
-    clock: deps.clock,
-    signal: deps.signal,
     hardSignal,
-    onInterrupt: options.onInterrupt,
     calls,
-    watcher: new BatchingServiceWatcher(deps.ports, deps.clock),
     plan: undefined,
     options: {
       concurrency: 1,
@@ -187,8 +181,7 @@ export async function rollbackService(service: ResolvedService, deps: ApplyDeps,
       runId: options.runId,
       ...(options.lockSettleMs !== undefined ? { lockSettleMs: options.lockSettleMs } : {}),
     },
-    registered: new Map(),
-  };
+  });
   // A rollback is how one gets out of a stuck deployment, so an in-progress deployment does not block it;
   // another ecsdeploy run holding the service still does.
   const locks = await acquireLocks(

@@ -12,7 +12,6 @@
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { Writable } from 'node:stream';
 import {
   CreateClusterCommand,
   CreateServiceCommand,
@@ -28,21 +27,11 @@ import type { EngineEvent } from '../../src/events/types.js';
 import { loadManifest } from '../../src/manifest/index.js';
 import { applyOverrides } from '../../src/model/overrides.js';
 import { type MotoServer, motoAvailable, startMoto } from '../_helpers/moto.js';
+import { capture } from '../_helpers/capture.js';
 
 const EXAMPLES = resolve(__dirname, '../../examples');
 const REGION = 'us-east-1';
 const available = motoAvailable();
-
-function capture(): { stream: Writable; text(): string } {
-  let out = '';
-  const stream = new Writable({
-    write(chunk, _enc, cb) {
-      out += chunk.toString();
-      cb();
-    },
-  });
-  return { stream, text: () => out };
-}
 
 async function cli(args: string[], cwd: string, env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
   const stdout = capture();

@@ -1,21 +1,9 @@
 /** The prompters `apply` and `rollback` confirm with: a terminal one that reads a line, and one that refuses. */
-import { PassThrough, Writable } from 'node:stream';
+import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { createRefusingPrompter, createTtyPrompter } from '../../src/cli/prompter.js';
 import { AbortError, InterruptedError } from '../../src/errors/index.js';
-
-function sink(): { stream: Writable; text(): string } {
-  let out = '';
-  return {
-    stream: new Writable({
-      write(chunk, _e, cb) {
-        out += chunk.toString();
-        cb();
-      },
-    }),
-    text: () => out,
-  };
-}
+import { capture as sink } from '../_helpers/capture.js';
 
 describe('confirmation prompters', () => {
   it.each([

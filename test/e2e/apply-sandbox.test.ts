@@ -5,7 +5,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { Readable, Writable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createAwsPorts } from '../../src/aws/clients.js';
 import type { CliContext } from '../../src/cli/context.js';
@@ -13,20 +13,9 @@ import { run } from '../../src/cli/main.js';
 import type { EngineEvent } from '../../src/events/types.js';
 import { loadManifest } from '../../src/manifest/index.js';
 import { type InProcessSandbox, startInProcessSandbox } from '../_helpers/sandbox.js';
+import { capture } from '../_helpers/capture.js';
 
 const EXAMPLES = resolve(__dirname, '../../examples');
-
-function capture(onText?: (text: string) => void): { stream: Writable; text(): string } {
-  let out = '';
-  const stream = new Writable({
-    write(chunk, _enc, cb) {
-      out += chunk.toString();
-      onText?.(out);
-      cb();
-    },
-  });
-  return { stream, text: () => out };
-}
 
 interface CliRun {
   code: number;

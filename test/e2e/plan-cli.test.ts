@@ -5,7 +5,6 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { DescribeServicesCommand, DescribeTaskDefinitionCommand, ECSClient } from '@aws-sdk/client-ecs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -14,6 +13,7 @@ import type { CliContext } from '../../src/cli/context.js';
 import { resolveCacheDirectory } from '../../src/cli/aws-runtime.js';
 import { run } from '../../src/cli/main.js';
 import { describedService, describedTaskDefinition, taskDefinitionArn } from '../live/fixtures.js';
+import { capture } from '../_helpers/capture.js';
 
 const ecs = mockClient(ECSClient);
 
@@ -43,19 +43,6 @@ services:
     taskDefinition: ./web.task.json
     desiredCount: 2
 `;
-
-function capture(): { stream: Writable; text(): string } {
-  let out = '';
-  return {
-    stream: new Writable({
-      write(chunk, _enc, cb) {
-        out += chunk.toString();
-        cb();
-      },
-    }),
-    text: () => out,
-  };
-}
 
 let dir: string;
 const baseEnv = () => ({ AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE', AWS_SECRET_ACCESS_KEY: 'dummy', XDG_CACHE_HOME: join(dir, 'cache') });

@@ -7,7 +7,6 @@
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { Writable } from 'node:stream';
 import { CloudWatchClient, PutMetricAlarmCommand } from '@aws-sdk/client-cloudwatch';
 import { CodeDeployClient, CreateApplicationCommand, CreateDeploymentGroupCommand } from '@aws-sdk/client-codedeploy';
 import { CreateClusterCommand, CreateServiceCommand, ECSClient, RegisterTaskDefinitionCommand } from '@aws-sdk/client-ecs';
@@ -25,6 +24,7 @@ import type { ResolvedManifest, ResolvedService } from '../../src/model/manifest
 import { deploymentConfiguration } from '../../src/plan/service-settings.js';
 import type { FieldChange, Plan } from '../../src/plan/types.js';
 import { type MotoServer, motoAvailable, startMoto } from '../_helpers/moto.js';
+import { capture } from '../_helpers/capture.js';
 
 const EXAMPLES = resolve(__dirname, '../../examples');
 const REGION = 'us-east-1';
@@ -35,17 +35,6 @@ const examples = existsSync(EXAMPLES) ? readdirSync(EXAMPLES).filter((d) => exis
 /** Environment names to plan for an example: each one it declares, or none. */
 function environmentsOf(dir: string): (string | undefined)[] {
   return loadManifestAll({ cwd: dir, env: { IMAGE_TAG: undefined } }).map((m) => m.environment);
-}
-
-function capture(): { stream: Writable; text(): string } {
-  let out = '';
-  const stream = new Writable({
-    write(chunk, _enc, cb) {
-      out += chunk.toString();
-      cb();
-    },
-  });
-  return { stream, text: () => out };
 }
 
 async function plan(cwd: string, env: Record<string, string>, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {

@@ -5,27 +5,14 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { run } from '../../src/cli/main.js';
 import { loadManifestAll } from '../../src/manifest/index.js';
 import type { Plan } from '../../src/plan/types.js';
+import { capture } from '../_helpers/capture.js';
 
 const EXAMPLES = resolve(__dirname, '../../examples');
 const examples = readdirSync(EXAMPLES).filter((d) => existsSync(join(EXAMPLES, d, 'ecsdeploy.yaml')));
-
-function capture(): { stream: Writable; text(): string } {
-  let out = '';
-  return {
-    stream: new Writable({
-      write(chunk, _enc, cb) {
-        out += chunk.toString();
-        cb();
-      },
-    }),
-    text: () => out,
-  };
-}
 
 let scratch: string;
 afterEach(() => {

@@ -5,24 +5,13 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { Writable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { run } from '../../src/cli/main.js';
 import type { EngineEvent } from '../../src/events/types.js';
 import type { ServiceStatusReport } from '../../src/model/status.js';
+import { capture } from '../_helpers/capture.js';
 
 const CWD = resolve(__dirname, '../../examples/rolling');
-
-function capture(): { stream: Writable; text(): string } {
-  let out = '';
-  const stream = new Writable({
-    write(chunk, _enc, cb) {
-      out += chunk.toString();
-      cb();
-    },
-  });
-  return { stream, text: () => out };
-}
 
 async function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
   const stdout = capture();

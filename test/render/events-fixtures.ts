@@ -2,7 +2,6 @@
  * Recorded-style event sequences for the renderer tests, shaped like what the engine emits: ECS message forms and
  * rolloutStateReason strings from reference/aws-semantics.md §1.3/§1.7, times from a simulated clock.
  */
-import { Writable } from 'node:stream';
 import type { EngineEvent, EventInput, EventLevel } from '../../src/events/types.js';
 
 const T0 = Date.parse('2026-11-22T10:00:00.000Z');
@@ -306,16 +305,7 @@ export const dryRun: EngineEvent[] = [
 ];
 
 /** A stream that keeps what is written, as text. */
-export function collector(): { stream: Writable; text(): string } {
-  const chunks: string[] = [];
-  const stream = new Writable({
-    write(chunk: Buffer | string, _encoding, callback) {
-      chunks.push(String(chunk));
-      callback();
-    },
-  });
-  return { stream, text: () => chunks.join('') };
-}
+export { capture as collector } from '../_helpers/capture.js';
 
 export function feed(sink: { emit(e: EngineEvent): void }, events: readonly EngineEvent[]): void {
   for (const e of events) sink.emit(e);

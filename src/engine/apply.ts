@@ -258,6 +258,11 @@ function finishedEntry(s: ServiceResult): { key: string; outcome: ServiceResult[
   };
 }
 
+/** Tag keys the plan shows as removed from the service (paths `tags[<key>]`, kind `remove`). */
+function removedTagKeys(sp: ServicePlan): string[] {
+  return sp.changes.flatMap((c) => (c.scope === 'service' && c.kind === 'remove' ? (/^tags\[(.+)\]$/.exec(c.path)?.slice(1) ?? []) : []));
+}
+
 export function targetFor(sp: ServicePlan, taskDefinitionArn: string, timeoutMs: number): DeployTarget {
   return {
     key: sp.key,
@@ -271,6 +276,7 @@ export function targetFor(sp: ServicePlan, taskDefinitionArn: string, timeoutMs:
     desiredCount: sp.desired.desiredCount,
     deployment: sp.desired.deployment,
     settings: sp.action === 'create' || sp.serviceChanged ? sp.desired.service : undefined,
+    removeTags: removedTagKeys(sp),
     timeoutMs,
     onFailure: sp.onFailure,
     purpose: 'deploy',

@@ -294,6 +294,16 @@ class RollingDeploy {
           ctx.emit({ type: 'log', level: 'warn', message: `${t.key}: could not tag the service: ${errorMessage(error)}` }),
         );
     }
+    const remove = t.removeTags ?? [];
+    if (remove.length > 0 && (arn || ctx.calls.dryRun)) {
+      await ctx.calls
+        .mutate({ service: 'ECS', operation: 'UntagResource', summary: `untag ${t.service}: ${remove.join(', ')}` }, (signal) =>
+          ctx.ports.ecs.untagResource({ resourceArn: arn, tagKeys: remove }, { signal }),
+        )
+        .catch((error: unknown) =>
+          ctx.emit({ type: 'log', level: 'warn', message: `${t.key}: could not untag the service: ${errorMessage(error)}` }),
+        );
+    }
     return out?.service;
   }
 

@@ -85,6 +85,8 @@ export interface DeployTarget {
   deployment: DeploymentSettings;
   /** Service settings to send: all of them on create, only when changed on update; undefined: none. */
   settings: ServiceSettings | undefined;
+  /** Service tag keys the plan shows as removed: untagged after the update (TagResource only adds). */
+  removeTags?: string[];
   timeoutMs: number;
   onFailure: 'rollback' | 'leave';
   /** Why this deployment happens (in events and notifications). */

@@ -9,6 +9,8 @@ import {
   ECSClient,
   ListTasksCommand,
   type Service,
+  TagResourceCommand,
+  UntagResourceCommand,
   UpdateServiceCommand,
 } from '@aws-sdk/client-ecs';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -138,6 +140,28 @@ describe('rolling strategy over the SDK', () => {
       },
     });
     expect(sink.ofType('service.started')[0]?.deploymentId).toBe('ecs-svc/2');
+  });
+
+  it('tags the service with the desired tags and untags exactly the keys the plan removed', async () => {
+    ecsMock
+      .on(DescribeServicesCommand)
+      .resolvesOnce({ services: [service([old])] })
+      .resolves({ services: [service([ours('COMPLETED')])] });
+    ecsMock.on(UpdateServiceCommand).resolves({ service: service([ours('IN_PROGRESS'), { ...old, status: 'ACTIVE' }]) });
+    ecsMock.on(TagResourceCommand).resolves({});
+    ecsMock.on(UntagResourceCommand).resolves({});
+    const { ctx } = context();
+    const r = await rollingStrategy.deploy(
+      { ...target, settings: { tags: [{ key: 'team', value: 'shop' }] }, removeTags: ['old-owner'] },
+      ctx,
+    );
+    expect(r.outcome).toBe('succeeded');
+    expect(ecsMock.commandCalls(TagResourceCommand).map((c) => c.args[0].input)).toEqual([
+      { resourceArn: 'arn:aws:ecs:us-east-1:111122223333:service/prod/web', tags: [{ key: 'team', value: 'shop' }] },
+    ]);
+    expect(ecsMock.commandCalls(UntagResourceCommand).map((c) => c.args[0].input)).toEqual([
+      { resourceArn: 'arn:aws:ecs:us-east-1:111122223333:service/prod/web', tagKeys: ['old-owner'] },
+    ]);
   });
 
   it('reads the stopped tasks of the new revision when the deployment FAILED, and reports their exit codes', async () => {

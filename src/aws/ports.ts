@@ -28,6 +28,7 @@ export interface EcsPort {
   stopTask: Op<ecs.StopTaskCommandInput, ecs.StopTaskCommandOutput>;
   listServiceDeployments: Op<ecs.ListServiceDeploymentsCommandInput, ecs.ListServiceDeploymentsCommandOutput>;
   describeServiceDeployments: Op<ecs.DescribeServiceDeploymentsCommandInput, ecs.DescribeServiceDeploymentsCommandOutput>;
+  describeServiceRevisions: Op<ecs.DescribeServiceRevisionsCommandInput, ecs.DescribeServiceRevisionsCommandOutput>;
   tagResource: Op<ecs.TagResourceCommandInput, ecs.TagResourceCommandOutput>;
   untagResource: Op<ecs.UntagResourceCommandInput, ecs.UntagResourceCommandOutput>;
   listTagsForResource: Op<ecs.ListTagsForResourceCommandInput, ecs.ListTagsForResourceCommandOutput>;

@@ -40,14 +40,6 @@ export interface RollbackTarget {
   source: string;
 }
 
-/** DescribeServiceRevisions is not among the ports yet; used when a port provides it. */
-interface RevisionsPort {
-  describeServiceRevisions?: (
-    input: { serviceRevisionArns: string[] },
-    options?: { signal?: AbortSignal },
-  ) => Promise<{ serviceRevisions?: { serviceRevisionArn?: string; taskDefinition?: string }[] }>;
-}
-
 async function resolveExplicit(ports: AwsPorts, current: string, to: string, signal: AbortSignal): Promise<string> {
   const ref = /^\d+$/.test(to) ? `${taskDefinitionFamily(current)}:${to}` : to;
   try {
@@ -63,8 +55,7 @@ async function resolveExplicit(ports: AwsPorts, current: string, to: string, sig
 }
 
 async function fromServiceDeployments(ports: AwsPorts, svc: EcsService, cluster: string, signal: AbortSignal): Promise<string | undefined> {
-  const ecs = ports.ecs as AwsPorts['ecs'] & RevisionsPort;
-  if (!ecs.describeServiceDeployments || !ecs.describeServiceRevisions) return undefined;
+  const ecs = ports.ecs;
   let briefs: { serviceDeploymentArn?: string; targetServiceRevisionArn?: string; createdAt?: Date; finishedAt?: Date }[];
   try {
     const out = await ports.ecs.listServiceDeployments(

@@ -373,6 +373,10 @@ export class FakeAws {
         self.record('DescribeServiceDeployments', input);
         return { serviceDeployments: [], $metadata: {} };
       },
+      async describeServiceRevisions(input) {
+        self.record('DescribeServiceRevisions', input);
+        return { serviceRevisions: [], $metadata: {} };
+      },
       async tagResource(input) {
         self.record('TagResource', input);
         const cur = (self.tags.get(input.resourceArn ?? '') ?? []).filter((t) => !input.tags?.some((n) => n.key === t.key));

@@ -110,8 +110,12 @@ describe('rollbackService', () => {
           ],
           $metadata: {},
         }),
-        describeServiceRevisions: async (input: { serviceRevisionArns: string[] }) => ({
-          serviceRevisions: input.serviceRevisionArns.map((a) => ({ serviceRevisionArn: a, taskDefinition: tdArn(`web:${a.slice(-1)}`) })),
+        describeServiceRevisions: async (input: { serviceRevisionArns?: string[] }) => ({
+          serviceRevisions: (input.serviceRevisionArns ?? []).map((a) => ({
+            serviceRevisionArn: a,
+            taskDefinition: tdArn(`web:${a.slice(-1)}`),
+          })),
+          $metadata: {},
         }),
       },
     };

@@ -118,8 +118,8 @@ describe('ecsdeploy schema', () => {
 });
 
 describe('usage', () => {
-  it('gives validate, render and schema examples in their help', () => {
-    const cli: Cli = buildCli() as unknown as Cli;
+  it('gives validate, render and schema examples in their help', async () => {
+    const cli: Cli = (await buildCli()) as unknown as Cli;
     for (const name of ['validate', 'render', 'schema']) {
       const def = cli.definitions().find((d) => d.path === `ecsdeploy ${name}`);
       expect(def?.examples?.length, name).toBeGreaterThan(0);

@@ -30,6 +30,9 @@ export function diffDocuments(before: Json | undefined, after: Json | undefined,
       const out: FieldChange[] = [];
       const keys = [...b.keys(), ...[...a.keys()].filter((k) => !b.has(k))];
       for (const k of keys) out.push(...diffDocuments(b.get(k), a.get(k), scope, `${path}[${k}]`));
+      // Same items in another order: for the sets normalization sorts this cannot happen, so the order is
+      // meaningful (placementStrategy: spread then binpack is not binpack then spread) and is a change.
+      if (out.length === 0 && !jsonEqual(before, after)) return [{ scope, path, kind: 'change', before, after }];
       return out;
     }
   }

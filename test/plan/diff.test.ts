@@ -76,3 +76,36 @@ describe('unifiedDiff', () => {
     expect(printJson(doc).lines.join('\n')).toBe(JSON.stringify(doc, null, 2));
   });
 });
+
+describe('diffDocuments on ordered arrays of identified items', () => {
+  it('reports a reordered placementStrategy, whose order is meaningful, as one change of the array', () => {
+    const spreadThenBinpack = [
+      { type: 'spread', field: 'attribute:ecs.availability-zone' },
+      { type: 'binpack', field: 'memory' },
+    ];
+    const binpackThenSpread = [spreadThenBinpack[1]!, spreadThenBinpack[0]!];
+    expect(diffDocuments({ placementStrategy: spreadThenBinpack }, { placementStrategy: binpackThenSpread }, 'service')).toEqual([
+      { scope: 'service', path: 'placementStrategy', kind: 'change', before: spreadThenBinpack, after: binpackThenSpread },
+    ]);
+  });
+
+  it('still names the changed item, not the whole array, when an identified item changes', () => {
+    const before = [
+      { type: 'spread', field: 'attribute:ecs.availability-zone' },
+      { type: 'binpack', field: 'memory' },
+    ];
+    const after = [
+      { type: 'spread', field: 'instanceId' },
+      { type: 'binpack', field: 'memory' },
+    ];
+    expect(diffDocuments({ placementStrategy: before }, { placementStrategy: after }, 'service')).toEqual([
+      {
+        scope: 'service',
+        path: 'placementStrategy[spread].field',
+        kind: 'change',
+        before: 'attribute:ecs.availability-zone',
+        after: 'instanceId',
+      },
+    ]);
+  });
+});

@@ -33,7 +33,7 @@ export function expand(text: string, ctx: InterpolationContext): Expanded {
       i += 1;
       continue;
     }
-    const end = text.indexOf('}', i + 2);
+    const end = closingBrace(text, i + 2);
     if (end < 0) return { ok: false, at: i, message: 'unterminated `${` (write `$${` for a literal `${`)' };
     const expr = text.slice(i + 2, end);
     const m = REF.exec(expr);
@@ -45,38 +45,53 @@ export function expand(text: string, ctx: InterpolationContext): Expanded {
       };
     }
     const [, kind, name, fallback] = m as unknown as [string, 'env' | 'var', string, string | undefined];
-    if (kind === 'env') {
-      const v = ctx.env[name];
-      // Shell semantics: `:-` also replaces an empty value.
-      if (v === undefined || (v === '' && fallback !== undefined)) {
-        if (fallback === undefined) {
-          return {
-            ok: false,
-            at: i,
-            message: `environment variable ${name} is not set (used as \`\${env:${name}}\`; give a default with \`\${env:${name}:-VALUE}\`)`,
-          };
-        }
-        out += fallback;
-      } else out += v;
+    if (kind === 'var' && ctx.vars === undefined) {
+      return { ok: false, at: i, message: `\`\${var:${name}}\` cannot be used inside vars: (vars may use \${env:NAME})` };
+    }
+    const v = kind === 'env' ? ctx.env[name] : ctx.vars?.[name];
+    // Shell semantics: `:-` also replaces an empty environment variable.
+    const useFallback = v === undefined || (kind === 'env' && v === '' && fallback !== undefined);
+    if (v !== undefined && !useFallback) out += v;
+    else if (fallback !== undefined) {
+      // The default may itself hold references (`${env:A:-${env:B}}`, as in a shell); expanded only when used.
+      const inner = expand(fallback, ctx);
+      if (!inner.ok) return { ...inner, at: i + 2 + expr.indexOf(':-') + 2 + inner.at };
+      out += inner.value;
+    } else if (kind === 'env') {
+      return {
+        ok: false,
+        at: i,
+        message: `environment variable ${name} is not set (used as \`\${env:${name}}\`; give a default with \`\${env:${name}:-VALUE}\`)`,
+      };
     } else {
-      if (ctx.vars === undefined) {
-        return { ok: false, at: i, message: `\`\${var:${name}}\` cannot be used inside vars: (vars may use \${env:NAME})` };
-      }
-      const v = ctx.vars[name];
-      if (v === undefined) {
-        if (fallback === undefined) {
-          return {
-            ok: false,
-            at: i,
-            message: `variable ${name} is not defined (used as \`\${var:${name}}\`; define it under vars: or pass --var ${name}=VALUE)`,
-          };
-        }
-        out += fallback;
-      } else out += v;
+      return {
+        ok: false,
+        at: i,
+        message: `variable ${name} is not defined (used as \`\${var:${name}}\`; define it under vars: or pass --var ${name}=VALUE)`,
+      };
     }
     i = end + 1;
   }
   return { ok: true, value: out };
+}
+
+/**
+ * Index of the `}` that closes the reference whose body starts at `from`, skipping the braces of references
+ * (and literal `$${...}`) nested in a default; -1 when there is none.
+ */
+function closingBrace(text: string, from: number): number {
+  let depth = 0;
+  for (let j = from; j < text.length; j++) {
+    // a literal `$${x}` in a default is balanced too: its `}` is text, not the end of the reference
+    if (text.startsWith('$${', j) || text.startsWith('${', j)) {
+      depth++;
+      j = text.indexOf('{', j);
+    } else if (text[j] === '}') {
+      if (depth === 0) return j;
+      depth--;
+    }
+  }
+  return -1;
 }
 
 /**

@@ -49,3 +49,30 @@ describe('interpolation', () => {
     });
   });
 });
+
+describe('interpolation of nested references', () => {
+  it('expands a reference in a default only when the default is used, as a shell does', () => {
+    const env = { env: { A: 'a', B: 'b', EMPTY: '' }, vars: { v: 'x' } };
+    expect(expand('${env:A:-${env:B}}', env)).toEqual({ ok: true, value: 'a' });
+    expect(expand('${env:NOPE:-${env:B}}', env)).toEqual({ ok: true, value: 'b' });
+    expect(expand('${env:EMPTY:-${var:v}-${env:NOPE:-z}}!', env)).toEqual({ ok: true, value: 'x-z!' });
+    expect(expand('${env:A:-${env:NOPE}}', env)).toEqual({ ok: true, value: 'a' });
+    expect(expand('${env:NOPE:-$${literal}}', env)).toEqual({ ok: true, value: '${literal}' });
+  });
+
+  it('names the missing variable of a nested default and where it starts', () => {
+    expect(expand('x-${env:NOPE:-${env:ALSO_NOPE}}', { env: {}, vars: {} })).toEqual({
+      ok: false,
+      at: 14,
+      message: expect.stringContaining('environment variable ALSO_NOPE is not set'),
+    });
+  });
+
+  it('rejects a nested reference that is never closed', () => {
+    expect(expand('${env:A:-${env:B}', { env: { A: 'a' }, vars: {} })).toMatchObject({
+      ok: false,
+      at: 0,
+      message: expect.stringContaining('unterminated'),
+    });
+  });
+});

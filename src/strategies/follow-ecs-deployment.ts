@@ -118,6 +118,17 @@ export async function followEcsDeployment(ctx: StrategyContext, req: FollowReque
         };
       }
       case 'IN_PROGRESS':
+        // A newer deployment started while ours was still rolling out: ECS keeps ours listed as ACTIVE, still
+        // IN_PROGRESS, while its tasks drain, and it will never complete. ECS's own rollbacks mark ours FAILED
+        // first (aws-semantics.md §1.4, §1.5), so this is someone else's deploy: waiting for the timeout and
+        // then "rolling back" would fight it.
+        if (ours.status !== 'PRIMARY' && primary && primary.id !== ours.id) {
+          return {
+            kind: 'replaced',
+            reason: `deployment ${ours.id} was replaced by ${primary.id} (${shortTaskDefinition(primary.taskDefinition)}) before it completed: another deploy changed the service`,
+            by: primary,
+          };
+        }
         break;
       default:
         // No rolloutState: services behind a Classic Load Balancer (aws-semantics.md §1.3) and some emulators.

@@ -9,12 +9,14 @@
  * - `fail`:           FAILED with no rollback (circuit breaker without rollback).
  * - `stuck`:          IN_PROGRESS forever.
  * - `replaced`:       another deployment (someone else's task definition) becomes PRIMARY.
+ * - `superseded`:     like `replaced`, but ours stays listed as ACTIVE and still IN_PROGRESS while its tasks drain
+ *                     (what ECS shows when a newer deployment starts before ours finished).
  */
 import type { AwsPorts, EcsDeployment, EcsService, EcsTask } from '../../src/aws/ports.js';
 import { AwsApiError } from '../../src/errors/index.js';
 import type { Clock } from '../../src/util/clock.js';
 
-export type Behaviour = 'healthy' | 'circuit-breaker' | 'vanish' | 'fail' | 'stuck' | 'replaced';
+export type Behaviour = 'healthy' | 'circuit-breaker' | 'vanish' | 'fail' | 'stuck' | 'replaced' | 'superseded';
 
 export interface Call {
   op: string;
@@ -209,6 +211,11 @@ export class FakeAws {
         case 'replaced':
           this.startDeployment(st, tdArn('someone-else:1'), 'stuck');
           svc.deployments = (svc.deployments ?? []).filter((x) => x.id !== d.id);
+          break;
+        case 'superseded':
+          // Ours keeps its rolloutState and only changes status; it makes no further progress.
+          p.behaviour = 'stuck';
+          this.startDeployment(st, tdArn('someone-else:1'), 'stuck');
           break;
         case 'stuck':
           break;

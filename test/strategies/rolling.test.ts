@@ -151,6 +151,18 @@ describe('rolling strategy', () => {
     expect(aws.count('UpdateService')).toBe(1);
   });
 
+  it('fails at once, without undoing anything, when a newer deployment supersedes ours while it is still in progress', async () => {
+    const { aws, ctx, target, clock } = setup(['superseded']);
+    const t0 = clock.now();
+    const r = await rollingStrategy.deploy(target({ timeoutMs: 10 * 60_000 }), ctx);
+    expect(r.outcome).toBe('failed');
+    expect(r.reason).toMatch(/replaced by ecs-svc\/\d+ \(someone-else:1\)/);
+    expect(r.taskDefinitionArn).toMatch(/someone-else:1$/);
+    // Neither waited out the timeout nor fought the other deployment with an UpdateService of its own.
+    expect(clock.now() - t0).toBeLessThan(60_000);
+    expect(aws.count('UpdateService')).toBe(1);
+  });
+
   it('rolls back on Ctrl-C when onInterrupt is rollback', async () => {
     const { aws, ctx, target, old, soft } = setup(['stuck', 'healthy']);
     const r = await rollingStrategy.deploy(target(), abortOnFirstProgress(ctx, soft));

@@ -108,9 +108,13 @@ function pointInside(source: SourceFile, node: Scalar, raw: string, at: number, 
   return { ...issue, line: pos.line, column: pos.col };
 }
 
-/** Plain (unquoted) scalars that are one whole reference take the type the value reads as: `${var:count}` → 3. */
+/**
+ * Plain (unquoted) scalars that are one whole reference take the type the value reads as: `${var:count}` → 3.
+ * Only when the number reads back as the same text: `1.10` (a version) must not become 1.1, nor
+ * 12345678901234567890 lose digits, since environment values are turned back into strings.
+ */
 function typed(value: string): string | number | boolean {
-  if (/^-?(0|[1-9]\d*)(\.\d+)?$/.test(value)) return Number(value);
+  if (/^-?(0|[1-9]\d*)(\.\d+)?$/.test(value) && String(Number(value)) === value) return Number(value);
   if (value === 'true') return true;
   if (value === 'false') return false;
   return value;

@@ -158,6 +158,18 @@ services:
     expect(service(m).environment.web).toEqual({ N: '3' });
   });
 
+  it('keeps a plain whole-scalar reference a string when reading it as a number would change it (1.10, long digits)', () => {
+    const m = load(
+      `version: 1\nservices:\n  web:\n    cluster: c\n    taskDefinition: ${TD}\n    desiredCount: \${env:COUNT}\n    environment:\n      web:\n        VERSION: \${env:VERSION}\n        ID: \${env:ID}\n        RATIO: \${env:RATIO}\n`,
+      { env: { COUNT: '2', VERSION: '1.10', ID: '12345678901234567890', RATIO: '0.5' } },
+    );
+    expect(service(m).desiredCount).toBe(2);
+    expect(service(m).environment.web).toEqual({ VERSION: '1.10', ID: '12345678901234567890', RATIO: '0.5' });
+    const td = service(m).taskDefinition;
+    const web = td.kind === 'declared' ? td.input.containerDefinitions.find((c) => c.name === 'web') : undefined;
+    expect(web?.environment).toContainEqual({ name: 'VERSION', value: '1.10' });
+  });
+
   it('never interpolates keys', () => {
     const m = load(`version: 1\nservices:\n  web: { cluster: c, taskDefinition: ${TD}, environment: { web: { '\${env:X}': v } } }\n`, {
       env: { X: 'Y' },

@@ -30,6 +30,9 @@ export async function runOneOff(ctx: EngineContext, task: OneOffTask, sp: Servic
       return finish(ctx, task, undefined, 'failed', `could not read service ${sp.service}: ${errorMessage(error)}`);
     }
   }
+  // A Ctrl-C that came while the revision was registered or the service read: start nothing new (a migration
+  // started now would run on after we exit).
+  if (ctx.signal.aborted) return { name: task.name, outcome: 'interrupted', reason: 'interrupted; the one-off task was not started' };
   const input = runTaskInput(task, sp, arn, live);
   const command = task.command ? ` (${task.command.join(' ')})` : '';
   let out: Awaited<ReturnType<EngineContext['ports']['ecs']['runTask']>> | undefined;

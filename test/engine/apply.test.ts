@@ -71,6 +71,26 @@ describe('applyPlan', () => {
       expect(h.sink.ofType('oneoff.finished')[0]?.reason).toMatch(/^TaskFailedToStart: CannotPullContainerError/);
       expect(h.aws.count('UpdateService')).toBe(0);
     });
+    it('starts no one-off task after a Ctrl-C that came while its revision was being registered', async () => {
+      const h = harness();
+      const old = h.aws.addTaskDefinition('api');
+      h.aws.addService({ name: 'api', taskDefinition: old });
+      const emit = h.sink.emit.bind(h.sink);
+      h.sink.emit = (e) => {
+        emit(e);
+        if (e.type === 'taskdef.registered') h.soft.abort(new Error('SIGINT'));
+      };
+      const p = plan([servicePlan({ key: 'api', liveArn: old })], {
+        before: [{ name: 'migrate', taskDefinitionOf: 'api', timeoutMs: 600_000 }],
+      });
+      const r = await h.apply(p);
+      expect(r.outcome).toBe('interrupted');
+      expect(h.aws.count('RunTask')).toBe(0);
+      expect(h.aws.count('UpdateService')).toBe(0);
+      expect(r.oneOffs).toEqual([expect.objectContaining({ name: 'migrate', outcome: 'interrupted' })]);
+      expect(r.oneOffs[0]?.reason).toMatch(/not started/);
+      expect(r.services.map((s) => s.outcome)).toEqual(['skipped']);
+    });
   });
 
   describe('order and concurrency', () => {

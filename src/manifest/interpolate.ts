@@ -121,8 +121,15 @@ function typed(value: string): string | number | boolean {
 }
 
 /**
+ * Scalars already interpolated, across the passes over one document (vars first, then the rest): a value must
+ * never be expanded twice (`$${x}` would become `${x}`, then an error). Cloned documents have new nodes.
+ */
+const interpolated = new WeakSet<object>();
+
+/**
  * Interpolates every string scalar under `root` (a path into the document) except subtrees for which `skip`
- * says so. Returns one issue per failing scalar.
+ * says so. Returns one issue per failing scalar. An alias is followed to its anchor, so an anchor defined in
+ * a part that is skipped (another environment) is still interpolated where it is used here.
  */
 export function interpolateTree(
   source: SourceFile,
@@ -132,9 +139,15 @@ export function interpolateTree(
 ): ManifestIssue[] {
   const issues: ManifestIssue[] = [];
   const seen = new Set<unknown>();
+  const aliases: { node: unknown; path: Path }[] = [];
   const walk = (node: unknown, path: Path): void => {
     if (skip(path)) return;
-    if (isAlias(node)) return; // the anchored node is interpolated where it is defined
+    if (isAlias(node)) {
+      // Anchors are usually defined where the walk reaches them anyway (then with their own path, for
+      // messages); the ones it does not reach are walked after, from here.
+      aliases.push({ node: node.resolve(source.doc), path });
+      return;
+    }
     if (seen.has(node)) return;
     seen.add(node);
     if (isMap(node)) {
@@ -145,7 +158,8 @@ export function interpolateTree(
       }
     } else if (isSeq(node)) {
       for (const [i, item] of node.items.entries()) walk(item, [...path, i]);
-    } else if (isScalar(node) && typeof node.value === 'string' && node.value.includes('$')) {
+    } else if (isScalar(node) && typeof node.value === 'string' && node.value.includes('$') && !interpolated.has(node)) {
+      interpolated.add(node);
       const raw = node.value;
       const r = expand(raw, ctx);
       if (!r.ok) {
@@ -155,11 +169,15 @@ export function interpolateTree(
       node.value = node.type === Scalar.PLAIN && WHOLE_REF.test(raw) ? typed(r.value) : r.value;
     }
   };
+  const walkAll = (node: unknown, path: Path): void => {
+    walk(node, path);
+    for (let next = aliases.shift(); next; next = aliases.shift()) if (next.node) walk(next.node, next.path);
+  };
   let start: unknown = source.doc.contents;
   for (const seg of root) {
     start = isMap(start) ? start.get(seg, true) : isSeq(start) && typeof seg === 'number' ? start.items[seg] : undefined;
     if (start === undefined) return issues;
   }
-  walk(start, root);
+  walkAll(start, root);
   return issues;
 }

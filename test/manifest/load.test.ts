@@ -170,6 +170,41 @@ services:
     expect(web?.environment).toContainEqual({ name: 'VERSION', value: '1.10' });
   });
 
+  it('interpolates an anchor defined in another environment where this environment uses it (alias or merge key)', () => {
+    const yaml = `version: 1
+environments:
+  staging:
+    defaults: &common
+      cluster: \${env:CLUSTER}
+    services:
+      web: &web
+        images: { web: 'repo/web:\${var:tag}' }
+  production:
+    vars: { tag: '7' }
+    defaults: *common
+    services:
+      web:
+        <<: *web
+        desiredCount: 2
+services:
+  web:
+    taskDefinition: ${TD}
+`;
+    const m = load(yaml, { environment: 'production', env: { CLUSTER: 'prod' } });
+    expect(service(m).cluster).toBe('prod');
+    expect(service(m).images.web).toBe('repo/web:7');
+    expect(issuesOf(() => load(yaml, { environment: 'production' }))).toEqual([
+      '5:16 environments.production.defaults.cluster: environment variable CLUSTER is not set (used as `${env:CLUSTER}`; give a default with `${env:CLUSTER:-VALUE}`)',
+    ]);
+  });
+
+  it('expands a value shared by an anchor in vars and an alias elsewhere exactly once', () => {
+    const m = load(
+      `version: 1\nvars:\n  cmd: &cmd 'echo $\${HOME}'\nservices:\n  web:\n    cluster: c\n    taskDefinition: ${TD}\n    command: { web: ['sh', '-c', *cmd, '\${var:cmd}'] }\n`,
+    );
+    expect(service(m).command.web).toEqual(['sh', '-c', 'echo ${HOME}', 'echo ${HOME}']);
+  });
+
   it('never interpolates keys', () => {
     const m = load(`version: 1\nservices:\n  web: { cluster: c, taskDefinition: ${TD}, environment: { web: { '\${env:X}': v } } }\n`, {
       env: { X: 'Y' },

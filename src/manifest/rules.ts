@@ -90,15 +90,22 @@ export function canaryIssues(s: ResolvedService, at: ServiceIssue): ManifestIssu
   return issues;
 }
 
+/** `arn:aws:ecs:r:a:cluster/shop` → `shop`, `arn:aws:ecs:r:a:service/shop/web` → `web`; a plain name stays. */
+function lastArnSegment(nameOrArn: string): string {
+  return nameOrArn.startsWith('arn:') ? nameOrArn.slice(nameOrArn.lastIndexOf('/') + 1) : nameOrArn;
+}
+
 export function duplicateServiceIssues(services: ResolvedService[], at: ServiceIssue): ManifestIssue[] {
   const seen = new Map<string, string>();
   const issues: ManifestIssue[] = [];
   for (const s of services) {
-    const id = `${s.cluster}\u0000${s.service}`;
+    // Named by ARN in one place and by name in another, it is still the same ECS service.
+    const cluster = lastArnSegment(s.cluster);
+    const service = lastArnSegment(s.service);
+    const id = `${cluster}\u0000${service}`;
     const first = seen.get(id);
     if (first === undefined) seen.set(id, s.key);
-    else
-      issues.push(at(s.key, [], `ECS service \`${s.service}\` in cluster \`${s.cluster}\` is already declared by services.${first}`, true));
+    else issues.push(at(s.key, [], `ECS service \`${service}\` in cluster \`${cluster}\` is already declared by services.${first}`, true));
   }
   return issues;
 }

@@ -43,6 +43,14 @@ const UPDATABLE = new Set([
   'vpcLatticeConfigurations',
 ]);
 
+/** How a rollback (ours or ECS's) ended: `underway` when it completed or is still converging on its revision. */
+interface RollbackEnd {
+  underway: boolean;
+  /** The revision the service runs or converges to afterwards. */
+  standsOn: string | undefined;
+  text: string;
+}
+
 /** How long we keep watching a rollback (ours or ECS's) to say where it ended, at least. */
 const MIN_ROLLBACK_WAIT_MS = 5 * 60_000;
 
@@ -373,10 +381,19 @@ class RollingDeploy {
       detail: `ECS rolls back to ${shortTaskDefinition(rollbackTo)} (${rollbackId})`,
     });
     const end = await this.followRollback(rollbackId, rollbackTo, ctx.signal);
+    if (!end.underway) {
+      return this.result(
+        'failed',
+        end.standsOn,
+        `${reason}; ECS tried to roll back to ${shortTaskDefinition(rollbackTo)} but ${end.text}`,
+        deploymentId,
+        stopped,
+      );
+    }
     return this.result(
       'rolled-back',
       rollbackTo,
-      `${reason}; ECS rolled back to ${shortTaskDefinition(rollbackTo)} (${end})`,
+      `${reason}; ECS rolled back to ${shortTaskDefinition(rollbackTo)} (${end.text})`,
       deploymentId,
       stopped,
     );
@@ -401,11 +418,21 @@ class RollingDeploy {
       );
     }
     const end = await this.rollBack(previous, this.ctx.signal);
+    if (!end.underway) {
+      // The rollback could not be made or did not hold: say where the service is, never "rolled back".
+      return this.result(
+        outcome,
+        end.standsOn,
+        `${why}; tried to roll back to ${shortTaskDefinition(previous)} but ${end.text}`,
+        deploymentId,
+        stopped,
+      );
+    }
     // A timeout stays a timeout (the operator wants to know it was slow, not broken); a failure we undid is rolled-back.
     return this.result(
       outcome === 'failed' ? 'rolled-back' : outcome,
       previous,
-      `${why}; rolled back to ${shortTaskDefinition(previous)} (${end})`,
+      `${why}; rolled back to ${shortTaskDefinition(previous)} (${end.text})`,
       deploymentId,
       stopped,
     );
@@ -423,11 +450,19 @@ class RollingDeploy {
       );
     }
     const end = await this.rollBack(previous, ctx.hardSignal);
-    return this.result('interrupted', previous, `interrupted; rolled back to ${shortTaskDefinition(previous)} (${end})`, deploymentId);
+    if (!end.underway) {
+      return this.result(
+        'interrupted',
+        end.standsOn,
+        `interrupted; tried to roll back to ${shortTaskDefinition(previous)} but ${end.text}`,
+        deploymentId,
+      );
+    }
+    return this.result('interrupted', previous, `interrupted; rolled back to ${shortTaskDefinition(previous)} (${end.text})`, deploymentId);
   }
 
-  /** UpdateService back to `previous` and follow that deployment; returns how it ended, in words. */
-  private async rollBack(previous: string, signal: AbortSignal): Promise<string> {
+  /** UpdateService back to `previous` and follow that deployment; returns how it ended. */
+  private async rollBack(previous: string, signal: AbortSignal): Promise<RollbackEnd> {
     const { t, ctx } = this;
     ctx.emit({ type: 'service.phase', service: t.key, phase: 'rolling-back', detail: `UpdateService to ${shortTaskDefinition(previous)}` });
     let out: EcsService | undefined;
@@ -443,14 +478,15 @@ class RollingDeploy {
         )
       )?.service;
     } catch (error) {
-      return `the rollback call failed: ${errorMessage(error)}`;
+      // Nothing changed: the service stays on (or converging to) the revision we deployed.
+      return { underway: false, standsOn: t.taskDefinitionArn, text: `the rollback call failed: ${errorMessage(error)}` };
     }
     const id = out?.deployments?.find((d) => d.status === 'PRIMARY')?.id;
-    if (!id) return 'rollback requested';
+    if (!id) return { underway: true, standsOn: previous, text: 'rollback requested' };
     return this.followRollback(id, previous, signal);
   }
 
-  private async followRollback(id: string, to: string | undefined, signal: AbortSignal): Promise<string> {
+  private async followRollback(id: string, to: string | undefined, signal: AbortSignal): Promise<RollbackEnd> {
     const { t, ctx } = this;
     const deadline = ctx.clock.now() + Math.max(t.timeoutMs, MIN_ROLLBACK_WAIT_MS);
     const v = await followEcsDeployment(ctx, {
@@ -466,13 +502,30 @@ class RollingDeploy {
     });
     switch (v.kind) {
       case 'completed':
-        return `rollback deployment ${id} completed`;
+        return { underway: true, standsOn: to, text: `rollback deployment ${id} completed` };
       case 'interrupted':
-        return `rollback deployment ${id} in progress, not waited for`;
+        return { underway: true, standsOn: to, text: `rollback deployment ${id} in progress, not waited for` };
       case 'timeout':
-        return `rollback deployment ${id} still in progress`;
-      default:
-        return `rollback deployment ${id} to ${shortTaskDefinition(to)} did not complete: ${v.reason}`;
+        return { underway: true, standsOn: to, text: `rollback deployment ${id} still in progress` };
+      case 'replaced':
+        return { underway: false, standsOn: v.by?.taskDefinition, text: `rollback deployment ${id} did not complete: ${v.reason}` };
+      case 'missing':
+        return { underway: false, standsOn: undefined, text: `rollback deployment ${id} did not complete: ${v.reason}` };
+      case 'rolled-back':
+        return { underway: false, standsOn: v.rollback.taskDefinition, text: `rollback deployment ${id} did not complete: ${v.reason}` };
+      case 'failed':
+        // The service runs `to`, failing, unless ECS in turn rolled back to its last COMPLETED deployment.
+        return {
+          underway: false,
+          standsOn: v.rollback?.taskDefinition ?? to,
+          text: `rollback deployment ${id} to ${shortTaskDefinition(to)} did not complete: ${v.reason}`,
+        };
+      case 'error':
+        return {
+          underway: false,
+          standsOn: to,
+          text: `rollback deployment ${id} to ${shortTaskDefinition(to)} did not complete: ${v.reason}`,
+        };
     }
   }
 

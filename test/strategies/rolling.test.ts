@@ -116,6 +116,54 @@ describe('rolling strategy', () => {
     expect(sink.ofType('service.phase').map((p) => p.phase)).toContain('rolling-back');
   });
 
+  /** A context whose UpdateService calls after the first one (the rollback) fail. */
+  function rollbackCallFails(ctx: StrategyContext): StrategyContext {
+    let calls = 0;
+    return {
+      ...ctx,
+      ports: {
+        ...ctx.ports,
+        ecs: {
+          ...ctx.ports.ecs,
+          updateService: async (input, o) => {
+            calls += 1;
+            if (calls > 1) {
+              throw new AwsApiError({ service: 'ECS', operation: 'UpdateService', awsCode: 'AccessDeniedException', message: 'denied' });
+            }
+            return ctx.ports.ecs.updateService(input, o);
+          },
+        },
+      },
+    };
+  }
+
+  it('reports a failed deployment whose rollback call failed as failed, still on the new revision, not as rolled back', async () => {
+    const { ctx, target, next } = setup(['fail']);
+    const r = await rollingStrategy.deploy(target(), rollbackCallFails(ctx));
+    expect(r.outcome).toBe('failed');
+    expect(r.taskDefinitionArn).toBe(next);
+    expect(r.reason).toMatch(/the rollback call failed: .*denied/);
+    expect(r.reason).not.toMatch(/; rolled back to/);
+  });
+
+  it('reports a rollback deployment that failed too as failed, with both reasons', async () => {
+    const { aws, ctx, target, old } = setup(['fail', 'fail']);
+    const r = await rollingStrategy.deploy(target(), ctx);
+    expect(aws.callsOf('UpdateService').map((u) => u.taskDefinition)).toEqual([target().taskDefinitionArn, old]);
+    expect(r.outcome).toBe('failed');
+    // The rollback moved the service back to the old revision, where it is failing too.
+    expect(r.taskDefinitionArn).toBe(old);
+    expect(r.reason).toMatch(/tasks failed to start.*rollback deployment .* did not complete/);
+  });
+
+  it('says the service stays on the new revision when the rollback after Ctrl-C could not be made', async () => {
+    const { ctx, target, next, soft } = setup(['stuck']);
+    const r = await rollingStrategy.deploy(target(), abortOnFirstProgress(rollbackCallFails(ctx), soft));
+    expect(r.outcome).toBe('interrupted');
+    expect(r.taskDefinitionArn).toBe(next);
+    expect(r.reason).toMatch(/the rollback call failed/);
+  });
+
   it('leaves a FAILED deployment alone when onFailure is leave, and says so', async () => {
     const { aws, ctx, target } = setup(['fail']);
     const r = await rollingStrategy.deploy(target({ onFailure: 'leave' }), ctx);

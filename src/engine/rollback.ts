@@ -175,10 +175,12 @@ export async function rollbackService(service: ResolvedService, deps: ApplyDeps,
   });
   // A rollback is how one gets out of a stuck deployment, so an in-progress deployment does not block it;
   // another ecsdeploy run holding the service still does.
+  // The lock is never refreshed here, so it must outlast the whole wait: the rollout (timeoutMs), then the
+  // rollback ECS may make of it or an interrupt's, watched for max(timeoutMs, 5 min) (rolling.ts), plus margin.
   const locks = await acquireLocks(
     ctx,
     [{ key: service.key, cluster: service.cluster, service: service.service }],
-    timeoutMs + 15 * 60_000,
+    timeoutMs + Math.max(timeoutMs, 5 * 60_000) + 15 * 60_000,
     {
       allowInProgress: true,
     },

@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { LOCK_TAG, parseLock } from '../../src/engine/lock.js';
 import { TAG_DEPLOYED, TAG_MANIFEST_DIGEST } from '../../src/engine/register.js';
 import { rollbackService } from '../../src/engine/rollback.js';
 import { MemorySink } from '../../src/events/types.js';
 import { VirtualClock } from '../../src/sandbox/clock.js';
 import { resolvedService } from './builders.js';
-import { FakeAws, tdArn } from './fake-aws.js';
+import { FakeAws, svcArn, tdArn } from './fake-aws.js';
 
 const deployed = [{ key: TAG_DEPLOYED, value: '2026-01-01T00:00:00Z' }];
 const registered = [{ key: TAG_MANIFEST_DIGEST, value: 'abc' }];
@@ -88,6 +89,36 @@ describe('rollbackService', () => {
     const r = await run();
     expect(r.outcome).toBe('failed');
     expect(aws.count('UpdateService')).toBe(1);
+  });
+
+  it('holds its lock for as long as it waits: its own rollout and then the rollback ECS makes of it', async () => {
+    const clock = new VirtualClock();
+    const aws = new FakeAws(clock);
+    // Each deployment settles after ~27 minutes of polls: the rollout trips the circuit breaker near its 30 min
+    // timeout, and ECS's rollback takes as long again.
+    aws.polls = 110;
+    aws.addTaskDefinition('web', deployed);
+    aws.addService({ name: 'web', taskDefinition: aws.addTaskDefinition('web', deployed), behaviours: ['circuit-breaker'] });
+    const sink = new MemorySink();
+    const expired: string[] = [];
+    const emit = sink.emit.bind(sink);
+    sink.emit = (e) => {
+      emit(e);
+      const value = aws.tags.get(svcArn('prod', 'web'))?.find((t) => t.key === LOCK_TAG)?.value;
+      const lock = value ? parseLock(value) : undefined;
+      if (e.type === 'service.progress' && (!lock || lock.expiresAt <= clock.now())) {
+        expired.push(`${new Date(clock.now()).toISOString()} ${e.deploymentId} ${e.rolloutState}`);
+      }
+    };
+    const t0 = clock.now();
+    const r = await rollbackService(
+      resolvedService('web', { timeoutMs: 30 * 60_000 }),
+      { ports: aws.ports(), sink, clock, signal: new AbortController().signal },
+      { runId: 'rb', force: false, onInterrupt: 'rollback', lockSettleMs: 10 },
+    );
+    expect(r.services[0]?.outcome).toBe('rolled-back');
+    expect(clock.now() - t0).toBeGreaterThan(45 * 60_000);
+    expect(expired).toEqual([]);
   });
 
   it('uses the service deployments history when the ports can map a service revision to its task definition', async () => {

@@ -25,6 +25,9 @@ export async function listActiveRevisions(ctx: EngineContext, family: string): P
 export async function cleanupRevisions(ctx: EngineContext, families: string[], keep: number, inUse: Set<string>): Promise<string[]> {
   const warnings: string[] = [];
   if (keep <= 0) return warnings;
+  // References may be full ARNs or `family:revision` (EventBridge targets keep what was written, and RunTask
+  // accepts both): compare by `family:revision`.
+  const used = new Set([...inUse].map(shortTaskDefinition));
   for (const family of families) {
     let arns: string[];
     try {
@@ -34,7 +37,7 @@ export async function cleanupRevisions(ctx: EngineContext, families: string[], k
       continue;
     }
     for (const arn of arns.slice(keep)) {
-      if (inUse.has(arn)) continue;
+      if (inUse.has(arn) || used.has(shortTaskDefinition(arn))) continue;
       try {
         await ctx.calls.mutate(
           {

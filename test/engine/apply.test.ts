@@ -206,6 +206,23 @@ describe('applyPlan', () => {
       expect(h.sink.ofType('revision.deregistered')).toHaveLength(3);
     });
 
+    it('keeps a revision a scheduled target names as family:revision rather than by its full ARN', async () => {
+      const h = harness();
+      const arns = Array.from({ length: 4 }, () => h.aws.addTaskDefinition('web'));
+      h.aws.addService({ name: 'web', taskDefinition: arns[3] as string });
+      // EventBridge stores the reference as written, and RunTask accepts `family:revision`.
+      h.aws.addRule('cron', [{ Id: 't', Arn: 'cluster', EcsParameters: { TaskDefinitionArn: 'web:1' } }]);
+      const p = plan([servicePlan({ key: 'web', liveArn: arns[3] })], {
+        keepRevisions: 2,
+        scheduledTargets: [{ rule: 'cron', taskDefinitionOf: 'other', targetId: 't' }],
+      });
+      const r = await h.apply(p);
+      expect(r.outcome).toBe('succeeded');
+      const deregistered = h.aws.callsOf('DeregisterTaskDefinition').map((c) => String(c.taskDefinition).split('/')[1]);
+      // Newest 2 of 5 kept (5, 4); 1 is used by the scheduled target.
+      expect(deregistered.sort()).toEqual(['web:2', 'web:3']);
+    });
+
     it('does not clean up when keepRevisions is 0', async () => {
       const h = harness();
       const old = h.aws.addTaskDefinition('web');

@@ -132,7 +132,11 @@ function planService(
   );
   const diff = markChangedSensitiveLines(unifiedDiff(liveDoc, desiredDoc));
 
-  const blockedReasons = [...preflight.map((p) => p.message), ...replacementReasons(svcChanges.filter((c) => c.requiresReplacement))];
+  const blockedReasons = [
+    ...(described?.status === 'DRAINING' ? [drainingReason(svc)] : []),
+    ...preflight.map((p) => p.message),
+    ...replacementReasons(svcChanges.filter((c) => c.requiresReplacement)),
+  ];
   const taskDefinitionChanged = tdChanges.length > 0;
   const serviceChanged = svcChanges.length > 0;
   let action: PlanAction;
@@ -219,6 +223,17 @@ function topLevelKey(path: string): string {
 
 function show(v: Json | undefined): string {
   return v === undefined ? '(unset)' : typeof v === 'string' ? v : JSON.stringify(v);
+}
+
+/**
+ * A DRAINING service is being deleted (aws-semantics.md §1.3): UpdateService refuses it and CreateService cannot
+ * reuse its name until it is INACTIVE, so any plan for it would fail half-way through an apply.
+ */
+function drainingReason(svc: ResolvedService): string {
+  return (
+    `service "${svc.service}" in cluster "${svc.cluster}" is DRAINING (being deleted) and cannot be updated; ` +
+    'wait until it is gone, then apply again to create it'
+  );
 }
 
 function replacementReasons(changes: FieldChange[]): string[] {

@@ -178,6 +178,19 @@ describe('buildPlan', () => {
     expect(plan.services[0]?.blockedReasons).toEqual(['deployment group shop-web not found']);
   });
 
+  it('blocks a service that is DRAINING, which UpdateService refuses, even when nothing else differs', () => {
+    const plan = buildPlan(
+      manifest([service()]),
+      liveState([liveService({ described: describedService({ status: 'DRAINING' }) })]),
+      OPTIONS,
+    );
+    expect(plan.services[0]?.action).toBe('blocked');
+    expect(plan.services[0]?.blockedReasons).toEqual([
+      'service "web" in cluster "shop" is DRAINING (being deleted) and cannot be updated; wait until it is gone, then apply again to create it',
+    ]);
+    expect(plan.hasChanges).toBe(true);
+  });
+
   it('plans a create for a missing service the manifest defines fully', () => {
     const plan = buildPlan(
       manifest([service({ createIfMissing: true })]),

@@ -12,7 +12,7 @@ import { type InterpolationContext, interpolateTree } from './interpolate.js';
 import { resolveWritten } from './resolve.js';
 import { schemaErrors } from './schema.js';
 import { schemaIssues } from './schema-issues.js';
-import { issueAt, locate, type Path, parseSource, type SourceFile } from './source.js';
+import { issueAt, MAX_ALIAS_COUNT, locate, type Path, parseSource, type SourceFile } from './source.js';
 import type { Scalar, WrittenManifest } from './written.js';
 
 export type { ManifestText, ResolveInput } from './common.js';
@@ -50,7 +50,7 @@ export function parseManifest(m: ManifestText): { source: SourceFile; environmen
 
 function toJs(source: SourceFile): unknown {
   try {
-    return source.doc.toJS({ maxAliasCount: 100 });
+    return source.doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
   } catch (error) {
     fail([issueAtStart(source.file, `YAML: ${error instanceof Error ? error.message : String(error)}`)]);
   }

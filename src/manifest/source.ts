@@ -5,6 +5,13 @@
 import { type Document, isAlias, isMap, isPair, isScalar, isSeq, LineCounter, type Node as YamlNode, parseDocument } from 'yaml';
 import type { ManifestIssue } from '../errors/index.js';
 
+/**
+ * How often `toJS` may expand aliases (the yaml package counts uses × aliases nested in the anchor). Its default
+ * of 100 refused a manifest whose 101 services share one `<<: *defaults`; 10,000 still stops a nested alias
+ * bomb at its first expansion (test/fixtures/broken/alias-bomb.yaml).
+ */
+export const MAX_ALIAS_COUNT = 10_000;
+
 export type PathSegment = string | number;
 export type Path = readonly PathSegment[];
 

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import type { ManifestIssue } from '../errors/index.js';
 import { READ_ONLY_TASK_DEFINITION_FIELDS, type TaskDefinitionInput } from '../model/task-definition.js';
 import { type InterpolationContext, interpolateTree } from './interpolate.js';
-import { issueAt, type Path, parseSource, type SourceFile } from './source.js';
+import { issueAt, MAX_ALIAS_COUNT, type Path, parseSource, type SourceFile } from './source.js';
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
@@ -106,7 +106,7 @@ export function loadTaskDefinitionFile(
   if (issues.length) return { input: undefined, issues };
   const interpolation = interpolateTree(source, [], ctx);
   if (interpolation.length) return { input: undefined, issues: interpolation };
-  const raw: unknown = source.doc.toJS({ maxAliasCount: 100 });
+  const raw: unknown = source.doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
   if (!isObject(raw)) return { input: undefined, issues: [issueAt(source, [], 'a task definition file must hold a JSON object')] };
   const wrapped = isObject(raw.taskDefinition) && !('containerDefinitions' in raw);
   const td = toTaskDefinitionInput(raw);

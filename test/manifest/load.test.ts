@@ -381,6 +381,15 @@ services:
     expect(service(m).createIfMissing).toBe(true);
   });
 
+  it('accepts a manifest whose many services (150) share one anchor through << merge keys', () => {
+    let yaml = 'version: 1\nx-common: &common\n  cluster: shop\n  desiredCount: 1\nservices:\n';
+    for (let i = 0; i < 150; i++)
+      yaml += `  svc${i}:\n    <<: *common\n    taskDefinition: { family: f${i}, containerDefinitions: [{ name: app, image: 'nginx:1' }] }\n`;
+    const m = load(yaml);
+    expect(m.services).toHaveLength(150);
+    expect(m.services.every((s) => s.cluster === 'shop' && s.desiredCount === 1)).toBe(true);
+  });
+
   it('calls an environment overlay of an undeclared service a misspelling, not a new service', () => {
     expect(
       issuesOf(() =>

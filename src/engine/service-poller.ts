@@ -7,6 +7,9 @@
  *
  * Each follower picks its own delay (quick at first, backing off); the poller only coalesces: requests for the
  * same cluster that fall due together share one call of up to 10 services (aws-semantics.md §1.3, §6.1).
+ * "Together" is relative to the delay asked for: a request may be served up to a quarter of its delay early, so
+ * followers whose independent jitter (±10 %) spreads their due times by a few seconds still share a call instead
+ * of drifting into one call each.
  */
 import type { AwsPorts, EcsService } from '../aws/ports.js';
 import type { ServiceWatcher } from '../strategies/types.js';
@@ -17,12 +20,16 @@ interface Request {
   cluster: string;
   service: string;
   due: number;
+  /** Served by any call made from this time on (`due` minus its share of slack). */
+  earliest: number;
   resolve(s: EcsService | undefined): void;
   reject(e: unknown): void;
   cleanup(): void;
 }
 
 const MAX_PER_CALL = 10;
+/** How early, as a share of its delay, a request may be served with a call that is made anyway. */
+const EARLY_SHARE = 0.25;
 
 export class BatchingServiceWatcher implements ServiceWatcher {
   private pending: Request[] = [];
@@ -50,6 +57,7 @@ export class BatchingServiceWatcher implements ServiceWatcher {
         cluster,
         service,
         due: this.clock.now() + Math.max(0, delayMs),
+        earliest: this.clock.now() + Math.max(0, delayMs) - Math.max(this.batchWindowMs, EARLY_SHARE * Math.max(0, delayMs)),
         resolve,
         reject,
         cleanup: () => signal.removeEventListener('abort', onAbort),
@@ -80,9 +88,9 @@ export class BatchingServiceWatcher implements ServiceWatcher {
   }
 
   private async fire(): Promise<void> {
-    const horizon = this.clock.now() + this.batchWindowMs;
-    const ready = this.pending.filter((r) => r.due <= horizon);
-    this.pending = this.pending.filter((r) => r.due > horizon);
+    const now = this.clock.now();
+    const ready = this.pending.filter((r) => r.earliest <= now);
+    this.pending = this.pending.filter((r) => r.earliest > now);
     this.schedule();
     const byCluster = new Map<string, Request[]>();
     for (const r of ready) byCluster.set(r.cluster, [...(byCluster.get(r.cluster) ?? []), r]);

@@ -45,6 +45,31 @@ describe('the shared service poller', () => {
     expect(aws.count('DescribeServices')).toBe(1);
   });
 
+  it('keeps followers of one cluster in shared DescribeServices calls while each backs off with its own jitter', async () => {
+    const clock = new VirtualClock();
+    const aws = new FakeAws(clock);
+    const names = Array.from({ length: 10 }, (_, i) => `svc${i}`);
+    for (const n of names) aws.addService({ name: n, taskDefinition: aws.addTaskDefinition(n) });
+    const watcher = new BatchingServiceWatcher(aws.ports(), clock);
+    const signal = new AbortController().signal;
+    // A seeded generator: the jitter is random, the test is not.
+    let seed = 42;
+    const random = () => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
+      return seed / 2 ** 31;
+    };
+    const polls = 30;
+    await Promise.all(
+      names.map(async (n) => {
+        for (let i = 0; i < polls; i += 1) await watcher.next('prod', n, backoffDelay(i, random), signal);
+      }),
+    );
+    const calls = aws.callsOf('DescribeServices');
+    expect(calls.flatMap((c) => c.services as string[])).toHaveLength(names.length * polls);
+    // Ten followers that each poll 30 times: about 30 calls, not one per follower and poll.
+    expect(calls.length).toBeLessThanOrEqual(polls * 1.5);
+  });
+
   it('polls quickly at first and backs off to about 15 s, with jitter', () => {
     expect(backoffDelay(0, () => 0.5)).toBe(2000);
     expect(backoffDelay(1, () => 0.5)).toBe(3000);

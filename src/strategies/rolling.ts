@@ -185,7 +185,16 @@ class RollingDeploy {
       });
     }
     if (ctx.calls.dryRun) return this.result('skipped', previous, 'dry run: no call made');
-    const primary = started?.deployments?.find((d) => d.status === 'PRIMARY');
+    let primary = started?.deployments?.find((d) => d.status === 'PRIMARY');
+    if (!primary?.id) {
+      // The update was made but its response lists no deployment (a terse proxy or emulator): the service itself
+      // shows the new PRIMARY deployment of our revision, if there is one; never guess beyond that.
+      const now = await this.appliedAnyway(previousPrimary);
+      if (now) {
+        started = now;
+        primary = now.deployments?.find((d) => d.status === 'PRIMARY');
+      }
+    }
     if (!primary?.id) {
       return this.result('failed', t.taskDefinitionArn, 'the service reported no PRIMARY deployment after the update');
     }

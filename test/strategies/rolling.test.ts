@@ -287,6 +287,54 @@ describe('rolling strategy', () => {
     expect(aws.count('UpdateService')).toBe(1);
   });
 
+  it('finds the deployment it started by reading the service when the UpdateService response lists none', async () => {
+    const { aws, sink, ctx, target, next } = setup(['healthy']);
+    const ports = ctx.ports;
+    const terse: StrategyContext = {
+      ...ctx,
+      ports: {
+        ...ports,
+        ecs: {
+          ...ports.ecs,
+          updateService: async (input, o) => {
+            const out = await ports.ecs.updateService(input, o);
+            return { ...out, service: { ...out.service, deployments: [] } };
+          },
+        },
+      },
+    };
+    const r = await rollingStrategy.deploy(target(), terse);
+    expect(r.outcome).toBe('succeeded');
+    expect(r.taskDefinitionArn).toBe(next);
+    const ours = aws.service('web').deployments?.find((d) => d.taskDefinition === next)?.id;
+    expect(r.deploymentId).toBe(ours);
+    expect(sink.ofType('service.started')[0]?.deploymentId).toBe(ours);
+    expect(aws.count('UpdateService')).toBe(1);
+  });
+
+  it('fails, naming the revision, when neither the response nor the service shows a deployment of it', async () => {
+    const { aws, ctx, target, next } = setup([]);
+    aws.updateWithoutDeployment = true;
+    const ports = ctx.ports;
+    const terse: StrategyContext = {
+      ...ctx,
+      ports: {
+        ...ports,
+        ecs: {
+          ...ports.ecs,
+          updateService: async (input, o) => {
+            const out = await ports.ecs.updateService(input, o);
+            return { ...out, service: { ...out.service, deployments: [] } };
+          },
+        },
+      },
+    };
+    const r = await rollingStrategy.deploy(target(), terse);
+    expect(r.outcome).toBe('failed');
+    expect(r.taskDefinitionArn).toBe(next);
+    expect(r.reason).toMatch(/no PRIMARY deployment/);
+  });
+
   it('says the service was not changed when UpdateService failed and nothing moved', async () => {
     const { ctx, target, old } = setup([]);
     const failing: StrategyContext = {

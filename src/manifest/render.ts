@@ -11,6 +11,17 @@ function redactVars(vars: Record<string, string>, marked: readonly string[]): Re
   return Object.fromEntries(Object.entries(vars).map(([k, v]) => [k, isSensitive(k, marked) ? REDACTED : v]));
 }
 
+/** Log driver and FireLens options (`splunk-token`, Datadog's `apikey`) are secrets under a secret-looking key. */
+function redactOptions(config: unknown, marked: readonly string[]): unknown {
+  if (config === null || typeof config !== 'object' || Array.isArray(config)) return config;
+  const options = (config as { options?: unknown }).options;
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) return config;
+  const redacted = Object.fromEntries(
+    Object.entries(options).map(([k, v]) => [k, typeof v === 'string' && isSensitive(k, marked) ? REDACTED : v]),
+  );
+  return { ...config, options: redacted };
+}
+
 function redactTaskDefinition(td: TaskDefinitionInput, marked: readonly string[]): TaskDefinitionInput {
   return {
     ...td,
@@ -20,6 +31,8 @@ function redactTaskDefinition(td: TaskDefinitionInput, marked: readonly string[]
         ...(c.environment && {
           environment: c.environment.map((e) => (isSensitive(e.name, marked) ? { ...e, value: REDACTED } : e)),
         }),
+        ...(c.logConfiguration !== undefined && { logConfiguration: redactOptions(c.logConfiguration, marked) }),
+        ...(c.firelensConfiguration !== undefined && { firelensConfiguration: redactOptions(c.firelensConfiguration, marked) }),
       }),
     ),
   };

@@ -1,14 +1,15 @@
 /**
  * Redaction of sensitive values (house rule 9). A value is sensitive when it sits in a `{ name, value }`
  * entry (container environment, and anything shaped like it) whose name the service marks as sensitive or
- * that looks like a secret (`util/redact.ts`). Changes are detected on the real values; only what is shown
+ * that looks like a secret (`util/redact.ts`), or under such a key in an `options` map (log driver and FireLens
+ * options: `splunk-token`, Datadog's `apikey`). Changes are detected on the real values; only what is shown
  * or saved is redacted, and a changed sensitive value still shows as a change, with a note.
  */
 import type { OneOffTask } from '../model/manifest.js';
 import type { ContainerDefinition, Json, JsonObject, TaskDefinitionInput } from '../model/task-definition.js';
 import { isSensitive, REDACTED } from '../util/redact.js';
 import { identityField } from './diff.js';
-import { isObject } from './json.js';
+import { isObject, toJsonObject } from './json.js';
 import type { FieldChange } from './types.js';
 
 export const VALUE_CHANGED_NOTE = 'value changed';
@@ -26,13 +27,23 @@ function isSensitiveEntry(x: Json | undefined, test: SensitivityTest): boolean {
   return isObject(x) && typeof x.name === 'string' && 'value' in x && test(x.name);
 }
 
-/** A copy of `x` with the value of every sensitive `{ name, value }` entry replaced by `(sensitive)`. */
-export function redactDeep(x: Json, test: SensitivityTest): Json {
+/** Log driver and FireLens options are `{ key: value }` maps; a value under a secret-looking key is a secret. */
+const OPTIONS_KEY = 'options';
+
+function isSensitiveOption(parentKey: string | undefined, key: string, value: Json | undefined, test: SensitivityTest): boolean {
+  return parentKey === OPTIONS_KEY && typeof value === 'string' && test(key);
+}
+
+/**
+ * A copy of `x` with the value of every sensitive `{ name, value }` entry, and of every sensitive option,
+ * replaced by `(sensitive)`. `parentKey` is the key `x` sits under, when known.
+ */
+export function redactDeep(x: Json, test: SensitivityTest, parentKey?: string): Json {
   if (Array.isArray(x)) return x.map((i) => redactDeep(i, test));
   if (isObject(x)) {
     if (isSensitiveEntry(x, test)) return { ...x, value: REDACTED };
     const out: JsonObject = {};
-    for (const [k, v] of Object.entries(x)) out[k] = redactDeep(v, test);
+    for (const [k, v] of Object.entries(x)) out[k] = isSensitiveOption(parentKey, k, v, test) ? REDACTED : redactDeep(v, test, k);
     return out;
   }
   return x;
@@ -43,9 +54,17 @@ export function redactDeep(x: Json, test: SensitivityTest): Json {
  * different values, the desired side gets a placeholder so the text diff still shows the line as changed;
  * {@link markChangedSensitiveLines} turns it into `"(sensitive)"  (value changed)` afterwards.
  */
-export function redactPair(live: Json | undefined, desired: Json | undefined, test: SensitivityTest): [Json | undefined, Json | undefined] {
+export function redactPair(
+  live: Json | undefined,
+  desired: Json | undefined,
+  test: SensitivityTest,
+  parentKey?: string,
+): [Json | undefined, Json | undefined] {
   if (live === undefined || desired === undefined) {
-    return [live === undefined ? undefined : redactDeep(live, test), desired === undefined ? undefined : redactDeep(desired, test)];
+    return [
+      live === undefined ? undefined : redactDeep(live, test, parentKey),
+      desired === undefined ? undefined : redactDeep(desired, test, parentKey),
+    ];
   }
   if (isSensitiveEntry(live, test) && isSensitiveEntry(desired, test) && (live as JsonObject).name === (desired as JsonObject).name) {
     const changed = JSON.stringify((live as JsonObject).value) !== JSON.stringify((desired as JsonObject).value);
@@ -58,7 +77,13 @@ export function redactPair(live: Json | undefined, desired: Json | undefined, te
     const l: JsonObject = {};
     const d: JsonObject = {};
     for (const k of new Set([...Object.keys(live), ...Object.keys(desired)])) {
-      const [a, b] = redactPair(live[k], desired[k], test);
+      const [lv, dv] = [live[k], desired[k]];
+      if (isSensitiveOption(parentKey, k, lv, test) || isSensitiveOption(parentKey, k, dv, test)) {
+        if (lv !== undefined) l[k] = REDACTED;
+        if (dv !== undefined) d[k] = lv !== undefined && JSON.stringify(lv) !== JSON.stringify(dv) ? CHANGED_SENTINEL : REDACTED;
+        continue;
+      }
+      const [a, b] = redactPair(lv, dv, test, k);
       if (a !== undefined) l[k] = a;
       if (b !== undefined) d[k] = b;
     }
@@ -76,7 +101,7 @@ export function redactPair(live: Json | undefined, desired: Json | undefined, te
       ];
     }
   }
-  return [redactDeep(live, test), redactDeep(desired, test)];
+  return [redactDeep(live, test, parentKey), redactDeep(desired, test, parentKey)];
 }
 
 /** Replaces the changed-value placeholder in rendered JSON text by `"(sensitive)"` and a trailing note. */
@@ -91,10 +116,19 @@ export function markChangedSensitiveLines(text: string): string {
 /** `...[NAME].value` of a `{ name, value }` entry; tags (`{ key, value }`) are never secret-bearing entries. */
 const ENTRY_VALUE_PATH = /(?<!(?:^|\.)tags)\[([^\]]*)\]\.value$/;
 
+/** `...options.KEY` of a log driver or FireLens option (keys may hold dots, never `[`). */
+const OPTION_PATH = /(?:^|\.)options\.([^[\]]+)$/;
+
+/** The key a change's value sits under: the last dotted segment of its path, if it ends in one. */
+function lastKey(path: string): string | undefined {
+  const m = /(?:^|\.)([^.[\]]+)$/.exec(path);
+  return m ? m[1] : undefined;
+}
+
 /** Redacts FieldChanges: a changed sensitive value becomes `(sensitive)` → `(sensitive)` with a note. */
 export function redactChanges(changes: FieldChange[], test: SensitivityTest): FieldChange[] {
   return changes.map((c) => {
-    const m = ENTRY_VALUE_PATH.exec(c.path);
+    const m = ENTRY_VALUE_PATH.exec(c.path) ?? OPTION_PATH.exec(c.path);
     if (m && test(m[1] as string)) {
       const out: FieldChange = { ...c };
       if ('before' in c) out.before = REDACTED;
@@ -103,22 +137,18 @@ export function redactChanges(changes: FieldChange[], test: SensitivityTest): Fi
       return out;
     }
     const out: FieldChange = { ...c };
-    if (c.before !== undefined) out.before = redactDeep(c.before, test);
-    if (c.after !== undefined) out.after = redactDeep(c.after, test);
+    const key = lastKey(c.path);
+    if (c.before !== undefined) out.before = redactDeep(c.before, test, key);
+    if (c.after !== undefined) out.after = redactDeep(c.after, test, key);
     return out;
   });
 }
 
-/** A task definition input with sensitive environment values replaced (for saved and printed plans). */
+/** A task definition input with sensitive environment values and options replaced (for saved and printed plans). */
 export function redactTaskDefinition(td: TaskDefinitionInput, test: SensitivityTest): TaskDefinitionInput {
   return {
     ...td,
-    containerDefinitions: td.containerDefinitions.map(
-      (c): ContainerDefinition => ({
-        ...c,
-        ...(c.environment ? { environment: c.environment.map((e) => (test(e.name) ? { ...e, value: REDACTED } : e)) } : {}),
-      }),
-    ),
+    containerDefinitions: td.containerDefinitions.map((c) => redactDeep(toJsonObject(c), test) as unknown as ContainerDefinition),
   };
 }
 

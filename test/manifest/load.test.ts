@@ -483,6 +483,27 @@ services:
     expect(text.match(/\(sensitive\)/g)?.length).toBe(6);
   });
 
+  it('redacts log driver and FireLens options under secret-looking keys in the rendered state', () => {
+    const text = JSON.stringify(
+      renderResolved(
+        load(`version: 1
+services:
+  web:
+    cluster: c
+    taskDefinition:
+      family: web
+      containerDefinitions:
+        - name: web
+          logConfiguration: { logDriver: splunk, options: { splunk-token: hec-t0ken, splunk-url: 'https://hec.example.com' } }
+          firelensConfiguration: { type: fluentbit, options: { Name: datadog, apikey: dd-k3y } }
+`),
+      ),
+    );
+    for (const secret of ['hec-t0ken', 'dd-k3y']) expect(text).not.toContain(secret);
+    expect(text).toContain('"splunk-url":"https://hec.example.com"');
+    expect(text).toContain('"Name":"datadog"');
+  });
+
   it('renders one service when asked', () => {
     const r = renderResolved(load(yaml), 'api') as { services: { key: string }[]; before: unknown[] };
     expect(r.services.map((s) => s.key)).toEqual(['api']);

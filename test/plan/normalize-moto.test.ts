@@ -54,6 +54,42 @@ const WRITTEN: TaskDefinitionInput[] = [
     containerDefinitions: [{ name: 'worker', image: 'busybox', memory: 256, portMappings: [{ containerPort: 8080 }], mountPoints: [] }],
     volumes: [{ name: 'scratch' }],
   },
+  {
+    family: 'fargate-many-fields',
+    networkMode: 'awsvpc',
+    requiresCompatibilities: ['FARGATE'],
+    cpu: '0.25 vcpu',
+    memory: '0.5GB',
+    ephemeralStorage: { sizeInGiB: 21 },
+    runtimePlatform: { cpuArchitecture: 'ARM64', operatingSystemFamily: 'LINUX' },
+    containerDefinitions: [
+      {
+        name: 'app',
+        image: 'repo/app:1',
+        memoryReservation: 128,
+        healthCheck: { command: ['CMD', 'true'], startPeriod: 5 },
+        ulimits: [
+          { name: 'nproc', softLimit: 1024, hardLimit: 2048 },
+          { name: 'nofile', softLimit: 1024, hardLimit: 4096 },
+        ],
+        dependsOn: [
+          { containerName: 'proxy', condition: 'START' },
+          { containerName: 'init', condition: 'SUCCESS' },
+        ],
+        secrets: [
+          { name: 'B_SECRET', valueFrom: 'arn:aws:ssm:us-east-1:111122223333:parameter/b' },
+          { name: 'A_SECRET', valueFrom: 'arn:aws:secretsmanager:us-east-1:111122223333:secret:a-AbCdEf' },
+        ],
+        linuxParameters: { initProcessEnabled: true },
+        dockerLabels: { 'z.label': '', 'a.label': 'x' },
+        portMappings: [{ name: 'http', containerPort: 8080, appProtocol: 'http' }],
+        environment: [{ name: 'VERSION', value: '1.10' }],
+      },
+      { name: 'proxy', image: 'repo/proxy:1', essential: false },
+      { name: 'init', image: 'repo/init:1', essential: false, command: ['migrate', '--yes'] },
+    ],
+    tags: [{ key: 'empty', value: '' }],
+  },
 ];
 
 describe.skipIf(!available)('normalization against moto', () => {

@@ -43,6 +43,12 @@ export interface FollowRequest {
   seenEvents: Set<string>;
   /** The update started no new deployment (e.g. only desiredCount): done when the counts have converged. */
   sameDeployment?: boolean;
+  /**
+   * The PRIMARY deployment before the call that started ours. Seeing it PRIMARY while ours is not listed is a read
+   * from before that call (the ECS API is eventually consistent), never a rollback or another deploy: those
+   * always start a new deployment. Such a read is skipped.
+   */
+  staleDeploymentId?: string;
 }
 
 /** Consecutive failed polls tolerated (the SDK already retried each one). */
@@ -75,6 +81,7 @@ export async function followEcsDeployment(ctx: StrategyContext, req: FollowReque
     const deployments = svc.deployments ?? [];
     const ours = deployments.find((d) => d.id === req.deploymentId);
     const primary = deployments.find((d) => d.status === 'PRIMARY');
+    if (!ours && primary?.id !== undefined && primary.id === req.staleDeploymentId) continue;
     if (!ours) {
       if (primary && req.previousTaskDefinitionArn && primary.taskDefinition === req.previousTaskDefinitionArn) {
         return {

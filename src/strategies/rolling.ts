@@ -247,6 +247,7 @@ class RollingDeploy {
       eventsSince: this.eventsSince,
       seenEvents: this.seenEvents,
       sameDeployment,
+      ...(previousPrimary && !sameDeployment ? { staleDeploymentId: previousPrimary } : {}),
     });
     return this.judge(verdict, primary.id, previous);
   }
@@ -426,7 +427,7 @@ class RollingDeploy {
         stopped,
       );
     }
-    const end = await this.rollBack(previous, this.ctx.signal);
+    const end = await this.rollBack(previous, deploymentId, this.ctx.signal);
     if (!end.underway) {
       // The rollback could not be made or did not hold: say where the service is, never "rolled back".
       return this.result(
@@ -458,7 +459,7 @@ class RollingDeploy {
         deploymentId,
       );
     }
-    const end = await this.rollBack(previous, ctx.hardSignal);
+    const end = await this.rollBack(previous, deploymentId, ctx.hardSignal);
     if (!end.underway) {
       return this.result(
         'interrupted',
@@ -471,7 +472,7 @@ class RollingDeploy {
   }
 
   /** UpdateService back to `previous` and follow that deployment; returns how it ended. */
-  private async rollBack(previous: string, signal: AbortSignal): Promise<RollbackEnd> {
+  private async rollBack(previous: string, from: string, signal: AbortSignal): Promise<RollbackEnd> {
     const { t, ctx } = this;
     ctx.emit({ type: 'service.phase', service: t.key, phase: 'rolling-back', detail: `UpdateService to ${shortTaskDefinition(previous)}` });
     let out: EcsService | undefined;
@@ -492,10 +493,11 @@ class RollingDeploy {
     }
     const id = out?.deployments?.find((d) => d.status === 'PRIMARY')?.id;
     if (!id) return { underway: true, standsOn: previous, text: 'rollback requested' };
-    return this.followRollback(id, previous, signal);
+    // Until reads catch up, the deployment we roll back from may still show as PRIMARY.
+    return this.followRollback(id, previous, signal, id === from ? undefined : from);
   }
 
-  private async followRollback(id: string, to: string | undefined, signal: AbortSignal): Promise<RollbackEnd> {
+  private async followRollback(id: string, to: string | undefined, signal: AbortSignal, staleDeploymentId?: string): Promise<RollbackEnd> {
     const { t, ctx } = this;
     const deadline = ctx.clock.now() + Math.max(t.timeoutMs, MIN_ROLLBACK_WAIT_MS);
     const v = await followEcsDeployment(ctx, {
@@ -508,6 +510,7 @@ class RollingDeploy {
       signal,
       eventsSince: this.eventsSince,
       seenEvents: this.seenEvents,
+      ...(staleDeploymentId ? { staleDeploymentId } : {}),
     });
     switch (v.kind) {
       case 'completed':

@@ -335,6 +335,49 @@ describe('rolling strategy', () => {
     expect(r.reason).toMatch(/no PRIMARY deployment/);
   });
 
+  /** ECS reads are eventually consistent: the first `stale` DescribeServices after each UpdateService return the service as it was before. */
+  function staleReads(ctx: StrategyContext, clock: VirtualClock, stale = 1): StrategyContext {
+    let before: Awaited<ReturnType<StrategyContext['ports']['ecs']['describeServices']>> | undefined;
+    let left = 0;
+    const ports: StrategyContext['ports'] = {
+      ...ctx.ports,
+      ecs: {
+        ...ctx.ports.ecs,
+        describeServices: async (input, o) => {
+          const out = await ctx.ports.ecs.describeServices(input, o);
+          if (left > 0 && before) {
+            left -= 1;
+            return before;
+          }
+          before = out;
+          return out;
+        },
+        updateService: async (input, o) => {
+          left = stale;
+          return ctx.ports.ecs.updateService(input, o);
+        },
+      },
+    };
+    return { ...ctx, ports, watcher: new BatchingServiceWatcher(ports, clock) };
+  }
+
+  it('reads a stale service right after the update as stale, not as ECS having rolled back', async () => {
+    const { aws, ctx, target, next, clock } = setup(['healthy']);
+    const r = await rollingStrategy.deploy(target(), staleReads(ctx, clock));
+    expect(r.outcome).toBe('succeeded');
+    expect(r.taskDefinitionArn).toBe(next);
+    expect(aws.count('UpdateService')).toBe(1);
+  });
+
+  it('follows its own rollback through a stale read right after the rollback call', async () => {
+    const { aws, ctx, target, old, clock } = setup(['fail', 'healthy']);
+    const r = await rollingStrategy.deploy(target(), staleReads(ctx, clock));
+    expect(aws.callsOf('UpdateService').map((u) => u.taskDefinition)).toEqual([target().taskDefinitionArn, old]);
+    expect(r.outcome).toBe('rolled-back');
+    expect(r.taskDefinitionArn).toBe(old);
+    expect(r.reason).toMatch(/rolled back to web:1 \(rollback deployment .* completed\)/);
+  });
+
   it('says the service was not changed when UpdateService failed and nothing moved', async () => {
     const { ctx, target, old } = setup([]);
     const failing: StrategyContext = {

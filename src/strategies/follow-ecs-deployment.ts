@@ -49,6 +49,8 @@ export interface FollowRequest {
    * always start a new deployment. Such a read is skipped.
    */
   staleDeploymentId?: string;
+  /** Epoch ms: until then a MISSING service is a read from before CreateService (eventual consistency). */
+  missingIsStaleUntil?: number;
 }
 
 /** Consecutive failed polls tolerated (the SDK already retried each one). */
@@ -74,6 +76,7 @@ export async function followEcsDeployment(ctx: StrategyContext, req: FollowReque
       }
       continue;
     }
+    if (!svc && req.missingIsStaleUntil !== undefined && ctx.clock.now() < req.missingIsStaleUntil) continue;
     if (!svc || svc.status === 'INACTIVE' || svc.status === 'DRAINING') {
       return { kind: 'missing', reason: `service ${req.service} is ${svc?.status ?? 'MISSING'} in cluster ${req.cluster}` };
     }

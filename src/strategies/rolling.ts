@@ -51,6 +51,9 @@ interface RollbackEnd {
   text: string;
 }
 
+/** How long a service we just created may still read as MISSING (the ECS API is eventually consistent). */
+const CREATE_VISIBLE_MS = 60_000;
+
 /** How long we keep watching a rollback (ours or ECS's) to say where it ended, at least. */
 const MIN_ROLLBACK_WAIT_MS = 5 * 60_000;
 
@@ -248,6 +251,7 @@ class RollingDeploy {
       seenEvents: this.seenEvents,
       sameDeployment,
       ...(previousPrimary && !sameDeployment ? { staleDeploymentId: previousPrimary } : {}),
+      ...(t.create ? { missingIsStaleUntil: ctx.clock.now() + CREATE_VISIBLE_MS } : {}),
     });
     return this.judge(verdict, primary.id, previous);
   }

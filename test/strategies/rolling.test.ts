@@ -378,6 +378,35 @@ describe('rolling strategy', () => {
     expect(r.reason).toMatch(/rolled back to web:1 \(rollback deployment .* completed\)/);
   });
 
+  it('reads a service it just created as MISSING only until reads catch up, then follows its first deployment', async () => {
+    const { aws, ctx, target, next, clock } = setup([]);
+    let missingLeft = 0;
+    const ports: StrategyContext['ports'] = {
+      ...ctx.ports,
+      ecs: {
+        ...ctx.ports.ecs,
+        createService: async (input, o) => {
+          missingLeft = 1;
+          return ctx.ports.ecs.createService(input, o);
+        },
+        describeServices: async (input, o) => {
+          if (missingLeft > 0) {
+            missingLeft -= 1;
+            return { services: [], failures: [{ arn: 'jobs', reason: 'MISSING' }], $metadata: {} };
+          }
+          return ctx.ports.ecs.describeServices(input, o);
+        },
+      },
+    };
+    const r = await rollingStrategy.deploy(
+      target({ service: 'jobs', key: 'jobs', create: true, previousTaskDefinitionArn: undefined, desiredCount: 1 }),
+      { ...ctx, ports, watcher: new BatchingServiceWatcher(ports, clock) },
+    );
+    expect(r.outcome).toBe('succeeded');
+    expect(r.taskDefinitionArn).toBe(next);
+    expect(aws.count('CreateService')).toBe(1);
+  });
+
   it('says the service was not changed when UpdateService failed and nothing moved', async () => {
     const { ctx, target, old } = setup([]);
     const failing: StrategyContext = {

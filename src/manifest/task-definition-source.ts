@@ -24,6 +24,10 @@ export function toTaskDefinitionInput(raw: Record<string, unknown>): Record<stri
     td = { ...raw };
   }
   for (const f of READ_ONLY_TASK_DEFINITION_FIELDS) delete td[f];
+  // ECS types task-level cpu and memory as strings (`"256"`, `"1 vCPU"`) and its JSON protocol does not convert
+  // ("STRING_VALUE cannot be converted...", aws-actions/amazon-ecs-deploy-task-definition #587); YAML reads
+  // `cpu: 256` as a number, which the SDK would send as one.
+  for (const f of ['cpu', 'memory'] as const) if (typeof td[f] === 'number') td[f] = String(td[f]);
   return td;
 }
 

@@ -205,6 +205,30 @@ services:
     expect(service(m).command.web).toEqual(['sh', '-c', 'echo ${HOME}', 'echo ${HOME}']);
   });
 
+  it('passes task-level cpu and memory written as YAML numbers on as the strings RegisterTaskDefinition takes', () => {
+    const m = load(
+      `version: 1\nvars: { mem: 1024 }\nservices:\n  web:\n    cluster: c\n    taskDefinition:\n      family: web\n      cpu: 512\n      memory: \${var:mem}\n      containerDefinitions: [{ name: web, image: 'nginx:1', cpu: 256, memory: 512 }]\n  api:\n    cluster: c\n    taskDefinition: api.json\n`,
+      {},
+      {
+        'api.json': JSON.stringify({
+          family: 'api',
+          cpu: 256,
+          memory: '0.5 GB',
+          containerDefinitions: [{ name: 'api', image: 'nginx:1' }],
+        }),
+      },
+    );
+    const input = (key: string) => {
+      const td = service(m, key).taskDefinition;
+      if (td.kind !== 'declared') throw new Error('expected a declared task definition');
+      return td.input;
+    };
+    expect([input('web').cpu, input('web').memory]).toEqual(['512', '1024']);
+    // container-level cpu and memory are integers in the ECS API and stay numbers
+    expect([input('web').containerDefinitions[0]?.cpu, input('web').containerDefinitions[0]?.memory]).toEqual([256, 512]);
+    expect([input('api').cpu, input('api').memory]).toEqual(['256', '0.5 GB']);
+  });
+
   it('never interpolates keys', () => {
     const m = load(`version: 1\nservices:\n  web: { cluster: c, taskDefinition: ${TD}, environment: { web: { '\${env:X}': v } } }\n`, {
       env: { X: 'Y' },

@@ -134,6 +134,7 @@ function planService(
 
   const blockedReasons = [
     ...(described?.status === 'DRAINING' ? [drainingReason(svc)] : []),
+    ...(described && (tdChanges.length > 0 || svcChanges.length > 0) ? controllerReasons(svc, controller) : []),
     ...preflight.map((p) => p.message),
     ...replacementReasons(svcChanges.filter((c) => c.requiresReplacement)),
   ];
@@ -234,6 +235,21 @@ function drainingReason(svc: ResolvedService): string {
     `service "${svc.service}" in cluster "${svc.cluster}" is DRAINING (being deleted) and cannot be updated; ` +
     'wait until it is gone, then apply again to create it'
   );
+}
+
+/**
+ * Rolling and canary deployments go through UpdateService, which cannot deploy a task definition to a service
+ * whose deployment controller is CODE_DEPLOY or EXTERNAL (aws-semantics.md §1.1). The manifest then does not name
+ * a controller, so no setting differs; when something is to change, say it here rather than let apply refuse
+ * after the plan said `update`.
+ * (A blue-green service sets CODE_DEPLOY, so a mismatch there is a setting that requires replacement.)
+ */
+function controllerReasons(svc: ResolvedService, liveController: string): string[] {
+  if (svc.strategy.type === 'blue-green' || liveController === 'ECS' || svc.settings.deploymentController !== undefined) return [];
+  return [
+    `service "${svc.service}" uses the ${liveController} deployment controller; the ${svc.strategy.type} strategy needs ECS ` +
+      '(deploy it with strategy blue-green, or recreate it with the ECS controller)',
+  ];
 }
 
 function replacementReasons(changes: FieldChange[]): string[] {

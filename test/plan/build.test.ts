@@ -191,6 +191,18 @@ describe('buildPlan', () => {
     expect(plan.hasChanges).toBe(true);
   });
 
+  it('blocks a change to a rolling service whose live deployment controller is CODE_DEPLOY, which UpdateService cannot deploy', () => {
+    const plan = buildPlan(
+      manifest([service({ taskDefinition: withImage(IMAGE_V2) })]),
+      liveState([liveService({ described: describedService({ deploymentController: { type: 'CODE_DEPLOY' } }) })]),
+      OPTIONS,
+    );
+    expect(plan.services[0]?.action).toBe('blocked');
+    expect(plan.services[0]?.blockedReasons).toEqual([
+      'service "web" uses the CODE_DEPLOY deployment controller; the rolling strategy needs ECS (deploy it with strategy blue-green, or recreate it with the ECS controller)',
+    ]);
+  });
+
   it('plans a create for a missing service the manifest defines fully', () => {
     const plan = buildPlan(
       manifest([service({ createIfMissing: true })]),

@@ -288,6 +288,25 @@ async function deployService(ctx: EngineContext, sp: ServicePlan, timeoutMs: num
   const base = { key: sp.key, service: sp.service, cluster: sp.cluster };
   const strategy = strategyFor(sp.strategy);
   let result: ServiceResult;
+  // Ctrl-C came after this service's turn began (while the lock was refreshed): start nothing, not even a
+  // registration.
+  if (ctx.signal.aborted) {
+    result = {
+      ...base,
+      outcome: 'skipped',
+      reason: 'not started: interrupted',
+      ...(sp.live?.taskDefinitionArn ? { taskDefinitionArn: sp.live.taskDefinitionArn } : {}),
+    };
+    ctx.emit({
+      type: 'service.finished',
+      service: sp.key,
+      outcome: 'skipped',
+      durationMs: 0,
+      reason: 'not started: interrupted',
+      ...(sp.live?.taskDefinitionArn ? { taskDefinitionArn: sp.live.taskDefinitionArn } : {}),
+    });
+    return result;
+  }
   try {
     const arn = await taskDefinitionFor(ctx, sp);
     if (!strategy) throw new UsageError('STRATEGY_UNAVAILABLE', `no strategy for ${sp.strategy.type}`);

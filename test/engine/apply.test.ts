@@ -452,6 +452,25 @@ describe('applyPlan', () => {
     });
   });
 
+  describe('interruption before a service starts', () => {
+    it('registers nothing for a service whose turn came just after Ctrl-C', async () => {
+      const h = harness();
+      const old = h.aws.addTaskDefinition('web');
+      h.aws.addService({ name: 'web', taskDefinition: old });
+      let lockWrites = 0;
+      h.aws.onTag = (_arn, tags) => {
+        // The first write takes the lock; the second is the refresh just before the service's turn.
+        if (tags.some((t) => t.key === LOCK_TAG) && ++lockWrites === 2) h.soft.abort(new Error('SIGINT'));
+      };
+      const r = await h.apply(plan([servicePlan({ key: 'web', liveArn: old })]));
+      expect(r.outcome).toBe('interrupted');
+      expect(h.aws.count('RegisterTaskDefinition')).toBe(0);
+      expect(h.aws.count('UpdateService')).toBe(0);
+      expect(r.services[0]).toMatchObject({ outcome: 'skipped', taskDefinitionArn: old });
+      expect(r.services[0]?.reason).toMatch(/interrupted/);
+    });
+  });
+
   describe('more outcomes', () => {
     it('publishes a failure notification with the reason when a service fails', async () => {
       const h = harness();

@@ -88,6 +88,35 @@ describe('rolling strategy', () => {
     expect(messages.at(-1)).toContain('deployment completed');
   });
 
+  it('prints events that share a timestamp once each, and none of the 100 the service already had', async () => {
+    const { aws, sink, ctx, target, clock } = setup(['healthy']);
+    const svc = aws.service('web');
+    const old = new Date(clock.now() - 1000);
+    svc.events = Array.from({ length: 100 }, (_, i) => ({ id: `old-${i}`, createdAt: old, message: `(service web) old event ${i}` }));
+    const watching: StrategyContext = {
+      ...ctx,
+      emit: (e) => {
+        ctx.emit(e);
+        if (e.type === 'service.started') {
+          const at = new Date(clock.now());
+          svc.events = [
+            { id: 'same-b', createdAt: at, message: '(service web) has started 1 tasks: (task b).' },
+            { id: 'same-a', createdAt: at, message: '(service web) has started 1 tasks: (task a).' },
+            ...(svc.events ?? []),
+          ].slice(0, 100);
+        }
+      },
+    };
+    await rollingStrategy.deploy(target(), watching);
+    const messages = sink.ofType('service.event').map((e) => e.message);
+    expect(messages.filter((m) => m.includes('old event'))).toEqual([]);
+    expect(messages.filter((m) => m.includes('(task a)') || m.includes('(task b)'))).toEqual([
+      '(service web) has started 1 tasks: (task a).',
+      '(service web) has started 1 tasks: (task b).',
+    ]);
+    expect(new Set(messages).size).toBe(messages.length);
+  });
+
   it('reports a circuit-breaker rollback as rolled-back with the reason and the stopped tasks, without a second UpdateService', async () => {
     const { aws, ctx, target, old } = setup(['circuit-breaker']);
     const r = await rollingStrategy.deploy(target(), ctx);

@@ -129,10 +129,16 @@ export async function followEcsDeployment(ctx: StrategyContext, req: FollowReque
       }
       case 'IN_PROGRESS':
         // A newer deployment started while ours was still rolling out: ECS keeps ours listed as ACTIVE, still
-        // IN_PROGRESS, while its tasks drain, and it will never complete. ECS's own rollbacks mark ours FAILED
-        // first (aws-semantics.md §1.4, §1.5), so this is someone else's deploy: waiting for the timeout and
-        // then "rolling back" would fight it.
-        if (ours.status !== 'PRIMARY' && primary && primary.id !== ours.id) {
+        // IN_PROGRESS, while its tasks drain, and it will never complete. On the previous revision it may be ECS's
+        // own rollback, which can show up before ours turns FAILED (observed on AWS): keep reading for that
+        // verdict and its reason (§1.4, §1.5). On any other revision it is someone else's deploy: waiting for
+        // the timeout and then "rolling back" would fight it.
+        if (
+          ours.status !== 'PRIMARY' &&
+          primary &&
+          primary.id !== ours.id &&
+          !(req.previousTaskDefinitionArn && primary.taskDefinition === req.previousTaskDefinitionArn)
+        ) {
           return {
             kind: 'replaced',
             reason: `deployment ${ours.id} was replaced by ${primary.id} (${shortTaskDefinition(primary.taskDefinition)}) before it completed: another deploy changed the service`,

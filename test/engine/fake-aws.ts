@@ -11,12 +11,23 @@
  * - `replaced`:       another deployment (someone else's task definition) becomes PRIMARY.
  * - `superseded`:     like `replaced`, but ours stays listed as ACTIVE and still IN_PROGRESS while its tasks drain
  *                     (what ECS shows when a newer deployment starts before ours finished).
+ * - `slow-circuit-breaker`: as observed on AWS, ECS's rollback deployment (previous revision) becomes PRIMARY while
+ *                     ours is still listed IN_PROGRESS; ours turns FAILED one read later.
  */
 import type { AwsPorts, EcsDeployment, EcsService, EcsTask } from '../../src/aws/ports.js';
 import { AwsApiError } from '../../src/errors/index.js';
 import type { Clock } from '../../src/util/clock.js';
 
-export type Behaviour = 'healthy' | 'circuit-breaker' | 'vanish' | 'fail' | 'stuck' | 'replaced' | 'superseded';
+export type Behaviour =
+  | 'healthy'
+  | 'circuit-breaker'
+  | 'vanish'
+  | 'fail'
+  | 'stuck'
+  | 'replaced'
+  | 'superseded'
+  | 'slow-circuit-breaker'
+  | 'late-fail';
 
 export interface Call {
   op: string;
@@ -191,6 +202,16 @@ export class FakeAws {
           svc.runningCount = d.desiredCount;
           this.event(st, `(service ${svc.serviceName}) (deployment ${d.id}) deployment completed.`);
           break;
+        case 'slow-circuit-breaker':
+          // The rollback first; ours fails on the next read (p.reads is kept just under the threshold).
+          p.behaviour = 'late-fail';
+          p.reads = this.polls - 1;
+          if (p.previous) {
+            this.event(st, `(service ${svc.serviceName}) rolling back to deployment ${d.id}.`);
+            this.startDeployment(st, p.previous, 'healthy');
+          }
+          break;
+        case 'late-fail':
         case 'circuit-breaker':
         case 'fail': {
           d.rolloutState = 'FAILED';

@@ -240,6 +240,16 @@ describe('rolling strategy', () => {
     expect(aws.count('UpdateService')).toBe(1);
   });
 
+  it('waits for the verdict when ECS starts its rollback before it marks ours FAILED, and reports the rollback', async () => {
+    const { aws, ctx, target, old } = setup(['slow-circuit-breaker']);
+    const r = await rollingStrategy.deploy(target(), ctx);
+    expect(r.outcome).toBe('rolled-back');
+    expect(r.reason).toContain('ECS deployment circuit breaker: tasks failed to start.');
+    expect(r.reason).toMatch(/ECS rolled back to web:1 \(rollback deployment .* completed\)/);
+    expect(r.taskDefinitionArn).toBe(old);
+    expect(aws.count('UpdateService')).toBe(1);
+  });
+
   it('rolls back on Ctrl-C when onInterrupt is rollback', async () => {
     const { aws, ctx, target, old, soft } = setup(['stuck', 'healthy']);
     const r = await rollingStrategy.deploy(target(), abortOnFirstProgress(ctx, soft));

@@ -223,6 +223,19 @@ describe('applyPlan', () => {
       expect(deregistered.sort()).toEqual(['web:2', 'web:3']);
     });
 
+    it('reads every page of revisions before choosing which to keep', async () => {
+      const h = harness();
+      h.aws.taskDefinitionPageSize = 2;
+      const arns = Array.from({ length: 7 }, () => h.aws.addTaskDefinition('web'));
+      h.aws.addService({ name: 'web', taskDefinition: arns[6] as string });
+      const r = await h.apply(plan([servicePlan({ key: 'web', liveArn: arns[6] })], { keepRevisions: 3 }));
+      expect(r.outcome).toBe('succeeded');
+      expect(h.aws.count('ListTaskDefinitions')).toBe(4);
+      const deregistered = h.aws.callsOf('DeregisterTaskDefinition').map((c) => String(c.taskDefinition).split('/')[1]);
+      // web:8 registered by the run; 8, 7 and 6 kept across the pages.
+      expect(deregistered.sort()).toEqual(['web:1', 'web:2', 'web:3', 'web:4', 'web:5']);
+    });
+
     it('does not clean up when keepRevisions is 0', async () => {
       const h = harness();
       const old = h.aws.addTaskDefinition('web');

@@ -58,6 +58,8 @@ export class FakeAws {
   oneOffReads = 2;
   /** Reads before a deployment settles. */
   polls = 2;
+  /** ListTaskDefinitions page size (AWS pages at 100); a token carries the offset. */
+  taskDefinitionPageSize = 100;
   snsFails = false;
   /** Like moto: UpdateService changes the service's task definition but starts no deployment. */
   updateWithoutDeployment = false;
@@ -314,7 +316,13 @@ export class FakeAws {
           .flatMap(([, revs]) => revs.filter((r) => !input.status || r.status === input.status).map((r) => r.arn));
         const rev = (a: string) => Number(a.slice(a.lastIndexOf(':') + 1));
         arns.sort((a, b) => (input.sort === 'DESC' ? rev(b) - rev(a) : rev(a) - rev(b)));
-        return { taskDefinitionArns: arns, $metadata: {} };
+        const from = Number(input.nextToken ?? 0);
+        const to = from + self.taskDefinitionPageSize;
+        return {
+          taskDefinitionArns: arns.slice(from, to),
+          ...(to < arns.length ? { nextToken: String(to) } : {}),
+          $metadata: {},
+        };
       },
       async createService(input) {
         self.record('CreateService', input);

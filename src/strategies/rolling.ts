@@ -13,6 +13,7 @@
  */
 import type { AwsPorts, EcsService } from '../aws/ports.js';
 import type { StoppedTaskInfo } from '../events/types.js';
+import { AwsApiError } from '../errors/index.js';
 import type { DeploymentSettings, ServiceSettings } from '../model/manifest.js';
 import { describeFailureDetection } from './circuit-breaker.js';
 import { type FollowVerdict, followEcsDeployment } from './follow-ecs-deployment.js';
@@ -49,6 +50,16 @@ interface RollbackEnd {
   /** The revision the service runs or converges to afterwards. */
   standsOn: string | undefined;
   text: string;
+}
+
+/** Reads (delays before each) that look for a change a failed write may have made anyway. */
+const LAGGING_READS_MS = [0, 2_000, 5_000];
+
+/** A 4xx answer other than throttling: ECS refused the request, so it changed nothing. */
+function rejectedOutright(error: unknown): boolean {
+  return (
+    error instanceof AwsApiError && !error.throttled && error.httpStatus !== undefined && error.httpStatus >= 400 && error.httpStatus < 500
+  );
 }
 
 /** How long a service we just created may still read as MISSING (the ECS API is eventually consistent). */
@@ -179,7 +190,7 @@ class RollingDeploy {
       // A failed write may still have been applied (a server error after the change, a lost response): look
       // before saying that nothing changed.
       const op = t.create ? 'CreateService' : 'UpdateService';
-      started = await this.appliedAnyway(previousPrimary);
+      started = await this.appliedAnyway(previousPrimary, rejectedOutright(error) ? [0] : LAGGING_READS_MS);
       if (!started) return this.result('failed', previous, `${op} failed: ${errorMessage(error)}; the service was not changed`);
       ctx.emit({
         type: 'log',
@@ -192,7 +203,7 @@ class RollingDeploy {
     if (!primary?.id) {
       // The update was made but its response lists no deployment (a terse proxy or emulator): the service itself
       // shows the new PRIMARY deployment of our revision, if there is one; never guess beyond that.
-      const now = await this.appliedAnyway(previousPrimary);
+      const now = await this.appliedAnyway(previousPrimary, LAGGING_READS_MS);
       if (now) {
         started = now;
         primary = now.deployments?.find((d) => d.status === 'PRIMARY');
@@ -256,19 +267,23 @@ class RollingDeploy {
     return this.judge(verdict, primary.id, previous);
   }
 
-  /** The service as it is now, if it runs a PRIMARY deployment of our revision that was not there before. */
-  private async appliedAnyway(previousPrimary: string | undefined): Promise<EcsService | undefined> {
+  /**
+   * The service as it is now, if it runs a PRIMARY deployment of our revision that was not there before. Read
+   * once per delay given: ECS reads are eventually consistent, so one read right after the call may not show it.
+   */
+  private async appliedAnyway(previousPrimary: string | undefined, delaysMs: number[] = [0]): Promise<EcsService | undefined> {
     const { t, ctx } = this;
     if (ctx.calls.dryRun) return undefined;
-    try {
-      const svc = await ctx.watcher.next(t.cluster, t.service, 0, ctx.hardSignal);
-      const primary = svc?.deployments?.find((d) => d.status === 'PRIMARY');
-      return svc?.status === 'ACTIVE' && primary?.taskDefinition === t.taskDefinitionArn && primary.id !== previousPrimary
-        ? svc
-        : undefined;
-    } catch {
-      return undefined;
+    for (const delay of delaysMs) {
+      try {
+        const svc = await ctx.watcher.next(t.cluster, t.service, delay, ctx.hardSignal);
+        const primary = svc?.deployments?.find((d) => d.status === 'PRIMARY');
+        if (svc?.status === 'ACTIVE' && primary?.taskDefinition === t.taskDefinitionArn && primary.id !== previousPrimary) return svc;
+      } catch {
+        return undefined;
+      }
     }
+    return undefined;
   }
 
   private async create(): Promise<EcsService | undefined> {

@@ -326,30 +326,34 @@ describe('rolling strategy', () => {
     expect(aws.count('UpdateService')).toBe(1);
   });
 
-  it('finds the deployment it started by reading the service when the UpdateService response lists none', async () => {
-    const { aws, sink, ctx, target, next } = setup(['healthy']);
-    const ports = ctx.ports;
-    const terse: StrategyContext = {
-      ...ctx,
-      ports: {
-        ...ports,
-        ecs: {
-          ...ports.ecs,
-          updateService: async (input, o) => {
-            const out = await ports.ecs.updateService(input, o);
-            return { ...out, service: { ...out.service, deployments: [] } };
+  it.each([0, 1])(
+    'finds the deployment it started by reading the service when the UpdateService response lists none (%i stale reads)',
+    async (stale) => {
+      const { aws, sink, ctx: base, target, next, clock } = setup(['healthy']);
+      const ctx = stale > 0 ? staleReads(base, clock, stale) : base;
+      const ports = ctx.ports;
+      const terse: StrategyContext = {
+        ...ctx,
+        ports: {
+          ...ports,
+          ecs: {
+            ...ports.ecs,
+            updateService: async (input, o) => {
+              const out = await ports.ecs.updateService(input, o);
+              return { ...out, service: { ...out.service, deployments: [] } };
+            },
           },
         },
-      },
-    };
-    const r = await rollingStrategy.deploy(target(), terse);
-    expect(r.outcome).toBe('succeeded');
-    expect(r.taskDefinitionArn).toBe(next);
-    const ours = aws.service('web').deployments?.find((d) => d.taskDefinition === next)?.id;
-    expect(r.deploymentId).toBe(ours);
-    expect(sink.ofType('service.started')[0]?.deploymentId).toBe(ours);
-    expect(aws.count('UpdateService')).toBe(1);
-  });
+      };
+      const r = await rollingStrategy.deploy(target(), terse);
+      expect(r.outcome).toBe('succeeded');
+      expect(r.taskDefinitionArn).toBe(next);
+      const ours = aws.service('web').deployments?.find((d) => d.taskDefinition === next)?.id;
+      expect(r.deploymentId).toBe(ours);
+      expect(sink.ofType('service.started')[0]?.deploymentId).toBe(ours);
+      expect(aws.count('UpdateService')).toBe(1);
+    },
+  );
 
   it('fails, naming the revision, when neither the response nor the service shows a deployment of it', async () => {
     const { aws, ctx, target, next } = setup([]);
@@ -444,6 +448,35 @@ describe('rolling strategy', () => {
     expect(r.outcome).toBe('succeeded');
     expect(r.taskDefinitionArn).toBe(next);
     expect(aws.count('CreateService')).toBe(1);
+  });
+
+  it('looks again before saying nothing changed when UpdateService failed on the server side and reads lag', async () => {
+    const { aws, sink, ctx, target, next, clock } = setup(['healthy']);
+    const lagging = staleReads(ctx, clock, 2);
+    const flaky: StrategyContext = {
+      ...lagging,
+      ports: {
+        ...lagging.ports,
+        ecs: {
+          ...lagging.ports.ecs,
+          updateService: async (input, o) => {
+            await lagging.ports.ecs.updateService(input, o);
+            throw new AwsApiError({
+              service: 'ECS',
+              operation: 'UpdateService',
+              awsCode: 'ServerException',
+              message: 'internal error',
+              httpStatus: 500,
+            });
+          },
+        },
+      },
+    };
+    const r = await rollingStrategy.deploy(target(), flaky);
+    expect(r.outcome).toBe('succeeded');
+    expect(r.taskDefinitionArn).toBe(next);
+    expect(sink.ofType('log').map((l) => l.message)).toContainEqual(expect.stringContaining('shows the new deployment'));
+    expect(aws.count('UpdateService')).toBe(1);
   });
 
   it('says the service was not changed when UpdateService failed and nothing moved', async () => {

@@ -3,7 +3,7 @@
  * the YAML document so positions survive. Keys are never interpolated, nothing is ever run by a shell, and `$${`
  * is a literal `${`. Values never appear in messages (they may be secrets).
  */
-import { isAlias, isMap, isPair, isScalar, isSeq, Scalar } from 'yaml';
+import { type Document, isAlias, isMap, isNode, isPair, isScalar, isSeq, Scalar, visit } from 'yaml';
 import type { ManifestIssue } from '../errors/index.js';
 import { issueAt, type Path, type SourceFile } from './source.js';
 
@@ -127,6 +127,22 @@ function typed(value: string): string | number | boolean {
 const interpolated = new WeakSet<object>();
 
 /**
+ * What each alias of the document refers to: the last anchor of its name before it, as YAML says. One pass, where
+ * the yaml package's own `Alias.resolve` walks the whole document for every alias (quadratic on large files).
+ */
+function aliasTargets(doc: Document.Parsed): Map<unknown, unknown> {
+  const latest = new Map<string, unknown>();
+  const targets = new Map<unknown, unknown>();
+  visit(doc, {
+    Node: (_key, node) => {
+      if (isAlias(node)) targets.set(node, latest.get(node.source));
+      else if (isNode(node) && node.anchor) latest.set(node.anchor, node);
+    },
+  });
+  return targets;
+}
+
+/**
  * Interpolates every string scalar under `root` (a path into the document) except subtrees for which `skip`
  * says so. Returns one issue per failing scalar. An alias is followed to its anchor, so an anchor defined in
  * a part that is skipped (another environment) is still interpolated where it is used here.
@@ -145,7 +161,7 @@ export function interpolateTree(
     if (isAlias(node)) {
       // Anchors are usually defined where the walk reaches them anyway (then with their own path, for
       // messages); the ones it does not reach are walked after, from here.
-      aliases.push({ node: node.resolve(source.doc), path });
+      aliases.push({ node, path });
       return;
     }
     if (seen.has(node)) return;
@@ -171,7 +187,13 @@ export function interpolateTree(
   };
   const walkAll = (node: unknown, path: Path): void => {
     walk(node, path);
-    for (let next = aliases.shift(); next; next = aliases.shift()) if (next.node) walk(next.node, next.path);
+    if (aliases.length === 0) return;
+    const targets = aliasTargets(source.doc);
+    for (let i = 0; i < aliases.length; i++) {
+      const { node: alias, path: at } = aliases[i] as { node: unknown; path: Path };
+      const target = targets.get(alias);
+      if (target) walk(target, at);
+    }
   };
   let start: unknown = source.doc.contents;
   for (const seg of root) {

@@ -414,6 +414,23 @@ services:
     expect(m.services.every((s) => s.cluster === 'shop' && s.desiredCount === 1)).toBe(true);
   });
 
+  it('loads a manifest whose every service uses aliases in time linear in its size (aliases are followed once)', () => {
+    const timed = (count: number): number => {
+      let yaml = 'version: 1\nx-common: &common\n  cluster: shop\nx-img: &img "nginx:${env:TAG:-1}"\nservices:\n';
+      for (let i = 0; i < count; i++)
+        yaml += `  svc${i}:\n    <<: *common\n    images: { app: *img }\n    taskDefinition: { family: f${i}, containerDefinitions: [{ name: app, image: 'nginx:1' }] }\n`;
+      const started = performance.now();
+      const m = load(yaml);
+      expect(m.services[count - 1]?.images.app).toBe('nginx:1');
+      return performance.now() - started;
+    };
+    timed(300); // warm up the JIT
+    const small = timed(1000);
+    const large = timed(4000);
+    // Four times the services: linear work takes about 4x; a quadratic step would take about 16x.
+    expect(large).toBeLessThan(8 * small + 250);
+  });
+
   it('calls an environment overlay of an undeclared service a misspelling, not a new service', () => {
     expect(
       issuesOf(() =>

@@ -18,6 +18,8 @@ import { errorMessage, shortTaskDefinition } from '../strategies/names.js';
 import type { EngineContext } from './context.js';
 
 export const LOCK_TAG = 'ecsdeploy:lock';
+/** Reads of the lock tag after writing it, while it does not show yet. */
+const LOCK_READS = 3;
 
 export interface LockTarget {
   key: string;
@@ -142,8 +144,14 @@ export async function acquireLocks(
   try {
     await clock.sleep(options.lockSettleMs ?? 1000, ctx.hardSignal);
     for (const h of held) {
-      const tags = await ports.ecs.listTagsForResource({ resourceArn: h.arn }, { signal: ctx.hardSignal });
-      const now2 = tags.tags?.find((t) => t.key === LOCK_TAG)?.value;
+      let now2: string | undefined;
+      // No lock tag at all is not another run's (a racer writes its own value): it is our write not visible
+      // yet (tag reads are eventually consistent). Look again a few times before calling it a lost race.
+      for (let attempt = 0; attempt < LOCK_READS && now2 === undefined; attempt += 1) {
+        if (attempt > 0) await clock.sleep(options.lockSettleMs ?? 1000, ctx.hardSignal);
+        const tags = await ports.ecs.listTagsForResource({ resourceArn: h.arn }, { signal: ctx.hardSignal });
+        now2 = tags.tags?.find((t) => t.key === LOCK_TAG)?.value;
+      }
       if (now2 !== value) {
         const other = now2 ? parseLock(now2)?.runId : undefined;
         lost.push(`${h.key} is being deployed by another ecsdeploy run${other ? ` (${other})` : ''}`);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { applyPlan } from '../../src/engine/apply.js';
 import { LOCK_TAG } from '../../src/engine/lock.js';
 import { EcsDeployError } from '../../src/errors/index.js';
 import { harness, plan, servicePlan } from './builders.js';
@@ -377,6 +378,34 @@ describe('applyPlan', () => {
       // One step: a 30 min rollout, a 30 min rollback and 15 min of margin.
       expect((expiries[0] as number) * 1000 - h.clock.now()).toBeLessThanOrEqual(75 * 60_000);
       expect(h.aws.tags.get(svcArn('prod', 'b'))).toEqual([]);
+    });
+
+    it('does not take a lock write that is not visible yet for a lost race (tag reads lag)', async () => {
+      const h = harness();
+      const old = h.aws.addTaskDefinition('web');
+      h.aws.addService({ name: 'web', taskDefinition: old });
+      // The first read after our write still shows the service untagged.
+      let lagging = 0;
+      h.aws.onTag = () => {
+        lagging = 1;
+      };
+      const ports = h.aws.ports();
+      const list = ports.ecs.listTagsForResource;
+      ports.ecs.listTagsForResource = async (input, o) => {
+        const out = await list(input, o);
+        if (lagging > 0) {
+          lagging -= 1;
+          return { ...out, tags: [] };
+        }
+        return out;
+      };
+      const r = await applyPlan(
+        plan([servicePlan({ key: 'web', liveArn: old })]),
+        { ports, sink: h.sink, clock: h.clock, signal: h.soft.signal },
+        { concurrency: 1, dryRun: false, force: false, onInterrupt: 'rollback', runId: 'run-1', lockSettleMs: 500 },
+      );
+      expect(r.outcome).toBe('succeeded');
+      expect(h.aws.count('UpdateService')).toBe(1);
     });
 
     it('backs off when another run overwrote the lock between its write and its re-read', async () => {

@@ -9,6 +9,7 @@ import type { ResolvedManifest } from '../model/manifest.js';
 import { fail, isObject, issueAtStart, MAX_MANIFEST_BYTES, type ManifestText, type ResolveInput, stringMap } from './common.js';
 import { didYouMean } from './did-you-mean.js';
 import { type InterpolationContext, interpolateTree } from './interpolate.js';
+import { keepWrittenNumberText } from './number-text.js';
 import { resolveWritten } from './resolve.js';
 import { schemaErrors } from './schema.js';
 import { schemaIssues } from './schema-issues.js';
@@ -64,6 +65,7 @@ export function resolveForEnvironment(
 ): ResolvedManifest {
   const { source: original, environments } = parsed ?? parseManifest(m);
   const source: SourceFile = clone ? { ...original, doc: original.doc.clone() as typeof original.doc } : original;
+  keepWrittenNumberText(source.doc.contents, m.text);
   const env = input.environment;
   if (env !== undefined && !environments.includes(env)) {
     const message =

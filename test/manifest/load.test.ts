@@ -229,6 +229,32 @@ services:
     expect([input('api').cpu, input('api').memory]).toEqual(['256', '0.5 GB']);
   });
 
+  it('keeps environment values and vars that YAML reads as numbers as they were written (1.10, 1e3, 0x1F)', () => {
+    const m = load(
+      `version: 1
+vars: { python: 3.10, count: 3 }
+environments:
+  prod:
+    vars: { build: 1e3 }
+    services:
+      web: { environment: { web: { MASK: 0x1F } } }
+before:
+  - { name: migrate, taskDefinitionOf: web, environment: { SCHEMA: 2.50 } }
+services:
+  web:
+    cluster: c
+    taskDefinition: ${TD}
+    desiredCount: \${var:count}
+    environment:
+      web: { VERSION: 1.10, PY: '\${var:python}', BUILD: 'b\${var:build}', PORT: 8080, DEBUG: true }
+`,
+      { environment: 'prod' },
+    );
+    expect(service(m).environment.web).toEqual({ VERSION: '1.10', PY: '3.10', BUILD: 'b1e3', PORT: '8080', DEBUG: 'true', MASK: '0x1F' });
+    expect(service(m).desiredCount).toBe(3);
+    expect(m.before[0]?.environment).toEqual({ SCHEMA: '2.50' });
+  });
+
   it('never interpolates keys', () => {
     const m = load(`version: 1\nservices:\n  web: { cluster: c, taskDefinition: ${TD}, environment: { web: { '\${env:X}': v } } }\n`, {
       env: { X: 'Y' },

@@ -268,17 +268,22 @@ class RollingDeploy {
   }
 
   /**
-   * The service as it is now, if it runs a PRIMARY deployment of our revision that was not there before. Read
-   * once per delay given: ECS reads are eventually consistent, so one read right after the call may not show it.
+   * The service as it is now, if it runs a PRIMARY deployment of `taskDefinitionArn` (our revision unless said)
+   * that was not there before. Read once per delay given: ECS reads are eventually consistent, so one read right
+   * after the call may not show it.
    */
-  private async appliedAnyway(previousPrimary: string | undefined, delaysMs: number[] = [0]): Promise<EcsService | undefined> {
+  private async appliedAnyway(
+    previousPrimary: string | undefined,
+    delaysMs: number[] = [0],
+    taskDefinitionArn: string = this.t.taskDefinitionArn,
+  ): Promise<EcsService | undefined> {
     const { t, ctx } = this;
     if (ctx.calls.dryRun) return undefined;
     for (const delay of delaysMs) {
       try {
         const svc = await ctx.watcher.next(t.cluster, t.service, delay, ctx.hardSignal);
         const primary = svc?.deployments?.find((d) => d.status === 'PRIMARY');
-        if (svc?.status === 'ACTIVE' && primary?.taskDefinition === t.taskDefinitionArn && primary.id !== previousPrimary) return svc;
+        if (svc?.status === 'ACTIVE' && primary?.taskDefinition === taskDefinitionArn && primary.id !== previousPrimary) return svc;
       } catch {
         return undefined;
       }
@@ -507,10 +512,18 @@ class RollingDeploy {
         )
       )?.service;
     } catch (error) {
+      // As for the update itself: a failed write may still have been applied; look before saying it was not.
+      out = rejectedOutright(error) ? undefined : await this.appliedAnyway(from, LAGGING_READS_MS, previous);
       // Nothing changed: the service stays on (or converging to) the revision we deployed.
-      return { underway: false, standsOn: t.taskDefinitionArn, text: `the rollback call failed: ${errorMessage(error)}` };
+      if (!out) return { underway: false, standsOn: t.taskDefinitionArn, text: `the rollback call failed: ${errorMessage(error)}` };
+      ctx.emit({
+        type: 'log',
+        level: 'warn',
+        message: `${t.key}: the rollback UpdateService reported ${errorMessage(error)}, but the service shows the rollback deployment: following it`,
+      });
     }
-    const id = out?.deployments?.find((d) => d.status === 'PRIMARY')?.id;
+    let id = out?.deployments?.find((d) => d.status === 'PRIMARY')?.id;
+    if (!id) id = (await this.appliedAnyway(from, LAGGING_READS_MS, previous))?.deployments?.find((d) => d.status === 'PRIMARY')?.id;
     if (!id) return { underway: true, standsOn: previous, text: 'rollback requested' };
     // Until reads catch up, the deployment we roll back from may still show as PRIMARY.
     return this.followRollback(id, previous, signal, id === from ? undefined : from);

@@ -175,6 +175,40 @@ describe('rolling strategy', () => {
     expect(r.reason).not.toMatch(/; rolled back to/);
   });
 
+  it('follows its rollback when the rollback call reported a server error after the change was made', async () => {
+    const { aws, sink, ctx, target, old } = setup(['fail', 'healthy']);
+    let calls = 0;
+    const flaky: StrategyContext = {
+      ...ctx,
+      ports: {
+        ...ctx.ports,
+        ecs: {
+          ...ctx.ports.ecs,
+          updateService: async (input, o) => {
+            const out = await ctx.ports.ecs.updateService(input, o);
+            calls += 1;
+            if (calls > 1) {
+              throw new AwsApiError({
+                service: 'ECS',
+                operation: 'UpdateService',
+                awsCode: 'ServerException',
+                message: 'oops',
+                httpStatus: 500,
+              });
+            }
+            return out;
+          },
+        },
+      },
+    };
+    const r = await rollingStrategy.deploy(target(), flaky);
+    expect(aws.callsOf('UpdateService').map((u) => u.taskDefinition)).toEqual([target().taskDefinitionArn, old]);
+    expect(r.outcome).toBe('rolled-back');
+    expect(r.taskDefinitionArn).toBe(old);
+    expect(r.reason).toMatch(/rolled back to web:1 \(rollback deployment .* completed\)/);
+    expect(sink.ofType('log').map((l) => l.message)).toContainEqual(expect.stringContaining('shows the rollback deployment'));
+  });
+
   it('reports a rollback deployment that failed too as failed, with both reasons', async () => {
     const { aws, ctx, target, old } = setup(['fail', 'fail']);
     const r = await rollingStrategy.deploy(target(), ctx);

@@ -8,6 +8,8 @@ import { AwsApiError } from '../errors/index.js';
 import type { LiveServiceState, LiveState, PreflightIssue } from '../model/live.js';
 import type { ResolvedManifest } from '../model/manifest.js';
 import type { JsonObject } from '../model/task-definition.js';
+import { canonicalJson } from '../plan/json.js';
+import { redactDeep, sensitivityTest } from '../plan/sensitive.js';
 import { chunk, createLimit, mapLimited } from './concurrency.js';
 import { runPreflight } from './preflight.js';
 import { clusterName, ServiceIndex, serviceName } from './service-index.js';
@@ -67,8 +69,14 @@ export function currentTaskDefinitionArn(service: JsonObject): string | undefine
   return typeof service.taskDefinition === 'string' ? service.taskDefinition : undefined;
 }
 
+/** Does the described task definition hold a value the plan would redact (an environment secret, a token option)? */
+function holdsSensitiveValue(td: JsonObject, marked: readonly string[]): boolean {
+  return canonicalJson(redactDeep(td, sensitivityTest(marked))) !== canonicalJson(td);
+}
+
 export async function readLiveState(ports: AwsPorts, manifest: ResolvedManifest, options: ReadLiveStateOptions = {}): Promise<LiveState> {
   const { signal, cache } = options;
+  const marked = [...new Set(manifest.services.flatMap((s) => s.sensitive))];
   const limit = createLimit(options.concurrency ?? DEFAULT_CONCURRENCY, signal);
   const before = ports.calls.counts();
   const index = new ServiceIndex();
@@ -89,8 +97,9 @@ export async function readLiveState(ports: AwsPorts, manifest: ResolvedManifest,
         if (!out.taskDefinition) return undefined;
         const td = toJsonObject(out.taskDefinition);
         if (out.tags && out.tags.length > 0) td.tags = toJson(out.tags);
-        // Written off the critical path; awaited before the read returns.
-        if (cache) writes.push(cache.set(arn, td));
+        // Written off the critical path; awaited before the read returns. Sensitive values never go to disk
+        // (house rule 9): a revision that holds one is described again next time instead.
+        if (cache && !holdsSensitiveValue(td, marked)) writes.push(cache.set(arn, td));
         return td;
       })();
       // Observed here so a failure while the services phase is still running is never an unhandled rejection;

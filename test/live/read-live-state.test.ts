@@ -211,6 +211,32 @@ describe('the task definition cache', () => {
     expect(second.services[0]?.taskDefinition).toEqual(first.services[0]?.taskDefinition);
   });
 
+  it('never writes a task definition holding a sensitive value to the cache, and describes it again next time', async () => {
+    serveAccount({
+      main: [describedService('web', 'main', taskDefinitionArn('web', 9)), describedService('api', 'main', taskDefinitionArn('api', 4))],
+    });
+    const withSecret = (family: string, revision: number, name: string) => {
+      const td = describedTaskDefinition(family, revision);
+      td.containerDefinitions![0]!.environment = [{ name, value: 'hunter2' }];
+      return { taskDefinition: td };
+    };
+    ecs
+      .on(DescribeTaskDefinitionCommand, { taskDefinition: taskDefinitionArn('web', 9) })
+      .resolves(withSecret('web', 9, 'DB_PASSWORD'))
+      .on(DescribeTaskDefinitionCommand, { taskDefinition: taskDefinitionArn('api', 4) })
+      .resolves(withSecret('api', 4, 'MARKED_BY_MANIFEST'));
+    const manifest = resolvedManifest([resolvedService('web'), resolvedService('api', { sensitive: ['MARKED_BY_MANIFEST'] })]);
+    const read = () => readLiveState(ports(), manifest, { cache: createTaskDefinitionCache({ directory: dir, region: REGION }) });
+    const first = await read();
+    expect(
+      first.services.map((s) => (s.taskDefinition?.containerDefinitions as { environment: unknown }[] | undefined)?.[0]?.environment),
+    ).toEqual([[{ name: 'DB_PASSWORD', value: 'hunter2' }], [{ name: 'MARKED_BY_MANIFEST', value: 'hunter2' }]]);
+    const files = await readdir(join(dir, 'task-definitions')).catch(() => []);
+    expect(files).toEqual([]);
+    await read();
+    expect(ecs.commandCalls(DescribeTaskDefinitionCommand)).toHaveLength(4);
+  });
+
   it('keeps entries of another endpoint or region apart, so an emulator never poisons the real cache', async () => {
     const arn = taskDefinitionArn('web', 1);
     const real = createTaskDefinitionCache({ directory: dir, region: REGION });

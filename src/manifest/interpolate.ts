@@ -19,7 +19,10 @@ const WHOLE_REF = /^\$\{[^}]*\}$/;
 /** On failure, `at` is the index in the text of the reference that failed. */
 type Expanded = { ok: true; value: string } | { ok: false; message: string; at: number };
 
-export function expand(text: string, ctx: InterpolationContext): Expanded {
+/** Defaults may nest references (`${env:A:-${env:B:-x}}`); deeper than this is a mistake, not a configuration. */
+const MAX_NESTING = 8;
+
+export function expand(text: string, ctx: InterpolationContext, depth = 0): Expanded {
   let out = '';
   let i = 0;
   while (i < text.length) {
@@ -54,7 +57,10 @@ export function expand(text: string, ctx: InterpolationContext): Expanded {
     if (v !== undefined && !useFallback) out += v;
     else if (fallback !== undefined) {
       // The default may itself hold references (`${env:A:-${env:B}}`, as in a shell); expanded only when used.
-      const inner = expand(fallback, ctx);
+      if (depth >= MAX_NESTING) {
+        return { ok: false, at: i, message: `references nested more than ${MAX_NESTING} deep in defaults` };
+      }
+      const inner = expand(fallback, ctx, depth + 1);
       if (!inner.ok) return { ...inner, at: i + 2 + expr.indexOf(':-') + 2 + inner.at };
       out += inner.value;
     } else if (kind === 'env') {

@@ -68,6 +68,13 @@ describe('interpolation of nested references', () => {
     });
   });
 
+  it('refuses defaults nested absurdly deep with a message, instead of overflowing the stack', () => {
+    const deep = `\${env:A:-`.repeat(50_000) + 'x' + '}'.repeat(50_000);
+    expect(expand(deep, { env: {}, vars: {} })).toMatchObject({ ok: false, message: 'references nested more than 8 deep in defaults' });
+    const fine = `\${env:A:-`.repeat(8) + 'x' + '}'.repeat(8);
+    expect(expand(fine, { env: {}, vars: {} })).toEqual({ ok: true, value: 'x' });
+  });
+
   it('rejects a nested reference that is never closed', () => {
     expect(expand('${env:A:-${env:B}', { env: { A: 'a' }, vars: {} })).toMatchObject({
       ok: false,

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { Builtins, Cli } from 'clipanion';
 import { systemClock } from '../util/clock.js';
 import { VERSION } from '../util/version.js';
@@ -68,6 +69,9 @@ export async function run(argv: string[], overrides: Partial<CliContext> = {}): 
     clock: systemClock,
     ...overrides,
   };
+  // Every wait of a run listens on these two signals; with several services deploying at once that is far more
+  // than Node's default of 10 listeners, which would print a MaxListenersExceededWarning to the user.
+  setMaxListeners(0, context.signal, context.hardSignal);
   return (await buildCli(colorDepth > 1, argv[0])).run(argv, context);
 }
 

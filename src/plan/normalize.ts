@@ -77,6 +77,15 @@ const RESTART_POLICY_DEFAULTS: [string, Json][] = [['restartAttemptPeriod', 300]
 
 const TASK_DEFAULTS: [string, Json][] = [['networkMode', 'bridge']];
 
+/**
+ * Defaults that are dropped where they are given, rather than filled where they are not (the same for comparing,
+ * and the documents stay as short as written): `enableFaultInjection` is described as false on task definitions
+ * registered without it, volumes as `configuredAtLaunch: false`, and mount points are writable by default.
+ */
+const TASK_FALSE_DEFAULTS = ['enableFaultInjection'];
+const VOLUME_FALSE_DEFAULTS = ['configuredAtLaunch'];
+const MOUNT_FALSE_DEFAULTS = ['readOnly'];
+
 const EFS_VOLUME_DEFAULTS: [string, Json][] = [
   ['rootDirectory', '/'],
   ['transitEncryption', 'DISABLED'],
@@ -103,7 +112,7 @@ export function stripReadOnly(td: JsonObject): JsonObject {
 /** The normalized form of a task definition (RegisterTaskDefinition input or DescribeTaskDefinition output). */
 export function normalizeTaskDefinition(input: unknown, ctx: NormalizeContext): JsonObject {
   // clean first so that `null` and `[]` count as absent when defaults are filled and sets are sorted
-  const td = stripReadOnly(finish(toJsonObject(input)));
+  const td = withoutFalse(stripReadOnly(finish(toJsonObject(input))), TASK_FALSE_DEFAULTS);
   fill(td, TASK_DEFAULTS);
   const networkMode = typeof td.networkMode === 'string' ? td.networkMode : 'bridge';
   if (td.cpu !== undefined) td.cpu = normalizeTaskCpu(td.cpu);
@@ -125,6 +134,10 @@ function normalizeContainer(input: JsonObject, networkMode: string): JsonObject 
   fill(c, CONTAINER_DEFAULTS);
   if (Array.isArray(c.portMappings)) {
     c.portMappings = c.portMappings.map((p) => (isObject(p) ? normalizePortMapping(p, networkMode) : p));
+  }
+  for (const k of ['mountPoints', 'volumesFrom']) {
+    const list = c[k];
+    if (Array.isArray(list)) c[k] = list.map((m) => (isObject(m) ? withoutFalse(m, MOUNT_FALSE_DEFAULTS) : m));
   }
   if (isObject(c.healthCheck)) {
     c.healthCheck = { ...c.healthCheck };
@@ -162,7 +175,7 @@ function normalizePortMapping(input: JsonObject, networkMode: string): JsonObjec
 }
 
 function normalizeVolume(input: JsonObject): JsonObject {
-  const v: JsonObject = { ...input };
+  const v: JsonObject = withoutFalse(input, VOLUME_FALSE_DEFAULTS);
   if (isObject(v.efsVolumeConfiguration)) {
     v.efsVolumeConfiguration = { ...v.efsVolumeConfiguration };
     fill(v.efsVolumeConfiguration, EFS_VOLUME_DEFAULTS);
@@ -306,6 +319,12 @@ function normalizeNetworkConfiguration(input: JsonObject): JsonObject {
 
 function fill(o: JsonObject, defaults: [string, Json][]): void {
   for (const [k, v] of defaults) if (o[k] === undefined) o[k] = v;
+}
+
+function withoutFalse(o: JsonObject, keys: readonly string[]): JsonObject {
+  const out: JsonObject = { ...o };
+  for (const k of keys) if (out[k] === false) delete out[k];
+  return out;
 }
 
 function sortSets(o: JsonObject, table: Record<string, SortKey>): void {

@@ -168,6 +168,23 @@ describe('task definitions as written against what DescribeTaskDefinition return
       { cpu: '1024', memory: '2048' },
     ],
     ['a task tag whose value is empty', { name: 'a', image: 'i' }, { name: 'a', image: 'i' }, { tags: [{ key: 'k', value: '' }] }],
+    [
+      'enableFaultInjection and volume configuredAtLaunch described as false',
+      { name: 'a', image: 'i' },
+      { name: 'a', image: 'i' },
+      { volumes: [{ name: 'scratch' }] },
+      { enableFaultInjection: false, volumes: [{ name: 'scratch', host: {}, configuredAtLaunch: false }] },
+    ],
+    [
+      'mount points and volumesFrom described with readOnly false',
+      { name: 'a', image: 'i', mountPoints: [{ sourceVolume: 'scratch', containerPath: '/s' }], volumesFrom: [{ sourceContainer: 'b' }] },
+      {
+        name: 'a',
+        image: 'i',
+        mountPoints: [{ sourceVolume: 'scratch', containerPath: '/s', readOnly: false }],
+        volumesFrom: [{ sourceContainer: 'b', readOnly: false }],
+      },
+    ],
   ];
   for (const [what, mine, theirs, extra, liveExtra] of cases) {
     it(`shows no change for ${what}`, () => {
@@ -220,6 +237,11 @@ describe('task definitions as written against what DescribeTaskDefinition return
       'an environment variable set to the empty string',
       { name: 'a', image: 'i', environment: [{ name: 'X', value: '' }] },
       { name: 'a', image: 'i' },
+    ],
+    [
+      'a read-only mount point',
+      { name: 'a', image: 'i', mountPoints: [{ sourceVolume: 'v', containerPath: '/v', readOnly: true }] },
+      { name: 'a', image: 'i', mountPoints: [{ sourceVolume: 'v', containerPath: '/v' }] },
     ],
   ];
   for (const [what, mine, theirs] of real) {

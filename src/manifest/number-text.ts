@@ -1,8 +1,8 @@
 /**
- * Values that end up as strings (environment variables, vars) but that YAML reads as numbers when unquoted keep
- * the text that was written: `VERSION: 1.10` is "1.10", not the float 1.1 turned back into "1.1" (likewise
- * `1e3`, `0x1F`, `.5`). Quoting is not needed for a value to survive. Runs on the parsed document, before
- * interpolation (whose results are strings already).
+ * Environment values always end up as strings; when YAML reads one as a number (unquoted), it keeps the text that
+ * was written: `VERSION: 1.10` is "1.10", not the float 1.1 turned back into "1.1" (likewise `1e3`, `0x1F`).
+ * `vars:` are not touched: a variable may feed a number (`weight: ${var:w}` with `w: 1.0`), so it keeps YAML's
+ * reading. Runs on the parsed document, before interpolation (whose results are strings already).
  */
 import { isMap, isPair, isScalar, isSeq, Scalar } from 'yaml';
 import type { Path } from './source.js';
@@ -11,8 +11,6 @@ const ANY = '*';
 
 /** Where string-valued maps live; `*` matches any key or index. */
 const STRING_VALUED: readonly (readonly string[])[] = [
-  ['vars', ANY],
-  ['environments', ANY, 'vars', ANY],
   ...[['services', ANY], ['defaults'], ['environments', ANY, 'services', ANY], ['environments', ANY, 'defaults']].map((base) => [
     ...base,
     'environment',

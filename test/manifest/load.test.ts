@@ -229,10 +229,10 @@ services:
     expect([input('api').cpu, input('api').memory]).toEqual(['256', '0.5 GB']);
   });
 
-  it('keeps environment values and vars that YAML reads as numbers as they were written (1.10, 1e3, 0x1F)', () => {
+  it('keeps environment values that YAML reads as numbers as they were written (1.10, 1e3, 0x1F), and vars as YAML reads them', () => {
     const m = load(
       `version: 1
-vars: { python: 3.10, count: 3 }
+vars: { python: '3.10', count: 3, weight: 1.0 }
 environments:
   prod:
     vars: { build: 1e3 }
@@ -245,13 +245,15 @@ services:
     cluster: c
     taskDefinition: ${TD}
     desiredCount: \${var:count}
+    healthCheckGracePeriodSeconds: \${var:weight}
     environment:
       web: { VERSION: 1.10, PY: '\${var:python}', BUILD: 'b\${var:build}', PORT: 8080, DEBUG: true }
 `,
       { environment: 'prod' },
     );
-    expect(service(m).environment.web).toEqual({ VERSION: '1.10', PY: '3.10', BUILD: 'b1e3', PORT: '8080', DEBUG: 'true', MASK: '0x1F' });
+    expect(service(m).environment.web).toEqual({ VERSION: '1.10', PY: '3.10', BUILD: 'b1000', PORT: '8080', DEBUG: 'true', MASK: '0x1F' });
     expect(service(m).desiredCount).toBe(3);
+    expect(service(m).settings.healthCheckGracePeriodSeconds).toBe(1);
     expect(m.before[0]?.environment).toEqual({ SCHEMA: '2.50' });
   });
 

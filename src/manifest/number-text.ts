@@ -1,8 +1,9 @@
 /**
- * Environment values always end up as strings; when YAML reads one as a number (unquoted), it keeps the text that
- * was written: `VERSION: 1.10` is "1.10", not the float 1.1 turned back into "1.1" (likewise `1e3`, `0x1F`).
- * `vars:` are not touched: a variable may feed a number (`weight: ${var:w}` with `w: 1.0`), so it keeps YAML's
- * reading. Runs on the parsed document, before interpolation (whose results are strings already).
+ * Environment values and vars are strings; when YAML reads one as a number (unquoted), it keeps the text that was
+ * written: `VERSION: 1.10` is "1.10", and `python: 3.10` does not deploy `python:3.1`, as the float 1.1 turned
+ * back into a string would (likewise `1e3`, `0x1F`). A var still feeds a number where one is needed
+ * (`${var:count}` with `count: 3` is 3); one written `1.0` there is refused by the schema, loudly, rather than
+ * any value changing silently. Runs on the parsed document, before interpolation (whose results are strings).
  */
 import { isMap, isPair, isScalar, isSeq, Scalar } from 'yaml';
 import type { Path } from './source.js';
@@ -11,6 +12,8 @@ const ANY = '*';
 
 /** Where string-valued maps live; `*` matches any key or index. */
 const STRING_VALUED: readonly (readonly string[])[] = [
+  ['vars', ANY],
+  ['environments', ANY, 'vars', ANY],
   ...[['services', ANY], ['defaults'], ['environments', ANY, 'services', ANY], ['environments', ANY, 'defaults']].map((base) => [
     ...base,
     'environment',

@@ -229,10 +229,10 @@ services:
     expect([input('api').cpu, input('api').memory]).toEqual(['256', '0.5 GB']);
   });
 
-  it('keeps environment values that YAML reads as numbers as they were written (1.10, 1e3, 0x1F), and vars as YAML reads them', () => {
+  it('keeps environment values and vars that YAML reads as numbers as they were written (1.10, 1e3, 0x1F)', () => {
     const m = load(
       `version: 1
-vars: { python: '3.10', count: 3, weight: 1.0 }
+vars: { python: 3.10, count: 3, grace: 30 }
 environments:
   prod:
     vars: { build: 1e3 }
@@ -245,15 +245,23 @@ services:
     cluster: c
     taskDefinition: ${TD}
     desiredCount: \${var:count}
-    healthCheckGracePeriodSeconds: \${var:weight}
+    healthCheckGracePeriodSeconds: \${var:grace}
     environment:
       web: { VERSION: 1.10, PY: '\${var:python}', BUILD: 'b\${var:build}', PORT: 8080, DEBUG: true }
 `,
       { environment: 'prod' },
     );
-    expect(service(m).environment.web).toEqual({ VERSION: '1.10', PY: '3.10', BUILD: 'b1000', PORT: '8080', DEBUG: 'true', MASK: '0x1F' });
+    expect(service(m).environment.web).toEqual({ VERSION: '1.10', PY: '3.10', BUILD: 'b1e3', PORT: '8080', DEBUG: 'true', MASK: '0x1F' });
     expect(service(m).desiredCount).toBe(3);
-    expect(service(m).settings.healthCheckGracePeriodSeconds).toBe(1);
+    expect(service(m).settings.healthCheckGracePeriodSeconds).toBe(30);
+    // a var written 1.0 where a whole number is needed is refused, never silently read as 1
+    const refused = issuesOf(() =>
+      load(
+        `version: 1\nvars: { grace: 1.0 }\nservices:\n  web:\n    cluster: c\n    taskDefinition: ${TD}\n    healthCheckGracePeriodSeconds: \${var:grace}\n`,
+      ),
+    );
+    expect(refused).toHaveLength(1);
+    expect(refused[0]).toMatch(/^7:36 services\.web\.healthCheckGracePeriodSeconds: /);
     expect(m.before[0]?.environment).toEqual({ SCHEMA: '2.50' });
   });
 

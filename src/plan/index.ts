@@ -22,4 +22,5 @@ export {
   type SavedServicePlan,
   serializePlan,
 } from './saved-plan.js';
+export { redactTaskDefinition, sensitivityTest } from './sensitive.js';
 export * from './types.js';

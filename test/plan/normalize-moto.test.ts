@@ -92,6 +92,19 @@ const WRITTEN: TaskDefinitionInput[] = [
   },
 ];
 
+/** Ids from moto's default VPC (`DescribeSubnets`/`subnetId`...), through the EC2 query API (no EC2 client is installed). */
+async function ec2Ids(endpoint: string, action: string, tag: string): Promise<string[]> {
+  const res = await fetch(endpoint, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      authorization: 'AWS4-HMAC-SHA256 Credential=testing/20260101/us-east-1/ec2/aws4_request, SignedHeaders=host, Signature=x',
+    },
+    body: new URLSearchParams({ Version: '2016-11-15', Action: action }).toString(),
+  });
+  return [...(await res.text()).matchAll(new RegExp(`<${tag}>([^<]+)</${tag}>`, 'g'))].map((m) => m[1] as string);
+}
+
 describe.skipIf(!available)('normalization against moto', () => {
   let moto: MotoServer;
   let ecs: ECSClient;
@@ -125,6 +138,65 @@ describe.skipIf(!available)('normalization against moto', () => {
       expect(diffDocuments(normalizeTaskDefinition(described, ctx), normalizeTaskDefinition(written, ctx), 'taskDefinition')).toEqual([]);
     });
   }
+
+  it('a Fargate service created with partial settings plans no changes against a manifest that says the same', async () => {
+    const written: TaskDefinitionInput = {
+      family: 'svc-api',
+      networkMode: 'awsvpc',
+      requiresCompatibilities: ['FARGATE'],
+      cpu: '256',
+      memory: '512',
+      containerDefinitions: [{ name: 'api', image: 'nginx:1', portMappings: [{ containerPort: 80 }] }],
+    };
+    const td = await registerAndDescribe(written);
+    await ecs.send(new CreateClusterCommand({ clusterName: 'shop' }));
+    // moto checks subnets and security groups against its default VPC: use two subnets, in reverse order
+    const subnets = (await ec2Ids(moto.endpoint, 'DescribeSubnets', 'subnetId')).slice(0, 2).reverse();
+    const securityGroups = (await ec2Ids(moto.endpoint, 'DescribeSecurityGroups', 'groupId')).slice(0, 1);
+    const settings = {
+      launchType: 'FARGATE',
+      networkConfiguration: { awsvpcConfiguration: { subnets, securityGroups } },
+      propagateTags: 'NONE',
+      enableExecuteCommand: false,
+      healthCheckGracePeriodSeconds: 0,
+      tags: [
+        { key: 'team', value: 'shop' },
+        { key: 'note', value: '' },
+      ],
+    };
+    await ecs.send(
+      new CreateServiceCommand({
+        cluster: 'shop',
+        serviceName: 'api',
+        taskDefinition: 'svc-api',
+        desiredCount: 0,
+        launchType: 'FARGATE',
+        networkConfiguration: settings.networkConfiguration,
+        tags: settings.tags,
+      }),
+    );
+    const out = await ecs.send(new DescribeServicesCommand({ cluster: 'shop', services: ['api'], include: ['TAGS'] }));
+    const described = toJsonObject(out.services?.[0]);
+    const live = liveState([{ key: 'api', cluster: 'shop', service: 'api', described, taskDefinition: td }]);
+    const plan = buildPlan(
+      manifest([
+        service({
+          key: 'api',
+          service: 'api',
+          taskDefinition: { kind: 'declared', input: written },
+          desiredCount: 0,
+          // moto describes no deploymentConfiguration at all (AWS always does), so none is compared here
+          deployment: {},
+          settings,
+          ignoreTags: [],
+        }),
+      ]),
+      live,
+      OPTIONS,
+    );
+    expect(plan.services[0]?.changes).toEqual([]);
+    expect(plan.services[0]?.action).toBe('no-change');
+  });
 
   it('a plan against a service created by hand shows no changes, and one image change shows exactly that', async () => {
     const written: TaskDefinitionInput = {

@@ -20,7 +20,7 @@ import { clusterName, serviceName } from './service-index.js';
 export interface PreflightContext {
   /** A described ECS service read earlier (undefined when missing). */
   findService(cluster: string, service: string): JsonObject | undefined;
-  /** Clusters found not to exist (already reported). */
+  /** Clusters found not to exist (already reported), by name (never by ARN). */
   missingClusters: ReadonlySet<string>;
   signal?: AbortSignal | undefined;
   /** The read's shared limit on calls in flight. */
@@ -217,7 +217,7 @@ async function checkCanary(
     ] as const) {
       if (!foundTgArns.has(tg) && !foundTgNames.has(tg)) add(`${role} target group "${tg}" does not exist in ${ports.region}`);
     }
-    if (!context.missingClusters.has(s.cluster) && !context.findService(s.cluster, strategy.canary.service)) {
+    if (!context.missingClusters.has(clusterName(s.cluster)) && !context.findService(s.cluster, strategy.canary.service)) {
       add(`canary ECS service "${strategy.canary.service}" does not exist in cluster "${clusterName(s.cluster)}"`);
     }
   }

@@ -37,13 +37,21 @@ function callsSince(before: Record<string, number>, after: Record<string, number
   return out;
 }
 
-/** ECS service names to describe per cluster: the manifest's services, plus the canary services strategies need. */
+/**
+ * ECS service names to describe per cluster: the manifest's services, plus the canary services strategies need.
+ * A cluster named by name in one service and by ARN in another is one cluster (one batch of 10, not two); it is
+ * asked for as it was first written.
+ */
 function servicesToDescribe(manifest: ResolvedManifest): Map<string, Set<string>> {
   const byCluster = new Map<string, Set<string>>();
+  const written = new Map<string, string>();
   const add = (cluster: string, service: string) => {
-    const names = byCluster.get(cluster) ?? new Set<string>();
+    const name = clusterName(cluster);
+    if (!written.has(name)) written.set(name, cluster);
+    const key = written.get(name) as string;
+    const names = byCluster.get(key) ?? new Set<string>();
     names.add(service);
-    byCluster.set(cluster, names);
+    byCluster.set(key, names);
   };
   for (const s of manifest.services) {
     add(s.cluster, s.service);
@@ -126,7 +134,7 @@ export async function readLiveState(ports: AwsPorts, manifest: ResolvedManifest,
     } catch (error) {
       // A cluster that does not exist holds none of its services; say so in preflight rather than fail the plan.
       if (error instanceof AwsApiError && error.awsCode === 'ClusterNotFoundException') {
-        missingClusters.add(cluster);
+        missingClusters.add(clusterName(cluster));
         return;
       }
       throw error;
@@ -160,7 +168,7 @@ export async function readLiveState(ports: AwsPorts, manifest: ResolvedManifest,
 
   const preflight: PreflightIssue[] = [];
   for (const s of manifest.services) {
-    if (missingClusters.has(s.cluster)) {
+    if (missingClusters.has(clusterName(s.cluster))) {
       preflight.push({ service: s.key, message: `ECS cluster "${s.cluster}" does not exist in ${ports.region}` });
     }
   }

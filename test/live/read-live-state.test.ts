@@ -7,7 +7,15 @@ import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createAwsPorts } from '../../src/aws/clients.js';
 import { readLiveState } from '../../src/live/read-live-state.js';
 import { createTaskDefinitionCache } from '../../src/live/task-definition-cache.js';
-import { describedService, describedTaskDefinition, REGION, resolvedManifest, resolvedService, taskDefinitionArn } from './fixtures.js';
+import {
+  ACCOUNT,
+  describedService,
+  describedTaskDefinition,
+  REGION,
+  resolvedManifest,
+  resolvedService,
+  taskDefinitionArn,
+} from './fixtures.js';
 
 const ecs = mockClient(ECSClient);
 const ports = () => createAwsPorts({ region: REGION, env: { AWS_ACCESS_KEY_ID: 'AKID', AWS_SECRET_ACCESS_KEY: 'secret' } });
@@ -131,6 +139,32 @@ describe('readLiveState', () => {
     });
     const live = await readLiveState(ports(), resolvedManifest([resolvedService('bg')]));
     expect(live.services[0]?.taskDefinition?.taskDefinitionArn).toBe(primary);
+  });
+
+  it('batches a cluster named by name in some services and by ARN in others as the one cluster it is', async () => {
+    serveAccount({});
+    const arn = `arn:aws:ecs:${REGION}:${ACCOUNT}:cluster/alpha`;
+    const manifest = resolvedManifest([
+      ...['a', 'b', 'c', 'd', 'e'].map((n) => resolvedService(n, { cluster: 'alpha' })),
+      ...['f', 'g', 'h', 'i', 'j'].map((n) => resolvedService(n, { cluster: arn })),
+    ]);
+    await readLiveState(ports(), manifest);
+    const calls = ecs.commandCalls(DescribeServicesCommand).map((c) => c.args[0].input);
+    expect(calls.map((c) => [c.cluster, [...(c.services ?? [])].sort()])).toEqual([
+      ['alpha', ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j']],
+    ]);
+  });
+
+  it('says a cluster named by ARN does not exist for every service that names it either way', async () => {
+    ecs
+      .on(DescribeServicesCommand)
+      .rejects(Object.assign(new Error('Cluster not found.'), { name: 'ClusterNotFoundException', $metadata: { httpStatusCode: 400 } }));
+    const arn = `arn:aws:ecs:${REGION}:${ACCOUNT}:cluster/nowhere`;
+    const live = await readLiveState(
+      ports(),
+      resolvedManifest([resolvedService('web', { cluster: arn }), resolvedService('api', { cluster: 'nowhere' })]),
+    );
+    expect(live.preflight.map((p) => p.service)).toEqual(['web', 'api']);
   });
 
   it('treats a cluster that does not exist as holding none of its services, and says so in preflight', async () => {

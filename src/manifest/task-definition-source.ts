@@ -28,7 +28,36 @@ export function toTaskDefinitionInput(raw: Record<string, unknown>): Record<stri
   // ("STRING_VALUE cannot be converted...", aws-actions/amazon-ecs-deploy-task-definition #587); YAML reads
   // `cpu: 256` as a number, which the SDK would send as one.
   for (const f of ['cpu', 'memory'] as const) if (typeof td[f] === 'number') td[f] = String(td[f]);
+  if (Array.isArray(td.containerDefinitions)) td.containerDefinitions = td.containerDefinitions.map(stringMaps);
   return td;
+}
+
+/** `true` and `5` as the strings ECS's string-to-string maps and environment values hold. */
+function scalarText(v: unknown): unknown {
+  return typeof v === 'boolean' || typeof v === 'number' ? String(v) : v;
+}
+
+function textValues(map: unknown): unknown {
+  return isObject(map) ? Object.fromEntries(Object.entries(map).map(([k, v]) => [k, scalarText(v)])) : map;
+}
+
+/**
+ * ECS holds docker labels, log and FireLens options and environment values as strings; YAML reads
+ * `awslogs-create-group: true` as a boolean, which the plan would show as a change from ECS's "true" forever
+ * (and the API does not convert). Booleans and numbers there become the strings they stand for.
+ */
+function stringMaps(c: unknown): unknown {
+  if (!isObject(c)) return c;
+  const out: Record<string, unknown> = { ...c };
+  if (isObject(out.dockerLabels)) out.dockerLabels = textValues(out.dockerLabels);
+  for (const k of ['logConfiguration', 'firelensConfiguration']) {
+    const conf = out[k];
+    if (isObject(conf) && isObject(conf.options)) out[k] = { ...conf, options: textValues(conf.options) };
+  }
+  if (Array.isArray(out.environment)) {
+    out.environment = out.environment.map((e) => (isObject(e) && 'value' in e ? { ...e, value: scalarText(e.value) } : e));
+  }
+  return out;
 }
 
 /** The shape checks the schema makes on inline task definitions, for file contents. */

@@ -265,6 +265,46 @@ services:
     expect(m.before[0]?.environment).toEqual({ SCHEMA: '2.50' });
   });
 
+  it('passes docker labels, log and FireLens options and environment values written as YAML booleans or numbers on as strings', () => {
+    const m = load(
+      `version: 1
+services:
+  web:
+    cluster: c
+    taskDefinition:
+      family: web
+      containerDefinitions:
+        - name: web
+          image: nginx:1
+          dockerLabels: { traefik.enable: true, weight: 5 }
+          logConfiguration: { logDriver: awslogs, options: { awslogs-create-group: true, awslogs-group: g, max-buffer-size: 25 } }
+          firelensConfiguration: { type: fluentbit, options: { enable-ecs-log-metadata: false } }
+  api:
+    cluster: c
+    taskDefinition: api.json
+`,
+      {},
+      {
+        'api.json': JSON.stringify({
+          family: 'api',
+          containerDefinitions: [{ name: 'api', environment: [{ name: 'WORKERS', value: 4 }] }],
+        }),
+      },
+    );
+    const container = (key: string) => {
+      const td = service(m, key).taskDefinition;
+      if (td.kind !== 'declared') throw new Error('expected a declared task definition');
+      return td.input.containerDefinitions[0];
+    };
+    expect(container('web')?.dockerLabels).toEqual({ 'traefik.enable': 'true', weight: '5' });
+    expect(container('web')?.logConfiguration).toEqual({
+      logDriver: 'awslogs',
+      options: { 'awslogs-create-group': 'true', 'awslogs-group': 'g', 'max-buffer-size': '25' },
+    });
+    expect(container('web')?.firelensConfiguration).toEqual({ type: 'fluentbit', options: { 'enable-ecs-log-metadata': 'false' } });
+    expect(container('api')?.environment).toEqual([{ name: 'WORKERS', value: '4' }]);
+  });
+
   it('never interpolates keys', () => {
     const m = load(`version: 1\nservices:\n  web: { cluster: c, taskDefinition: ${TD}, environment: { web: { '\${env:X}': v } } }\n`, {
       env: { X: 'Y' },

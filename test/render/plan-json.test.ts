@@ -1,6 +1,18 @@
 import { describe, expect, it } from 'vitest';
+import { buildPlan } from '../../src/plan/build.js';
 import { renderPlanJson } from '../../src/render/plan-json.js';
-import { SECRET_VALUES, sensitivePlan } from '../plan/fixtures.js';
+import { renderPlanMarkdown } from '../../src/render/plan-markdown.js';
+import { renderPlanText } from '../../src/render/plan-text.js';
+import {
+  liveService,
+  liveState,
+  manifest,
+  minimalTaskDefinition,
+  OPTIONS,
+  SECRET_VALUES,
+  sensitivePlan,
+  service,
+} from '../plan/fixtures.js';
 import { mixedPlan } from './plan-fixtures.js';
 
 describe('renderPlanJson', () => {
@@ -39,5 +51,22 @@ describe('renderPlanJson', () => {
     expect(doc.services[0].changes).toContainEqual(
       expect.objectContaining({ before: '(sensitive)', after: '(sensitive)', note: 'value changed' }),
     );
+  });
+});
+
+describe('log driver secrets in every plan output', () => {
+  it('never prints a secret-looking log option of the desired task definition, in JSON, Markdown or text', () => {
+    const td = minimalTaskDefinition();
+    const web = td.containerDefinitions[0]!;
+    web.logConfiguration = { logDriver: 'splunk', options: { 'splunk-url': 'https://splunk.example', 'splunk-token': 'sk-live-7731' } };
+    const plan = buildPlan(manifest([service({ taskDefinition: { kind: 'declared', input: td } })]), liveState([liveService()]), OPTIONS);
+    for (const text of [renderPlanJson(plan), renderPlanMarkdown(plan), renderPlanText(plan, { color: false })]) {
+      expect(text).not.toContain('sk-live-7731');
+    }
+    const doc = JSON.parse(renderPlanJson(plan));
+    expect(doc.services[0].desired.taskDefinition.containerDefinitions[0].logConfiguration.options).toEqual({
+      'splunk-url': 'https://splunk.example',
+      'splunk-token': '(sensitive)',
+    });
   });
 });

@@ -64,7 +64,7 @@ export function applyOverrides(td: TaskDefinitionInput, o: ServiceOverrides): Ov
   for (const [name, vars] of Object.entries(o.environment)) {
     const c = named(name);
     if (!c) continue;
-    const env = (c.environment ?? []).filter((e) => !(e.name in vars));
+    const env = (c.environment ?? []).filter((e) => !Object.hasOwn(vars, e.name));
     for (const [k, v] of Object.entries(vars)) env.push({ name: k, value: v });
     c.environment = env;
   }

@@ -159,5 +159,9 @@ export function missingForCreate(s: ResolvedService): string[] {
   const needsNetwork = s.taskDefinition.kind === 'live' || networkMode === undefined || networkMode === 'awsvpc';
   if (needsNetwork && s.settings.networkConfiguration === undefined) missing.push('networkConfiguration');
   if (s.taskDefinition.kind === 'live') missing.push('a declared task definition (fromLive needs a running service)');
+  // CreateService requires desiredCount unless the scheduling strategy is DAEMON (API reference, CreateService).
+  if (s.settings.schedulingStrategy !== 'DAEMON' && typeof s.desiredCount !== 'number') {
+    missing.push('a numeric desiredCount (CreateService needs the initial count of a REPLICA service)');
+  }
   return missing;
 }

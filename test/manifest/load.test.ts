@@ -40,6 +40,7 @@ function issuesOf(fn: () => unknown): string[] {
 
 const TD = `{ family: web, networkMode: awsvpc, containerDefinitions: [{ name: web, image: 'repo/web:1', environment: [{ name: A, value: a }] }, { name: log, image: 'repo/log:7' }] }`;
 const FULL = `
+    desiredCount: 2
     launchType: FARGATE
     networkConfiguration: { awsvpcConfiguration: { subnets: [subnet-1] } }`;
 
@@ -392,15 +393,18 @@ services:
     });
   });
 
-  it('marks a service fully defined (createIfMissing) only with compute and networking', () => {
+  it('marks a service fully defined (createIfMissing) only with compute, networking and a numeric count', () => {
     const m = load(
       `version: 1
 defaults: { cluster: c }
 services:
   full: { taskDefinition: ${TD}, ${FULL.trim().replace(/\n\s+/g, ', ')} }
-  bridge: { taskDefinition: { family: b, networkMode: bridge, containerDefinitions: [{ name: b }] }, launchType: EC2 }
-  nonet: { taskDefinition: ${TD}, launchType: FARGATE }
+  bridge: { taskDefinition: { family: b, networkMode: bridge, containerDefinitions: [{ name: b }] }, launchType: EC2, desiredCount: 1 }
+  nonet: { taskDefinition: ${TD}, launchType: FARGATE, desiredCount: 1 }
   optout: { taskDefinition: ${TD}, createIfMissing: false, ${FULL.trim().replace(/\n\s+/g, ', ')} }
+  nocount: { taskDefinition: ${TD}, launchType: FARGATE, networkConfiguration: { awsvpcConfiguration: { subnets: [subnet-1] } } }
+  scaled: { taskDefinition: ${TD}, desiredCount: autoscaling, launchType: FARGATE, networkConfiguration: { awsvpcConfiguration: { subnets: [subnet-1] } } }
+  daemon: { taskDefinition: { family: d, networkMode: host, containerDefinitions: [{ name: d }] }, launchType: EC2, schedulingStrategy: DAEMON }
 `,
     );
     expect(m.services.map((s) => [s.key, s.createIfMissing])).toEqual([
@@ -408,6 +412,9 @@ services:
       ['bridge', true],
       ['nonet', false],
       ['optout', false],
+      ['nocount', false],
+      ['scaled', false],
+      ['daemon', true],
     ]);
   });
 
@@ -468,6 +475,7 @@ services:
   it('accepts x- extension keys holding anchors, reused through aliases and << merge keys', () => {
     const m = load(`version: 1
 x-fargate: &fargate
+  desiredCount: 2
   launchType: FARGATE
   networkConfiguration: { awsvpcConfiguration: { subnets: [subnet-1] } }
 x-td: &td ${TD}

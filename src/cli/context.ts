@@ -1,18 +1,13 @@
 import type { BaseContext } from 'clipanion';
+import type { AwsConfig } from '../aws/clients.js';
 import type { AwsPorts } from '../aws/ports.js';
 import type { Clock } from '../util/clock.js';
 
-/** Options that select and configure AWS access, as parsed from flags. */
-export interface AwsOptions {
-  region?: string;
-  profile?: string;
-  endpointUrl?: string;
-  assumeRoleArn?: string;
-  externalId?: string;
-  accessKeyId?: string;
-  secretAccessKey?: string;
-  maxAttempts?: number;
-}
+/** Options that select and configure AWS access, as parsed from flags: the flag-given part of the factory's config. */
+export type AwsOptions = Pick<
+  AwsConfig,
+  'region' | 'profile' | 'endpointUrl' | 'assumeRoleArn' | 'externalId' | 'accessKeyId' | 'secretAccessKey' | 'maxAttempts'
+>;
 
 /**
  * Everything a command may touch of the outside world. `main()` fills it from `process`; tests build their own

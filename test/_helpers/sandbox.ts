@@ -98,3 +98,21 @@ export async function startHttpSandbox(options: InProcessSandboxOptions = {}): P
     stop: () => server.close(),
   };
 }
+
+/** The variables `ecsdeploy sandbox` prints as `export NAME=value` lines. */
+export function envFrom(stdout: string): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const m of stdout.matchAll(/^export ([A-Z_]+)=(.*)$/gm)) env[m[1] as string] = (m[2] as string).replace(/^'(.*)'$/, '$1');
+  return env;
+}
+
+/** Polls `probe` every 20 ms (real time) until it returns a value, or fails after `ms`. */
+export async function waitFor<T>(probe: () => T | undefined, ms = 10_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const v = probe();
+    if (v !== undefined) return v;
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}

@@ -3,24 +3,9 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { CreateClusterCommand, ECSClient, ListClustersCommand } from '@aws-sdk/client-ecs';
 import { describe, expect, it } from 'vitest';
+import { envFrom, waitFor } from '../../_helpers/sandbox.js';
 
 const ROOT = join(__dirname, '../../..');
-
-function envFrom(stdout: string): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const m of stdout.matchAll(/^export ([A-Z_]+)=(.*)$/gm)) env[m[1] as string] = (m[2] as string).replace(/^'(.*)'$/, '$1');
-  return env;
-}
-
-async function waitFor<T>(probe: () => T | undefined, ms = 10_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = probe();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 describe('the ecsdeploy sandbox command, built', () => {
   const built = existsSync(join(ROOT, 'dist/cli.mjs'));

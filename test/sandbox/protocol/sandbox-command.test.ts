@@ -2,22 +2,7 @@ import { PassThrough } from 'node:stream';
 import { CreateClusterCommand, ECSClient, ListClustersCommand } from '@aws-sdk/client-ecs';
 import { describe, expect, it } from 'vitest';
 import { run } from '../../../src/cli/main.js';
-
-function envFrom(stdout: string): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const m of stdout.matchAll(/^export ([A-Z_]+)=(.*)$/gm)) env[m[1] as string] = (m[2] as string).replace(/^'(.*)'$/, '$1');
-  return env;
-}
-
-async function waitFor<T>(probe: () => T | undefined, ms = 10_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = probe();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+import { envFrom, waitFor } from '../../_helpers/sandbox.js';
 
 describe('ecsdeploy sandbox', () => {
   it('prints the environment to export, serves real SDK clients over HTTP, and stops on the abort signal', async () => {

@@ -85,3 +85,33 @@ export async function startMoto(): Promise<MotoServer> {
       }),
   };
 }
+
+/**
+ * A call to moto's EC2 query API: the project installs no EC2 client, and moto routes the request by the credential
+ * scope in `Authorization` (it checks no signature). Throws when moto refuses the call.
+ */
+export async function motoEc2(endpoint: string, params: Record<string, string>): Promise<string> {
+  const res = await fetch(`${endpoint}/`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      authorization: 'AWS4-HMAC-SHA256 Credential=testing/20260101/us-east-1/ec2/aws4_request, SignedHeaders=host, Signature=x',
+    },
+    body: new URLSearchParams({ Version: '2016-11-15', ...params }).toString(),
+  });
+  const xml = await res.text();
+  if (!res.ok) throw new Error(`moto EC2 ${params.Action} failed: ${res.status} ${xml.slice(0, 300)}`);
+  return xml;
+}
+
+/** Every `<name>value</name>` of an XML answer, in order. */
+export function xmlValues(xml: string, name: string): string[] {
+  return [...xml.matchAll(new RegExp(`<${name}>([^<]+)</${name}>`, 'g'))].map((m) => m[1] as string);
+}
+
+/** The first `<name>value</name>` of an XML answer; throws when there is none. */
+export function xmlValue(xml: string, name: string): string {
+  const v = xmlValues(xml, name)[0];
+  if (v === undefined) throw new Error(`no <${name}> in moto's answer`);
+  return v;
+}

@@ -26,7 +26,7 @@ import { run } from '../../src/cli/main.js';
 import type { EngineEvent } from '../../src/events/types.js';
 import { loadManifest } from '../../src/manifest/index.js';
 import { applyOverrides } from '../../src/model/overrides.js';
-import { type MotoServer, motoAvailable, startMoto } from '../_helpers/moto.js';
+import { type MotoServer, motoAvailable, motoEc2, startMoto, xmlValue, xmlValues } from '../_helpers/moto.js';
 import { capture } from '../_helpers/capture.js';
 
 const EXAMPLES = resolve(__dirname, '../../examples');
@@ -47,20 +47,6 @@ async function cli(args: string[], cwd: string, env: Record<string, string>): Pr
   });
   return { code, stdout: stdout.text(), stderr: stderr.text() };
 }
-
-async function ec2(moto: MotoServer, params: Record<string, string>): Promise<string> {
-  const res = await fetch(moto.endpoint, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/x-www-form-urlencoded',
-      authorization: `AWS4-HMAC-SHA256 Credential=testing/20260101/${REGION}/ec2/aws4_request, SignedHeaders=host, Signature=x`,
-    },
-    body: new URLSearchParams({ Version: '2016-11-15', ...params }).toString(),
-  });
-  return res.text();
-}
-
-const first = (xml: string, name: string) => new RegExp(`<${name}>([^<]+)</${name}>`).exec(xml)?.[1] as string;
 
 describe.skipIf(!available)('apply against moto', () => {
   let moto: MotoServer;
@@ -85,10 +71,8 @@ describe.skipIf(!available)('apply against moto', () => {
     cpSync(join(EXAMPLES, 'rolling'), cwd, { recursive: true });
     // The default VPC's subnet and security group: moto's ECS validates the ids against its EC2.
     // Two distinct ones: moto reports a subnet listed twice as missing.
-    const subnets = [...(await ec2(moto, { Action: 'DescribeSubnets' })).matchAll(/<subnetId>([^<]+)<\/subnetId>/g)].map(
-      (m) => m[1] as string,
-    );
-    const sg = first(await ec2(moto, { Action: 'DescribeSecurityGroups' }), 'groupId');
+    const subnets = xmlValues(await motoEc2(moto.endpoint, { Action: 'DescribeSubnets' }), 'subnetId');
+    const sg = xmlValue(await motoEc2(moto.endpoint, { Action: 'DescribeSecurityGroups' }), 'groupId');
     const manifestFile = join(cwd, 'ecsdeploy.yaml');
     writeFileSync(
       manifestFile,
@@ -156,11 +140,9 @@ describe.skipIf(!available)('apply against moto', () => {
     cpSync(join(EXAMPLES, 'multi'), cwd, { recursive: true });
     const credentials = { accessKeyId: 'testing', secretAccessKey: 'testing' };
     const config = { region: REGION, endpoint: moto.endpoint, credentials };
-    const subnets = [...(await ec2(moto, { Action: 'DescribeSubnets' })).matchAll(/<subnetId>([^<]+)<\/subnetId>/g)].map(
-      (m) => m[1] as string,
-    );
-    const sg = first(await ec2(moto, { Action: 'DescribeSecurityGroups' }), 'groupId');
-    const vpc = first(await ec2(moto, { Action: 'DescribeVpcs' }), 'vpcId');
+    const subnets = xmlValues(await motoEc2(moto.endpoint, { Action: 'DescribeSubnets' }), 'subnetId');
+    const sg = xmlValue(await motoEc2(moto.endpoint, { Action: 'DescribeSecurityGroups' }), 'groupId');
+    const vpc = xmlValue(await motoEc2(moto.endpoint, { Action: 'DescribeVpcs' }), 'vpcId');
     const tg = await new ElasticLoadBalancingV2Client(config).send(
       new CreateTargetGroupCommand({ Name: 'shop-web-stable', Protocol: 'HTTP', Port: 8080, VpcId: vpc, TargetType: 'ip' }),
     );

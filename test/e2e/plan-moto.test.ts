@@ -23,7 +23,7 @@ import { loadManifestAll } from '../../src/manifest/index.js';
 import type { ResolvedManifest, ResolvedService } from '../../src/model/manifest.js';
 import { deploymentConfiguration } from '../../src/plan/service-settings.js';
 import type { FieldChange, Plan } from '../../src/plan/types.js';
-import { type MotoServer, motoAvailable, startMoto } from '../_helpers/moto.js';
+import { type MotoServer, motoAvailable, motoEc2, startMoto, xmlValue, xmlValues } from '../_helpers/moto.js';
 import { capture } from '../_helpers/capture.js';
 
 const EXAMPLES = resolve(__dirname, '../../examples');
@@ -50,23 +50,6 @@ async function plan(cwd: string, env: Record<string, string>, args: string[]): P
   });
   return { code, stdout: stdout.text(), stderr: stderr.text() };
 }
-
-/** A call to moto's EC2 query API (no EC2 client in this project; moto checks no signature). */
-async function ec2(moto: MotoServer, params: Record<string, string>): Promise<string> {
-  const res = await fetch(moto.endpoint, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/x-www-form-urlencoded',
-      authorization: `AWS4-HMAC-SHA256 Credential=testing/20260101/${REGION}/ec2/aws4_request, SignedHeaders=host, Signature=x`,
-    },
-    body: new URLSearchParams({ Version: '2016-11-15', ...params }).toString(),
-  });
-  const xml = await res.text();
-  if (!res.ok) throw new Error(`EC2 ${params.Action} failed: ${xml.slice(0, 300)}`);
-  return xml;
-}
-
-const tag = (xml: string, name: string) => new RegExp(`<${name}>([^<]+)</${name}>`).exec(xml)?.[1] as string;
 
 function clients(moto: MotoServer) {
   const config = { region: REGION, endpoint: moto.endpoint, credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } };
@@ -101,22 +84,27 @@ function allText(dir: string): string {
  */
 async function provisionNetwork(moto: MotoServer, dir: string): Promise<{ vpcId: string; targetGroups: Map<string, string> }> {
   const text = allText(dir);
-  const vpcId = tag(await ec2(moto, { Action: 'DescribeVpcs' }), 'vpcId');
+  const vpcId = xmlValue(await motoEc2(moto.endpoint, { Action: 'DescribeVpcs' }), 'vpcId');
   const swaps: [string, string][] = [];
   const subnetIds = [...new Set(text.match(/subnet-[0-9a-f]{8,17}/g) ?? [])];
   for (const [i, id] of subnetIds.entries()) {
-    const xml = await ec2(moto, {
+    const xml = await motoEc2(moto.endpoint, {
       Action: 'CreateSubnet',
       VpcId: vpcId,
       CidrBlock: `172.31.${100 + i}.0/24`,
       AvailabilityZone: `${REGION}${'abcdef'[i % 6]}`,
     });
-    swaps.push([id, tag(xml, 'subnetId')]);
+    swaps.push([id, xmlValue(xml, 'subnetId')]);
   }
   const groupIds = [...new Set(text.match(/sg-[0-9a-f]{8,17}/g) ?? [])];
   for (const id of groupIds) {
-    const xml = await ec2(moto, { Action: 'CreateSecurityGroup', GroupName: `example-${id}`, GroupDescription: 'example', VpcId: vpcId });
-    swaps.push([id, tag(xml, 'groupId')]);
+    const xml = await motoEc2(moto.endpoint, {
+      Action: 'CreateSecurityGroup',
+      GroupName: `example-${id}`,
+      GroupDescription: 'example',
+      VpcId: vpcId,
+    });
+    swaps.push([id, xmlValue(xml, 'groupId')]);
   }
   const { elbv2 } = clients(moto);
   const targetGroups = new Map<string, string>();
@@ -202,11 +190,11 @@ async function seed(
       await createService(svc, strategy.canary.service, { desiredCount: 0, loadBalancers: [] });
       const stableTg = await targetGroup(strategy.stable.targetGroup);
       const canaryTg = await targetGroup(strategy.canary.targetGroup);
-      const subnets = (await ec2(moto, { Action: 'DescribeSubnets' })).match(/<subnetId>[^<]+<\/subnetId>/g)?.slice(0, 2);
+      const subnets = xmlValues(await motoEc2(moto.endpoint, { Action: 'DescribeSubnets' }), 'subnetId').slice(0, 2);
       const lb = await elbv2.send(
         new CreateLoadBalancerCommand({
           Name: `${svc.key}-lb`,
-          Subnets: (subnets ?? []).map((s) => s.replace(/<\/?subnetId>/g, '')),
+          Subnets: subnets,
           Type: 'application',
         }),
       );

@@ -19,7 +19,7 @@ import { buildPlan } from '../../src/plan/build.js';
 import { diffDocuments } from '../../src/plan/diff.js';
 import { toJsonObject } from '../../src/plan/json.js';
 import { normalizeTaskDefinition } from '../../src/plan/normalize.js';
-import { type MotoServer, motoAvailable, startMoto } from '../_helpers/moto.js';
+import { type MotoServer, motoAvailable, motoEc2, startMoto, xmlValues } from '../_helpers/moto.js';
 import { liveState, manifest, OPTIONS, service } from './fixtures.js';
 
 const available = motoAvailable();
@@ -92,19 +92,6 @@ const WRITTEN: TaskDefinitionInput[] = [
   },
 ];
 
-/** Ids from moto's default VPC (`DescribeSubnets`/`subnetId`...), through the EC2 query API (no EC2 client is installed). */
-async function ec2Ids(endpoint: string, action: string, tag: string): Promise<string[]> {
-  const res = await fetch(endpoint, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/x-www-form-urlencoded',
-      authorization: 'AWS4-HMAC-SHA256 Credential=testing/20260101/us-east-1/ec2/aws4_request, SignedHeaders=host, Signature=x',
-    },
-    body: new URLSearchParams({ Version: '2016-11-15', Action: action }).toString(),
-  });
-  return [...(await res.text()).matchAll(new RegExp(`<${tag}>([^<]+)</${tag}>`, 'g'))].map((m) => m[1] as string);
-}
-
 describe.skipIf(!available)('normalization against moto', () => {
   let moto: MotoServer;
   let ecs: ECSClient;
@@ -151,8 +138,10 @@ describe.skipIf(!available)('normalization against moto', () => {
     const td = await registerAndDescribe(written);
     await ecs.send(new CreateClusterCommand({ clusterName: 'shop' }));
     // moto checks subnets and security groups against its default VPC: use two subnets, in reverse order
-    const subnets = (await ec2Ids(moto.endpoint, 'DescribeSubnets', 'subnetId')).slice(0, 2).reverse();
-    const securityGroups = (await ec2Ids(moto.endpoint, 'DescribeSecurityGroups', 'groupId')).slice(0, 1);
+    const subnets = xmlValues(await motoEc2(moto.endpoint, { Action: 'DescribeSubnets' }), 'subnetId')
+      .slice(0, 2)
+      .reverse();
+    const securityGroups = xmlValues(await motoEc2(moto.endpoint, { Action: 'DescribeSecurityGroups' }), 'groupId').slice(0, 1);
     const settings = {
       launchType: 'FARGATE',
       networkConfiguration: { awsvpcConfiguration: { subnets, securityGroups } },

@@ -27,6 +27,7 @@ import {
   stringMap,
 } from './common.js';
 import { didYouMean } from './did-you-mean.js';
+import { gateIssues } from './gate-rules.js';
 import type { InterpolationContext } from './interpolate.js';
 import { applyEnvironment, serviceWithDefaults } from './overlay.js';
 import type { ParsedOverrides } from './overrides.js';
@@ -113,6 +114,7 @@ export function resolveWritten(
     if (s) services.push(s);
   }
   ctx.issues.push(...dependencyIssues(services, ctx.at), ...duplicateServiceIssues(services, ctx.at));
+  ctx.issues.push(...gateIssues(services, ctx.at, ctx.containersOf));
 
   const keys = services.map((s) => s.key);
   const checkRef = (path: Path, ref: string): boolean => {

@@ -51,22 +51,6 @@ export function canaryIssues(s: ResolvedService, at: ServiceIssue): ManifestIssu
   if ((c.rule === undefined) === (c.listener === undefined)) {
     issues.push(at(s.key, ['strategy'], 'set exactly one of `rule` (a listener rule ARN) or `listener` (a listener ARN)'));
   }
-  if (c.gate.intervalMs < 1000) issues.push(at(s.key, ['strategy', 'gate', 'interval'], 'the gate interval must be at least 1s'));
-  c.gate.metrics.forEach((m, i) => {
-    for (const [id, q] of Object.entries(m.queries)) {
-      const p = q.periodSeconds;
-      // GetMetricData accepts 1, 5, 10, 30 (high-resolution metrics) or a multiple of 60 (aws-semantics.md §4.2).
-      if (p !== undefined && ![1, 5, 10, 30].includes(p) && p % 60 !== 0) {
-        issues.push(
-          at(
-            s.key,
-            ['strategy', 'gate', 'metrics', i, 'queries', id],
-            `a metric period of ${p}s (the query's \`period\`, else the gate interval) is not allowed by CloudWatch: use 1s, 5s, 10s, 30s or a multiple of 1m`,
-          ),
-        );
-      }
-    }
-  });
   c.steps.forEach((step, i) => {
     const prev = c.steps[i - 1];
     if (prev && step.weight <= prev.weight) {

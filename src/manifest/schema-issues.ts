@@ -60,6 +60,7 @@ function describeAnyOf(branchSchemas: unknown): string {
   const branches: Record<string, unknown>[] = Array.isArray(branchSchemas) ? branchSchemas : [];
   const parts = branches.map((b: Record<string, unknown>) => {
     if ('const' in b) return show(b.const);
+    if (b.pattern === DURATION_PATTERN) return 'a duration such as 5m';
     let w = typeWords(b.type);
     if (typeof b.minimum === 'number') w += ` >= ${b.minimum}`;
     return w;

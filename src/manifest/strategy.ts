@@ -1,59 +1,96 @@
 /** Written strategy settings → StrategyConfig (durations in ms, defaults filled). Shapes are schema-checked. */
-import type { GateConfig, StrategyConfig } from '../model/strategy.js';
+import type { CanaryStep, GateConfig, MetricCheck, StrategyConfig } from '../model/strategy.js';
 import { parseDuration } from '../util/duration.js';
-import type { WrittenStrategy } from './written.js';
+import { stringMap } from './common.js';
+import type { WrittenGate, WrittenMetricCheck, WrittenStrategy } from './written.js';
 
 const ms = (d: string | undefined, fallback: number): number => (d === undefined ? fallback : (parseDuration(d) ?? fallback));
 
 export const DEFAULT_GATE_INTERVAL_MS = 60_000;
+/** ALB publishes a minute's metrics after the minute; reading them a minute later finds them there. */
+export const DEFAULT_METRIC_DELAY_MS = 60_000;
+/** A gate task (a smoke test) should be quick; `before:` tasks (migrations) default to 20m. */
+export const DEFAULT_GATE_TASK_TIMEOUT_MS = 5 * 60_000;
+/** The `pause` that holds a canary step until a person approves (exit code 3). */
+export const UNTIL_APPROVED = 'until-approved';
+
+function resolveMetricCheck(m: WrittenMetricCheck, intervalMs: number): MetricCheck {
+  return {
+    name: m.name,
+    expression: m.expression,
+    queries: Object.fromEntries(
+      Object.entries(m.queries).map(([id, q]) => [
+        id,
+        {
+          metric: q.metric,
+          ...(q.targetGroup !== undefined && { targetGroup: q.targetGroup }),
+          ...(q.dimensions !== undefined && { dimensions: { ...q.dimensions } }),
+          stat: q.stat,
+          periodSeconds: Math.max(1, Math.round(ms(q.period, intervalMs) / 1000)),
+        },
+      ]),
+    ),
+    ...(m.max !== undefined && { max: m.max }),
+    ...(m.min !== undefined && { min: m.min }),
+    ...(m.baseline !== undefined && {
+      baseline: {
+        ...(m.baseline.maxIncrease !== undefined && { maxIncrease: m.baseline.maxIncrease }),
+        ...(m.baseline.maxRatio !== undefined && { maxRatio: m.baseline.maxRatio }),
+      },
+    }),
+    ...(m.minSample !== undefined && { minSample: { query: m.minSample.query, min: m.minSample.min } }),
+  };
+}
+
+/** A written gate (the canary's `gate`, or a test-traffic gate without its `hold`) with its defaults filled. */
+export function resolveGate(g: WrittenGate | undefined): GateConfig {
+  const w = g ?? {};
+  const intervalMs = ms(w.interval, DEFAULT_GATE_INTERVAL_MS);
+  return {
+    intervalMs,
+    metricDelayMs: ms(w.metricDelay, DEFAULT_METRIC_DELAY_MS),
+    failureLimit: w.failureLimit ?? 0,
+    inconclusiveLimit: w.inconclusiveLimit ?? 0,
+    noData: w.noData ?? 'inconclusive',
+    ...(w.minRequests !== undefined && { minRequests: w.minRequests }),
+    alarms: [...(w.alarms ?? [])],
+    metrics: (w.metrics ?? []).map((m) => resolveMetricCheck(m, intervalMs)),
+    tasks: (w.tasks ?? []).map((t) => ({
+      name: t.name,
+      taskDefinitionOf: t.taskDefinitionOf,
+      ...(t.command !== undefined && { command: [...t.command] }),
+      ...(t.container !== undefined && { container: t.container }),
+      ...(t.environment !== undefined && { environment: stringMap(t.environment) }),
+      timeoutMs: ms(t.timeout, DEFAULT_GATE_TASK_TIMEOUT_MS),
+    })),
+  };
+}
+
+function resolveStep(s: { weight: number; pause: string }): CanaryStep {
+  return s.pause === UNTIL_APPROVED ? { weight: s.weight, approval: true } : { weight: s.weight, pauseMs: ms(s.pause, 0) };
+}
 
 export function resolveStrategy(w: WrittenStrategy | undefined, serviceName: string): StrategyConfig {
   if (w === undefined || w.type === 'rolling') return { type: 'rolling' };
   if (w.type === 'blue-green') {
+    const t = w.testTrafficGate;
     return {
       type: 'blue-green',
       application: w.application,
       deploymentGroup: w.deploymentGroup,
       ...(w.deploymentConfig !== undefined && { deploymentConfig: w.deploymentConfig }),
       container: { name: w.container.name, port: w.container.port },
-      ...(w.testTrafficGate && { testTrafficGate: { alarms: [...w.testTrafficGate.alarms], holdMs: ms(w.testTrafficGate.hold, 0) } }),
+      ...(t && { testTrafficGate: { ...resolveGate(t), holdMs: ms(t.hold, 0) } }),
       ...(w.hooks && { hooks: { ...w.hooks } }),
     };
   }
-  const g = w.gate ?? {};
-  const intervalMs = ms(g.interval, DEFAULT_GATE_INTERVAL_MS);
-  const gate: GateConfig = {
-    intervalMs,
-    failureLimit: g.failureLimit ?? 0,
-    inconclusiveLimit: g.inconclusiveLimit ?? 0,
-    noData: g.noData ?? 'inconclusive',
-    alarms: [...(g.alarms ?? [])],
-    metrics: (g.metrics ?? []).map((m) => ({
-      name: m.name,
-      expression: m.expression,
-      queries: Object.fromEntries(
-        Object.entries(m.queries).map(([id, q]) => [
-          id,
-          {
-            metric: q.metric,
-            ...(q.targetGroup !== undefined && { targetGroup: q.targetGroup }),
-            ...(q.dimensions !== undefined && { dimensions: { ...q.dimensions } }),
-            stat: q.stat,
-            periodSeconds: Math.max(1, Math.round(ms(q.period, intervalMs) / 1000)),
-          },
-        ]),
-      ),
-      ...(m.max !== undefined && { max: m.max }),
-      ...(m.min !== undefined && { min: m.min }),
-    })),
-  };
   return {
     type: 'canary',
     ...(w.rule !== undefined && { rule: w.rule }),
     ...(w.listener !== undefined && { listener: w.listener }),
     stable: { service: w.stable.service ?? serviceName, targetGroup: w.stable.targetGroup },
     canary: { service: w.canary.service, targetGroup: w.canary.targetGroup, count: w.canary.count ?? 'follow-weight' },
-    steps: w.steps.map((s) => ({ weight: s.weight, pauseMs: ms(s.pause, 0) })),
-    gate,
+    steps: w.steps.map(resolveStep),
+    gate: resolveGate(w.gate),
   };
 }

@@ -28,6 +28,29 @@ export interface WrittenMetricQuery {
   period?: string;
 }
 
+export interface WrittenMetricCheck {
+  name: string;
+  expression: string;
+  queries: Record<string, WrittenMetricQuery>;
+  max?: number;
+  min?: number;
+  baseline?: { maxIncrease?: number; maxRatio?: number };
+  minSample?: { query: string; min: number };
+}
+
+/** A gate's checks and policy: the canary's `gate`, and blue-green's `testTrafficGate` (plus its `hold`). */
+export interface WrittenGate {
+  interval?: string;
+  metricDelay?: string;
+  failureLimit?: number;
+  inconclusiveLimit?: number;
+  noData?: 'inconclusive' | 'pause' | 'fail' | 'pass';
+  minRequests?: number;
+  alarms?: string[];
+  metrics?: WrittenMetricCheck[];
+  tasks?: WrittenOneOffTask[];
+}
+
 export type WrittenStrategy =
   | { type: 'rolling' }
   | {
@@ -36,7 +59,7 @@ export type WrittenStrategy =
       deploymentGroup: string;
       deploymentConfig?: string;
       container: { name: string; port: number };
-      testTrafficGate?: { alarms: string[]; hold: string };
+      testTrafficGate?: WrittenGate & { hold: string };
       hooks?: Record<string, string>;
     }
   | {
@@ -45,15 +68,9 @@ export type WrittenStrategy =
       listener?: string;
       stable: { service?: string; targetGroup: string };
       canary: { service: string; targetGroup: string; count?: number | 'follow-weight' };
+      /** `pause`: a duration, or `until-approved`. */
       steps: { weight: number; pause: string }[];
-      gate?: {
-        interval?: string;
-        failureLimit?: number;
-        inconclusiveLimit?: number;
-        noData?: 'inconclusive' | 'pause' | 'fail' | 'pass';
-        alarms?: string[];
-        metrics?: { name: string; expression: string; queries: Record<string, WrittenMetricQuery>; max?: number; min?: number }[];
-      };
+      gate?: WrittenGate;
     };
 
 /** Service settings passed to CreateService/UpdateService as written. */

@@ -4,9 +4,11 @@ export interface RollingStrategy {
   type: 'rolling';
 }
 
-export interface AlarmGate {
-  /** CloudWatch alarm names that must not enter ALARM while the gate holds. */
-  alarms: string[];
+/**
+ * The blue-green test-traffic gate: the same gate as a canary's, held once for `holdMs` while only test traffic
+ * reaches the replacement task set. `targetGroup: canary` names the replacement side, `stable` the original.
+ */
+export interface TestTrafficGate extends GateConfig {
   /** How long to hold, in ms. */
   holdMs: number;
 }
@@ -19,7 +21,7 @@ export interface BlueGreenStrategy {
   deploymentConfig?: string;
   container: { name: string; port: number };
   /** Optional gate while only test traffic reaches the replacement task set. */
-  testTrafficGate?: AlarmGate;
+  testTrafficGate?: TestTrafficGate;
   /** CodeDeploy lifecycle hooks (Lambda names) copied into the AppSpec. */
   hooks?: Record<string, string>;
 }
@@ -31,37 +33,68 @@ export interface MetricQuery {
   targetGroup?: string;
   dimensions?: Record<string, string>;
   stat: string;
-  periodSeconds?: number;
+  /** Defaults to the gate interval (in seconds). */
+  periodSeconds: number;
+}
+
+/**
+ * Compare the canary with the stable side: the same expression, with every `targetGroup: canary` query moved to
+ * the stable target group, over the same window. Each limit given must hold; at least one is given.
+ */
+export interface BaselineLimits {
+  /** canary − stable must be ≤ this. */
+  maxIncrease?: number;
+  /** canary ÷ stable must be ≤ this (> 0). Skipped when stable is 0: see docs/gates.md. */
+  maxRatio?: number;
 }
 
 export interface MetricCheck {
   name: string;
-  /** CloudWatch metric-math expression over the query ids. */
+  /** CloudWatch metric-math expression over the query ids (evaluated by CloudWatch). */
   expression: string;
   queries: Record<string, MetricQuery>;
   /** Pass when the value is <= max and/or >= min. */
   max?: number;
   min?: number;
+  baseline?: BaselineLimits;
+  /** Inconclusive when query `query` (its latest datapoint, on each side compared) is below `min`. */
+  minSample?: { query: string; min: number };
+}
+
+/** A one-off ECS task run as a gate check (e.g. a smoke test); exit code 0 passes. Same shape as `before:` tasks. */
+export interface GateTaskCheck {
+  name: string;
+  /** Manifest key of the service whose new task definition, cluster and network configuration the task uses. */
+  taskDefinitionOf: string;
+  command?: string[];
+  container?: string;
+  environment?: Record<string, string>;
+  timeoutMs: number;
 }
 
 export type NoDataPolicy = 'inconclusive' | 'pause' | 'fail' | 'pass';
 
 export interface GateConfig {
   intervalMs: number;
-  /** Failed evaluations tolerated before the gate fails. */
+  /** How long after a metric period ends its datapoints are read (CloudWatch publishes them after the fact). */
+  metricDelayMs: number;
+  /** Failed evaluations tolerated: one more fails the gate. */
   failureLimit: number;
-  /** Inconclusive evaluations tolerated before the gate fails. */
+  /** Inconclusive evaluations tolerated: one more pauses the rollout for a person to decide. */
   inconclusiveLimit: number;
   noData: NoDataPolicy;
+  /**
+   * Minimum requests (ALB `RequestCount`, Sum) on the canary target group in a window — and on the stable one for
+   * baseline checks — below which the metric checks are inconclusive. Unset: no minimum.
+   */
+  minRequests?: number;
   alarms: string[];
   metrics: MetricCheck[];
+  tasks: GateTaskCheck[];
 }
 
-export interface CanaryStep {
-  /** Percentage of traffic on the canary target group, 1..100, strictly increasing. */
-  weight: number;
-  pauseMs: number;
-}
+/** A canary step: hold `weight` for `pauseMs` while the gate evaluates, or until a person approves. */
+export type CanaryStep = { weight: number; pauseMs: number } | { weight: number; approval: true };
 
 export interface CanaryStrategy {
   type: 'canary';
@@ -71,9 +104,39 @@ export interface CanaryStrategy {
   listener?: string;
   stable: { service?: string; targetGroup: string };
   canary: { service: string; targetGroup: string; count: number | 'follow-weight' };
+  /** Percentages of traffic on the canary target group, 1..100, strictly increasing. */
   steps: CanaryStep[];
   gate: GateConfig;
 }
 
 export type StrategyConfig = RollingStrategy | BlueGreenStrategy | CanaryStrategy;
 export type StrategyType = StrategyConfig['type'];
+
+/** The ids a metric-math expression refers to: each with its offset, for checking them and for renaming them. */
+export interface ExpressionId {
+  id: string;
+  /** Offset of the id's first character in the expression. */
+  at: number;
+}
+
+const EXPRESSION_TOKEN = /\s+|"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|\d+(?:\.\d+)?(?:[eE][-+]?\d+)?|[A-Za-z_][A-Za-z0-9_]*|./gy;
+
+/**
+ * Query ids in a CloudWatch metric-math expression: identifiers that start with a lowercase letter (as ids must,
+ * aws-semantics.md §4.2) and are not a function call; function names and keywords (FILL, IF, REPEAT, AND) are
+ * upper case, and text inside quotes (SEARCH strings) is skipped. Metrics Insights queries (`SELECT ...`) name
+ * metrics, not ids: they have none.
+ */
+export function expressionIds(expression: string): ExpressionId[] {
+  if (/^\s*SELECT\b/i.test(expression)) return [];
+  const out: ExpressionId[] = [];
+  EXPRESSION_TOKEN.lastIndex = 0;
+  for (let m = EXPRESSION_TOKEN.exec(expression); m; m = EXPRESSION_TOKEN.exec(expression)) {
+    const token = m[0];
+    if (!/^[a-z]/.test(token)) continue;
+    const rest = expression.slice(EXPRESSION_TOKEN.lastIndex);
+    if (/^\s*\(/.test(rest)) continue;
+    out.push({ id: token, at: m.index });
+  }
+  return out;
+}

@@ -60,7 +60,16 @@ const canary = (overrides: Partial<CanaryStrategy> = {}): CanaryStrategy => ({
   stable: { targetGroup: 'web-stable' },
   canary: { service: 'web-canary', targetGroup: 'web-canary', count: 1 },
   steps: [{ weight: 10, pauseMs: 60_000 }],
-  gate: { intervalMs: 60_000, failureLimit: 0, inconclusiveLimit: 2, noData: 'inconclusive', alarms: [], metrics: [] },
+  gate: {
+    intervalMs: 60_000,
+    metricDelayMs: 60_000,
+    failureLimit: 0,
+    inconclusiveLimit: 2,
+    noData: 'inconclusive',
+    alarms: [],
+    metrics: [],
+    tasks: [],
+  },
   ...overrides,
 });
 

@@ -22,6 +22,32 @@ export interface StoppedTaskInfo {
   containers: { name: string; exitCode: number | undefined; reason: string | undefined }[];
 }
 
+/**
+ * One check of one gate evaluation: the evidence. A metric check carries its value, the limits it was held to and
+ * the stable side's value; an alarm its state; a task check its exit code. `detail` says it in one line.
+ */
+export interface GateCheckEvidence {
+  name: string;
+  outcome: 'pass' | 'fail' | 'inconclusive';
+  /** The metric value (the canary side), or a task's exit code. */
+  value?: number;
+  /** One line: why this outcome, e.g. `20.3 > max 5` or `ALARM since 10:02:00`. */
+  detail?: string;
+  kind?: 'alarm' | 'metric' | 'task';
+  /** The fixed limits a metric was held to. */
+  threshold?: { min?: number; max?: number };
+  /** The stable side's value over the same window and the limits it was compared with (absent: no baseline). */
+  baseline?: { value?: number; maxIncrease?: number; maxRatio?: number };
+  /** Sample sizes that make a metric check conclusive: `minRequests` (canary, stable) or a `minSample` query. */
+  samples?: { name: string; value: number; min: number }[];
+  /** The metric had no datapoints: `outcome` is what the gate's noData policy makes of that. */
+  noData?: boolean;
+  /** Ends the hold at once, whatever failureLimit says (an alarm already in ALARM at the start, a failed task). */
+  fatal?: boolean;
+  /** An alarm's state: `OK`, `ALARM`, `INSUFFICIENT_DATA`. */
+  state?: string;
+}
+
 export type EngineEvent =
   | (Base & { type: 'plan.computed'; plan: Plan })
   | (Base & { type: 'apply.started'; runId: string; services: string[]; dryRun: boolean })
@@ -79,8 +105,30 @@ export type EngineEvent =
       type: 'gate.evaluated';
       service: string;
       step?: number;
+      /** `canary` (a canary step's gate) or `test-traffic` (blue-green's test-traffic gate). */
+      gate?: string;
+      /** 1-based within the hold. */
+      evaluation?: number;
+      /** The metric window judged (ISO times, [from, to)); absent when the gate has no metric checks. */
+      window?: { from: string; to: string };
       outcome: 'pass' | 'fail' | 'inconclusive';
-      checks: { name: string; outcome: 'pass' | 'fail' | 'inconclusive'; value?: number; detail?: string }[];
+      checks: GateCheckEvidence[];
+      /** Evaluations of this hold so far, by outcome. */
+      counts?: { passed: number; failed: number; inconclusive: number };
+      /** What the policy made of it: hold on (`continue`) or end the hold. */
+      decision?: 'continue' | 'pass' | 'fail' | 'pause';
+    })
+  | (Base & {
+      type: 'gate.finished';
+      service: string;
+      step?: number;
+      gate?: string;
+      /** `pass`: go on; `fail`: undo; `pause`: stop the run for a person to decide (exit code 3). */
+      verdict: 'pass' | 'fail' | 'pause';
+      reason: string;
+      evaluations: number;
+      counts: { passed: number; failed: number; inconclusive: number };
+      durationMs: number;
     })
   | (Base & { type: 'scheduled-target.updated'; rule: string; targetId: string; from: string; to: string })
   | (Base & { type: 'revision.deregistered'; taskDefinitionArn: string })

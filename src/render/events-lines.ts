@@ -4,7 +4,7 @@
  */
 import type { EngineEvent, EventLevel } from '../events/types.js';
 import { revisionName, taskId, topicName } from './events-names.js';
-import { describeStoppedTask, formatGate, outcomeWords } from './events-summary.js';
+import { describeStoppedTask, formatGate, formatGateFinished, outcomeWords } from './events-summary.js';
 import { formatDuration } from './time-format.js';
 
 /**
@@ -112,6 +112,10 @@ export function describeEvent(event: EngineEvent): EventLine[] | undefined {
     case 'gate.evaluated': {
       const level: EventLevel = event.outcome === 'fail' ? 'error' : event.outcome === 'inconclusive' ? 'warn' : lvl;
       return [line(event.service, formatGate(event), level, event.outcome === 'pass' ? 'chatter' : 'key')];
+    }
+    case 'gate.finished': {
+      const level: EventLevel = event.verdict === 'fail' ? 'error' : event.verdict === 'pause' ? 'warn' : lvl;
+      return [line(event.service, formatGateFinished(event), level, 'key')];
     }
     case 'scheduled-target.updated':
       return [

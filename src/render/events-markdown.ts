@@ -38,6 +38,8 @@ const EMOJI: Record<ServiceState, string> = {
   running: '🔄',
 };
 
+const GATE_EMOJI: Record<'pass' | 'fail' | 'inconclusive', string> = { pass: '✅', fail: '❌', inconclusive: '❔' };
+
 function heading(summary: ApplySummary): string {
   const total = summary.durationMs ?? elapsedMs(summary.startedAt, summary.lastTime);
   const took = total === undefined ? '' : ` in ${formatDuration(total)}`;
@@ -125,6 +127,23 @@ export function renderApplySummaryMarkdown(events: readonly EngineEvent[]): stri
       out.push(`| ${cells.join(' | ')} |`);
     }
     out.push('');
+  }
+
+  if (summary.gateEvaluations.length > 0) {
+    const n = summary.gateEvaluations.length;
+    out.push('<details>', `<summary>Gate evaluations (${n})</summary>`, '');
+    out.push('| service | gate | # | outcome | checks |', '| --- | --- | --- | --- | --- |');
+    for (const g of summary.gateEvaluations) {
+      const cells = [
+        `**${escapeMarkdown(g.service)}**`,
+        escapeMarkdown(g.where),
+        g.evaluation === undefined ? '' : String(g.evaluation),
+        `${GATE_EMOJI[g.outcome]} ${g.outcome}`,
+        g.checks.map(escapeMarkdown).join('<br>'),
+      ];
+      out.push(`| ${cells.join(' | ')} |`);
+    }
+    out.push('', '</details>', '');
   }
 
   if (summary.dryRun && summary.dryRunCalls.length > 0) {

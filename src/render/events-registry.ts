@@ -124,13 +124,35 @@ export const EVENT_REGISTRY: Record<EngineEventType, EventDoc> = {
     fields: { service: 'string', weights: 'Record<string, number> — target (group) name → percent', step: 'number? — canary step index' },
   },
   'gate.evaluated': {
-    description: 'A gate (alarms, metric checks) was evaluated before moving on.',
-    level: 'info, warn (inconclusive), error (fail)',
+    description:
+      'A gate evaluated every check while a step held (canary step, blue-green test traffic): the evidence, one event per evaluation (docs/gates.md).',
+    level: 'info (pass), warn (inconclusive), error (fail)',
     fields: {
       service: 'string',
-      step: 'number?',
-      outcome: '`pass` | `fail` | `inconclusive`',
-      checks: '`{ name, outcome, value?, detail? }[]` — one per alarm or metric',
+      step: 'number? — canary step number (1-based, as listed in the manifest)',
+      gate: 'string? — `canary` or `test-traffic`',
+      evaluation: 'number? — 1-based, within the hold',
+      window: '`{ from, to }`? — ISO times of the metric window judged, [from, to); absent when the gate has no metric checks',
+      outcome: '`pass` | `fail` | `inconclusive` — fail if any check failed, else inconclusive if any was',
+      checks:
+        '`{ name, outcome, detail?, kind?, value?, threshold?: { min?, max? }, baseline?: { value?, maxIncrease?, maxRatio? }, samples?: { name, value, min }[], noData?, fatal?, state? }[]` — one per alarm, metric check and task check that reported; `detail` says why in one line',
+      counts: '`{ passed, failed, inconclusive }`? — evaluations of this hold so far',
+      decision: '`continue` | `pass` | `fail` | `pause` — what the policy made of it (anything but `continue` ends the hold)',
+    },
+  },
+  'gate.finished': {
+    description:
+      'A gate hold ended with its verdict: go on (`pass`), undo (`fail`), or stop the run for a person to decide (`pause`, exit code 3).',
+    level: 'info (pass), warn (pause), error (fail)',
+    fields: {
+      service: 'string',
+      step: 'number? — canary step number (1-based, as listed in the manifest)',
+      gate: 'string? — `canary` or `test-traffic`',
+      verdict: '`pass` | `fail` | `pause`',
+      reason: 'string — e.g. `2 failed evaluations, more than failureLimit 1 (last: error-rate: 20 > max 5)`',
+      evaluations: 'number — evaluations made during the hold',
+      counts: '`{ passed, failed, inconclusive }`',
+      durationMs: 'number — how long the hold lasted, by the engine clock',
     },
   },
   'scheduled-target.updated': {

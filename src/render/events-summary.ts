@@ -63,6 +63,18 @@ export interface ApplySummary {
   warnings: string[];
   /** Error-level log messages (problems that are not one service's failure, e.g. a scheduled target not moved). */
   errors: string[];
+  /** Every gate evaluation, in order (the Markdown summary tabulates them). */
+  gateEvaluations: GateEvaluationRow[];
+}
+
+export interface GateEvaluationRow {
+  service: string;
+  /** `gate step 2`, `test-traffic gate`. */
+  where: string;
+  evaluation: number | undefined;
+  outcome: 'pass' | 'fail' | 'inconclusive';
+  /** Each check in words (formatGateCheck). */
+  checks: string[];
 }
 
 const RECENT_EVENTS = 3;
@@ -85,6 +97,7 @@ export class SummaryBuilder {
     notifications: [],
     warnings: [],
     errors: [],
+    gateEvaluations: [],
   };
 
   service(key: string): ServiceSummary {
@@ -218,6 +231,19 @@ export class SummaryBuilder {
       }
       case 'gate.evaluated':
         if (event.outcome !== 'pass') this.service(event.service).gateProblems.push(formatGate(event));
+        st.gateEvaluations.push({
+          service: event.service,
+          where: gateWhere({
+            ...(event.gate !== undefined && { gate: event.gate }),
+            ...(event.step !== undefined && { step: event.step }),
+          }),
+          evaluation: event.evaluation,
+          outcome: event.outcome,
+          checks: event.checks.map(formatGateCheck),
+        });
+        break;
+      case 'gate.finished':
+        if (event.verdict !== 'pass') this.service(event.service).gateProblems.push(formatGateFinished(event));
         break;
       case 'scheduled-target.updated':
         st.scheduledTargets.push({ rule: event.rule, targetId: event.targetId, from: event.from, to: event.to });
@@ -249,17 +275,36 @@ export function summarizeEvents(events: readonly EngineEvent[]): ApplySummary {
   return builder.summary();
 }
 
-/** `step 2: fail — alarm web-5xx fail (ALARM); p99 inconclusive (no data)` */
-export function formatGate(event: Extract<EngineEvent, { type: 'gate.evaluated' }>): string {
-  const checks = event.checks
-    .map((c) => {
-      const value = c.value === undefined ? '' : ` ${c.value}`;
-      const detail = c.detail ? ` (${c.detail})` : '';
-      return `${c.name} ${c.outcome}${value}${detail}`;
-    })
-    .join('; ');
-  const step = event.step === undefined ? 'gate' : `gate step ${event.step}`;
-  return `${step}: ${event.outcome}${checks ? ` — ${checks}` : ''}`;
+type GateEvaluated = Extract<EngineEvent, { type: 'gate.evaluated' }>;
+type GateFinished = Extract<EngineEvent, { type: 'gate.finished' }>;
+
+/** `gate step 2 #3`, `test-traffic gate #1`: which hold (and which of its evaluations) a line is about. */
+function gateWhere(event: { gate?: string; step?: number; evaluation?: number }): string {
+  const name = event.gate === 'test-traffic' ? 'test-traffic gate' : 'gate';
+  const step = event.step === undefined ? '' : ` step ${event.step}`;
+  const n = event.evaluation === undefined ? '' : ` #${event.evaluation}`;
+  return `${name}${step}${n}`;
+}
+
+/** `alarm web-5xx fail (ALARM since 10:02:00)`, `error-rate pass (0.4 ≤ max 5)`: one check's evidence in words. */
+export function formatGateCheck(c: GateEvaluated['checks'][number]): string {
+  const label = c.kind === 'alarm' ? `alarm ${c.name}` : c.kind === 'task' ? `task ${c.name}` : c.name;
+  const why = c.detail ? ` (${c.detail})` : c.value === undefined ? '' : ` ${c.value}`;
+  return `${label} ${c.outcome}${why}`;
+}
+
+/** `gate step 2 #3: fail — alarm web-5xx fail (ALARM); error-rate pass (0.4 ≤ max 5)` */
+export function formatGate(event: GateEvaluated): string {
+  const checks = event.checks.map(formatGateCheck).join('; ');
+  return `${gateWhere(event)}: ${event.outcome}${checks ? ` — ${checks}` : ''}`;
+}
+
+const VERDICT_WORDS: Record<GateFinished['verdict'], string> = { pass: 'passed', fail: 'FAILED', pause: 'paused for approval' };
+
+/** `gate step 2: FAILED after 3 evaluations: 2 failed evaluations, more than failureLimit 1 (...)` */
+export function formatGateFinished(event: GateFinished): string {
+  const n = event.evaluations;
+  return `${gateWhere(event)}: ${VERDICT_WORDS[event.verdict] ?? event.verdict} after ${n} evaluation${n === 1 ? '' : 's'}: ${event.reason}`;
 }
 
 const OUTCOME_WORDS: Record<ServiceState, string> = {

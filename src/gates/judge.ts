@@ -125,7 +125,7 @@ export interface AlarmReading {
   reason: string | undefined;
 }
 
-const REASON_MAX = 160;
+const REASON_MAX = 100;
 
 function clock(ms: number): string {
   return new Date(ms).toISOString().slice(11, 19);

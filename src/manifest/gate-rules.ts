@@ -136,7 +136,7 @@ function metricIssues(
     }
   }
   const sides = b ? 2 : 1;
-  const count = sides * (ids.length + 1) + (gate.minRequests !== undefined ? 2 : 0);
+  const count = sides * (ids.length + 1);
   if (count > MAX_QUERIES_PER_CALL) {
     issues.push(
       at(['queries'], `this check needs ${count} CloudWatch queries in one call; GetMetricData takes at most ${MAX_QUERIES_PER_CALL}`),
@@ -153,6 +153,13 @@ function gateIssuesOf(s: ResolvedService, site: GateSite, at: ServiceIssue, know
   if (gate.minRequests !== undefined && gate.metrics.length === 0) {
     issues.push(
       here(['minRequests'], 'minRequests makes metric checks inconclusive on too little traffic, and this gate has no metric checks'),
+    );
+  } else if (gate.minRequests !== undefined && gate.intervalMs % 60_000 !== 0) {
+    issues.push(
+      here(
+        ['interval'],
+        `minRequests counts ALB requests, which CloudWatch publishes per minute: the interval must be whole minutes, not ${seconds(gate.intervalMs)}`,
+      ),
     );
   }
   const names = new Set<string>();

@@ -362,6 +362,15 @@ describe('a gate evaluation', () => {
       ]);
     });
 
+    it('keeps the evidence of an alarm to one line: a long state reason is cut', async () => {
+      const reason = `Threshold Crossed: 3 out of the last 3 datapoints [${'12.0, '.repeat(40)}] were greater than the threshold (0.0).`;
+      serveAlarms({
+        MetricAlarms: [{ AlarmName: 'web-5xx', StateValue: 'ALARM', StateReason: reason, StateTransitionedTimestamp: new Date(T0) }],
+      });
+      const detail = (await evaluate(gateOf({ alarms: ['web-5xx'] }))).checks[0]?.detail ?? '';
+      expect(detail).toBe(`ALARM since 10:00:00: ${reason.slice(0, 99)}…`);
+    });
+
     it('asks for more than 100 alarms in batches of 100 and follows NextToken', async () => {
       const names = Array.from({ length: 150 }, (_, i) => `alarm-${i}`);
       cloudwatch.on(DescribeAlarmsCommand).callsFake(async (input: { AlarmNames: string[]; NextToken?: string }) => {

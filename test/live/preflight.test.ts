@@ -214,5 +214,40 @@ describe('preflight', () => {
         { service: 'web', message: `CloudWatch alarm "web-latency" (named in deployment.alarms) does not exist in ${REGION}` },
       ]);
     });
+
+    it('names a missing alarm of a canary gate or a test-traffic gate, and finds composite ones', async () => {
+      serveServices([
+        describedService('web', 'main', taskDefinitionArn('web')),
+        describedService('web-canary', 'main', taskDefinitionArn('web')),
+      ]);
+      elbv2.on(DescribeRulesCommand).resolves({ Rules: [{ RuleArn: rule }] });
+      elbv2.on(DescribeTargetGroupsCommand).resolves({ TargetGroups: [] });
+      codedeploy
+        .on(GetDeploymentGroupCommand)
+        .resolves({ deploymentGroupInfo: { ecsServices: [{ clusterName: 'main', serviceName: 'api' }] } });
+      cloudwatch.on(DescribeAlarmsCommand).resolves({
+        MetricAlarms: [{ AlarmName: 'api-green-5xx' }],
+        CompositeAlarms: [{ AlarmName: 'web-health' }],
+      });
+      const gate = { ...canary().gate, alarms: ['web-health', 'web-canary-p99'] };
+      const testTrafficGate = { ...gate, alarms: ['api-green-5xx', 'api-green-health'], holdMs: 300_000 };
+      const live = await readLiveState(
+        ports(),
+        resolvedManifest([
+          resolvedService('web', { strategy: canary({ gate }) }),
+          resolvedService('api', { strategy: blueGreen({ testTrafficGate }) }),
+        ]),
+      );
+      expect(cloudwatch.commandCalls(DescribeAlarmsCommand).map((c) => c.args[0].input.AlarmTypes)).toEqual([
+        ['MetricAlarm', 'CompositeAlarm'],
+      ]);
+      expect(live.preflight).toEqual([
+        { service: 'web', message: `CloudWatch alarm "web-canary-p99" (named in strategy.gate.alarms) does not exist in ${REGION}` },
+        {
+          service: 'api',
+          message: `CloudWatch alarm "api-green-health" (named in strategy.testTrafficGate.alarms) does not exist in ${REGION}`,
+        },
+      ]);
+    });
   });
 });

@@ -13,7 +13,10 @@ import type { CanaryStrategy } from '../../src/model/strategy.js';
 import type { Scenario } from '../../src/sandbox/world/index.js';
 import { type InProcessSandbox, startInProcessSandbox } from '../_helpers/sandbox.js';
 
-export const ROOT = resolve(__dirname, '../..');
+/** The repository (a bundled bench passes its own: `__dirname` means nothing there). */
+function repoRoot(root?: string): string {
+  return root ?? resolve(__dirname, '../..');
+}
 
 export interface CanaryWorld {
   sb: InProcessSandbox;
@@ -30,23 +33,24 @@ export interface CanaryWorld {
 export interface CanaryWorldOptions {
   /** A file under examples/scenarios, or a scenario object. */
   scenario: string | Partial<Scenario>;
-  /** Replaces the example's gate (the rest of the example stays). */
+  /** Instead of the canary example as shipped (e.g. the example with another gate). */
   manifest?: ResolvedManifest;
+  root?: string;
 }
 
-export function loadCanaryExample(): ResolvedManifest {
-  return loadManifest({ cwd: resolve(ROOT, 'examples/canary'), env: { IMAGE_TAG: '2.0.0' } });
+export function loadCanaryExample(root?: string): ResolvedManifest {
+  return loadManifest({ cwd: resolve(repoRoot(root), 'examples/canary'), env: { IMAGE_TAG: '2.0.0' } });
 }
 
 export async function canaryWorld(options: CanaryWorldOptions): Promise<CanaryWorld> {
-  const manifest = options.manifest ?? loadCanaryExample();
+  const manifest = options.manifest ?? loadCanaryExample(options.root);
   const service = manifest.services[0];
   if (service?.strategy.type !== 'canary' || !service.strategy.rule) throw new Error('the canary example has a canary rule');
   const strategy = service.strategy;
   const sb = startInProcessSandbox({
     manifest,
     ...(typeof options.scenario === 'string'
-      ? { scenarioFile: resolve(ROOT, 'examples/scenarios', options.scenario) }
+      ? { scenarioFile: resolve(repoRoot(options.root), 'examples/scenarios', options.scenario) }
       : { scenario: options.scenario }),
   });
   const ports = createAwsPorts({

@@ -5,6 +5,7 @@
  */
 import { type Document, isAlias, isMap, isNode, isPair, isScalar, isSeq, Scalar, visit } from 'yaml';
 import type { ManifestIssue } from '../errors/index.js';
+import { ownValue } from '../util/own.js';
 import { issueAt, type Path, type SourceFile } from './source.js';
 
 export interface InterpolationContext {
@@ -51,7 +52,8 @@ export function expand(text: string, ctx: InterpolationContext, depth = 0): Expa
     if (kind === 'var' && ctx.vars === undefined) {
       return { ok: false, at: i, message: `\`\${var:${name}}\` cannot be used inside vars: (vars may use \${env:NAME})` };
     }
-    const v = kind === 'env' ? ctx.env[name] : ctx.vars?.[name];
+    // Only what was defined: `${var:toString}` must not find the method every object inherits.
+    const v = ownValue(kind === 'env' ? ctx.env : ctx.vars, name);
     // Shell semantics: `:-` also replaces an empty environment variable.
     const useFallback = v === undefined || (kind === 'env' && v === '' && fallback !== undefined);
     if (v !== undefined && !useFallback) out += v;

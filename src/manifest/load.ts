@@ -6,6 +6,7 @@
 import { isAlias, isMap, isScalar } from 'yaml';
 import { type ManifestIssue, UsageError } from '../errors/index.js';
 import type { ResolvedManifest } from '../model/manifest.js';
+import { setOwn } from '../util/own.js';
 import { fail, isObject, issueAtStart, MAX_MANIFEST_BYTES, type ManifestText, type ResolveInput, stringMap } from './common.js';
 import { didYouMean } from './did-you-mean.js';
 import { type InterpolationContext, interpolateTree } from './interpolate.js';
@@ -105,7 +106,7 @@ export function resolveForEnvironment(
     for (const pair of found.node.items) {
       const value = isAlias(pair.value) ? pair.value.resolve(source.doc) : pair.value;
       if (isScalar(pair.key) && isScalar(value) && value.value !== null && typeof value.value !== 'object') {
-        out[String(pair.key.value)] = value.value as Scalar;
+        setOwn(out, String(pair.key.value), value.value as Scalar);
       }
     }
     return out;

@@ -3,6 +3,7 @@ import { UsageError } from '../errors/index.js';
 import type { RepositoryImageOverride } from '../model/manifest.js';
 import { splitImage, withDefaultTag } from '../model/overrides.js';
 import { parseDuration } from '../util/duration.js';
+import { setOwn } from '../util/own.js';
 
 export interface ManifestOverrides {
   images?: string[];
@@ -26,7 +27,7 @@ export interface ParsedOverrides {
 const VAR_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 export function parseVars(vars: readonly string[]): Record<string, string> {
-  const out: Record<string, string> = {};
+  const out = new Map<string, string>();
   for (const v of vars) {
     const eq = v.indexOf('=');
     const name = eq < 0 ? v : v.slice(0, eq);
@@ -36,9 +37,10 @@ export function parseVars(vars: readonly string[]): Record<string, string> {
         `--var ${JSON.stringify(eq < 0 ? v : name)}: expected NAME=VALUE with NAME made of letters, digits and _`,
       );
     }
-    out[name] = v.slice(eq + 1);
+    out.set(name, v.slice(eq + 1));
   }
-  return out;
+  // fromEntries defines keys (`__proto__` included) where assignment would not.
+  return Object.fromEntries(out);
 }
 
 function checkPercent(flag: string, v: number | undefined, min: number, max: number): void {
@@ -58,7 +60,7 @@ export function parseOverrides(o: ManifestOverrides = {}): ParsedOverrides {
       throw new UsageError('BAD_IMAGE', `--image ${JSON.stringify(spec)}: expected [CONTAINER=]IMAGE[:TAG]`);
     }
     if (container === undefined) repositoryImages.push({ repository: splitImage(image).repository, image: withDefaultTag(image) });
-    else containerImages[container] = withDefaultTag(image);
+    else setOwn(containerImages, container, withDefaultTag(image));
   }
   if (o.desiredCount !== undefined && (!Number.isInteger(o.desiredCount) || o.desiredCount < 0)) {
     throw new UsageError('BAD_OVERRIDE', `--desired-count ${o.desiredCount}: expected a whole number >= 0`);

@@ -17,6 +17,7 @@ import type { StrategyType } from '../model/strategy.js';
 import { applyOverrides } from '../model/overrides.js';
 import type { TaskDefinitionInput } from '../model/task-definition.js';
 import { parseDuration } from '../util/duration.js';
+import { setOwn } from '../util/own.js';
 import {
   DEFAULT_KEEP_REVISIONS,
   DEFAULT_TIMEOUT_MS,
@@ -184,7 +185,7 @@ function resolveService(key: string, own: WrittenService, w: WrittenService, ctx
   for (const [c, image] of Object.entries(o.containerImages)) {
     // `--image NAME=...` applies to the services that have container NAME (fromLive ones: maybe, the plan checks).
     if (containers === undefined || containers.includes(c)) {
-      images[c] = image;
+      setOwn(images, c, image);
       ctx.usedContainerImages.add(c);
     }
   }
@@ -195,7 +196,7 @@ function resolveService(key: string, own: WrittenService, w: WrittenService, ctx
     const r = applyOverrides(td.input, { images, repositoryImages: o.repositoryImages, environment, command });
     for (const c of r.unknownContainers) {
       for (const k of ['images', 'environment', 'command'] as const) {
-        if (!w[k] || !(c in (w[k] as object))) continue;
+        if (!w[k] || !Object.hasOwn(w[k] as object, c)) continue;
         const known = containers ?? [];
         const message = `no container \`${c}\` in task definition \`${td.input.family}\`${didYouMean(c, known)} (containers: ${known.join(', ')})`;
         issues.push(at(key, [k, c], message, true));

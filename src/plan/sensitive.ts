@@ -7,6 +7,7 @@
  */
 import type { OneOffTask } from '../model/manifest.js';
 import type { ContainerDefinition, Json, JsonObject, TaskDefinitionInput } from '../model/task-definition.js';
+import { ownValue, setOwn } from '../util/own.js';
 import { isSensitive, REDACTED } from '../util/redact.js';
 import { identityField } from './diff.js';
 import { isObject, toJsonObject } from './json.js';
@@ -43,7 +44,7 @@ export function redactDeep(x: Json, test: SensitivityTest, parentKey?: string): 
   if (isObject(x)) {
     if (isSensitiveEntry(x, test)) return { ...x, value: REDACTED };
     const out: JsonObject = {};
-    for (const [k, v] of Object.entries(x)) out[k] = isSensitiveOption(parentKey, k, v, test) ? REDACTED : redactDeep(v, test, k);
+    for (const [k, v] of Object.entries(x)) setOwn(out, k, isSensitiveOption(parentKey, k, v, test) ? REDACTED : redactDeep(v, test, k));
     return out;
   }
   return x;
@@ -77,15 +78,15 @@ export function redactPair(
     const l: JsonObject = {};
     const d: JsonObject = {};
     for (const k of new Set([...Object.keys(live), ...Object.keys(desired)])) {
-      const [lv, dv] = [live[k], desired[k]];
+      const [lv, dv] = [ownValue(live, k), ownValue(desired, k)];
       if (isSensitiveOption(parentKey, k, lv, test) || isSensitiveOption(parentKey, k, dv, test)) {
-        if (lv !== undefined) l[k] = REDACTED;
-        if (dv !== undefined) d[k] = lv !== undefined && JSON.stringify(lv) !== JSON.stringify(dv) ? CHANGED_SENTINEL : REDACTED;
+        if (lv !== undefined) setOwn(l, k, REDACTED);
+        if (dv !== undefined) setOwn(d, k, lv !== undefined && JSON.stringify(lv) !== JSON.stringify(dv) ? CHANGED_SENTINEL : REDACTED);
         continue;
       }
       const [a, b] = redactPair(lv, dv, test, k);
-      if (a !== undefined) l[k] = a;
-      if (b !== undefined) d[k] = b;
+      if (a !== undefined) setOwn(l, k, a);
+      if (b !== undefined) setOwn(d, k, b);
     }
     return [l, d];
   }
@@ -156,7 +157,7 @@ export function redactTaskDefinition(td: TaskDefinitionInput, test: SensitivityT
 export function redactOneOffTask(task: OneOffTask, test: SensitivityTest): OneOffTask {
   if (!task.environment) return task;
   const environment: Record<string, string> = {};
-  for (const [k, v] of Object.entries(task.environment)) environment[k] = test(k) ? REDACTED : v;
+  for (const [k, v] of Object.entries(task.environment)) setOwn(environment, k, test(k) ? REDACTED : v);
   return { ...task, environment };
 }
 

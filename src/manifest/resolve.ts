@@ -39,6 +39,7 @@ import {
   missingForCreate,
   type ServiceIssue,
 } from './rules.js';
+import { imageFindings, runTaskOverridesChars, runTaskOverridesMessage, taskDefinitionSizeIssue } from './service-limits.js';
 import { formatPath, hasPath, issueAt, type Path, type SourceFile } from './source.js';
 import { resolveStrategy } from './strategy.js';
 import { loadTaskDefinitionFile, toTaskDefinitionInput } from './task-definition-source.js';
@@ -56,6 +57,7 @@ interface Context {
   /** Declared task definitions' container names, per service key. */
   containersOf: Map<string, string[]>;
   usedContainerImages: Set<string>;
+  warnings: ManifestIssue[];
   matchedRepositories: Set<string>;
   anyLive: boolean;
 }
@@ -97,6 +99,7 @@ export function resolveWritten(
     declared: Object.keys(written.services ?? {}),
     at: serviceLocator(source, env),
     issues: [],
+    warnings: input.warnings ?? [],
     containersOf: new Map(),
     usedContainerImages: new Set(),
     matchedRepositories: new Set(),
@@ -131,12 +134,17 @@ export function resolveWritten(
     }
     const timeoutMs = t.timeout === undefined ? DEFAULT_TIMEOUT_MS : (parseDuration(t.timeout) ?? DEFAULT_TIMEOUT_MS);
     if (timeoutMs === 0) ctx.issues.push(atTop(['before', i, 'timeout'], 'a task timeout must be longer than 0'));
+    const environment = t.environment === undefined ? undefined : stringMap(t.environment);
+    const tooLarge = runTaskOverridesMessage(
+      runTaskOverridesChars({ ...t, environment }, ctx.containersOf.get(t.taskDefinitionOf)?.[0] ?? ''),
+    );
+    if (tooLarge) ctx.issues.push(atTop(['before', i], tooLarge));
     return {
       name: t.name,
       taskDefinitionOf: t.taskDefinitionOf,
       ...(t.command !== undefined && { command: [...t.command] }),
       ...(t.container !== undefined && { container: t.container }),
-      ...(t.environment !== undefined && { environment: stringMap(t.environment) }),
+      ...(environment !== undefined && { environment }),
       timeoutMs,
     };
   });
@@ -179,7 +187,8 @@ function resolveService(key: string, own: WrittenService, w: WrittenService, ctx
   if (w.cluster === undefined) issues.push(at(key, [], 'missing `cluster` (set it on the service or under defaults:)', true));
 
   let td = resolveTaskDefinition(key, w, ctx);
-  const containers = td?.kind === 'declared' ? td.input.containerDefinitions.map((c) => c.name) : undefined;
+  const declared = td?.kind === 'declared' ? td : undefined;
+  const containers = declared?.input.containerDefinitions.map((c) => c.name);
   if (containers) ctx.containersOf.set(key, containers);
   const images: Record<string, string> = { ...(w.images ?? {}) };
   for (const [c, image] of Object.entries(o.containerImages)) {
@@ -205,7 +214,10 @@ function resolveService(key: string, own: WrittenService, w: WrittenService, ctx
     for (const rep of o.repositoryImages)
       if (!r.unmatchedRepositories.includes(rep.repository)) ctx.matchedRepositories.add(rep.repository);
     td = { ...td, input: r.taskDefinition };
+    issues.push(...taskDefinitionSizeIssue(key, td.input, td.file, at));
   }
+  const fromCommandLine = new Set(Object.keys(o.containerImages));
+  imageFindings({ key, written: w.images ?? {}, fromCommandLine, repositoryImages: o.repositoryImages, declared }, at, ctx);
 
   const strategy = resolveStrategy(w.strategy, name);
   const settings = resolveSettings(key, w, strategy.type, ctx);

@@ -2,7 +2,9 @@
 import type { ErrorObject } from 'ajv';
 import type { ManifestIssue } from '../errors/index.js';
 import { didYouMean } from './did-you-mean.js';
-import { DURATION_PATTERN } from './schema.js';
+import { visible } from './image-reference.js';
+import { ECS_NAME_PATTERN } from './limits.js';
+import { CLUSTER_PATTERN, DURATION_PATTERN, SERVICE_PATTERN } from './schema.js';
 import { issueAt, type Path, type PathSegment, type SourceFile } from './source.js';
 
 function pointerToPath(pointer: string, data: unknown): PathSegment[] {
@@ -52,7 +54,18 @@ function typeWords(type: unknown): string {
 }
 
 function show(v: unknown): string {
-  return `\`${typeof v === 'string' ? v : JSON.stringify(v)}\``;
+  return `\`${typeof v === 'string' ? visible(v) : JSON.stringify(v)}\``;
+}
+
+/** What the schema's name patterns mean, in words (the regular expression itself helps nobody). */
+const PATTERN_WORDS: Record<string, string> = {
+  [ECS_NAME_PATTERN]: 'an ECS name is 1 to 255 letters, digits, hyphens and underscores',
+  [CLUSTER_PATTERN]: 'a cluster is a name of 1 to 255 letters, digits, hyphens and underscores, or a cluster ARN',
+  [SERVICE_PATTERN]: 'a service is a name of 1 to 255 letters, digits, hyphens and underscores, or a service ARN',
+};
+
+function patternWords(pattern: unknown): string {
+  return PATTERN_WORDS[String(pattern)] ?? `it must match the pattern ${String(pattern)}`;
 }
 
 /** "a whole number >= 0 or `autoscaling`" from an anyOf's branches. */
@@ -61,7 +74,8 @@ function describeAnyOf(branchSchemas: unknown): string {
   const parts = branches.map((b: Record<string, unknown>) => {
     if ('const' in b) return show(b.const);
     let w = typeWords(b.type);
-    if (typeof b.minimum === 'number') w += ` >= ${b.minimum}`;
+    if (typeof b.minimum === 'number' && typeof b.maximum === 'number') w += ` from ${b.minimum} to ${b.maximum}`;
+    else if (typeof b.minimum === 'number') w += ` >= ${b.minimum}`;
     return w;
   });
   return parts.length ? `must be ${parts.join(' or ')}` : 'does not match any allowed form';
@@ -80,7 +94,14 @@ export function schemaIssues(errors: ErrorObject[], data: unknown, source: Sourc
     const value = valueAt(data, path);
     const propertyName = (e as ErrorObject & { propertyName?: string }).propertyName;
     if (propertyName !== undefined) {
-      const rule = e.keyword === 'pattern' ? ` (names must match ${e.params.pattern})` : '';
+      const rule =
+        e.keyword === 'pattern' && PATTERN_WORDS[String(e.params.pattern)]
+          ? `: ${patternWords(e.params.pattern)}`
+          : e.keyword === 'pattern'
+            ? ` (names must match ${e.params.pattern})`
+            : e.keyword === 'maxLength'
+              ? ` (at most ${e.params.limit} characters)`
+              : '';
       issues.push(issueAt(source, [...path, propertyName], `invalid name ${show(propertyName)}${rule}`, true));
       continue;
     }
@@ -126,7 +147,9 @@ export function schemaIssues(errors: ErrorObject[], data: unknown, source: Sourc
             path,
             e.params.pattern === DURATION_PATTERN
               ? `${show(value)} is not a duration: write it like 30s, 5m, 1h or 1h30m`
-              : `${show(value)} does not match the pattern ${e.params.pattern}`,
+              : PATTERN_WORDS[String(e.params.pattern)]
+                ? `${show(value)} is not valid: ${patternWords(e.params.pattern)}`
+                : `${show(value)} does not match the pattern ${e.params.pattern}`,
           ),
         );
         break;
@@ -138,6 +161,12 @@ export function schemaIssues(errors: ErrorObject[], data: unknown, source: Sourc
         break;
       case 'minLength':
         issues.push(issueAt(source, path, 'must not be empty'));
+        break;
+      case 'maxLength':
+        issues.push(issueAt(source, path, `must be at most ${e.params.limit} characters long, not ${String(value).length}`));
+        break;
+      case 'maxItems':
+        issues.push(issueAt(source, path, `must have at most ${e.params.limit} items, not ${Array.isArray(value) ? value.length : '?'}`));
         break;
       case 'uniqueItems':
         issues.push(issueAt(source, path, `must not repeat items (items ${e.params.j} and ${e.params.i} are the same)`));

@@ -36,5 +36,12 @@ export function schemaAt(pointer: string): Record<string, unknown> | undefined {
   return node !== null && typeof node === 'object' ? (node as Record<string, unknown>) : undefined;
 }
 
+/** A cluster name, or a cluster ARN (CreateCluster `clusterName`: up to 255 letters, digits, `_` and `-`). */
+export const CLUSTER_PATTERN = '^(?:[a-zA-Z0-9_-]{1,255}|arn:aws[a-z-]*:ecs:[a-z0-9-]+:[0-9]{12}:cluster/[a-zA-Z0-9_-]{1,255})$';
+
+/** A service name, or a service ARN (old or new format, CreateService `serviceName`). */
+export const SERVICE_PATTERN =
+  '^(?:[a-zA-Z0-9_-]{1,255}|arn:aws[a-z-]*:ecs:[a-z0-9-]+:[0-9]{12}:service/(?:[a-zA-Z0-9_-]{1,255}/)?[a-zA-Z0-9_-]{1,255})$';
+
 /** Must match src/util/duration.ts; a test checks both agree. */
 export const DURATION_PATTERN = '^(?:0|(?:\\d+(?:ms|s|m|h|d))+)$';

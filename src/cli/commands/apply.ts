@@ -22,6 +22,7 @@ import { createCommandRuntime } from '../lazy-runtime.js';
 import { AwsCommand } from '../base-command.js';
 import type { CliContext } from '../context.js';
 import { ExitCode } from '../exit-codes.js';
+import { FLAG_RANGES, wholeNumberFlag } from '../flag-values.js';
 import { manifestOptionsOf } from '../manifest-options.js';
 import { formatCallCounts } from './plan.js';
 import { createRefusingPrompter, createTtyPrompter } from '../prompter.js';
@@ -171,16 +172,14 @@ export class ApplyCommand extends DeployCommand {
 
   planFile = Option.String({ required: false, name: 'PLANFILE' });
   planOption = Option.String('--plan', { description: 'Saved plan to apply (same as the PLANFILE argument)' });
-  concurrency = Option.String('--concurrency', { validator: t.isNumber(), description: 'Services deployed at the same time (default 4)' });
+  concurrency = Option.String('--concurrency', { description: 'Services deployed at the same time (default 4, at most 64)' });
 
   protected async run(): Promise<number> {
     const { context } = this;
     const planPath = this.planFile ?? this.planOption;
     if (this.planFile && this.planOption)
       throw new UsageError('PLAN_FILE_TWICE', 'give the saved plan either as PLANFILE or with --plan, not both');
-    const concurrency = this.concurrency ?? 4;
-    if (!Number.isInteger(concurrency) || concurrency < 1)
-      throw new UsageError('CONCURRENCY_INVALID', '--concurrency must be a whole number of at least 1');
+    const concurrency = wholeNumberFlag('--concurrency', this.concurrency, FLAG_RANGES.concurrency) ?? 4;
 
     const saved = planPath ? await readSavedPlan(context, planPath) : undefined;
     const manifest = this.loadManifest(saved);

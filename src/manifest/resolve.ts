@@ -39,6 +39,7 @@ import {
   missingForCreate,
   type ServiceIssue,
 } from './rules.js';
+import { environmentValues, learnSecrets, taskDefinitionValues } from './secrets.js';
 import { imageFindings, runTaskOverridesChars, runTaskOverridesMessage, taskDefinitionSizeIssue } from './service-limits.js';
 import { formatPath, hasPath, issueAt, type Path, type SourceFile } from './source.js';
 import { resolveStrategy } from './strategy.js';
@@ -139,6 +140,11 @@ export function resolveWritten(
       runTaskOverridesChars({ ...t, environment }, ctx.containersOf.get(t.taskDefinitionOf)?.[0] ?? ''),
     );
     if (tooLarge) ctx.issues.push(atTop(['before', i], tooLarge));
+    // A one-off task's variables are redacted by its service's sensitive names: mark those holding a secret there.
+    const owner = services.find((s) => s.key === t.taskDefinitionOf);
+    for (const name of learnSecrets(Object.entries(environment ?? {}), owner?.sensitive ?? [])) {
+      if (owner && !owner.sensitive.includes(name)) owner.sensitive.push(name);
+    }
     return {
       name: t.name,
       taskDefinitionOf: t.taskDefinitionOf,
@@ -244,7 +250,13 @@ function resolveService(key: string, own: WrittenService, w: WrittenService, ctx
     repositoryImages: o.repositoryImages.map((r) => ({ ...r })),
     environment,
     command,
-    sensitive: [...new Set(w.sensitive ?? [])],
+    sensitive: [
+      ...new Set([
+        ...(w.sensitive ?? []),
+        ...learnSecrets(environmentValues(environment), w.sensitive ?? []),
+        ...(td?.kind === 'declared' ? learnSecrets(taskDefinitionValues(td.input), w.sensitive ?? []) : []),
+      ]),
+    ],
     desiredCount: o.desiredCount ?? w.desiredCount,
     deployment,
     settings,

@@ -4,6 +4,7 @@ import { dirname, join, resolve } from 'node:path';
 import { Command, Option } from 'clipanion';
 import * as t from 'typanion';
 import { applyPlan } from '../../engine/apply.js';
+import { createEmitter } from '../../engine/emitter.js';
 import type { ApplyResult } from '../../engine/types.js';
 import { AbortError, InterruptedError, isEcsDeployError, StalePlanError, UsageError } from '../../errors/index.js';
 import { MemorySink, type Prompter } from '../../events/types.js';
@@ -212,10 +213,12 @@ export class ApplyCommand extends DeployCommand {
         const moved = compareWithSavedPlan(saved, plan);
         if (moved.length > 0) throw new StalePlanError(moved);
       }
-      sink.emit({ type: 'plan.computed', time: isoTime(runtime.clock), level: 'result', plan });
+      // Made by the engine's emitter, like every event: it redacts them (the plan holds secrets apply needs).
+      const emit = createEmitter(sink, runtime.clock);
+      emit({ type: 'plan.computed', level: 'result', plan });
       for (const issue of live.preflight) {
         if (!plan.services.some((s) => s.key === issue.service && s.blockedReasons.some((r) => r.includes(issue.message)))) {
-          sink.emit({ type: 'log', time: isoTime(runtime.clock), level: 'warn', message: `${issue.service}: ${issue.message}` });
+          emit({ type: 'log', level: 'warn', message: `${issue.service}: ${issue.message}` });
         }
       }
 

@@ -10,7 +10,9 @@ import type { CliContext } from './context.js';
 export abstract class BaseCommand extends Command<CliContext> {
   file = Option.String('-f,--file', { description: 'Manifest file (default: ecsdeploy.yaml or ecsdeploy.yml in the working directory)' });
   env = Option.String('-e,--env', { description: 'Environment to resolve (a key under `environments:`)' });
-  vars = Option.Array('--var', [], { description: 'Set a manifest variable: --var NAME=VALUE (repeatable)' });
+  vars = Option.Array('--var', [], {
+    description: 'Set a manifest variable: --var NAME=VALUE (repeatable); VALUE is taken literally, nothing in it is interpolated',
+  });
   verbose = Option.Boolean('-v,--verbose', false, { description: 'More detail: AWS call counts, debug events, stacks of internal errors' });
   color = Option.Boolean('--color', true, { description: 'Colour output on a terminal; --no-color never colours (also: NO_COLOR)' });
 

@@ -4,7 +4,16 @@ import type { ManifestIssue } from '../errors/index.js';
 import { didYouMean } from './did-you-mean.js';
 import { visible } from './image-reference.js';
 import { ECS_NAME_PATTERN } from './limits.js';
-import { CLUSTER_PATTERN, DURATION_PATTERN, SERVICE_PATTERN } from './schema.js';
+import {
+  CLUSTER_PATTERN,
+  DISPLAY_NAME_PATTERN,
+  DURATION_PATTERN,
+  EVENT_BUS_PATTERN,
+  EVENTBRIDGE_NAME_PATTERN,
+  REGION_PATTERN,
+  SERVICE_PATTERN,
+  TAG_PATTERN,
+} from './schema.js';
 import { issueAt, type Path, type PathSegment, type SourceFile } from './source.js';
 
 function pointerToPath(pointer: string, data: unknown): PathSegment[] {
@@ -58,10 +67,15 @@ function show(v: unknown): string {
 }
 
 /** What the schema's name patterns mean, in words (the regular expression itself helps nobody). */
-const PATTERN_WORDS: Record<string, string> = {
+export const PATTERN_WORDS: Record<string, string> = {
   [ECS_NAME_PATTERN]: 'an ECS name is 1 to 255 letters, digits, hyphens and underscores',
   [CLUSTER_PATTERN]: 'a cluster is a name of 1 to 255 letters, digits, hyphens and underscores, or a cluster ARN',
   [SERVICE_PATTERN]: 'a service is a name of 1 to 255 letters, digits, hyphens and underscores, or a service ARN',
+  [REGION_PATTERN]: 'a region looks like us-east-1',
+  [TAG_PATTERN]: 'tags hold letters, digits, spaces and + - = . _ : / @ only',
+  [EVENTBRIDGE_NAME_PATTERN]: 'EventBridge rule names and target ids are 1 to 64 letters, digits, . - and _',
+  [EVENT_BUS_PATTERN]: 'an event bus is a name of letters, digits, / . - and _, or an event bus ARN',
+  [DISPLAY_NAME_PATTERN]: 'a name of 1 to 255 characters, none of them control or invisible formatting characters',
 };
 
 function patternWords(pattern: unknown): string {

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ECS_NAME_PATTERN, MAX_DESIRED_COUNT } from '../../src/manifest/limits.js';
+import { PATTERN_WORDS } from '../../src/manifest/schema-issues.js';
 import { REPO, runCli } from './run-cli.js';
 
 function project(yaml: string, files: Record<string, string | Buffer> = {}): string {
@@ -132,6 +133,11 @@ describe('the schema and the limits module agree', () => {
     }
     expect(defs.taskDefinitionInput.properties.family.pattern).toBe(ECS_NAME_PATTERN);
     expect(defs.taskDefinitionInput.properties.containerDefinitions.items.properties.name.pattern).toBe(ECS_NAME_PATTERN);
+  });
+
+  it('every pattern explained in words is a pattern of the schema (the words cannot go stale)', () => {
+    const text = JSON.stringify(schema);
+    for (const pattern of Object.keys(PATTERN_WORDS)) expect(text, pattern).toContain(JSON.stringify(pattern));
   });
 });
 

@@ -31,6 +31,13 @@ export function isSensitive(name: string, marked: readonly string[]): boolean {
 /** Shorter values are not masked by value (masking `on` or `1` everywhere would garble every message). */
 export const MIN_MASKED_LENGTH = 6;
 
+/**
+ * A value that reads like a plain word (letters only, shorter than this) is not masked by value: a variable named
+ * like a secret may hold `disabled` or `keycloak` (`AUTH_MODE`, `AUTH_PROVIDER`), and masking that word in every
+ * message would garble them. Where such a variable is set, its name still hides it.
+ */
+const MIN_MASKED_WORD_LENGTH = 12;
+
 const knownSecrets = new Set<string>();
 let knownPattern: RegExp | undefined;
 
@@ -38,6 +45,7 @@ let knownPattern: RegExp | undefined;
 export function rememberSecret(value: string): void {
   const v = value.trim();
   if (v.length < MIN_MASKED_LENGTH || knownSecrets.has(v)) return;
+  if (/^[A-Za-z]+$/.test(v) && v.length < MIN_MASKED_WORD_LENGTH) return;
   knownSecrets.add(v);
   knownPattern = undefined;
 }

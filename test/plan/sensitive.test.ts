@@ -186,11 +186,14 @@ describe('credentials inside values', () => {
     expect(redactArgs(['./run', '--token', 'abc123', '--verbose', '-p', 'x'])).toEqual(['./run', '--token', '***', '--verbose', '-p', 'x']);
   });
 
-  it('masks a remembered secret wherever it appears, but never a value too short to be one', () => {
+  it('masks a remembered secret wherever it appears, but never a value too short or too plain to be one', () => {
     rememberSecret('tok-7f3a9c2e');
     rememberSecret('on');
+    rememberSecret('disabled');
+    rememberSecret('correcthorsebattery');
     expect(redactText('ClientException: invalid value tok-7f3a9c2e for x')).toBe('ClientException: invalid value (sensitive) for x');
-    expect(redactText('turned on')).toBe('turned on');
+    expect(redactText('turned on, circuit breaker disabled')).toBe('turned on, circuit breaker disabled');
+    expect(redactText('password correcthorsebattery refused')).toBe('password (sensitive) refused');
     expect(redactStrings({ a: ['x', 'pre-tok-7f3a9c2e'], b: { c: 'tok-7f3a9c2e' } })).toEqual({
       a: ['x', 'pre-(sensitive)'],
       b: { c: '(sensitive)' },

@@ -5,6 +5,7 @@
  * such a value to its flag so the check can say what is wrong with it.
  */
 import { UsageError } from '../errors/index.js';
+import { MAX_DESIRED_COUNT } from '../manifest/limits.js';
 
 /** Flags whose value may look like a negative number (a count, a duration, a revision), by every name they have. */
 export const NUMERIC_FLAGS: ReadonlySet<string> = new Set([
@@ -62,7 +63,7 @@ export function wholeNumberFlag(
 
 /** The ranges, with the error code each flag has always used. */
 export const FLAG_RANGES = {
-  desiredCount: { min: 0, max: 5000, code: 'BAD_OVERRIDE' },
+  desiredCount: { min: 0, max: MAX_DESIRED_COUNT, code: 'BAD_OVERRIDE' },
   minimumHealthyPercent: { min: 0, max: 100, code: 'BAD_OVERRIDE' },
   maximumPercent: { min: 100, max: 400, code: 'BAD_OVERRIDE' },
   maxAttempts: { min: 1, max: 50, code: 'AWS_MAX_ATTEMPTS_INVALID' },

@@ -58,6 +58,7 @@ import { UsageError } from '../errors/index.js';
 import { VERSION } from '../util/version.js';
 import { createCallCounter, type MutableCallCounter } from './call-counter.js';
 import { toAwsApiError } from './errors.js';
+import { assertProfileExists } from './profiles.js';
 import type { AwsPorts, CloudWatchPort, CodeDeployPort, EcsPort, Elbv2Port, EventBridgePort, SnsPort } from './ports.js';
 import { AWS_SERVICES, type AwsServiceKey } from './services.js';
 
@@ -181,6 +182,7 @@ function baseCredentials(config: AwsConfig): CredentialsOption {
   }
   const env = config.env;
   const profile = config.profile ?? env.AWS_PROFILE;
+  if (profile) assertProfileExists(profile, config.profile ? '--profile' : 'AWS_PROFILE', env);
   if (!profile && env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY) {
     return {
       accessKeyId: env.AWS_ACCESS_KEY_ID,

@@ -14,6 +14,7 @@ import type { SandboxRuntime } from '../sandbox/runtime.js';
 import { type Clock, systemClock } from '../util/clock.js';
 import type { AwsCommand } from './base-command.js';
 import type { AwsOptions } from './context.js';
+import { FLAG_RANGES, wholeNumberFlag } from './flag-values.js';
 
 export interface CommandRuntime {
   ports: AwsPorts;
@@ -49,7 +50,7 @@ export function awsOptionsOf(cmd: AwsCommand): AwsOptions {
     ...(cmd.externalId ? { externalId: cmd.externalId } : {}),
     ...(cmd.awsAccessKey ? { accessKeyId: cmd.awsAccessKey } : {}),
     ...(cmd.awsSecretKey ? { secretAccessKey: cmd.awsSecretKey } : {}),
-    ...(cmd.maxAttempts !== undefined ? { maxAttempts: cmd.maxAttempts } : {}),
+    ...(cmd.maxAttempts !== undefined ? { maxAttempts: wholeNumberFlag('--max-attempts', cmd.maxAttempts, FLAG_RANGES.maxAttempts) } : {}),
   };
 }
 

@@ -1,5 +1,4 @@
 import { Command, Option } from 'clipanion';
-import * as t from 'typanion';
 import { presentError } from './present-error.js';
 import type { CliContext } from './context.js';
 
@@ -11,7 +10,9 @@ import type { CliContext } from './context.js';
 export abstract class BaseCommand extends Command<CliContext> {
   file = Option.String('-f,--file', { description: 'Manifest file (default: ecsdeploy.yaml or ecsdeploy.yml in the working directory)' });
   env = Option.String('-e,--env', { description: 'Environment to resolve (a key under `environments:`)' });
-  vars = Option.Array('--var', [], { description: 'Set a manifest variable: --var NAME=VALUE (repeatable)' });
+  vars = Option.Array('--var', [], {
+    description: 'Set a manifest variable: --var NAME=VALUE (repeatable); VALUE is taken literally, nothing in it is interpolated',
+  });
   verbose = Option.Boolean('-v,--verbose', false, { description: 'More detail: AWS call counts, debug events, stacks of internal errors' });
   color = Option.Boolean('--color', true, { description: 'Colour output on a terminal; --no-color never colours (also: NO_COLOR)' });
 
@@ -41,12 +42,10 @@ export abstract class OverridableCommand extends BaseCommand {
     description:
       'Override an image: CONTAINER=IMAGE[:TAG], or IMAGE[:TAG] to replace every container whose repository matches (tag defaults to latest)',
   });
-  desiredCount = Option.String('-D,--desired-count', {
-    validator: t.isNumber(),
-    description: 'Desired task count for every selected service',
-  });
-  min = Option.String('-m,--min', { validator: t.isNumber(), description: 'minimumHealthyPercent for every selected service' });
-  max = Option.String('-M,--max', { validator: t.isNumber(), description: 'maximumPercent for every selected service' });
+  // Numbers are checked by flag-values.ts (the message names the flag and its range), not by clipanion.
+  desiredCount = Option.String('-D,--desired-count', { description: 'Desired task count for every selected service (0 to 5000)' });
+  min = Option.String('-m,--min', { description: 'minimumHealthyPercent for every selected service (0 to 100)' });
+  max = Option.String('-M,--max', { description: 'maximumPercent for every selected service (100 to 400)' });
   timeout = Option.String('-t,--timeout', { description: 'Per-service deployment timeout, e.g. 90s, 20m' });
   services = Option.Array('-n,--service', [], { description: 'Limit to this service (manifest key or ECS name; repeatable)' });
 }
@@ -64,10 +63,7 @@ export abstract class AwsCommand extends OverridableCommand {
     description: 'Access key id (prefer the environment: flags leak into shell history)',
   });
   awsSecretKey = Option.String('-s,--aws-secret-key', { description: 'Secret access key (prefer AWS_SECRET_ACCESS_KEY)' });
-  maxAttempts = Option.String('--max-attempts', {
-    validator: t.isNumber(),
-    description: 'Attempts per AWS call, retries included (default 8)',
-  });
+  maxAttempts = Option.String('--max-attempts', { description: 'Attempts per AWS call, retries included (default 8, at most 50)' });
   sandbox = Option.Boolean('--sandbox', false, { description: 'Run against a seeded in-process sandbox AWS account instead of AWS' });
   scenario = Option.String('--scenario', { description: 'With --sandbox: scenario file (image behaviour, API faults)' });
   state = Option.String('--state', { description: 'With --sandbox: keep the sandbox account in this file between runs' });

@@ -3,6 +3,7 @@ import { Builtins, Cli } from 'clipanion';
 import { systemClock } from '../util/clock.js';
 import { VERSION } from '../util/version.js';
 import type { CliContext } from './context.js';
+import { joinNegativeNumbers } from './flag-values.js';
 
 /**
  * Every command, by the name that invokes it, loaded on demand: each command is its own chunk of the bundle, so
@@ -72,7 +73,7 @@ export async function run(argv: string[], overrides: Partial<CliContext> = {}): 
   // Every wait of a run listens on these two signals; with several services deploying at once that is far more
   // than Node's default of 10 listeners, which would print a MaxListenersExceededWarning to the user.
   setMaxListeners(0, context.signal, context.hardSignal);
-  return (await buildCli(colorDepth > 1, argv[0])).run(argv, context);
+  return (await buildCli(colorDepth > 1, argv[0])).run(joinNegativeNumbers(argv), context);
 }
 
 /** The bin entry: wires SIGINT/SIGTERM to the abort signals (first: graceful, second: immediate). */

@@ -2,14 +2,21 @@
 import { type LoadManifestOptions, loadManifest } from '../manifest/index.js';
 import type { ResolvedManifest } from '../model/manifest.js';
 import type { OverridableCommand } from './base-command.js';
+import { FLAG_RANGES, wholeNumberFlag } from './flag-values.js';
 
 /** Loads the manifest as the command's -f/--env/--var/--image/--desired-count/--min/--max/--timeout say. */
 export function loadManifestForCommand(cmd: OverridableCommand): ResolvedManifest {
   return loadManifest(manifestOptionsOf(cmd));
 }
 
-/** The loader options a command's flags and context stand for (also used by `validate` and `apply`). */
+/**
+ * The loader options a command's flags and context stand for (also used by `validate` and `apply`). Manifest
+ * warnings go to stderr as they are found (stdout may carry JSON).
+ */
 export function manifestOptionsOf(cmd: OverridableCommand): LoadManifestOptions {
+  const desiredCount = wholeNumberFlag('--desired-count', cmd.desiredCount, FLAG_RANGES.desiredCount);
+  const min = wholeNumberFlag('--min', cmd.min, FLAG_RANGES.minimumHealthyPercent);
+  const max = wholeNumberFlag('--max', cmd.max, FLAG_RANGES.maximumPercent);
   return {
     ...(cmd.file !== undefined && { file: cmd.file }),
     cwd: cmd.context.cwd,
@@ -18,10 +25,11 @@ export function manifestOptionsOf(cmd: OverridableCommand): LoadManifestOptions 
     env: cmd.context.env,
     overrides: {
       images: cmd.images ?? [],
-      ...(cmd.desiredCount !== undefined && { desiredCount: cmd.desiredCount }),
-      ...(cmd.min !== undefined && { minimumHealthyPercent: cmd.min }),
-      ...(cmd.max !== undefined && { maximumPercent: cmd.max }),
+      ...(desiredCount !== undefined && { desiredCount }),
+      ...(min !== undefined && { minimumHealthyPercent: min }),
+      ...(max !== undefined && { maximumPercent: max }),
       ...(cmd.timeout !== undefined && { timeout: cmd.timeout }),
     },
+    onWarning: (message) => cmd.context.stderr.write(`warning: ${message}\n`),
   };
 }

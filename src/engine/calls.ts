@@ -5,6 +5,7 @@
  */
 import type { AwsPorts } from '../aws/ports.js';
 import type { CallRunner, MutatingCall } from '../strategies/types.js';
+import { redactStrings } from '../util/redact.js';
 import type { Emit } from './emitter.js';
 
 export interface CallRunnerOptions {
@@ -43,7 +44,8 @@ async function announce(o: CallRunnerOptions, topicArn: string, call: MutatingCa
   const subject = `ecsdeploy: ${call.service} ${call.operation}`.slice(0, 100);
   try {
     await o.ports.sns.publish(
-      { TopicArn: topicArn, Subject: subject, Message: JSON.stringify({ runId: o.runId, ...call }) },
+      // The message leaves for other systems: redacted like an event (the summary may quote a command).
+      { TopicArn: topicArn, Subject: subject, Message: JSON.stringify(redactStrings({ runId: o.runId, ...call })) },
       { signal: o.hardSignal },
     );
     o.emit({ type: 'notification.sent', topicArn, subject });

@@ -1,5 +1,9 @@
-/** Fills `time` (from the injected clock) and a default `level` into events, so emitting code stays short. */
+/**
+ * Makes events: fills `time` (from the injected clock) and a default `level`, so emitting code stays short, and
+ * redacts them (redact-event.ts), so no sink ever holds a secret. Every event is made here, the CLI's own too.
+ */
 import type { EngineEvent, EventInput, EventLevel, EventSink } from '../events/types.js';
+import { redactEvent } from './redact-event.js';
 
 const FAILED_OUTCOMES = new Set(['failed', 'rolled-back', 'timed-out']);
 
@@ -30,7 +34,7 @@ export function createEmitter(sink: EventSink, clock: { now(): number }): Emit {
   return (input) => {
     const level = input.level ?? defaultLevel(input);
     const event = { ...input, time: new Date(clock.now()).toISOString(), level } as EngineEvent;
-    sink.emit(event);
+    sink.emit(redactEvent(event));
   };
 }
 

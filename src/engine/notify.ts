@@ -3,6 +3,7 @@
  * warning: it never turns a good deploy into a failed one.
  */
 import { errorMessage, shortTaskDefinition } from '../strategies/names.js';
+import { redactStrings } from '../util/redact.js';
 import type { EngineContext } from './context.js';
 
 export interface NotifyBody {
@@ -32,7 +33,8 @@ export async function notify(ctx: EngineContext, body: NotifyBody): Promise<void
   };
   try {
     await ctx.calls.mutate({ service: 'SNS', operation: 'Publish', summary: `notify ${topicArn}: ${subject}` }, (signal) =>
-      ctx.ports.sns.publish({ TopicArn: topicArn, Subject: subject, Message: JSON.stringify(message, null, 2) }, { signal }),
+      // Reasons may quote AWS errors: the message is redacted like an event before it leaves.
+      ctx.ports.sns.publish({ TopicArn: topicArn, Subject: subject, Message: JSON.stringify(redactStrings(message), null, 2) }, { signal }),
     );
     if (!ctx.calls.dryRun) ctx.emit({ type: 'notification.sent', topicArn, subject });
   } catch (error) {

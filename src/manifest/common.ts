@@ -24,6 +24,8 @@ export interface ResolveInput {
   cliVars: Record<string, string>;
   env: Record<string, string | undefined>;
   overrides: ParsedOverrides;
+  /** Collects problems that do not make the manifest invalid (an image ECS registers but no registry can pull). */
+  warnings?: ManifestIssue[];
 }
 
 export function issueAtStart(file: string, message: string): ManifestIssue {

@@ -26,6 +26,11 @@ export interface LoadManifestOptions {
   vars?: string[];
   env: Record<string, string | undefined>;
   overrides?: ManifestOverrides;
+  /**
+   * Called with each warning, formatted (`FILE:LINE:COL: path: message`, or `--image "...": message`): what ECS
+   * accepts but cannot work (an image no registry can pull). Warnings never make the manifest invalid.
+   */
+  onWarning?: (message: string) => void;
 }
 
 export const MANIFEST_FILE_NAMES = ['ecsdeploy.yaml', 'ecsdeploy.yml'] as const;
@@ -69,12 +74,61 @@ function readManifest(options: LoadManifestOptions): ManifestText {
  */
 export function loadManifest(options: LoadManifestOptions): ResolvedManifest {
   const m = readManifest(options);
-  return resolveForEnvironment(m, {
-    environment: options.environment,
-    cliVars: parseVars(options.vars ?? []),
-    env: options.env,
-    overrides: parseOverrides(options.overrides),
+  const overrides = parseOverrides(options.overrides);
+  const warnings: ManifestIssue[] = [];
+  try {
+    return resolveForEnvironment(m, {
+      environment: options.environment,
+      cliVars: parseVars(options.vars ?? []),
+      env: options.env,
+      overrides,
+      warnings,
+    });
+  } finally {
+    // Also when the manifest is invalid: the warnings come first, then the errors.
+    reportWarnings(options, overrides.warnings, warnings);
+  }
+}
+
+function reportWarnings(options: LoadManifestOptions, flags: string[], issues: ManifestIssue[]): void {
+  if (!options.onWarning) return;
+  for (const w of flags) options.onWarning(w);
+  for (const issue of dedupeIssues(issues)) options.onWarning(formatManifestIssue(issue));
+}
+
+function dedupeIssues(issues: ManifestIssue[]): ManifestIssue[] {
+  const seen = new Set<string>();
+  return issues.filter((i) => {
+    const key = formatManifestIssue(i);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
   });
+}
+
+/**
+ * Issues found per environment, reported once each: one found in only some environments says which (unless its
+ * path already names the environment).
+ */
+function mergeEnvironmentIssues(found: Map<string, { issue: ManifestIssue; environments: string[] }>, targets: number): ManifestIssue[] {
+  return [...found.values()].map(({ issue, environments: envs }) => {
+    const named = envs.length === 1 && issue.path.startsWith(`environments.${envs[0]}.`);
+    if (targets < 2 || envs.length === targets || named) return issue;
+    return { ...issue, message: `${issue.message} (in environment${envs.length === 1 ? '' : 's'} ${envs.join(', ')})` };
+  });
+}
+
+function collect(
+  found: Map<string, { issue: ManifestIssue; environments: string[] }>,
+  issues: ManifestIssue[],
+  environment: string | undefined,
+): void {
+  for (const issue of dedupeIssues(issues)) {
+    const key = formatManifestIssue(issue);
+    const entry = found.get(key) ?? { issue, environments: [] };
+    if (environment !== undefined) entry.environments.push(environment);
+    found.set(key, entry);
+  }
 }
 
 /**
@@ -91,25 +145,21 @@ export function loadManifestAll(options: LoadManifestOptions): ResolvedManifest[
   const loaded: ResolvedManifest[] = [];
   // The same issue found in several environments is reported once; one found in only some of them says which.
   const found = new Map<string, { issue: ManifestIssue; environments: string[] }>();
+  const warned = new Map<string, { issue: ManifestIssue; environments: string[] }>();
   for (const environment of targets) {
+    const warnings: ManifestIssue[] = [];
     try {
       // Each environment after the first resolves on a clone of the one parse (interpolation writes into it).
-      loaded.push(resolveForEnvironment(m, { environment, cliVars, env: options.env, overrides }, parsed, targets.length > 1));
+      loaded.push(resolveForEnvironment(m, { environment, cliVars, env: options.env, overrides, warnings }, parsed, targets.length > 1));
     } catch (error) {
       if (!(error instanceof ManifestError)) throw error;
-      for (const issue of error.issues) {
-        const key = formatManifestIssue(issue);
-        const entry = found.get(key) ?? { issue, environments: [] };
-        if (environment !== undefined) entry.environments.push(environment);
-        found.set(key, entry);
-      }
+      collect(found, error.issues, environment);
+    } finally {
+      collect(warned, warnings, environment);
     }
   }
-  const issues = [...found.values()].map(({ issue, environments: envs }) => {
-    const named = envs.length === 1 && issue.path.startsWith(`environments.${envs[0]}.`);
-    if (targets.length < 2 || envs.length === targets.length || named) return issue;
-    return { ...issue, message: `${issue.message} (in environment${envs.length === 1 ? '' : 's'} ${envs.join(', ')})` };
-  });
+  reportWarnings(options, overrides.warnings, mergeEnvironmentIssues(warned, targets.length));
+  const issues = mergeEnvironmentIssues(found, targets.length);
   if (issues.length) fail(issues);
   return loaded;
 }

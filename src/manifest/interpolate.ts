@@ -5,6 +5,8 @@
  */
 import { type Document, isAlias, isMap, isNode, isPair, isScalar, isSeq, Scalar, visit } from 'yaml';
 import type { ManifestIssue } from '../errors/index.js';
+import { ownValue } from '../util/own.js';
+import { looksSensitive, rememberSecret } from '../util/redact.js';
 import { issueAt, type Path, type SourceFile } from './source.js';
 
 export interface InterpolationContext {
@@ -51,11 +53,15 @@ export function expand(text: string, ctx: InterpolationContext, depth = 0): Expa
     if (kind === 'var' && ctx.vars === undefined) {
       return { ok: false, at: i, message: `\`\${var:${name}}\` cannot be used inside vars: (vars may use \${env:NAME})` };
     }
-    const v = kind === 'env' ? ctx.env[name] : ctx.vars?.[name];
+    // Only what was defined: `${var:toString}` must not find the method every object inherits.
+    const v = ownValue(kind === 'env' ? ctx.env : ctx.vars, name);
     // Shell semantics: `:-` also replaces an empty environment variable.
     const useFallback = v === undefined || (kind === 'env' && v === '' && fallback !== undefined);
-    if (v !== undefined && !useFallback) out += v;
-    else if (fallback !== undefined) {
+    if (v !== undefined && !useFallback) {
+      // `${env:API_TOKEN}` is a secret wherever it lands (a command argument, a variable of another name).
+      if (looksSensitive(name)) rememberSecret(v);
+      out += v;
+    } else if (fallback !== undefined) {
       // The default may itself hold references (`${env:A:-${env:B}}`, as in a shell); expanded only when used.
       if (depth >= MAX_NESTING) {
         return { ok: false, at: i, message: `references nested more than ${MAX_NESTING} deep in defaults` };

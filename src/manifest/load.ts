@@ -6,8 +6,10 @@
 import { isAlias, isMap, isScalar } from 'yaml';
 import { type ManifestIssue, UsageError } from '../errors/index.js';
 import type { ResolvedManifest } from '../model/manifest.js';
+import { setOwn } from '../util/own.js';
 import { fail, isObject, issueAtStart, MAX_MANIFEST_BYTES, type ManifestText, type ResolveInput, stringMap } from './common.js';
 import { didYouMean } from './did-you-mean.js';
+import { durationLimitIssues } from './duration-limits.js';
 import { type InterpolationContext, interpolateTree } from './interpolate.js';
 import { keepWrittenNumberText } from './number-text.js';
 import { resolveWritten } from './resolve.js';
@@ -105,7 +107,7 @@ export function resolveForEnvironment(
     for (const pair of found.node.items) {
       const value = isAlias(pair.value) ? pair.value.resolve(source.doc) : pair.value;
       if (isScalar(pair.key) && isScalar(value) && value.value !== null && typeof value.value !== 'object') {
-        out[String(pair.key.value)] = value.value as Scalar;
+        setOwn(out, String(pair.key.value), value.value as Scalar);
       }
     }
     return out;
@@ -132,6 +134,8 @@ export function resolveForEnvironment(
   }
   const interpolated = new Set(issues.map((i) => i.path));
   issues.push(...schemaIssues(schemaErrors(data), data, source).filter((i) => !interpolated.has(i.path)));
+  if (issues.length) fail(issues);
+  issues.push(...durationLimitIssues(data, source));
   if (issues.length) fail(issues);
 
   return resolveWritten(m, source, js, input, vars);

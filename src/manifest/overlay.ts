@@ -3,6 +3,7 @@
  * defaults overlaid with its own. Mappings merge key by key, lists and scalars replace, and `strategy` and
  * `taskDefinition` replace whole (merging two strategies' settings would make a mix of both).
  */
+import { ownValue, setOwn } from '../util/own.js';
 import type { WrittenManifest, WrittenService, WrittenTop } from './written.js';
 
 const REPLACED_WHOLE = new Set(['strategy', 'taskDefinition']);
@@ -16,7 +17,8 @@ export function deepMerge<T>(base: T, over: T | undefined): T {
   if (!isPlainObject(base) || !isPlainObject(over)) return over;
   const out: Record<string, unknown> = { ...base };
   for (const [k, v] of Object.entries(over)) {
-    out[k] = REPLACED_WHOLE.has(k) || !(k in out) ? v : deepMerge(out[k], v);
+    // Own keys only: an overlay key named like an inherited member (`constructor`) is new here, not a merge.
+    setOwn(out, k, REPLACED_WHOLE.has(k) || !Object.hasOwn(out, k) ? v : deepMerge(ownValue(out, k), v));
   }
   return out as T;
 }
@@ -24,7 +26,7 @@ export function deepMerge<T>(base: T, over: T | undefined): T {
 /** The top-level keys with the environment's overlay applied (vars are handled by interpolation). */
 export function applyEnvironment(written: WrittenManifest, environment: string | undefined): WrittenTop {
   const { environments, ...top } = written;
-  const env = environment === undefined ? undefined : environments?.[environment];
+  const env = environment === undefined ? undefined : ownValue(environments, environment);
   if (!env) return top;
   const { vars: _vars, ...overlay } = env;
   return deepMerge<WrittenTop>(top, overlay);

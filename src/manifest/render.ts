@@ -5,7 +5,7 @@
 import type { OneOffTask, ResolvedManifest, ResolvedService } from '../model/manifest.js';
 import type { ContainerDefinition, TaskDefinitionInput } from '../model/task-definition.js';
 import { formatDuration } from '../util/duration.js';
-import { isSensitive, REDACTED } from '../util/redact.js';
+import { isSensitive, REDACTED, redactStrings } from '../util/redact.js';
 
 function redactVars(vars: Record<string, string>, marked: readonly string[]): Record<string, string> {
   return Object.fromEntries(Object.entries(vars).map(([k, v]) => [k, isSensitive(k, marked) ? REDACTED : v]));
@@ -76,11 +76,15 @@ function renderTask(t: OneOffTask, services: ResolvedService[]): Record<string, 
   return { ...t, ...(t.environment && { environment: redactVars(t.environment, marked) }), timeout: formatDuration(t.timeoutMs) };
 }
 
-/** The redacted JSON `render` prints; with a service key, only that service (and the tasks that use it). */
+/**
+ * The redacted JSON `render` prints; with a service key, only that service (and the tasks that use it). Sensitive
+ * variables and options are `(sensitive)`; credentials in any other string (a URL password in a command, a known
+ * secret) are masked.
+ */
 export function renderResolved(manifest: ResolvedManifest, serviceKey?: string): object {
   const keep = (key: string) => serviceKey === undefined || key === serviceKey;
   const services = manifest.services.filter((s) => keep(s.key));
-  return {
+  return redactStrings({
     file: manifest.file,
     digest: manifest.digest,
     environment: manifest.environment ?? null,
@@ -90,5 +94,5 @@ export function renderResolved(manifest: ResolvedManifest, serviceKey?: string):
     before: manifest.before.filter((t) => keep(t.taskDefinitionOf)).map((t) => renderTask(t, manifest.services)),
     services: services.map(renderService),
     scheduledTargets: manifest.scheduledTargets.filter((t) => keep(t.taskDefinitionOf)),
-  };
+  });
 }

@@ -17,6 +17,7 @@ import type { StrategyType } from '../model/strategy.js';
 import { applyOverrides } from '../model/overrides.js';
 import type { TaskDefinitionInput } from '../model/task-definition.js';
 import { parseDuration } from '../util/duration.js';
+import { setOwn } from '../util/own.js';
 import {
   DEFAULT_KEEP_REVISIONS,
   DEFAULT_TIMEOUT_MS,
@@ -39,6 +40,8 @@ import {
   missingForCreate,
   type ServiceIssue,
 } from './rules.js';
+import { environmentValues, learnSecrets, taskDefinitionValues } from './secrets.js';
+import { imageFindings, runTaskOverridesChars, runTaskOverridesMessage, taskDefinitionSizeIssue } from './service-limits.js';
 import { formatPath, hasPath, issueAt, type Path, type SourceFile } from './source.js';
 import { resolveStrategy } from './strategy.js';
 import { loadTaskDefinitionFile, toTaskDefinitionInput } from './task-definition-source.js';
@@ -56,6 +59,7 @@ interface Context {
   /** Declared task definitions' container names, per service key. */
   containersOf: Map<string, string[]>;
   usedContainerImages: Set<string>;
+  warnings: ManifestIssue[];
   matchedRepositories: Set<string>;
   anyLive: boolean;
 }
@@ -97,6 +101,7 @@ export function resolveWritten(
     declared: Object.keys(written.services ?? {}),
     at: serviceLocator(source, env),
     issues: [],
+    warnings: input.warnings ?? [],
     containersOf: new Map(),
     usedContainerImages: new Set(),
     matchedRepositories: new Set(),
@@ -132,12 +137,22 @@ export function resolveWritten(
     }
     const timeoutMs = t.timeout === undefined ? DEFAULT_TIMEOUT_MS : (parseDuration(t.timeout) ?? DEFAULT_TIMEOUT_MS);
     if (timeoutMs === 0) ctx.issues.push(atTop(['before', i, 'timeout'], 'a task timeout must be longer than 0'));
+    const environment = t.environment === undefined ? undefined : stringMap(t.environment);
+    const tooLarge = runTaskOverridesMessage(
+      runTaskOverridesChars({ ...t, environment }, ctx.containersOf.get(t.taskDefinitionOf)?.[0] ?? ''),
+    );
+    if (tooLarge) ctx.issues.push(atTop(['before', i], tooLarge));
+    // A one-off task's variables are redacted by its service's sensitive names: mark those holding a secret there.
+    const owner = services.find((s) => s.key === t.taskDefinitionOf);
+    for (const name of learnSecrets(Object.entries(environment ?? {}), owner?.sensitive ?? [])) {
+      if (owner && !owner.sensitive.includes(name)) owner.sensitive.push(name);
+    }
     return {
       name: t.name,
       taskDefinitionOf: t.taskDefinitionOf,
       ...(t.command !== undefined && { command: [...t.command] }),
       ...(t.container !== undefined && { container: t.container }),
-      ...(t.environment !== undefined && { environment: stringMap(t.environment) }),
+      ...(environment !== undefined && { environment }),
       timeoutMs,
     };
   });
@@ -180,13 +195,14 @@ function resolveService(key: string, own: WrittenService, w: WrittenService, ctx
   if (w.cluster === undefined) issues.push(at(key, [], 'missing `cluster` (set it on the service or under defaults:)', true));
 
   let td = resolveTaskDefinition(key, w, ctx);
-  const containers = td?.kind === 'declared' ? td.input.containerDefinitions.map((c) => c.name) : undefined;
+  const declared = td?.kind === 'declared' ? td : undefined;
+  const containers = declared?.input.containerDefinitions.map((c) => c.name);
   if (containers) ctx.containersOf.set(key, containers);
   const images: Record<string, string> = { ...(w.images ?? {}) };
   for (const [c, image] of Object.entries(o.containerImages)) {
     // `--image NAME=...` applies to the services that have container NAME (fromLive ones: maybe, the plan checks).
     if (containers === undefined || containers.includes(c)) {
-      images[c] = image;
+      setOwn(images, c, image);
       ctx.usedContainerImages.add(c);
     }
   }
@@ -197,7 +213,7 @@ function resolveService(key: string, own: WrittenService, w: WrittenService, ctx
     const r = applyOverrides(td.input, { images, repositoryImages: o.repositoryImages, environment, command });
     for (const c of r.unknownContainers) {
       for (const k of ['images', 'environment', 'command'] as const) {
-        if (!w[k] || !(c in (w[k] as object))) continue;
+        if (!w[k] || !Object.hasOwn(w[k] as object, c)) continue;
         const known = containers ?? [];
         const message = `no container \`${c}\` in task definition \`${td.input.family}\`${didYouMean(c, known)} (containers: ${known.join(', ')})`;
         issues.push(at(key, [k, c], message, true));
@@ -206,7 +222,10 @@ function resolveService(key: string, own: WrittenService, w: WrittenService, ctx
     for (const rep of o.repositoryImages)
       if (!r.unmatchedRepositories.includes(rep.repository)) ctx.matchedRepositories.add(rep.repository);
     td = { ...td, input: r.taskDefinition };
+    issues.push(...taskDefinitionSizeIssue(key, td.input, td.file, at));
   }
+  const fromCommandLine = new Set(Object.keys(o.containerImages));
+  imageFindings({ key, written: w.images ?? {}, fromCommandLine, repositoryImages: o.repositoryImages, declared }, at, ctx);
 
   const strategy = resolveStrategy(w.strategy, name);
   const settings = resolveSettings(key, w, strategy.type, ctx);
@@ -233,7 +252,13 @@ function resolveService(key: string, own: WrittenService, w: WrittenService, ctx
     repositoryImages: o.repositoryImages.map((r) => ({ ...r })),
     environment,
     command,
-    sensitive: [...new Set(w.sensitive ?? [])],
+    sensitive: [
+      ...new Set([
+        ...(w.sensitive ?? []),
+        ...learnSecrets(environmentValues(environment), w.sensitive ?? []),
+        ...(td?.kind === 'declared' ? learnSecrets(taskDefinitionValues(td.input), w.sensitive ?? []) : []),
+      ]),
+    ],
     desiredCount: o.desiredCount ?? w.desiredCount,
     deployment,
     settings,

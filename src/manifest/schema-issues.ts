@@ -2,7 +2,18 @@
 import type { ErrorObject } from 'ajv';
 import type { ManifestIssue } from '../errors/index.js';
 import { didYouMean } from './did-you-mean.js';
-import { DURATION_PATTERN } from './schema.js';
+import { visible } from './image-reference.js';
+import { ECS_NAME_PATTERN } from './limits.js';
+import {
+  CLUSTER_PATTERN,
+  DISPLAY_NAME_PATTERN,
+  DURATION_PATTERN,
+  EVENT_BUS_PATTERN,
+  EVENTBRIDGE_NAME_PATTERN,
+  REGION_PATTERN,
+  SERVICE_PATTERN,
+  TAG_PATTERN,
+} from './schema.js';
 import { issueAt, type Path, type PathSegment, type SourceFile } from './source.js';
 
 function pointerToPath(pointer: string, data: unknown): PathSegment[] {
@@ -52,7 +63,23 @@ function typeWords(type: unknown): string {
 }
 
 function show(v: unknown): string {
-  return `\`${typeof v === 'string' ? v : JSON.stringify(v)}\``;
+  return `\`${typeof v === 'string' ? visible(v) : JSON.stringify(v)}\``;
+}
+
+/** What the schema's name patterns mean, in words (the regular expression itself helps nobody). */
+export const PATTERN_WORDS: Record<string, string> = {
+  [ECS_NAME_PATTERN]: 'an ECS name is 1 to 255 letters, digits, hyphens and underscores',
+  [CLUSTER_PATTERN]: 'a cluster is a name of 1 to 255 letters, digits, hyphens and underscores, or a cluster ARN',
+  [SERVICE_PATTERN]: 'a service is a name of 1 to 255 letters, digits, hyphens and underscores, or a service ARN',
+  [REGION_PATTERN]: 'a region looks like us-east-1',
+  [TAG_PATTERN]: 'tags hold letters, digits, spaces and + - = . _ : / @ only',
+  [EVENTBRIDGE_NAME_PATTERN]: 'EventBridge rule names and target ids are 1 to 64 letters, digits, . - and _',
+  [EVENT_BUS_PATTERN]: 'an event bus is a name of letters, digits, / . - and _, or an event bus ARN',
+  [DISPLAY_NAME_PATTERN]: 'a name of 1 to 255 characters, none of them control or invisible formatting characters',
+};
+
+function patternWords(pattern: unknown): string {
+  return PATTERN_WORDS[String(pattern)] ?? `it must match the pattern ${String(pattern)}`;
 }
 
 /** "a whole number >= 0 or `autoscaling`" from an anyOf's branches. */
@@ -62,7 +89,8 @@ function describeAnyOf(branchSchemas: unknown): string {
     if ('const' in b) return show(b.const);
     if (b.pattern === DURATION_PATTERN) return 'a duration such as 5m';
     let w = typeWords(b.type);
-    if (typeof b.minimum === 'number') w += ` >= ${b.minimum}`;
+    if (typeof b.minimum === 'number' && typeof b.maximum === 'number') w += ` from ${b.minimum} to ${b.maximum}`;
+    else if (typeof b.minimum === 'number') w += ` >= ${b.minimum}`;
     return w;
   });
   return parts.length ? `must be ${parts.join(' or ')}` : 'does not match any allowed form';
@@ -81,7 +109,14 @@ export function schemaIssues(errors: ErrorObject[], data: unknown, source: Sourc
     const value = valueAt(data, path);
     const propertyName = (e as ErrorObject & { propertyName?: string }).propertyName;
     if (propertyName !== undefined) {
-      const rule = e.keyword === 'pattern' ? ` (names must match ${e.params.pattern})` : '';
+      const rule =
+        e.keyword === 'pattern' && PATTERN_WORDS[String(e.params.pattern)]
+          ? `: ${patternWords(e.params.pattern)}`
+          : e.keyword === 'pattern'
+            ? ` (names must match ${e.params.pattern})`
+            : e.keyword === 'maxLength'
+              ? ` (at most ${e.params.limit} characters)`
+              : '';
       issues.push(issueAt(source, [...path, propertyName], `invalid name ${show(propertyName)}${rule}`, true));
       continue;
     }
@@ -127,7 +162,9 @@ export function schemaIssues(errors: ErrorObject[], data: unknown, source: Sourc
             path,
             e.params.pattern === DURATION_PATTERN
               ? `${show(value)} is not a duration: write it like 30s, 5m, 1h or 1h30m`
-              : `${show(value)} does not match the pattern ${e.params.pattern}`,
+              : PATTERN_WORDS[String(e.params.pattern)]
+                ? `${show(value)} is not valid: ${patternWords(e.params.pattern)}`
+                : `${show(value)} does not match the pattern ${e.params.pattern}`,
           ),
         );
         break;
@@ -139,6 +176,12 @@ export function schemaIssues(errors: ErrorObject[], data: unknown, source: Sourc
         break;
       case 'minLength':
         issues.push(issueAt(source, path, 'must not be empty'));
+        break;
+      case 'maxLength':
+        issues.push(issueAt(source, path, `must be at most ${e.params.limit} characters long, not ${String(value).length}`));
+        break;
+      case 'maxItems':
+        issues.push(issueAt(source, path, `must have at most ${e.params.limit} items, not ${Array.isArray(value) ? value.length : '?'}`));
         break;
       case 'uniqueItems':
         issues.push(issueAt(source, path, `must not repeat items (items ${e.params.j} and ${e.params.i} are the same)`));

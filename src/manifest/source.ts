@@ -2,7 +2,18 @@
  * A parsed YAML (or JSON) file that keeps source positions, so every issue can say FILE:LINE:COL. The document
  * is the `yaml` package's CST-backed Document; paths are lists of keys and indexes.
  */
-import { type Document, isAlias, isMap, isPair, isScalar, isSeq, LineCounter, type Node as YamlNode, parseDocument } from 'yaml';
+import {
+  type Document,
+  isAlias,
+  isMap,
+  isPair,
+  isScalar,
+  isSeq,
+  LineCounter,
+  parseDocument,
+  type YAMLError,
+  type Node as YamlNode,
+} from 'yaml';
 import type { ManifestIssue } from '../errors/index.js';
 
 /**
@@ -28,19 +39,21 @@ export interface Position {
 }
 
 /**
- * Parses text as YAML 1.2 (JSON is a subset), with `<<` merge keys. Syntax errors and warnings (e.g. unknown tags) become issues:
- * ecsdeploy does not guess around a broken document.
+ * How many syntax errors are reported. After the first error the parser is lost, and what it says about the rest of
+ * the file is mostly a cascade (one unclosed quote gave over a hundred errors, each quoting a following line).
+ */
+export const MAX_SYNTAX_ISSUES = 3;
+
+/**
+ * Parses text as YAML 1.2 (JSON is a subset), with `<<` merge keys. Syntax errors and warnings (e.g. unknown tags)
+ * become issues, the first {@link MAX_SYNTAX_ISSUES} of them: ecsdeploy does not guess around a broken document.
  */
 export function parseSource(file: string, text: string): { source: SourceFile; issues: ManifestIssue[] } {
   const lines = new LineCounter();
   // Duplicate keys are checked below with a set per mapping: the yaml package's own check is quadratic in the
   // size of a mapping (seconds for a few thousand services).
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: false, keepSourceTokens: false, merge: true });
-  const issues: ManifestIssue[] = [];
-  for (const e of [...doc.errors, ...doc.warnings]) {
-    const pos = lines.linePos(e.pos[0]);
-    issues.push({ file, line: pos.line, column: pos.col, path: '', message: yamlMessage(e.message) });
-  }
+  const issues = syntaxIssues(file, lines, [...doc.errors, ...doc.warnings]);
   if (issues.length === 0) {
     for (const { node, message } of structureIssues(doc.contents)) {
       const pos = lines.linePos(node.range?.[0] ?? 0);
@@ -50,13 +63,42 @@ export function parseSource(file: string, text: string): { source: SourceFile; i
   return { source: { file, doc, lines }, issues };
 }
 
-const MULTIPLE_DOCS = /^Source contains multiple documents/;
+/** The first syntax errors in file order, then one line saying how many more there are (never what they quote). */
+function syntaxIssues(file: string, lines: LineCounter, errors: YAMLError[]): ManifestIssue[] {
+  const sorted = [...errors].sort((a, b) => a.pos[0] - b.pos[0]);
+  const at = (e: YAMLError) => lines.linePos(e.pos[0]);
+  const issues: ManifestIssue[] = sorted.slice(0, MAX_SYNTAX_ISSUES).map((e) => {
+    const pos = at(e);
+    return { file, line: pos.line, column: pos.col, path: '', message: yamlMessage(e) };
+  });
+  const next = sorted[MAX_SYNTAX_ISSUES];
+  if (next) {
+    const more = sorted.length - MAX_SYNTAX_ISSUES;
+    const pos = at(next);
+    const message = `YAML: ${more} more syntax error${more === 1 ? '' : 's'} from here on, most likely caused by the ones before; fix those and validate again`;
+    issues.push({ file, line: pos.line, column: pos.col, path: '', message });
+  }
+  return issues;
+}
 
-/** The yaml package appends " at line L, column C" (already in our prefix) and sometimes a code excerpt. */
-function yamlMessage(message: string): string {
-  if (MULTIPLE_DOCS.test(message)) return 'YAML: the file holds several documents (separated by ---); a manifest is one document';
-  const first = message.split('\n')[0] ?? message;
-  return `YAML: ${first.replace(/ at line \d+, column \d+:?$/, '').replace(/\.$/, '')}`;
+/** Longest tag name shown in a message (a tag is syntax, but a hostile one need not fill the screen). */
+const MAX_SHOWN_TAG = 40;
+
+/**
+ * The yaml package's wording, without the position it appends (already in our prefix) and without any text it
+ * quotes from the file (`Unexpected scalar token in YAML stream: "..."`, `Invalid escape sequence \q`, `Block
+ * scalar header includes extra characters: ...`): an error never echoes a value, which may be a secret.
+ */
+function yamlMessage(e: YAMLError): string {
+  if (e.code === 'MULTIPLE_DOCS') return 'YAML: the file holds several documents (separated by ---); a manifest is one document';
+  let text = (e.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '');
+  // `Unexpected X in flow map` names a one-character indicator; anything longer is text from the file.
+  if (e.code === 'UNEXPECTED_TOKEN') text = text.replace(/:\s[\s\S]*$/, '').replace(/^Unexpected \S{2,} in /, 'Unexpected text in ');
+  if (e.code === 'BAD_DQ_ESCAPE') text = 'Invalid escape sequence in a double-quoted string';
+  if (e.code === 'TAG_RESOLVE_FAILED' || e.code === 'BAD_COLLECTION_TYPE') {
+    text = text.replace(/!\S+/g, (tag) => (tag.length > MAX_SHOWN_TAG ? `${tag.slice(0, MAX_SHOWN_TAG)}…` : tag));
+  }
+  return `YAML: ${text.replace(/\.$/, '')}`;
 }
 
 /**

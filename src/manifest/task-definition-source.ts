@@ -4,10 +4,12 @@
  * (`{"taskDefinition": {...}, "tags": [...]}`); read-only fields are stripped by the list in src/model, so newer
  * input fields pass through (peer-tools.md §8.1).
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import type { ManifestIssue } from '../errors/index.js';
 import { READ_ONLY_TASK_DEFINITION_FIELDS, type TaskDefinitionInput } from '../model/task-definition.js';
+import { visible } from './image-reference.js';
 import { type InterpolationContext, interpolateTree } from './interpolate.js';
+import { ECS_NAME, formatBytes, MAX_TASK_DEFINITION_BYTES, MAX_TASK_DEFINITION_FILE_BYTES } from './limits.js';
 import { issueAt, MAX_ALIAS_COUNT, type Path, parseSource, type SourceFile } from './source.js';
 
 function isObject(v: unknown): v is Record<string, unknown> {
@@ -60,6 +62,8 @@ function stringMaps(c: unknown): unknown {
   return out;
 }
 
+const NAME_RULE = 'an ECS name is 1 to 255 letters, digits, hyphens and underscores';
+
 /** The shape checks the schema makes on inline task definitions, for file contents. */
 function shapeIssues(td: Record<string, unknown>, source: SourceFile, base: Path): ManifestIssue[] {
   const issues: ManifestIssue[] = [];
@@ -67,6 +71,8 @@ function shapeIssues(td: Record<string, unknown>, source: SourceFile, base: Path
     issues.push(
       issueAt(source, [...base, 'family'], td.family === undefined ? 'missing required key `family`' : 'must be a non-empty string'),
     );
+  } else if (!ECS_NAME.test(td.family)) {
+    issues.push(issueAt(source, [...base, 'family'], `\`${visible(td.family)}\` is not valid: ${NAME_RULE}`));
   }
   const cds = td.containerDefinitions;
   if (!Array.isArray(cds) || cds.length === 0) {
@@ -82,6 +88,8 @@ function shapeIssues(td: Record<string, unknown>, source: SourceFile, base: Path
       if (!isObject(c)) issues.push(issueAt(source, [...base, 'containerDefinitions', i], 'must be a mapping'));
       else if (typeof c.name !== 'string' || c.name === '')
         issues.push(issueAt(source, [...base, 'containerDefinitions', i], 'missing required key `name`'));
+      else if (!ECS_NAME.test(c.name))
+        issues.push(issueAt(source, [...base, 'containerDefinitions', i, 'name'], `\`${visible(c.name)}\` is not valid: ${NAME_RULE}`));
     });
   }
   return issues;
@@ -99,10 +107,10 @@ function fastJson(text: string): TaskDefinitionInput | undefined {
   const cds = td.containerDefinitions;
   const ok =
     typeof td.family === 'string' &&
-    td.family !== '' &&
+    ECS_NAME.test(td.family) &&
     Array.isArray(cds) &&
     cds.length > 0 &&
-    cds.every((c) => isObject(c) && typeof c.name === 'string' && c.name !== '');
+    cds.every((c) => isObject(c) && typeof c.name === 'string' && ECS_NAME.test(c.name));
   return ok ? (td as unknown as TaskDefinitionInput) : undefined;
 }
 
@@ -123,6 +131,12 @@ export function loadTaskDefinitionFile(
 ): LoadedTaskDefinition {
   let text: string;
   try {
+    // Before reading: a file this large cannot hold a task definition ECS accepts, and parsing it costs memory.
+    const size = statSync(absPath).size;
+    if (size > MAX_TASK_DEFINITION_FILE_BYTES) {
+      const message = `task definition file ${displayPath} is ${formatBytes(size)}; ECS accepts a task definition of at most ${formatBytes(MAX_TASK_DEFINITION_BYTES)}`;
+      return { input: undefined, issues: [where(message)] };
+    }
     text = readFileSync(absPath, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;

@@ -5,6 +5,7 @@
  */
 import { structuredPatch } from 'diff';
 import type { Json } from '../model/task-definition.js';
+import { ownValue } from '../util/own.js';
 import type { FieldChange } from './types.js';
 import { isObject, jsonEqual } from './json.js';
 
@@ -18,8 +19,9 @@ export function diffDocuments(before: Json | undefined, after: Json | undefined,
   if (after === undefined) return [{ scope, path, kind: 'remove', before }];
   if (isObject(before) && isObject(after)) {
     const out: FieldChange[] = [];
-    const keys = [...Object.keys(before), ...Object.keys(after).filter((k) => !(k in before))];
-    for (const k of keys) out.push(...diffDocuments(before[k], after[k], scope, path ? `${path}.${k}` : k));
+    // Own keys only: a field named like an inherited member (`constructor`) is compared, never looked up.
+    const keys = [...Object.keys(before), ...Object.keys(after).filter((k) => !Object.hasOwn(before, k))];
+    for (const k of keys) out.push(...diffDocuments(ownValue(before, k), ownValue(after, k), scope, path ? `${path}.${k}` : k));
     return out;
   }
   if (Array.isArray(before) && Array.isArray(after)) {

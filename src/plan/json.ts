@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Json, JsonObject } from '../model/task-definition.js';
+import { setOwn } from '../util/own.js';
 
 export function isObject(x: unknown): x is JsonObject {
   return typeof x === 'object' && x !== null && !Array.isArray(x);
@@ -32,7 +33,7 @@ export function toJson(x: unknown): Json | undefined {
     const out: JsonObject = {};
     for (const [k, v] of Object.entries(x as Record<string, unknown>)) {
       const j = toJson(v);
-      if (j !== undefined) out[k] = j;
+      if (j !== undefined) setOwn(out, k, j);
     }
     return out;
   }
@@ -53,7 +54,7 @@ function sortKeysDeep(x: Json): Json {
   if (Array.isArray(x)) return x.map(sortKeysDeep);
   if (isObject(x)) {
     const out: JsonObject = {};
-    for (const k of Object.keys(x).sort()) out[k] = sortKeysDeep(x[k] as Json);
+    for (const k of Object.keys(x).sort()) setOwn(out, k, sortKeysDeep(x[k] as Json));
     return out;
   }
   return x;

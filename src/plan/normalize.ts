@@ -15,6 +15,7 @@
  *   dropped so they never diff.
  */
 import { READ_ONLY_TASK_DEFINITION_FIELDS, type Json, type JsonObject } from '../model/task-definition.js';
+import { setOwn } from '../util/own.js';
 import { canonicalJson, isObject, toJson, toJsonObject } from './json.js';
 
 export interface NormalizeContext {
@@ -366,7 +367,7 @@ function dropEmpty(x: Json): Json | undefined {
     const out: JsonObject = {};
     for (const k of keys) {
       const v = dropEmpty(x[k] as Json);
-      if (v !== undefined) out[k] = v;
+      if (v !== undefined) setOwn(out, k, v);
     }
     return Object.keys(out).length === 0 ? undefined : out;
   }

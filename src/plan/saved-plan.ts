@@ -6,6 +6,7 @@
  */
 import { UsageError } from '../errors/index.js';
 import type { Json } from '../model/task-definition.js';
+import { redactStrings } from '../util/redact.js';
 import { canonicalJson, isObject, sha256Hex } from './json.js';
 import { redactChanges, redactOneOffTask, redactTaskDefinition, sensitivityTest } from './sensitive.js';
 import { type LiveFingerprint, PLAN_FORMAT, PLAN_VERSION, type Plan, type ServicePlan } from './types.js';
@@ -32,10 +33,14 @@ export function desiredDigest(service: ServicePlan): string {
   );
 }
 
-/** The plan with every sensitive value replaced by `(sensitive)` (changes and diff are redacted by buildPlan already). */
+/**
+ * The plan with every sensitive value replaced by `(sensitive)` (changes and diff are redacted by buildPlan
+ * already), and every credential left in any other string masked (a URL password in a tag, a known secret in a
+ * blocked reason).
+ */
 export function redactPlan(plan: Plan): Plan {
   const namesByKey = new Map(plan.services.map((s) => [s.key, s.sensitiveNames]));
-  return {
+  return redactStrings({
     ...plan,
     services: plan.services.map((s) => {
       const test = sensitivityTest(s.sensitiveNames);
@@ -47,7 +52,7 @@ export function redactPlan(plan: Plan): Plan {
       };
     }),
     before: plan.before.map((t) => redactOneOffTask(t, sensitivityTest(namesByKey.get(t.taskDefinitionOf) ?? []))),
-  };
+  });
 }
 
 /** The saved-plan file: pretty JSON, redacted, with a `desiredDigest` per service. */

@@ -2,12 +2,15 @@
  * Redaction of sensitive values (house rule 9). A value is sensitive when it sits in a `{ name, value }`
  * entry (container environment, and anything shaped like it) whose name the service marks as sensitive or
  * that looks like a secret (`util/redact.ts`), or under such a key in an `options` map (log driver and FireLens
- * options: `splunk-token`, Datadog's `apikey`). Changes are detected on the real values; only what is shown
- * or saved is redacted, and a changed sensitive value still shows as a change, with a note.
+ * options: `splunk-token`, Datadog's `apikey`). Every other string is masked where it holds a credential (a URL
+ * password, a bearer token, a `--password` argument, a value known to be secret: `redactText`). Changes are
+ * detected on the real values; only what is shown or saved is redacted, and a changed sensitive value still
+ * shows as a change, with a note.
  */
 import type { OneOffTask } from '../model/manifest.js';
 import type { ContainerDefinition, Json, JsonObject, TaskDefinitionInput } from '../model/task-definition.js';
-import { isSensitive, REDACTED } from '../util/redact.js';
+import { ownValue, setOwn } from '../util/own.js';
+import { isSensitive, REDACTED, redactArgs, redactText } from '../util/redact.js';
 import { identityField } from './diff.js';
 import { isObject, toJsonObject } from './json.js';
 import type { FieldChange } from './types.js';
@@ -39,11 +42,13 @@ function isSensitiveOption(parentKey: string | undefined, key: string, value: Js
  * replaced by `(sensitive)`. `parentKey` is the key `x` sits under, when known.
  */
 export function redactDeep(x: Json, test: SensitivityTest, parentKey?: string): Json {
-  if (Array.isArray(x)) return x.map((i) => redactDeep(i, test));
+  if (typeof x === 'string') return redactText(x);
+  // A list of strings is a command (or shaped like one): `--password x` hides the argument after the flag.
+  if (Array.isArray(x)) return x.every((i) => typeof i === 'string') ? redactArgs(x as string[]) : x.map((i) => redactDeep(i, test));
   if (isObject(x)) {
     if (isSensitiveEntry(x, test)) return { ...x, value: REDACTED };
     const out: JsonObject = {};
-    for (const [k, v] of Object.entries(x)) out[k] = isSensitiveOption(parentKey, k, v, test) ? REDACTED : redactDeep(v, test, k);
+    for (const [k, v] of Object.entries(x)) setOwn(out, k, isSensitiveOption(parentKey, k, v, test) ? REDACTED : redactDeep(v, test, k));
     return out;
   }
   return x;
@@ -77,15 +82,15 @@ export function redactPair(
     const l: JsonObject = {};
     const d: JsonObject = {};
     for (const k of new Set([...Object.keys(live), ...Object.keys(desired)])) {
-      const [lv, dv] = [live[k], desired[k]];
+      const [lv, dv] = [ownValue(live, k), ownValue(desired, k)];
       if (isSensitiveOption(parentKey, k, lv, test) || isSensitiveOption(parentKey, k, dv, test)) {
-        if (lv !== undefined) l[k] = REDACTED;
-        if (dv !== undefined) d[k] = lv !== undefined && JSON.stringify(lv) !== JSON.stringify(dv) ? CHANGED_SENTINEL : REDACTED;
+        if (lv !== undefined) setOwn(l, k, REDACTED);
+        if (dv !== undefined) setOwn(d, k, lv !== undefined && JSON.stringify(lv) !== JSON.stringify(dv) ? CHANGED_SENTINEL : REDACTED);
         continue;
       }
       const [a, b] = redactPair(lv, dv, test, k);
-      if (a !== undefined) l[k] = a;
-      if (b !== undefined) d[k] = b;
+      if (a !== undefined) setOwn(l, k, a);
+      if (b !== undefined) setOwn(d, k, b);
     }
     return [l, d];
   }
@@ -101,7 +106,10 @@ export function redactPair(
       ];
     }
   }
-  return [redactDeep(live, test, parentKey), redactDeep(desired, test, parentKey)];
+  const [l, d] = [redactDeep(live, test, parentKey), redactDeep(desired, test, parentKey)];
+  // Values that differ only in a masked credential (a URL password) must still show as changed.
+  if (JSON.stringify(l) === JSON.stringify(d) && JSON.stringify(live) !== JSON.stringify(desired)) return [l, CHANGED_SENTINEL];
+  return [l, d];
 }
 
 /** Replaces the changed-value placeholder in rendered JSON text by `"(sensitive)"` and a trailing note. */
@@ -140,6 +148,7 @@ export function redactChanges(changes: FieldChange[], test: SensitivityTest): Fi
     const key = lastKey(c.path);
     if (c.before !== undefined) out.before = redactDeep(c.before, test, key);
     if (c.after !== undefined) out.after = redactDeep(c.after, test, key);
+    if (c.kind === 'change' && JSON.stringify(out.before) === JSON.stringify(out.after)) out.note = VALUE_CHANGED_NOTE;
     return out;
   });
 }
@@ -152,12 +161,13 @@ export function redactTaskDefinition(td: TaskDefinitionInput, test: SensitivityT
   };
 }
 
-/** A one-off task with sensitive environment values replaced. */
+/** A one-off task with sensitive environment values replaced, and credentials in its command and values masked. */
 export function redactOneOffTask(task: OneOffTask, test: SensitivityTest): OneOffTask {
-  if (!task.environment) return task;
+  const out: OneOffTask = { ...task, ...(task.command && { command: redactArgs(task.command) }) };
+  if (!task.environment) return out;
   const environment: Record<string, string> = {};
-  for (const [k, v] of Object.entries(task.environment)) environment[k] = test(k) ? REDACTED : v;
-  return { ...task, environment };
+  for (const [k, v] of Object.entries(task.environment)) setOwn(environment, k, test(k) ? REDACTED : redactText(v));
+  return { ...out, environment };
 }
 
 /** Names of sensitive environment variables found in the given task definitions and one-off tasks. */

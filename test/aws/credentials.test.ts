@@ -99,17 +99,53 @@ describe('credentials', () => {
     const dir = mkdtempSync(join(tmpdir(), 'ecsdeploy-aws-empty-'));
     cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
     writeFileSync(join(dir, 'empty'), '');
+    // A profile that exists but holds no credentials (a profile also keeps the chain off the environment's keys).
+    writeFileSync(join(dir, 'config'), '[profile missing]\nregion = us-east-1\n');
     const ecs = await ecsEndpoint();
     const ports = createAwsPorts({
       region: 'us-east-1',
       profile: 'missing',
       endpointUrl: ecs.url,
       maxAttempts: 1,
-      env: { AWS_CONFIG_FILE: join(dir, 'empty'), AWS_SHARED_CREDENTIALS_FILE: join(dir, 'empty') },
+      env: { AWS_CONFIG_FILE: join(dir, 'config'), AWS_SHARED_CREDENTIALS_FILE: join(dir, 'empty') },
     });
     const error = await ports.ecs.describeServices({ cluster: 'c', services: ['s'] }).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'AWS_API_ERROR', service: 'ECS', operation: 'DescribeServices' });
     expect((error as { hint?: string }).hint).toMatch(/--profile|AWS_ACCESS_KEY_ID/);
     expect(ecs.requests).toHaveLength(0);
+  });
+
+  it.each([
+    ['--profile', { profile: 'deplyo' }, {}],
+    ['AWS_PROFILE', {}, { AWS_PROFILE: 'deplyo' }],
+  ] as const)(
+    'names a profile given by %s that is not defined, and where it was looked for, before any call',
+    async (from, flag, extraEnv) => {
+      const dir = mkdtempSync(join(tmpdir(), 'ecsdeploy-aws-profiles-'));
+      cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
+      writeFileSync(
+        join(dir, 'config'),
+        '[default]\nregion = eu-west-1\n[profile deploy]\nregion = eu-west-1\n[sso-session corp]\nsso_region = eu-west-1\n',
+      );
+      writeFileSync(join(dir, 'credentials'), '[ci]\naws_access_key_id = AKIAPROFILEEXAMPLE02\naws_secret_access_key = ci-secret\n');
+      const ecs = await ecsEndpoint();
+      const env = { AWS_CONFIG_FILE: join(dir, 'config'), AWS_SHARED_CREDENTIALS_FILE: join(dir, 'credentials'), ...extraEnv };
+      expect(() => createAwsPorts({ region: 'us-east-1', endpointUrl: ecs.url, env, ...flag })).toThrow(
+        expect.objectContaining({
+          code: 'AWS_PROFILE_NOT_FOUND',
+          message: `the AWS profile \`deplyo\` (from ${from}) is not defined in ${join(dir, 'config')} or ${join(dir, 'credentials')}`,
+          hint: 'profiles defined there: default, deploy, ci',
+        }),
+      );
+      expect(ecs.requests).toHaveLength(0);
+    },
+  );
+
+  it('looks for the shared files in the home directory of the env passed in when no file is named', () => {
+    const home = mkdtempSync(join(tmpdir(), 'ecsdeploy-aws-home-'));
+    cleanup.push(() => rmSync(home, { recursive: true, force: true }));
+    expect(() => createAwsPorts({ region: 'us-east-1', profile: 'prod', env: { HOME: home } })).toThrow(
+      `the AWS profile \`prod\` (from --profile) is not defined in ${join(home, '.aws', 'config')} or ${join(home, '.aws', 'credentials')}`,
+    );
   });
 });

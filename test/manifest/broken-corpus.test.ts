@@ -38,6 +38,34 @@ describe('the broken-manifest corpus', () => {
     expect(r.stderr).not.toMatch(STACK);
   });
 
+  it('a syntax error early in the file gives a few positioned issues, never the text that follows it', async () => {
+    const file = 'test/fixtures/broken/yaml-error-before-secrets.yaml';
+    const text = readFileSync(join(REPO, file), 'utf8');
+    expect(text.match(/hunter2-SECRET-\d+/g)?.length).toBe(200);
+    const r = await runCli(['validate', '-f', file]);
+    expect(r.code).toBe(1);
+    const lines = r.stderr.trim().split('\n');
+    expect(lines[0]).toMatch(/^[2-4] problems in the manifest:$/);
+    expect(lines.length).toBeLessThanOrEqual(5);
+    for (const line of lines.slice(1)) expect(line).toMatch(new RegExp(`^${file}:\\d+:\\d+: YAML: `));
+    expect(r.stderr).not.toContain('hunter2');
+    expect(r.stderr).not.toContain('DB_PASSWORD');
+  });
+
+  it.each([
+    ['an unexpected scalar', 'a: b\n}\nsecret-value-7\n'],
+    ['a bad escape in a double-quoted string', 'version: 1\nx: "sec\\qret-value-8"\n'],
+    ['extra characters after a block scalar header', 'version: 1\nx: |2secret-value-9\n  text\n'],
+    ['an unclosed quote', "version: 1\nx: 'secret-value-10\ny: z\n"],
+  ])('a syntax error on %s does not quote the text', async (_what, yaml) => {
+    const dir = mkdtempSync(join(tmpdir(), 'ecsdeploy-yaml-'));
+    writeFileSync(join(dir, 'ecsdeploy.yaml'), yaml);
+    const r = await runCli(['validate'], { cwd: dir });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^ecsdeploy\.yaml:\d+:\d+: YAML: /m);
+    expect(r.stderr).not.toMatch(/secret|value-\d/);
+  });
+
   it('a manifest larger than 1 MiB is refused with its size, before parsing', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'ecsdeploy-large-'));
     const file = join(dir, 'ecsdeploy.yaml');

@@ -24,8 +24,10 @@ describe('the examples', () => {
     expect(dirs).toEqual(expect.arrayContaining(['rolling', 'blue-green', 'canary', 'multi']));
   });
 
-  it.each(dirs)('examples/%s validates in every environment with no flags and no environment variables', (dir) => {
-    const loaded = loadManifestAll({ cwd: REPO, file: `examples/${dir}/ecsdeploy.yaml`, env: {} });
+  it.each(dirs)('examples/%s validates in every environment with no flags, no environment variables and no warning', (dir) => {
+    const warnings: string[] = [];
+    const loaded = loadManifestAll({ cwd: REPO, file: `examples/${dir}/ecsdeploy.yaml`, env: {}, onWarning: (w) => warnings.push(w) });
+    expect(warnings).toEqual([]);
     expect(loaded.length).toBeGreaterThan(0);
     for (const m of loaded) {
       expect(m.region).toBe('us-east-1');
@@ -50,8 +52,10 @@ describe('the examples', () => {
     }
   });
 
-  it('ecsdeploy.yaml.example (the feature tour) validates in every environment', () => {
-    const loaded = loadManifestAll({ cwd: REPO, file: 'ecsdeploy.yaml.example', env: {} });
+  it('ecsdeploy.yaml.example (the feature tour) validates in every environment, without warnings', () => {
+    const warnings: string[] = [];
+    const loaded = loadManifestAll({ cwd: REPO, file: 'ecsdeploy.yaml.example', env: {}, onWarning: (w) => warnings.push(w) });
+    expect(warnings).toEqual([]);
     expect(loaded.map((m) => m.environment)).toEqual(['staging', 'production']);
     const prod = loaded[1];
     expect(prod?.services.map((s) => s.strategy.type)).toEqual(['canary', 'blue-green', 'rolling']);

@@ -1,5 +1,9 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: these strings are manifest interpolation syntax, not templates
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { loadManifest } from '../../src/manifest/index.js';
 import { expand } from '../../src/manifest/interpolate.js';
 
 const ctx = { env: { TAG: '1.2.3', EMPTY: '', SECRET_TOKEN: 'hunter2' }, vars: { region: 'eu-west-1' } };
@@ -81,5 +85,17 @@ describe('interpolation of nested references', () => {
       at: 0,
       message: expect.stringContaining('unterminated'),
     });
+  });
+});
+
+describe('--var values', () => {
+  it('are taken literally: a reference inside one is text, and a variable is never expanded twice', () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'ecsdeploy-var-'));
+    writeFileSync(
+      join(cwd, 'ecsdeploy.yaml'),
+      'version: 1\nservices:\n  web:\n    cluster: shop\n    taskDefinition: { family: web, containerDefinitions: [{ name: web, image: nginx }] }\n    environment: { web: { NOTE: "${var:note}", OTHER: "${var:other}" } }\nvars: { other: "$${env:HOME}" }\n',
+    );
+    const m = loadManifest({ cwd, env: { HOME: '/root', TAG: '1' }, vars: ['note=${env:TAG}-$${x}-$(id)'] });
+    expect(m.services[0]?.environment.web).toEqual({ NOTE: '${env:TAG}-$${x}-$(id)', OTHER: '${env:HOME}' });
   });
 });

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { JsonObject } from '../../src/model/task-definition.js';
 import { buildPlan } from '../../src/plan/build.js';
 import { parseSavedPlan, serializePlan } from '../../src/plan/saved-plan.js';
-import { redactChanges, sensitivityTest } from '../../src/plan/sensitive.js';
+import { markChangedSensitiveLines, redactChanges, redactPair, sensitivityTest } from '../../src/plan/sensitive.js';
+import { redactArgs, redactStrings, redactText, rememberSecret } from '../../src/util/redact.js';
 import {
   describedTaskDefinition,
   liveService,
@@ -146,5 +147,87 @@ describe('sensitive log driver and FireLens options', () => {
       sensitivityTest([]),
     );
     expect(addedOptions[0]?.after).toEqual({ 'splunk-token': '(sensitive)' });
+  });
+});
+
+describe('credentials inside values', () => {
+  it.each([
+    ['postgres://app:s3cret@db.example.com/app', 'postgres://app:***@db.example.com/app'],
+    ['mysql://root:p@ss:w0rd@db:3306/x?ssl=1', 'mysql://root:***@db:3306/x?ssl=1'],
+    ['amqp://guest:guest@rabbit', 'amqp://guest:***@rabbit'],
+    ['redis://:only-password@cache:6379', 'redis://:***@cache:6379'],
+    ['git clone https://x-access-token:ghs_abc@github.com/o/r.git', 'git clone https://x-access-token:***@github.com/o/r.git'],
+    ['"url":"https://u:p@h/a","other":"x@y"', '"url":"https://u:***@h/a","other":"x@y"'],
+    ['Authorization: Bearer eyJhbGciOi.abc.def', 'Authorization: Bearer ***'],
+    ['curl -H "Authorization: Basic dXNlcjpwYXNz" http://x', 'curl -H "Authorization: Basic ***" http://x'],
+    ['Bearer abc.def-ghi', 'Bearer ***'],
+    ['./run --password=hunter2 --user admin', './run --password=*** --user admin'],
+    ['./run --api-key "k 1" -v', './run --api-key *** -v'],
+    ['DB_PASSWORD=hunter2 ./manage.py migrate', 'DB_PASSWORD=*** ./manage.py migrate'],
+    ['AKIAIOSFODNN7EXAMPLE:wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY', 'AKIA***:***'],
+    ['key id ASIAIOSFODNN7EXAMPLE in use', 'key id ASIA*** in use'],
+  ])('%s is shown as %s', (text, shown) => {
+    expect(redactText(text)).toBe(shown);
+    expect(redactText(shown)).toBe(shown);
+  });
+
+  it.each([
+    'https://registry.example.com/v2/',
+    'ssh://git@github.com/o/r.git',
+    'user@example.com',
+    'services.web.environment.web.DB_PASSWORD: must be a string',
+    'arn:aws:secretsmanager:eu-west-1:111122223333:secret:db-AbCdEf',
+    'the token expired',
+  ])('%s is left as it is', (text) => {
+    expect(redactText(text)).toBe(text);
+  });
+
+  it('masks the argument after a secret-looking flag in a command list', () => {
+    expect(redactArgs(['./run', '--token', 'abc123', '--verbose', '-p', 'x'])).toEqual(['./run', '--token', '***', '--verbose', '-p', 'x']);
+  });
+
+  it('masks a remembered secret wherever it appears, but never a value too short or too plain to be one', () => {
+    rememberSecret('tok-7f3a9c2e');
+    rememberSecret('on');
+    rememberSecret('disabled');
+    rememberSecret('correcthorsebattery');
+    expect(redactText('ClientException: invalid value tok-7f3a9c2e for x')).toBe('ClientException: invalid value (sensitive) for x');
+    expect(redactText('turned on, circuit breaker disabled')).toBe('turned on, circuit breaker disabled');
+    expect(redactText('password correcthorsebattery refused')).toBe('password (sensitive) refused');
+    expect(redactStrings({ a: ['x', 'pre-tok-7f3a9c2e'], b: { c: 'tok-7f3a9c2e' } })).toEqual({
+      a: ['x', 'pre-(sensitive)'],
+      b: { c: '(sensitive)' },
+    });
+  });
+
+  it('a value that differs only in its URL password still shows as changed, with the password masked', () => {
+    const changes = redactChanges(
+      [
+        {
+          scope: 'taskDefinition',
+          path: 'containerDefinitions[web].environment[DATABASE_URL].value',
+          kind: 'change',
+          before: 'postgres://a:old@db/x',
+          after: 'postgres://a:new@db/x',
+        },
+      ],
+      sensitivityTest([]),
+    );
+    expect(changes).toEqual([
+      {
+        scope: 'taskDefinition',
+        path: 'containerDefinitions[web].environment[DATABASE_URL].value',
+        kind: 'change',
+        before: 'postgres://a:***@db/x',
+        after: 'postgres://a:***@db/x',
+        note: 'value changed',
+      },
+    ]);
+    const [live, desired] = redactPair(
+      { command: ['x', 'postgres://a:old@db'] },
+      { command: ['x', 'postgres://a:new@db'] },
+      sensitivityTest([]),
+    );
+    expect(markChangedSensitiveLines(JSON.stringify({ live, desired }))).toContain('(value changed)');
   });
 });

@@ -4,6 +4,7 @@ import { dirname, join, resolve } from 'node:path';
 import { Command, Option } from 'clipanion';
 import * as t from 'typanion';
 import { applyPlan } from '../../engine/apply.js';
+import { createEmitter } from '../../engine/emitter.js';
 import type { ApplyResult } from '../../engine/types.js';
 import { AbortError, InterruptedError, isEcsDeployError, StalePlanError, UsageError } from '../../errors/index.js';
 import { MemorySink, type Prompter } from '../../events/types.js';
@@ -22,6 +23,7 @@ import { createCommandRuntime } from '../lazy-runtime.js';
 import { AwsCommand } from '../base-command.js';
 import type { CliContext } from '../context.js';
 import { ExitCode } from '../exit-codes.js';
+import { FLAG_RANGES, wholeNumberFlag } from '../flag-values.js';
 import { manifestOptionsOf } from '../manifest-options.js';
 import { formatCallCounts } from './plan.js';
 import { createRefusingPrompter, createTtyPrompter } from '../prompter.js';
@@ -171,16 +173,14 @@ export class ApplyCommand extends DeployCommand {
 
   planFile = Option.String({ required: false, name: 'PLANFILE' });
   planOption = Option.String('--plan', { description: 'Saved plan to apply (same as the PLANFILE argument)' });
-  concurrency = Option.String('--concurrency', { validator: t.isNumber(), description: 'Services deployed at the same time (default 4)' });
+  concurrency = Option.String('--concurrency', { description: 'Services deployed at the same time (default 4, at most 64)' });
 
   protected async run(): Promise<number> {
     const { context } = this;
     const planPath = this.planFile ?? this.planOption;
     if (this.planFile && this.planOption)
       throw new UsageError('PLAN_FILE_TWICE', 'give the saved plan either as PLANFILE or with --plan, not both');
-    const concurrency = this.concurrency ?? 4;
-    if (!Number.isInteger(concurrency) || concurrency < 1)
-      throw new UsageError('CONCURRENCY_INVALID', '--concurrency must be a whole number of at least 1');
+    const concurrency = wholeNumberFlag('--concurrency', this.concurrency, FLAG_RANGES.concurrency) ?? 4;
 
     const saved = planPath ? await readSavedPlan(context, planPath) : undefined;
     const manifest = this.loadManifest(saved);
@@ -213,10 +213,12 @@ export class ApplyCommand extends DeployCommand {
         const moved = compareWithSavedPlan(saved, plan);
         if (moved.length > 0) throw new StalePlanError(moved);
       }
-      sink.emit({ type: 'plan.computed', time: isoTime(runtime.clock), level: 'result', plan });
+      // Made by the engine's emitter, like every event: it redacts them (the plan holds secrets apply needs).
+      const emit = createEmitter(sink, runtime.clock);
+      emit({ type: 'plan.computed', level: 'result', plan });
       for (const issue of live.preflight) {
         if (!plan.services.some((s) => s.key === issue.service && s.blockedReasons.some((r) => r.includes(issue.message)))) {
-          sink.emit({ type: 'log', time: isoTime(runtime.clock), level: 'warn', message: `${issue.service}: ${issue.message}` });
+          emit({ type: 'log', level: 'warn', message: `${issue.service}: ${issue.message}` });
         }
       }
 

@@ -17,6 +17,7 @@ import { VERSION } from '../../util/version.js';
 import { AwsCommand } from '../base-command.js';
 import { createCommandRuntime } from '../lazy-runtime.js';
 import { ExitCode } from '../exit-codes.js';
+import { FLAG_RANGES, wholeNumberFlag } from '../flag-values.js';
 import { loadManifestForCommand } from '../manifest-options.js';
 
 const FORMATS = ['text', 'json', 'markdown'] as const;
@@ -66,12 +67,10 @@ export class PlanCommand extends AwsCommand {
   });
   out = Option.String('-o,--out', { description: 'Also save the plan to this file, for `ecsdeploy apply --plan FILE`' });
   detailedExitcode = Option.Boolean('--detailed-exitcode', false, { description: 'Exit 2 when the plan has changes, 0 when it has none' });
-  concurrency = Option.String('--concurrency', {
-    validator: t.cascade(t.isNumber(), [t.isInteger(), t.isInInclusiveRange(1, 64)]),
-    description: 'AWS calls in flight at once while reading (default 8)',
-  });
+  concurrency = Option.String('--concurrency', { description: 'AWS calls in flight at once while reading (default 8, at most 64)' });
 
   protected async run(): Promise<number> {
+    const concurrency = wholeNumberFlag('--concurrency', this.concurrency, FLAG_RANGES.concurrency);
     const manifest = selectServices(await loadManifestForCommand(this), this.services);
     const runtime = await createCommandRuntime(this, manifest);
     try {
@@ -80,7 +79,7 @@ export class PlanCommand extends AwsCommand {
       const live = await readLiveState(runtime.ports, manifest, {
         signal: this.context.signal,
         ...(runtime.cache ? { cache: runtime.cache } : {}),
-        ...(this.concurrency !== undefined ? { concurrency: this.concurrency } : {}),
+        ...(concurrency !== undefined ? { concurrency } : {}),
       });
       const readMs = performance.now() - readStarted;
       const built = buildPlan(manifest, live, { now: isoTime(runtime.clock), toolVersion: VERSION });

@@ -3,6 +3,7 @@ import * as t from 'typanion';
 import { buildStatusReports } from '../../engine/status.js';
 import { selectServices } from '../../manifest/index.js';
 import { renderStatusText } from '../../render/status-text.js';
+import { redactStrings } from '../../util/redact.js';
 import { createCommandRuntime } from '../lazy-runtime.js';
 import { AwsCommand } from '../base-command.js';
 import { ExitCode } from '../exit-codes.js';
@@ -33,7 +34,8 @@ export class StatusCommand extends AwsCommand {
     const manifest = selectServices(await loadManifestForCommand(this), this.services);
     const runtime = await createCommandRuntime(this, manifest);
     try {
-      const reports = await buildStatusReports(runtime.ports, manifest.services, { signal: context.signal });
+      // Service events and stop reasons are AWS's text, which may quote a credential (a registry URL): redacted.
+      const reports = redactStrings(await buildStatusReports(runtime.ports, manifest.services, { signal: context.signal }));
       if (this.format === 'json') context.stdout.write(`${JSON.stringify(reports, null, 2)}\n`);
       else {
         const text = renderStatusText(reports, { color: this.useColor('stdout') });

@@ -95,15 +95,50 @@ describe('YAML in README.md and docs/', () => {
     expect(() => parseScenario(block.text, where)).not.toThrow();
   });
 
-  const fragments = BLOCKS.filter((b) => !manifests.includes(b) && !scenarios.includes(b));
+  const schema = manifestSchema() as {
+    properties: Record<string, unknown>;
+    $defs: { service: { properties: Record<string, unknown> } };
+  };
+  const manifestKeys = Object.keys(schema.properties);
+  const serviceKeys = Object.keys(schema.$defs.service.properties);
+  const parsed = (b: Block) => parseDocument(b.text, { merge: true }).toJS() as unknown;
+  const keysIn = (v: unknown, known: string[]) =>
+    isObject(v) && Object.keys(v).length > 0 && Object.keys(v).every((k) => k.startsWith('x-') || known.includes(k));
+
+  // A fragment of one service's settings (e.g. a `strategy:` block) validates inside a minimal service named
+  // `web`, with a container `web`: the docs' examples use those names.
+  const serviceFragments = BLOCKS.filter(
+    (b) => !manifests.includes(b) && !scenarios.includes(b) && !keysIn(parsed(b), manifestKeys) && keysIn(parsed(b), serviceKeys),
+  );
+  it.each(serviceFragments.map((b) => [b.where, b] as const))(
+    '%s is a service fragment that validates inside a minimal service',
+    (_where, block) => {
+      const fragment = parsed(block) as Record<string, unknown>;
+      const service = {
+        cluster: 'shop',
+        service: 'shop-web',
+        taskDefinition: './web.task.json',
+        images: { web: 'registry.example.com/web:1' },
+        ...fragment,
+      };
+      const manifest = { version: 1, region: 'us-east-1', services: { web: service } };
+      const dir = mkdtempSync(join(tmpdir(), 'ecsdeploy-docs-'));
+      writeFileSync(join(dir, 'ecsdeploy.yaml'), JSON.stringify(manifest, null, 2));
+      standInTaskDefinitions(dir, manifest);
+      const warnings: string[] = [];
+      expect(loadManifestAll({ cwd: dir, env: {}, onWarning: (w) => warnings.push(w) }).length).toBeGreaterThan(0);
+      expect(warnings).toEqual([]);
+    },
+  );
+
+  const fragments = BLOCKS.filter((b) => !manifests.includes(b) && !scenarios.includes(b) && !serviceFragments.includes(b));
   it.each(fragments.map((b) => [b.where, b] as const))(
     '%s is a manifest fragment: its top-level keys are manifest keys',
     (_where, block) => {
-      const value = parseDocument(block.text, { merge: true }).toJS() as unknown;
+      const value = parsed(block);
       if (value === null || value === undefined) return; // a comment-only block (the editor schema line)
       expect(isObject(value)).toBe(true);
-      const known = Object.keys((manifestSchema() as { properties: Record<string, unknown> }).properties);
-      for (const key of Object.keys(value as object)) expect(key.startsWith('x-') || known.includes(key), key).toBe(true);
+      for (const key of Object.keys(value as object)) expect(key.startsWith('x-') || manifestKeys.includes(key), key).toBe(true);
     },
   );
 });

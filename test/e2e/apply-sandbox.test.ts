@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Readable } from 'node:stream';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createAwsPorts } from '../../src/aws/clients.js';
 import type { CliContext } from '../../src/cli/context.js';
 import { run } from '../../src/cli/main.js';
@@ -55,14 +55,7 @@ async function cli(
 function sandboxContext(sb: InProcessSandbox, signal?: AbortSignal): Partial<CliContext> {
   return {
     clock: sb.clock,
-    portsFactory: () =>
-      createAwsPorts({
-        region: sb.runtime.region,
-        env: {},
-        requestHandler: sb.runtime.requestHandler,
-        credentials: sb.runtime.credentials,
-        maxAttempts: 8,
-      }),
+    portsFactory: () => createAwsPorts(sb.awsConfig()),
     ...(signal ? { signal } : {}),
   };
 }
@@ -140,14 +133,8 @@ describe('apply against the sandbox', () => {
     const env = { IMAGE_TAG: '1.2.3' };
     const manifest = loadManifest({ cwd, env });
     const sb = startInProcessSandbox({ manifest, scenario: { images: [{ match: '*:1.2.3', startSeconds: 600 }] } });
-    const before = (
-      await createAwsPorts({
-        region: sb.runtime.region,
-        env: {},
-        requestHandler: sb.runtime.requestHandler,
-        credentials: sb.runtime.credentials,
-      }).ecs.describeServices({ cluster: 'hello', services: ['hello-web'] })
-    ).services?.[0]?.taskDefinition;
+    const before = (await createAwsPorts(sb.awsConfig()).ecs.describeServices({ cluster: 'hello', services: ['hello-web'] })).services?.[0]
+      ?.taskDefinition;
     const ctl = new AbortController();
     const r = await cli(['apply', '--yes', '--format', 'json'], {
       cwd,
@@ -164,13 +151,19 @@ describe('apply against the sandbox', () => {
     expect(sb.runtime.calls().counts['ecs.UpdateService']).toBe(2);
   });
 
-  it('still deploys under 30 % throttling and 5 % server errors', async () => {
+  it('still deploys under 30 % throttling and 5 % server errors, its retries waiting on the simulated clock', async () => {
     const cwd = join(EXAMPLES, 'rolling');
     const throttled = join(EXAMPLES, 'scenarios', 'throttled.yaml');
-    const r = await cli(['apply', '--sandbox', '--scenario', throttled, '--yes', '--format', 'json'], { cwd, env: { IMAGE_TAG: '1.2.3' } });
-    expect(r.code).toBe(0);
-    expect(ofType(r.events, 'apply.finished')[0]?.outcome).toBe('succeeded');
-  }, 120_000);
+    // Real timers stand still: a retry that waited in real time (the SDK's own backoff) would never wake.
+    vi.useFakeTimers({ toFake: ['setTimeout'] });
+    try {
+      const r = await cli(['apply', '--sandbox', '--scenario', throttled, '--yes', '--format', 'json'], { cwd, env: { IMAGE_TAG: '1.2.3' } });
+      expect(r.code).toBe(0);
+      expect(ofType(r.events, 'apply.finished')[0]?.outcome).toBe('succeeded');
+    } finally {
+      vi.useRealTimers();
+    }
+  });
 
   it('refuses a second apply while another one holds the service', async () => {
     const cwd = join(EXAMPLES, 'rolling');

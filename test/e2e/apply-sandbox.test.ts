@@ -157,7 +157,10 @@ describe('apply against the sandbox', () => {
     // Real timers stand still: a retry that waited in real time (the SDK's own backoff) would never wake.
     vi.useFakeTimers({ toFake: ['setTimeout'] });
     try {
-      const r = await cli(['apply', '--sandbox', '--scenario', throttled, '--yes', '--format', 'json'], { cwd, env: { IMAGE_TAG: '1.2.3' } });
+      const r = await cli(['apply', '--sandbox', '--scenario', throttled, '--yes', '--format', 'json'], {
+        cwd,
+        env: { IMAGE_TAG: '1.2.3' },
+      });
       expect(r.code).toBe(0);
       expect(ofType(r.events, 'apply.finished')[0]?.outcome).toBe('succeeded');
     } finally {

@@ -9,60 +9,11 @@ import { Readable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createAwsPorts } from '../../src/aws/clients.js';
 import type { CliContext } from '../../src/cli/context.js';
-import { run } from '../../src/cli/main.js';
-import type { EngineEvent } from '../../src/events/types.js';
 import { loadManifest } from '../../src/manifest/index.js';
-import { type InProcessSandbox, startInProcessSandbox } from '../_helpers/sandbox.js';
-import { capture } from '../_helpers/capture.js';
+import { type CliRun, cli, ofType, sandboxContext } from '../_helpers/cli.js';
+import { startInProcessSandbox } from '../_helpers/sandbox.js';
 
 const EXAMPLES = resolve(__dirname, '../../examples');
-
-interface CliRun {
-  code: number;
-  stdout: string;
-  stderr: string;
-  events: EngineEvent[];
-}
-
-async function cli(
-  args: string[],
-  o: { cwd: string; env?: Record<string, string>; context?: Partial<CliContext>; onStdout?: (t: string) => void },
-): Promise<CliRun> {
-  const stdout = capture(o.onStdout);
-  const stderr = capture();
-  const code = await run([...args, '--no-color'], {
-    env: o.env ?? {},
-    cwd: o.cwd,
-    stdout: stdout.stream,
-    stderr: stderr.stream,
-    isTTY: false,
-    stdinIsTTY: false,
-    isCI: true,
-    ...o.context,
-  });
-  const events =
-    ['apply', 'rollback'].includes(args[0] ?? '') && args.includes('json')
-      ? stdout
-          .text()
-          .split('\n')
-          .filter((l) => l.trim())
-          .map((l) => JSON.parse(l) as EngineEvent)
-      : [];
-  return { code, stdout: stdout.text(), stderr: stderr.text(), events };
-}
-
-/** CLI context that points `run()` at a shared in-process sandbox (several runs, one account). */
-function sandboxContext(sb: InProcessSandbox, signal?: AbortSignal): Partial<CliContext> {
-  return {
-    clock: sb.clock,
-    portsFactory: () => createAwsPorts(sb.awsConfig()),
-    ...(signal ? { signal } : {}),
-  };
-}
-
-function ofType<T extends EngineEvent['type']>(events: EngineEvent[], type: T): Extract<EngineEvent, { type: T }>[] {
-  return events.filter((e): e is Extract<EngineEvent, { type: T }> => e.type === type);
-}
 
 let dir: string;
 beforeEach(() => {

@@ -3,8 +3,7 @@
  * without stopping it (a worker vitest kills after a timeout, a crash).
  */
 import { spawn } from 'node:child_process';
-import { readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
@@ -65,7 +64,10 @@ describe.skipIf(!available || process.platform !== 'linux')('the moto helper', (
     worker.stdout.on('data', (b: Buffer) => {
       out += b.toString();
     });
-    const port = await waitFor(() => (/^(\d+)\n/.exec(out) ? Number(/^(\d+)\n/.exec(out)?.[1]) : undefined), 30_000);
+    const port = await waitFor(() => {
+      const printed = /^(\d+)\n/.exec(out)?.[1];
+      return printed ? Number(printed) : undefined;
+    }, 30_000);
     expect(motoPids(port)).toHaveLength(1);
     worker.kill('SIGKILL');
     await waitFor(() => (motoPids(port).length === 0 ? true : undefined), 10_000);

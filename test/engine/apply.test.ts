@@ -7,14 +7,10 @@
 import { describe, expect, it } from 'vitest';
 import { EcsDeployError } from '../../src/errors/index.js';
 import type { ServicePlan } from '../../src/plan/types.js';
-import { CLUSTER, engineOnSandbox, manifestDoc, service } from './sandbox-harness.js';
+import { CLUSTER, engineOnSandbox, LOCK_TAG, manifestDoc, service, shortArn as short } from './sandbox-harness.js';
 
-/** The tag an ecsdeploy run holds a service with (on AWS, for other runs and machines to see). */
-const LOCK_TAG = 'ecsdeploy:lock';
 const SNS = 'arn:aws:sns:us-east-1:123456789012:deploys';
 const MIGRATE = { name: 'migrate', taskDefinitionOf: 'api', command: ['./manage.py', 'migrate'] };
-
-const short = (arn: unknown) => String(arn).split('/').at(-1);
 
 describe('applyPlan', () => {
   describe('one-off tasks', () => {
@@ -382,19 +378,8 @@ describe('applyPlan', () => {
         scenario: { images: [{ match: '*web:other', startSeconds: 3600 }] },
       });
       // Someone else's deployment, still starting its tasks.
-      const other = await h.admin.ecs.registerTaskDefinition({
-        family: 'web',
-        cpu: '256',
-        memory: '512',
-        networkMode: 'awsvpc',
-        requiresCompatibilities: ['FARGATE'],
-        containerDefinitions: [{ name: 'web', image: 'repo/web:other', essential: true }],
-      });
-      const updated = await h.admin.ecs.updateService({
-        cluster: CLUSTER,
-        service: 'web',
-        taskDefinition: other.taskDefinition?.taskDefinitionArn,
-      });
+      const other = await h.register('web', 'repo/web:other');
+      const updated = await h.admin.ecs.updateService({ cluster: CLUSTER, service: 'web', taskDefinition: other });
       const theirs = updated.service?.deployments?.[0]?.id as string;
       const plan = await h.plan();
       const err = await h.apply(plan).catch((e: unknown) => e);

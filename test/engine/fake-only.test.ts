@@ -12,9 +12,7 @@ import { MemorySink } from '../../src/events/types.js';
 import { VirtualClock } from '../../src/sandbox/clock.js';
 import { harness, plan, resolvedService, servicePlan } from './builders.js';
 import { FakeAws, svcArn } from './fake-aws.js';
-
-const LOCK_TAG = 'ecsdeploy:lock';
-const DEPLOYED = [{ key: 'ecsdeploy:deployed', value: '2026-01-01T00:00:00Z' }];
+import { DEPLOYED, LOCK_TAG } from './sandbox-harness.js';
 
 describe('on the fake ECS', () => {
   it('fails on a one-off task that never started, with its stop code', async () => {

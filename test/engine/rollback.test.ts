@@ -4,27 +4,19 @@
  */
 import { describe, expect, it } from 'vitest';
 import { AwsApiError } from '../../src/errors/index.js';
-import { CLUSTER, type EngineSandbox, engineOnSandbox, manifestDoc, service } from './sandbox-harness.js';
+import {
+  CLUSTER,
+  DEPLOYED,
+  type EngineSandbox,
+  engineOnSandbox,
+  manifestDoc,
+  REGISTERED,
+  service,
+  shortArn as short,
+} from './sandbox-harness.js';
 
-/** What ecsdeploy tags a revision with once its deployment completed, and when it registers one (on AWS). */
-const DEPLOYED = [{ key: 'ecsdeploy:deployed', value: '2026-01-01T00:00:00Z' }];
-const REGISTERED = [{ key: 'ecsdeploy:manifest-digest', value: 'abc' }];
-
-const short = (arn: unknown) => String(arn).split('/').at(-1);
-
-/** A new revision of `web` running `image`, with these tags. */
-async function register(h: EngineSandbox, image: string, tags: { key: string; value: string }[] = []): Promise<string> {
-  const out = await h.admin.ecs.registerTaskDefinition({
-    family: 'web',
-    cpu: '256',
-    memory: '512',
-    networkMode: 'awsvpc',
-    requiresCompatibilities: ['FARGATE'],
-    containerDefinitions: [{ name: 'web', image, essential: true }],
-    ...(tags.length ? { tags } : {}),
-  });
-  return out.taskDefinition?.taskDefinitionArn as string;
-}
+/** A new revision of `web` running `image`, with these tags (ecsdeploy's marks, or none). */
+const register = (h: EngineSandbox, image: string, tags: { key: string; value: string }[] = []) => h.register('web', image, tags);
 
 /** Moves the service to `arn` outside ecsdeploy and lets simulated time pass until the deployment completed. */
 async function deployed(h: EngineSandbox, arn: string): Promise<void> {

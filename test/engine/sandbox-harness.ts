@@ -35,6 +35,17 @@ export type ManifestDoc = Record<string, unknown>;
 export const CLUSTER = 'prod';
 
 /**
+ * Tags as other runs and machines see them on AWS (written out, not imported from the engine: a renamed tag
+ * would strand the locks and marks of every earlier run).
+ */
+export const LOCK_TAG = 'ecsdeploy:lock';
+export const DEPLOYED = [{ key: 'ecsdeploy:deployed', value: '2026-01-01T00:00:00Z' }];
+export const REGISTERED = [{ key: 'ecsdeploy:manifest-digest', value: 'abc' }];
+
+/** `family:revision` of a task definition ARN. */
+export const shortArn = (arn: unknown): string | undefined => String(arn).split('/').at(-1);
+
+/**
  * A Fargate service `key` on cluster `prod` (ECS name = key, family = key): a non-essential `sidecar` and an
  * essential container named like the service, whose image is `repo/<key>:${env:TAG:-v2}`. The account is seeded
  * with that image at tag `previous`, so a plan changes the image (and only the image) unless TAG=previous.
@@ -105,6 +116,8 @@ export interface EngineSandbox {
   describe(key: string): Promise<EcsService>;
   /** `arn:aws:ecs:…:task-definition/<familyRev>` in this account. */
   tdArn(familyRev: string): string;
+  /** Registers a revision of `family` outside ecsdeploy: one essential container named like it, running `image`. */
+  register(family: string, image: string, tags?: { key: string; value: string }[]): Promise<string>;
 }
 
 export async function engineOnSandbox(o: {
@@ -160,5 +173,17 @@ export async function engineOnSandbox(o: {
       return svc;
     },
     tdArn: (familyRev) => `arn:aws:ecs:${sb.runtime.region}:${sb.runtime.world.accountId}:task-definition/${familyRev}`,
+    async register(family, image, tags = []) {
+      const out = await admin.ecs.registerTaskDefinition({
+        family,
+        cpu: '256',
+        memory: '512',
+        networkMode: 'awsvpc',
+        requiresCompatibilities: ['FARGATE'],
+        containerDefinitions: [{ name: family, image, essential: true }],
+        ...(tags.length ? { tags } : {}),
+      });
+      return out.taskDefinition?.taskDefinitionArn as string;
+    },
   };
 }

@@ -6,9 +6,7 @@ import { buildStatusReports } from '../../src/engine/status.js';
 import { loadManifest } from '../../src/manifest/index.js';
 import { recordCalls } from '../_helpers/recorded-ports.js';
 import { startInProcessSandbox } from '../_helpers/sandbox.js';
-import { CLUSTER, engineOnSandbox, manifestDoc, service } from './sandbox-harness.js';
-
-const short = (arn: unknown) => String(arn).split('/').at(-1);
+import { CLUSTER, engineOnSandbox, manifestDoc, service, shortArn as short } from './sandbox-harness.js';
 
 describe('buildStatusReports', () => {
   it('reports revision, counts, deployments newest first with rollout state, and the latest events', async () => {
@@ -21,15 +19,8 @@ describe('buildStatusReports', () => {
       await h.admin.ecs.updateService({ cluster: CLUSTER, service: 'web', desiredCount });
       await h.clock.sleep(5 * 60_000);
     }
-    const next = await h.admin.ecs.registerTaskDefinition({
-      family: 'web',
-      cpu: '256',
-      memory: '512',
-      networkMode: 'awsvpc',
-      requiresCompatibilities: ['FARGATE'],
-      containerDefinitions: [{ name: 'web', image: 'repo/web:slow', essential: true }],
-    });
-    await h.admin.ecs.updateService({ cluster: CLUSTER, service: 'web', taskDefinition: next.taskDefinition?.taskDefinitionArn });
+    const next = await h.register('web', 'repo/web:slow');
+    await h.admin.ecs.updateService({ cluster: CLUSTER, service: 'web', taskDefinition: next });
     await h.clock.sleep(30_000);
     const live = await h.describe('web');
     // A service the manifest names but its cluster does not have.

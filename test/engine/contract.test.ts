@@ -31,26 +31,40 @@ interface Observed {
   events: string[];
 }
 
-/** `ours` (the revision the run deploys), `previous` (the one it replaces), else `other`. */
+/** `ours` (the revision the run deploys), `previous` (the one it replaces), else `other` (someone else's). */
 function whose(arn: string | undefined, previous: string, ours: () => string | undefined): string {
   if (arn === previous) return 'previous';
   if (arn && arn === ours()) return 'ours';
-  return `other:${arn?.split('/').at(-1)}`;
+  return 'other';
 }
 
-/** Runs `plan` on `ports` and records what the engine saw and did. */
-async function observe(ports: AwsPorts, clock: VirtualClock, plan: Plan): Promise<Observed> {
+/** Seen by the engine: the service as DescribeServices (or UpdateService) answered, and whose each deployment is. */
+type Watch = (op: string, svc: EcsService, whoseIs: (arn: string | undefined) => string) => void | Promise<void>;
+
+/** Runs `plan` on `ports` and records what the engine saw and did; `watch` sees every answer first. */
+async function observe(ports: AwsPorts, clock: VirtualClock, plan: Plan, watch?: Watch): Promise<Observed> {
   const rec = recordCalls(ports);
   const sink = new MemorySink();
   const previous = plan.services[0]?.live?.taskDefinitionArn as string;
   const ours = () => sink.ofType('taskdef.registered')[0]?.taskDefinitionArn;
   const views: string[][] = [];
-  rec.afterCall = (call, output) => {
+  rec.afterCall = async (call, output) => {
+    if (call.op === 'UpdateService') {
+      const svc = (output as { service?: EcsService }).service;
+      if (svc) await watch?.(call.op, svc, (arn) => whose(arn, previous, ours));
+      return;
+    }
     if (call.op !== 'DescribeServices') return;
     const svc = (output as { services?: EcsService[] }).services?.find((s) => s.serviceName === 'web');
     if (!svc) return;
     const view = (svc.deployments ?? []).map((d) => `${d.status} ${d.rolloutState} ${whose(d.taskDefinition, previous, ours)}`);
     if (JSON.stringify(view) !== JSON.stringify(views.at(-1))) views.push(view);
+      console.log(
+        JSON.stringify(call.input),
+        JSON.stringify(view),
+        JSON.stringify(svc.deployments?.map((d) => [d.runningCount, d.pendingCount])),
+      );
+    await watch?.(call.op, svc, (arn) => whose(arn, previous, ours));
   };
   const r: ApplyResult = await applyPlan(
     plan,
@@ -58,10 +72,17 @@ async function observe(ports: AwsPorts, clock: VirtualClock, plan: Plan): Promis
     { ...APPLY_DEFAULTS, runId: 'contract' },
   );
   const s = r.services[0];
+  // Ids, task ARNs and durations differ between any two runs; so does the name of someone else's revision.
+  const shortOf = (arn: string | undefined) => arn?.split('/').at(-1);
+  const known = new Map([
+    [shortOf(previous), 'PREVIOUS'],
+    [shortOf(ours()), 'OURS'],
+  ]);
   const neutral = (text: string | undefined) =>
     text
       ?.replace(/ecs-svc\/\d+/g, 'ecs-svc/ID')
       .replace(/arn:aws:ecs:[^ ]*task\/\S+/g, 'TASK')
+      .replace(/\b[a-z][\w-]*:\d+\b/g, (name) => known.get(name) ?? 'THEIRS')
       .replace(/\d+(\.\d+)?\s?(s|ms|min|m)\b/g, 'N');
   const events = sink.events
     .filter((e) => !['aws.call', 'service.progress', 'service.event', 'log'].includes(e.type))
@@ -75,7 +96,7 @@ async function observe(ports: AwsPorts, clock: VirtualClock, plan: Plan): Promis
       standsOn: whose(s?.taskDefinitionArn, previous, ours),
       stoppedTasks: s?.stoppedTasks?.map((t) => ({
         stopCode: t.stopCode,
-        reason: t.stoppedReason,
+        reason: neutral(t.stoppedReason),
         exitCodes: t.containers.map((c) => c.exitCode),
       })),
       oneOffs: r.oneOffs.map((o) => ({ name: o.name, outcome: o.outcome, reason: neutral(o.reason) })),
@@ -95,13 +116,26 @@ interface Case {
   ecsRollsBack?: boolean;
   oneOffExit?: number;
   timeout?: string;
+  /** The service's desired count and maximumPercent (default 2 and 200: every task of a rollout at once). */
+  desiredCount?: number;
+  maximumPercent?: number;
+  /**
+   * Someone else updates the service while ours rolls out: to another revision or back to the previous one, right
+   * after our UpdateService (`at-update`, before any of ours started) or once some of ours run (`running`).
+   */
+  race?: { to: 'another' | 'previous'; when: 'at-update' | 'running' };
+  /** Reads before the fake moves a deployment on (default 2). */
+  fakePolls?: number;
 }
 
 async function both(c: Case): Promise<{ fake: Observed; sandbox: Observed }> {
-  const deployment = { circuitBreaker: { enable: true, rollback: c.ecsRollsBack ?? true } };
+  const deployment = {
+    circuitBreaker: { enable: true, rollback: c.ecsRollsBack ?? true },
+    ...(c.maximumPercent ? { maximumPercent: c.maximumPercent } : {}),
+  };
   const h = await engineOnSandbox({
     manifest: manifestDoc(
-      { web: service('web', { deployment, ...(c.timeout ? { timeout: c.timeout } : {}) }) },
+      { web: service('web', { deployment, desiredCount: c.desiredCount ?? 2, ...(c.timeout ? { timeout: c.timeout } : {}) }) },
       c.oneOffExit !== undefined ? { before: [{ name: 'migrate', taskDefinitionOf: 'web', command: ['migrate'] }] } : {},
     ),
     scenario: {
@@ -110,7 +144,23 @@ async function both(c: Case): Promise<{ fake: Observed; sandbox: Observed }> {
     },
   });
   const plan = await h.plan();
-  const sandbox = await observe(h.rec.ports, h.clock, plan);
+  let raced = false;
+  const race: Watch | undefined = c.race
+    ? async (op, svc, whoseIs) => {
+        const mine = svc.deployments?.find((d) => whoseIs(d.taskDefinition) === 'ours');
+        if (raced || mine?.rolloutState !== 'IN_PROGRESS') return;
+        // `running`: some of ours run (and are healthy: the next ones are starting), so they stay while they would
+        // drain; `at-update`: none of ours has started, so ECS stops them at once (the engine still sees them
+        // listed on its first read, 2 s later: stopping takes 3 s).
+        const running = (mine.runningCount ?? 0) > 0 && (mine.pendingCount ?? 0) > 0;
+        if (c.race?.when === 'running' ? op !== 'DescribeServices' || !running : op !== 'UpdateService') return;
+        raced = true;
+        const to = c.race?.to === 'previous' ? plan.services[0]?.live?.taskDefinitionArn : await h.register('web', 'repo/web:theirs');
+        await h.admin.ecs.updateService({ cluster: CLUSTER, service: 'web', taskDefinition: to });
+      }
+    : undefined;
+  const sandbox = await observe(h.rec.ports, h.clock, plan, race);
+  if (c.race) expect(raced).toBe(true);
 
   // The same plan against the fake, seeded with the same service and revision.
   const clock = new VirtualClock();
@@ -119,6 +169,7 @@ async function both(c: Case): Promise<{ fake: Observed; sandbox: Observed }> {
   aws.addTaskDefinition('web'); // web:1, as in the sandbox: the run registers web:2
   aws.addService({ cluster: CLUSTER, name: 'web', taskDefinition: live, behaviours: c.fake });
   if (c.oneOffExit !== undefined) aws.oneOffExit = c.oneOffExit;
+  if (c.fakePolls !== undefined) aws.polls = c.fakePolls;
   const fake = await observe(aws.ports(), clock, plan);
   return { fake, sandbox };
 }
@@ -137,6 +188,36 @@ describe('the fake ECS behaves like the sandbox', () => {
     [
       'a release that never starts, past the timeout (the engine rolls back)',
       { fake: ['stuck', 'healthy'], timeout: '5m', scenario: { images: [{ match: '*web:v2', startSeconds: 86_400 }] } },
+    ],
+    [
+      'another deployment supersedes ours while its tasks run',
+      {
+        fake: ['superseded'],
+        race: { to: 'another', when: 'running' },
+        // Two of four tasks at a time (150 %), each taking a minute to start: the first two run while the next two
+        // start. Theirs never start, so the running two of ours cannot be stopped (minimum healthy 100 %).
+        desiredCount: 4,
+        maximumPercent: 150,
+        scenario: {
+          images: [
+            { match: '*web:theirs', startSeconds: 86_400 },
+            { match: '*web:v2', startSeconds: 60 },
+          ],
+        },
+      },
+    ],
+    [
+      'another deployment replaces ours before its tasks started',
+      {
+        fake: ['replaced'],
+        fakePolls: 1,
+        race: { to: 'another', when: 'at-update' },
+        scenario: { images: [{ match: '*web:theirs', startSeconds: 86_400 }] },
+      },
+    ],
+    [
+      'someone puts the previous revision back before ours started',
+      { fake: ['vanish'], fakePolls: 1, race: { to: 'previous', when: 'at-update' }, scenario: {} },
     ],
     ['a one-off task that exits 3', { fake: [], oneOffExit: 3, scenario: {} }],
     ['a one-off task that exits 0, then a healthy rollout', { fake: ['healthy'], oneOffExit: 0, scenario: {} }],

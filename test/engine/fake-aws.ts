@@ -256,12 +256,14 @@ export class FakeAws {
           break;
         }
         case 'vanish':
-          svc.deployments = (svc.deployments ?? []).filter((x) => x.id !== d.id);
+          // Someone puts the previous revision back; ours goes once its tasks are stopped (dropReplacedUnhealthy).
+          p.behaviour = 'stuck';
           if (p.previous) this.startDeployment(st, p.previous, 'healthy');
           break;
         case 'replaced':
+          // Someone else's revision; ours goes once its tasks are stopped (dropReplacedUnhealthy).
+          p.behaviour = 'stuck';
           this.startDeployment(st, tdArn('someone-else:1'), 'stuck');
-          svc.deployments = (svc.deployments ?? []).filter((x) => x.id !== d.id);
           break;
         case 'superseded':
           // Ours keeps its rolloutState and only changes status; it makes no further progress. Its tasks were
@@ -288,7 +290,9 @@ export class FakeAws {
     svc.deployments = (svc.deployments ?? []).filter((d) => {
       if (d === primary || (d.runningCount ?? 0) > 0) return true;
       if (d.rolloutState === 'FAILED' && primary?.rolloutState === 'IN_PROGRESS') return true;
-      if ((d.pendingCount ?? 0) > 0) {
+      const starting = d.pendingCount ?? 0;
+      if (starting > 0) {
+        for (let i = 0; i < starting; i++) this.addStoppedTask(svc, d.taskDefinition ?? '', primary?.id);
         d.pendingCount = 0;
         return true;
       }
@@ -296,22 +300,33 @@ export class FakeAws {
     });
   }
 
-  private addStoppedTask(svc: EcsService, taskDefinitionArn: string): void {
+  /** A task that crashed (the essential container died; the others never got to start), or that ECS stopped. */
+  private addStoppedTask(svc: EcsService, taskDefinitionArn: string, stoppedBy?: string): void {
     this.seq += 1;
     const arn = `arn:aws:ecs:${REGION}:${ACCOUNT}:task/prod/t${this.seq}`;
+    const containers = this.containersOf(taskDefinitionArn);
     this.tasks.set(arn, {
       taskArn: arn,
       taskDefinitionArn,
       group: `service:${svc.serviceName}`,
       lastStatus: 'STOPPED',
       desiredStatus: 'STOPPED',
-      stopCode: 'EssentialContainerExited',
-      stoppedReason: 'Essential container in task exited',
       stoppedAt: new Date(this.clock.now()),
-      // The essential container died; the others never got to start.
-      containers: this.containersOf(taskDefinitionArn).map((c) =>
-        c.essential ? { name: c.name, exitCode: 137, reason: 'OutOfMemoryError: Container killed due to memory usage' } : { name: c.name },
-      ),
+      ...(stoppedBy
+        ? {
+            stopCode: 'ServiceSchedulerInitiated',
+            stoppedReason: `Scaling activity initiated by (deployment ${stoppedBy})`,
+            containers: containers.map((c) => ({ name: c.name })),
+          }
+        : {
+            stopCode: 'EssentialContainerExited',
+            stoppedReason: 'Essential container in task exited',
+            containers: containers.map((c) =>
+              c.essential
+                ? { name: c.name, exitCode: 137, reason: 'OutOfMemoryError: Container killed due to memory usage' }
+                : { name: c.name },
+            ),
+          }),
     });
   }
 

@@ -59,11 +59,6 @@ async function observe(ports: AwsPorts, clock: VirtualClock, plan: Plan, watch?:
     if (!svc) return;
     const view = (svc.deployments ?? []).map((d) => `${d.status} ${d.rolloutState} ${whose(d.taskDefinition, previous, ours)}`);
     if (JSON.stringify(view) !== JSON.stringify(views.at(-1))) views.push(view);
-      console.log(
-        JSON.stringify(call.input),
-        JSON.stringify(view),
-        JSON.stringify(svc.deployments?.map((d) => [d.runningCount, d.pendingCount])),
-      );
     await watch?.(call.op, svc, (arn) => whose(arn, previous, ours));
   };
   const r: ApplyResult = await applyPlan(

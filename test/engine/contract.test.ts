@@ -162,7 +162,7 @@ async function both(c: Case): Promise<{ fake: Observed; sandbox: Observed }> {
   const aws = new FakeAws(clock);
   const live = plan.services[0]?.live?.taskDefinitionArn as string;
   aws.addTaskDefinition('web'); // web:1, as in the sandbox: the run registers web:2
-  aws.addService({ cluster: CLUSTER, name: 'web', taskDefinition: live, behaviours: c.fake });
+  aws.addService({ cluster: CLUSTER, name: 'web', taskDefinition: live, desired: c.desiredCount ?? 2, behaviours: c.fake });
   if (c.oneOffExit !== undefined) aws.oneOffExit = c.oneOffExit;
   if (c.fakePolls !== undefined) aws.polls = c.fakePolls;
   const fake = await observe(aws.ports(), clock, plan);

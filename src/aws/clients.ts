@@ -55,8 +55,10 @@ import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { setMaxListeners } from 'node:events';
 import { fromNodeProviderChain, fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import { UsageError } from '../errors/index.js';
+import type { Clock } from '../util/clock.js';
 import { VERSION } from '../util/version.js';
 import { createCallCounter, type MutableCallCounter } from './call-counter.js';
+import { createClockRetryStrategy } from './clock-retry.js';
 import { toAwsApiError } from './errors.js';
 import { assertProfileExists } from './profiles.js';
 import type { AwsPorts, CloudWatchPort, CodeDeployPort, EcsPort, Elbv2Port, EventBridgePort, SnsPort } from './ports.js';
@@ -91,6 +93,11 @@ export interface AwsConfig {
   requestHandler?: unknown;
   /** Fixed credentials (the sandbox's); bypass the credential chain. */
   credentials?: StaticCredentials;
+  /**
+   * Wait between retries on this clock instead of in real time: the in-process sandbox's, so that a throttled
+   * rehearsal costs simulated seconds, not real ones. Unset (AWS): the SDK's own adaptive retries.
+   */
+  retryClock?: Clock;
 }
 
 export const DEFAULT_MAX_ATTEMPTS = 8;
@@ -275,7 +282,8 @@ export function createAwsPorts(config: AwsConfig): AwsPorts {
     maxAttempts,
     // Adaptive: standard retries plus a client-side rate limiter that kicks in after the first throttle, shared by
     // all operations on a client (aws-semantics.md §6.2). One client per service per run, so the limiter is shared.
-    retryMode: 'adaptive',
+    // On a sandbox's clock: the same decisions, waited out on that clock (see clock-retry.ts).
+    ...(config.retryClock ? { retryStrategy: createClockRetryStrategy(config.retryClock, maxAttempts) } : { retryMode: 'adaptive' }),
     customUserAgent: `ecsdeploy/${VERSION}`,
     // Endpoints are resolved above from `env` only; without this the SDK would still consult process.env and the
     // shared config files when none was resolved, and a run given a different env could reach another endpoint.

@@ -95,6 +95,7 @@ export async function createCommandRuntime(cmd: AwsCommand, manifest: ResolvedMa
       env: {},
       requestHandler: sandbox.requestHandler,
       credentials: sandbox.credentials,
+      retryClock: sandbox.clock,
       ...(options.maxAttempts !== undefined ? { maxAttempts: options.maxAttempts } : {}),
     });
     // No disk cache: a sandbox account is reseeded at will and would hand out the same ARNs for new content.

@@ -1,6 +1,11 @@
 /**
  * Starts moto's server (an AWS emulator no one here wrote) on a free loopback port for one test file, and
  * stops it after. `.ci/run` installs it with `pip install 'moto[server]'`.
+ *
+ * No server outlives the process that started it: moto runs under a small shell that stops it as soon as its
+ * stdin reaches end of file. That stdin is a pipe from the test worker, which the kernel closes whenever the
+ * worker ends (after its last test, on a crash, or when vitest kills it after a timeout), so a test that fails
+ * or hangs before `stop()` still leaves no moto_server behind.
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { createServer } from 'node:net';
@@ -40,9 +45,28 @@ async function freePort(): Promise<number> {
   });
 }
 
+/**
+ * `sh -c WATCHDOG sh ARGS...`: moto_server runs in the background; a reader waits for end of file on the shell's
+ * stdin (kept as fd 3: a background job's own stdin is /dev/null) and then stops it; the shell exits when moto
+ * does, with its status, so an early exit still shows as the child's exit.
+ */
+const WATCHDOG = 'exec 3<&0; moto_server "$@" & server=$!; (read -r line <&3; kill "$server" 2>/dev/null) & wait "$server"';
+
+/** Stops the whole process group (shell, reader, moto_server): `detached` made the shell its leader. */
+function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  try {
+    if (child.pid !== undefined) process.kill(-child.pid, signal);
+  } catch {
+    // already gone
+  }
+}
+
 export async function startMoto(): Promise<MotoServer> {
   const port = await freePort();
-  const child: ChildProcess = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child: ChildProcess = spawn('sh', ['-c', WATCHDOG, 'sh', '-H', '127.0.0.1', '-p', String(port)], {
+    stdio: ['pipe', 'ignore', 'pipe'],
+    detached: true,
+  });
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => {
     stderr += d.toString();
@@ -58,7 +82,7 @@ export async function startMoto(): Promise<MotoServer> {
     }
     if (child.exitCode !== null) throw new Error(`moto_server exited early: ${stderr}`);
     if (Date.now() > deadline) {
-      child.kill('SIGKILL');
+      killGroup(child, 'SIGKILL');
       throw new Error(`moto_server did not start within 30s: ${stderr}`);
     }
     await new Promise((r) => setTimeout(r, 100));
@@ -78,10 +102,11 @@ export async function startMoto(): Promise<MotoServer> {
     },
     stop: () =>
       new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
         child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-        setTimeout(() => child.kill('SIGKILL'), 3000).unref();
+        // End of file on stdin: the watchdog stops moto (SIGTERM) and the shell exits after it.
+        child.stdin?.end();
+        setTimeout(() => killGroup(child, 'SIGKILL'), 3000).unref();
       }),
   };
 }

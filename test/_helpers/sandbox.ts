@@ -1,14 +1,17 @@
 /**
  * The sandbox for other tests: an in-process AWS account reached through real SDK clients, with a virtual clock
- * (a 30-minute canary finishes in seconds). Build clients with `sdkConfig()`:
+ * (a 30-minute canary finishes in seconds). Build clients with `sdkConfig()`, ports with `awsConfig()`:
  *
  *   const sb = startInProcessSandbox({ manifest });
  *   const ecs = new ECSClient(sb.sdkConfig());
+ *   const ports = createAwsPorts(sb.awsConfig());
  *   ... run the engine with sb.clock ...
  *   expect(sb.runtime.calls().counts['ecs.UpdateService']).toBe(1);
  *
  * `startHttpSandbox` serves the same account on a loopback port for child processes (`env` to pass them).
  */
+import type { AwsConfig } from '../../src/aws/clients.js';
+import { type ClockRetryStrategy, createClockRetryStrategy } from '../../src/aws/clock-retry.js';
 import type { ResolvedManifest } from '../../src/model/index.js';
 import { VirtualClock } from '../../src/sandbox/clock.js';
 import type { InProcessRequestHandler } from '../../src/sandbox/in-process.js';
@@ -32,8 +35,9 @@ export interface SdkSandboxConfig {
   region: string;
   credentials: { accessKeyId: string; secretAccessKey: string };
   requestHandler: InProcessRequestHandler;
-  /** Throttling retries in tests should not wait long in real time. */
   maxAttempts: number;
+  /** Retries wait on the sandbox's clock (as `--sandbox` clients do), never in real time. */
+  retryStrategy: ClockRetryStrategy;
 }
 
 export interface InProcessSandbox {
@@ -41,6 +45,8 @@ export interface InProcessSandbox {
   clock: VirtualClock;
   /** `new ECSClient(sb.sdkConfig())`, and the same for every other client. */
   sdkConfig(): SdkSandboxConfig;
+  /** `createAwsPorts(sb.awsConfig())`: ports over this account, configured as `--sandbox` configures them. */
+  awsConfig(overrides?: Partial<AwsConfig>): AwsConfig;
   /** Environment for code that builds its own clients from env (no endpoint: use sdkConfig's handler). */
   env: Record<string, string>;
 }
@@ -65,6 +71,15 @@ export function startInProcessSandbox(options: InProcessSandboxOptions = {}): In
       credentials: runtime.credentials,
       requestHandler: runtime.requestHandler,
       maxAttempts: 5,
+      retryStrategy: createClockRetryStrategy(clock, 5),
+    }),
+    awsConfig: (overrides = {}) => ({
+      region: runtime.region,
+      env: {},
+      requestHandler: runtime.requestHandler,
+      credentials: runtime.credentials,
+      retryClock: clock,
+      ...overrides,
     }),
     env: {
       AWS_REGION: runtime.region,

@@ -26,6 +26,7 @@ import { run } from '../../src/cli/main.js';
 import type { EngineEvent } from '../../src/events/types.js';
 import { loadManifest } from '../../src/manifest/index.js';
 import { applyOverrides } from '../../src/model/overrides.js';
+import { VirtualClock } from '../../src/sandbox/clock.js';
 import { type MotoServer, motoAvailable, motoEc2, startMoto, xmlValue, xmlValues } from '../_helpers/moto.js';
 import { capture } from '../_helpers/capture.js';
 
@@ -44,6 +45,9 @@ async function cli(args: string[], cwd: string, env: Record<string, string>): Pr
     isTTY: false,
     stdinIsTTY: false,
     isCI: true,
+    // moto answers at once and keeps no clock of its own for deployments: the engine's waits (lock settling,
+    // polling backoff) pass on a virtual clock, started at the real time, instead of seconds of real sleep.
+    clock: new VirtualClock(Date.now()),
   });
   return { code, stdout: stdout.text(), stderr: stderr.text() };
 }

@@ -6,70 +6,14 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Readable } from 'node:stream';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createAwsPorts } from '../../src/aws/clients.js';
 import type { CliContext } from '../../src/cli/context.js';
-import { run } from '../../src/cli/main.js';
-import type { EngineEvent } from '../../src/events/types.js';
 import { loadManifest } from '../../src/manifest/index.js';
-import { type InProcessSandbox, startInProcessSandbox } from '../_helpers/sandbox.js';
-import { capture } from '../_helpers/capture.js';
+import { type CliRun, cli, ofType, sandboxContext } from '../_helpers/cli.js';
+import { startInProcessSandbox } from '../_helpers/sandbox.js';
 
 const EXAMPLES = resolve(__dirname, '../../examples');
-
-interface CliRun {
-  code: number;
-  stdout: string;
-  stderr: string;
-  events: EngineEvent[];
-}
-
-async function cli(
-  args: string[],
-  o: { cwd: string; env?: Record<string, string>; context?: Partial<CliContext>; onStdout?: (t: string) => void },
-): Promise<CliRun> {
-  const stdout = capture(o.onStdout);
-  const stderr = capture();
-  const code = await run([...args, '--no-color'], {
-    env: o.env ?? {},
-    cwd: o.cwd,
-    stdout: stdout.stream,
-    stderr: stderr.stream,
-    isTTY: false,
-    stdinIsTTY: false,
-    isCI: true,
-    ...o.context,
-  });
-  const events =
-    ['apply', 'rollback'].includes(args[0] ?? '') && args.includes('json')
-      ? stdout
-          .text()
-          .split('\n')
-          .filter((l) => l.trim())
-          .map((l) => JSON.parse(l) as EngineEvent)
-      : [];
-  return { code, stdout: stdout.text(), stderr: stderr.text(), events };
-}
-
-/** CLI context that points `run()` at a shared in-process sandbox (several runs, one account). */
-function sandboxContext(sb: InProcessSandbox, signal?: AbortSignal): Partial<CliContext> {
-  return {
-    clock: sb.clock,
-    portsFactory: () =>
-      createAwsPorts({
-        region: sb.runtime.region,
-        env: {},
-        requestHandler: sb.runtime.requestHandler,
-        credentials: sb.runtime.credentials,
-        maxAttempts: 8,
-      }),
-    ...(signal ? { signal } : {}),
-  };
-}
-
-function ofType<T extends EngineEvent['type']>(events: EngineEvent[], type: T): Extract<EngineEvent, { type: T }>[] {
-  return events.filter((e): e is Extract<EngineEvent, { type: T }> => e.type === type);
-}
 
 let dir: string;
 beforeEach(() => {
@@ -140,14 +84,8 @@ describe('apply against the sandbox', () => {
     const env = { IMAGE_TAG: '1.2.3' };
     const manifest = loadManifest({ cwd, env });
     const sb = startInProcessSandbox({ manifest, scenario: { images: [{ match: '*:1.2.3', startSeconds: 600 }] } });
-    const before = (
-      await createAwsPorts({
-        region: sb.runtime.region,
-        env: {},
-        requestHandler: sb.runtime.requestHandler,
-        credentials: sb.runtime.credentials,
-      }).ecs.describeServices({ cluster: 'hello', services: ['hello-web'] })
-    ).services?.[0]?.taskDefinition;
+    const before = (await createAwsPorts(sb.awsConfig()).ecs.describeServices({ cluster: 'hello', services: ['hello-web'] })).services?.[0]
+      ?.taskDefinition;
     const ctl = new AbortController();
     const r = await cli(['apply', '--yes', '--format', 'json'], {
       cwd,
@@ -164,13 +102,22 @@ describe('apply against the sandbox', () => {
     expect(sb.runtime.calls().counts['ecs.UpdateService']).toBe(2);
   });
 
-  it('still deploys under 30 % throttling and 5 % server errors', async () => {
+  it('still deploys under 30 % throttling and 5 % server errors, its retries waiting on the simulated clock', async () => {
     const cwd = join(EXAMPLES, 'rolling');
     const throttled = join(EXAMPLES, 'scenarios', 'throttled.yaml');
-    const r = await cli(['apply', '--sandbox', '--scenario', throttled, '--yes', '--format', 'json'], { cwd, env: { IMAGE_TAG: '1.2.3' } });
-    expect(r.code).toBe(0);
-    expect(ofType(r.events, 'apply.finished')[0]?.outcome).toBe('succeeded');
-  }, 120_000);
+    // Real timers stand still: a retry that waited in real time (the SDK's own backoff) would never wake.
+    vi.useFakeTimers({ toFake: ['setTimeout'] });
+    try {
+      const r = await cli(['apply', '--sandbox', '--scenario', throttled, '--yes', '--format', 'json'], {
+        cwd,
+        env: { IMAGE_TAG: '1.2.3' },
+      });
+      expect(r.code).toBe(0);
+      expect(ofType(r.events, 'apply.finished')[0]?.outcome).toBe('succeeded');
+    } finally {
+      vi.useRealTimers();
+    }
+  });
 
   it('refuses a second apply while another one holds the service', async () => {
     const cwd = join(EXAMPLES, 'rolling');

@@ -1,26 +1,28 @@
+/**
+ * applyPlan against the in-process sandbox: plans built from a manifest and the account (as `ecsdeploy plan`
+ * builds them), deployed through real SDK clients on the sandbox's clock. Assertions are on the calls the engine
+ * made, the events it emitted and the state the account reached. What the sandbox cannot produce is in
+ * fake-only.test.ts, on a fake that contract.test.ts holds to the sandbox.
+ */
 import { describe, expect, it } from 'vitest';
-import { applyPlan } from '../../src/engine/apply.js';
-import { LOCK_TAG } from '../../src/engine/lock.js';
 import { EcsDeployError } from '../../src/errors/index.js';
-import { harness, plan, servicePlan } from './builders.js';
-import { svcArn } from './fake-aws.js';
+import type { ServicePlan } from '../../src/plan/types.js';
+import { CLUSTER, engineOnSandbox, LOCK_TAG, manifestDoc, service, shortArn as short } from './sandbox-harness.js';
+
+const SNS = 'arn:aws:sns:us-east-1:123456789012:deploys';
+const MIGRATE = { name: 'migrate', taskDefinitionOf: 'api', command: ['./manage.py', 'migrate'] };
 
 describe('applyPlan', () => {
   describe('one-off tasks', () => {
     it('registers the new revision once, runs the migration with it, then deploys the service with the same revision', async () => {
-      const h = harness();
-      const old = h.aws.addTaskDefinition('api');
-      h.aws.addService({ name: 'api', taskDefinition: old, behaviours: ['healthy'] });
-      const p = plan([servicePlan({ key: 'api', liveArn: old })], {
-        before: [{ name: 'migrate', taskDefinitionOf: 'api', command: ['./manage.py', 'migrate'], timeoutMs: 600_000 }],
-      });
-      const r = await h.apply(p);
+      const h = await engineOnSandbox({ manifest: manifestDoc({ api: service('api') }, { before: [MIGRATE] }) });
+      const r = await h.apply(await h.plan());
       expect(r.outcome).toBe('succeeded');
-      expect(h.aws.count('RegisterTaskDefinition')).toBe(1);
-      const run = h.aws.callsOf('RunTask')[0];
+      expect(h.rec.count('RegisterTaskDefinition')).toBe(1);
       const registered = h.sink.ofType('taskdef.registered')[0]?.taskDefinitionArn;
-      expect(run).toMatchObject({
-        cluster: 'prod',
+      expect(short(registered)).toBe('api:2');
+      expect(h.rec.callsOf('RunTask')[0]).toMatchObject({
+        cluster: CLUSTER,
         taskDefinition: registered,
         startedBy: 'ecsdeploy',
         launchType: 'FARGATE',
@@ -28,66 +30,44 @@ describe('applyPlan', () => {
         // The first essential container (the sidecar is not essential).
         overrides: { containerOverrides: [{ name: 'api', command: ['./manage.py', 'migrate'] }] },
       });
-      expect(h.aws.callsOf('UpdateService')[0]?.taskDefinition).toBe(registered);
-      const order = h.aws.mutatingCalls().map((c) => c.op);
+      expect(h.sink.ofType('oneoff.finished')[0]).toMatchObject({ name: 'migrate', outcome: 'succeeded' });
+      expect(h.rec.callsOf('UpdateService')[0]?.taskDefinition).toBe(registered);
+      const order = h.rec.mutatingCalls().map((c) => c.op);
       expect(order.indexOf('RunTask')).toBeLessThan(order.indexOf('UpdateService'));
+      expect((await h.describe('api')).taskDefinition).toBe(registered);
     });
 
-    it('stops the run before any service is touched when the migration exits non-zero', async () => {
-      const h = harness();
-      const old = h.aws.addTaskDefinition('api');
-      h.aws.addService({ name: 'api', taskDefinition: old });
-      h.aws.addService({ name: 'web', taskDefinition: h.aws.addTaskDefinition('web') });
-      h.aws.oneOffExit = 3;
-      const p = plan(
-        [servicePlan({ key: 'api', liveArn: old }), servicePlan({ key: 'web', liveArn: 'arn:aws:ecs:us-east-1:1:task-definition/web:1' })],
-        {
-          before: [{ name: 'migrate', taskDefinitionOf: 'api', timeoutMs: 600_000 }],
-        },
-      );
-      const r = await h.apply(p);
+    it.each([1, 3])('stops the run before any service is touched when the migration exits %i', async (code) => {
+      const h = await engineOnSandbox({
+        manifest: manifestDoc({ api: service('api'), web: service('web') }, { before: [MIGRATE] }),
+        scenario: { images: [{ match: '*api:v2', exitCode: code }] },
+      });
+      const r = await h.apply(await h.plan());
       expect(r.outcome).toBe('failed');
-      expect(h.aws.count('UpdateService')).toBe(0);
+      expect(h.rec.count('UpdateService')).toBe(0);
       const fin = h.sink.ofType('oneoff.finished')[0];
       expect(fin).toMatchObject({ name: 'migrate', outcome: 'failed' });
-      expect(fin?.reason).toContain('exit codes api=3');
-      expect(fin?.task?.containers[0]?.exitCode).toBe(3);
+      expect(fin?.reason).toContain(`exit codes api=${code}`);
+      expect(fin?.task?.containers.find((c) => c.name === 'api')?.exitCode).toBe(code);
       expect(r.services.map((s) => [s.key, s.outcome])).toEqual([
         ['api', 'skipped'],
         ['web', 'skipped'],
       ]);
       expect(r.services[0]?.reason).toMatch(/one-off task migrate failed/);
+      expect(short((await h.describe('web')).taskDefinition)).toBe('web:1');
     });
 
-    it('fails on a one-off task that never started, with its stop code', async () => {
-      const h = harness();
-      const old = h.aws.addTaskDefinition('api');
-      h.aws.addService({ name: 'api', taskDefinition: old });
-      h.aws.oneOffExit = 'never-started';
-      const p = plan([servicePlan({ key: 'api', liveArn: old })], {
-        before: [{ name: 'migrate', taskDefinitionOf: 'api', timeoutMs: 600_000 }],
-      });
-      const r = await h.apply(p);
-      expect(r.outcome).toBe('failed');
-      expect(h.sink.ofType('oneoff.finished')[0]?.reason).toMatch(/^TaskFailedToStart: CannotPullContainerError/);
-      expect(h.aws.count('UpdateService')).toBe(0);
-    });
     it('starts no one-off task after a Ctrl-C that came while its revision was being registered', async () => {
-      const h = harness();
-      const old = h.aws.addTaskDefinition('api');
-      h.aws.addService({ name: 'api', taskDefinition: old });
+      const h = await engineOnSandbox({ manifest: manifestDoc({ api: service('api') }, { before: [MIGRATE] }) });
       const emit = h.sink.emit.bind(h.sink);
       h.sink.emit = (e) => {
         emit(e);
         if (e.type === 'taskdef.registered') h.soft.abort(new Error('SIGINT'));
       };
-      const p = plan([servicePlan({ key: 'api', liveArn: old })], {
-        before: [{ name: 'migrate', taskDefinitionOf: 'api', timeoutMs: 600_000 }],
-      });
-      const r = await h.apply(p);
+      const r = await h.apply(await h.plan());
       expect(r.outcome).toBe('interrupted');
-      expect(h.aws.count('RunTask')).toBe(0);
-      expect(h.aws.count('UpdateService')).toBe(0);
+      expect(h.rec.count('RunTask')).toBe(0);
+      expect(h.rec.count('UpdateService')).toBe(0);
       expect(r.oneOffs).toEqual([expect.objectContaining({ name: 'migrate', outcome: 'interrupted' })]);
       expect(r.oneOffs[0]?.reason).toMatch(/not started/);
       expect(r.services.map((s) => s.outcome)).toEqual(['skipped']);
@@ -96,15 +76,15 @@ describe('applyPlan', () => {
 
   describe('order and concurrency', () => {
     it('deploys a dependency before its dependents and never more than `concurrency` services at once', async () => {
-      const h = harness();
-      for (const k of ['a', 'b', 'c', 'd']) h.aws.addService({ name: k, taskDefinition: h.aws.addTaskDefinition(k) });
-      const p = plan([
-        servicePlan({ key: 'c', liveArn: 'x:1', dependsOn: ['a'] }),
-        servicePlan({ key: 'a', liveArn: 'x:1' }),
-        servicePlan({ key: 'b', liveArn: 'x:1' }),
-        servicePlan({ key: 'd', liveArn: 'x:1', dependsOn: ['c'] }),
-      ]);
-      const r = await h.apply(p, { concurrency: 2 });
+      const h = await engineOnSandbox({
+        manifest: manifestDoc({
+          c: service('c', { dependsOn: ['a'] }),
+          a: service('a'),
+          b: service('b'),
+          d: service('d', { dependsOn: ['c'] }),
+        }),
+      });
+      const r = await h.apply(await h.plan(), { concurrency: 2 });
       expect(r.outcome).toBe('succeeded');
       const timeline = h.sink.events
         .filter((e) => e.type === 'service.started' || e.type === 'service.finished')
@@ -121,146 +101,236 @@ describe('applyPlan', () => {
     });
 
     it('starts nothing new after a failure: dependents and later services are skipped', async () => {
-      const h = harness();
-      h.aws.addService({ name: 'a', taskDefinition: h.aws.addTaskDefinition('a'), behaviours: ['circuit-breaker'] });
-      h.aws.addService({ name: 'b', taskDefinition: h.aws.addTaskDefinition('b') });
-      h.aws.addService({ name: 'c', taskDefinition: h.aws.addTaskDefinition('c') });
-      const p = plan([
-        servicePlan({ key: 'a', liveArn: h.aws.service('a').taskDefinition }),
-        servicePlan({ key: 'b', liveArn: 'x:1', dependsOn: ['a'] }),
-        servicePlan({ key: 'c', liveArn: 'x:1' }),
-      ]);
-      const r = await h.apply(p, { concurrency: 1 });
+      const h = await engineOnSandbox({
+        manifest: manifestDoc({ a: service('a'), b: service('b', { dependsOn: ['a'] }), c: service('c') }),
+        scenario: { images: [{ match: '*a:v2', crashOnStart: true }] },
+      });
+      const r = await h.apply(await h.plan(), { concurrency: 1 });
       expect(r.outcome).toBe('failed');
       expect(Object.fromEntries(r.services.map((s) => [s.key, s.outcome]))).toEqual({ a: 'rolled-back', b: 'skipped', c: 'skipped' });
-      expect(h.aws.callsOf('UpdateService').map((u) => u.service)).toEqual(['a']);
+      // ECS rolled `a` back itself (circuit breaker); the engine updated `a` once and nothing else.
+      expect(h.rec.callsOf('UpdateService').map((u) => u.service)).toEqual(['a']);
       const finished = h.sink.ofType('apply.finished')[0];
       expect(finished?.outcome).toBe('failed');
       expect(finished?.services.find((s) => s.key === 'b')?.reason).toMatch(/a did not succeed|earlier service failed/);
+      expect(short((await h.describe('a')).taskDefinition)).toBe('a:1');
+      expect(short((await h.describe('c')).taskDefinition)).toBe('c:1');
     });
 
     it('polls services of one cluster together: one DescribeServices serves several watched services', async () => {
-      const h = harness();
-      h.aws.polls = 4;
-      for (const k of ['a', 'b', 'c']) h.aws.addService({ name: k, taskDefinition: h.aws.addTaskDefinition(k) });
-      const p = plan(['a', 'b', 'c'].map((k) => servicePlan({ key: k, liveArn: 'x:1' })));
-      await h.apply(p);
-      const batched = h.aws.callsOf('DescribeServices').filter((c) => (c.services as string[]).length > 1 && !c.include);
+      const h = await engineOnSandbox({ manifest: manifestDoc({ a: service('a'), b: service('b'), c: service('c') }) });
+      await h.apply(await h.plan());
+      const batched = h.rec.callsOf('DescribeServices').filter((c) => (c.services as string[]).length > 1 && !c.include);
       expect(batched.length).toBeGreaterThan(0);
+    });
+  });
+
+  describe('rule 4: a task definition is registered only when it changed', () => {
+    it.each([
+      ['the desired count', { desiredCount: 3 }, (s: { desiredCount?: number }) => s.desiredCount, 3],
+      [
+        'the minimum healthy percent',
+        { minimumHealthyPercent: 50 },
+        (s: { deploymentConfiguration?: { minimumHealthyPercent?: number } }) => s.deploymentConfiguration?.minimumHealthyPercent,
+        50,
+      ],
+    ] as const)('registers nothing when only %s changes, and updates the service in place', async (_what, overrides, read, want) => {
+      // The account already runs the manifest's images (TAG=previous): only the setting differs.
+      const h = await engineOnSandbox({ manifest: manifestDoc({ web: service('web') }), env: { TAG: 'previous' } });
+      const plan = await h.plan(h.load(overrides));
+      expect(plan.services[0]).toMatchObject({ action: 'update', taskDefinitionChanged: false, serviceChanged: true });
+      const r = await h.apply(plan);
+      expect(r.outcome).toBe('succeeded');
+      expect(h.rec.count('RegisterTaskDefinition')).toBe(0);
+      expect(h.sink.ofType('taskdef.registered')).toEqual([]);
+      expect(h.rec.count('UpdateService')).toBe(1);
+      const after = await h.describe('web');
+      expect(short(after.taskDefinition)).toBe('web:1');
+      expect(read(after as never)).toBe(want);
+      const revisions = await h.admin.ecs.listTaskDefinitions({ familyPrefix: 'web' });
+      expect(revisions.taskDefinitionArns?.map(short)).toEqual(['web:1']);
     });
   });
 
   describe('scheduled targets and cleanup', () => {
     it('moves scheduled targets to the new revision, keeping every other target parameter', async () => {
-      const h = harness();
-      const old = h.aws.addTaskDefinition('api');
-      h.aws.addService({ name: 'api', taskDefinition: old });
+      const h = await engineOnSandbox({
+        manifest: manifestDoc(
+          { api: service('api') },
+          { after: { scheduledTargets: [{ rule: 'nightly-report', taskDefinitionOf: 'api' }] } },
+        ),
+      });
+      const old = (await h.describe('api')).taskDefinition as string;
+      // Replace the seeded target with one that uses every parameter a target can carry.
+      const seeded = (await h.admin.events.listTargetsByRule({ Rule: 'nightly-report' })).Targets?.[0];
       const target = {
-        Id: 'nightly',
-        Arn: 'arn:aws:ecs:us-east-1:111122223333:cluster/prod',
-        RoleArn: 'arn:aws:iam::111122223333:role/events',
+        Id: seeded?.Id as string,
+        Arn: `arn:aws:ecs:us-east-1:123456789012:cluster/${CLUSTER}`,
+        RoleArn: 'arn:aws:iam::123456789012:role/events',
         Input: '{"containerOverrides":[{"name":"api","command":["report"]}]}',
         RetryPolicy: { MaximumRetryAttempts: 2 },
         EcsParameters: {
           TaskDefinitionArn: old,
           TaskCount: 1,
-          LaunchType: 'FARGATE',
-          NetworkConfiguration: { awsvpcConfiguration: { Subnets: ['subnet-9'], AssignPublicIp: 'DISABLED' } },
+          LaunchType: 'FARGATE' as const,
+          NetworkConfiguration: { awsvpcConfiguration: { Subnets: ['subnet-9'], AssignPublicIp: 'DISABLED' as const } },
           PlatformVersion: '1.4.0',
           Tags: [{ Key: 'team', Value: 'reports' }],
         },
       };
-      h.aws.addRule('nightly-report', [target, { Id: 'lambda', Arn: 'arn:aws:lambda:us-east-1:1:function:x' }]);
-      const p = plan([servicePlan({ key: 'api', liveArn: old })], {
-        scheduledTargets: [{ rule: 'nightly-report', taskDefinitionOf: 'api' }],
-      });
-      const r = await h.apply(p);
+      const lambda = { Id: 'lambda', Arn: 'arn:aws:lambda:us-east-1:123456789012:function:x' };
+      await h.admin.events.putTargets({ Rule: 'nightly-report', Targets: [target, lambda] });
+      const r = await h.apply(await h.plan());
       expect(r.outcome).toBe('succeeded');
-      const put = h.aws.callsOf('PutTargets')[0] as { Rule: string; Targets: unknown[] };
       const registered = h.sink.ofType('taskdef.registered')[0]?.taskDefinitionArn;
-      expect(put.Rule).toBe('nightly-report');
-      expect(put.Targets).toEqual([{ ...target, EcsParameters: { ...target.EcsParameters, TaskDefinitionArn: registered } }]);
+      const moved = { ...target, EcsParameters: { ...target.EcsParameters, TaskDefinitionArn: registered } };
+      expect(h.rec.callsOf('PutTargets')).toEqual([{ Rule: 'nightly-report', Targets: [moved] }]);
+      const now = (await h.admin.events.listTargetsByRule({ Rule: 'nightly-report' })).Targets ?? [];
+      expect(now).toHaveLength(2);
+      expect(now).toEqual(expect.arrayContaining([moved, lambda]));
       expect(h.sink.ofType('scheduled-target.updated')[0]).toMatchObject({
         rule: 'nightly-report',
-        targetId: 'nightly',
+        targetId: target.Id,
         from: old,
         to: registered,
       });
     });
 
-    it('keeps the newest N revisions and never deregisters one still in use', async () => {
-      const h = harness();
-      const arns = Array.from({ length: 6 }, () => h.aws.addTaskDefinition('web'));
-      // A scheduled target still runs revision 1; the service runs revision 6 and gets revision 7.
-      h.aws.addService({ name: 'web', taskDefinition: arns[5] as string });
-      h.aws.addRule('cron', [{ Id: 't', Arn: 'cluster', EcsParameters: { TaskDefinitionArn: arns[0] } }]);
-      h.aws.addTaskDefinition('web-worker'); // familyPrefix `web` also lists this family: never touched
-      const p = plan([servicePlan({ key: 'web', liveArn: arns[5] })], {
-        keepRevisions: 3,
-        scheduledTargets: [{ rule: 'cron', taskDefinitionOf: 'other', targetId: 't' }],
+    /** web:1 is seeded; `extra` more revisions are registered before the run, which registers the next one. */
+    async function withRevisions(extra: number, keepRevisions: number, legacyTarget?: (arn: (n: number) => string) => string) {
+      const h = await engineOnSandbox({
+        manifest: manifestDoc(
+          { web: service('web') },
+          { keepRevisions, after: { scheduledTargets: [{ rule: 'cron', taskDefinitionOf: 'web', targetId: 'nightly' }] } },
+        ),
       });
-      const r = await h.apply(p);
+      const described = await h.admin.ecs.describeTaskDefinition({ taskDefinition: 'web:1' });
+      const { family, containerDefinitions, cpu, memory, networkMode, requiresCompatibilities } = described.taskDefinition ?? {};
+      for (let i = 0; i < extra; i++) {
+        await h.admin.ecs.registerTaskDefinition({
+          family,
+          containerDefinitions,
+          cpu,
+          memory,
+          networkMode,
+          requiresCompatibilities,
+        } as never);
+      }
+      const arn = (n: number) => h.tdArn(`web:${n}`);
+      if (legacyTarget) {
+        // Another target of the same rule still runs an old revision: cleanup must keep it.
+        await h.admin.events.putTargets({
+          Rule: 'cron',
+          Targets: [
+            {
+              Id: 'legacy',
+              Arn: `arn:aws:ecs:us-east-1:123456789012:cluster/${CLUSTER}`,
+              EcsParameters: { TaskDefinitionArn: legacyTarget(arn) },
+            },
+          ],
+        });
+      }
+      const r = await h.apply(await h.plan());
       expect(r.outcome).toBe('succeeded');
-      const deregistered = h.aws.callsOf('DeregisterTaskDefinition').map((c) => String(c.taskDefinition).split('/')[1]);
-      // Newest 3 of 7 kept (7, 6, 5); 1 is used by the scheduled target.
-      expect(deregistered.sort()).toEqual(['web:2', 'web:3', 'web:4']);
+      const deregistered = h.rec.callsOf('DeregisterTaskDefinition').map((c) => short(c.taskDefinition));
+      const active = await h.admin.ecs.listTaskDefinitions({ familyPrefix: 'web', status: 'ACTIVE' });
+      return { h, deregistered: deregistered.sort(), active: (active.taskDefinitionArns ?? []).map(short) };
+    }
+
+    it('keeps the newest N revisions and never deregisters one still in use', async () => {
+      // web:7 is registered by the run; another target of the rule still runs web:2.
+      const { h, deregistered, active } = await withRevisions(5, 3, (arn) => arn(2));
+      // Newest 3 of 7 kept (7, 6, 5); 2 is used by the scheduled target.
+      expect(deregistered).toEqual(['web:1', 'web:3', 'web:4']);
+      expect(active).toEqual(['web:2', 'web:5', 'web:6', 'web:7']);
       expect(h.sink.ofType('revision.deregistered')).toHaveLength(3);
     });
 
     it('keeps a revision a scheduled target names as family:revision rather than by its full ARN', async () => {
-      const h = harness();
-      const arns = Array.from({ length: 4 }, () => h.aws.addTaskDefinition('web'));
-      h.aws.addService({ name: 'web', taskDefinition: arns[3] as string });
       // EventBridge stores the reference as written, and RunTask accepts `family:revision`.
-      h.aws.addRule('cron', [{ Id: 't', Arn: 'cluster', EcsParameters: { TaskDefinitionArn: 'web:1' } }]);
-      const p = plan([servicePlan({ key: 'web', liveArn: arns[3] })], {
-        keepRevisions: 2,
-        scheduledTargets: [{ rule: 'cron', taskDefinitionOf: 'other', targetId: 't' }],
-      });
-      const r = await h.apply(p);
-      expect(r.outcome).toBe('succeeded');
-      const deregistered = h.aws.callsOf('DeregisterTaskDefinition').map((c) => String(c.taskDefinition).split('/')[1]);
+      const { deregistered } = await withRevisions(3, 2, () => 'web:1');
       // Newest 2 of 5 kept (5, 4); 1 is used by the scheduled target.
-      expect(deregistered.sort()).toEqual(['web:2', 'web:3']);
+      expect(deregistered).toEqual(['web:2', 'web:3']);
     });
 
     it('reads every page of revisions before choosing which to keep', async () => {
-      const h = harness();
-      h.aws.taskDefinitionPageSize = 2;
-      const arns = Array.from({ length: 7 }, () => h.aws.addTaskDefinition('web'));
-      h.aws.addService({ name: 'web', taskDefinition: arns[6] as string });
-      const r = await h.apply(plan([servicePlan({ key: 'web', liveArn: arns[6] })], { keepRevisions: 3 }));
-      expect(r.outcome).toBe('succeeded');
-      expect(h.aws.count('ListTaskDefinitions')).toBe(4);
-      const deregistered = h.aws.callsOf('DeregisterTaskDefinition').map((c) => String(c.taskDefinition).split('/')[1]);
-      // web:8 registered by the run; 8, 7 and 6 kept across the pages.
-      expect(deregistered.sort()).toEqual(['web:1', 'web:2', 'web:3', 'web:4', 'web:5']);
+      // 101 before the run and 1 registered by it: two pages of ListTaskDefinitions (AWS pages at 100).
+      const { h, deregistered, active } = await withRevisions(100, 3);
+      expect(h.rec.count('ListTaskDefinitions')).toBe(2);
+      expect(deregistered).toHaveLength(99);
+      expect(active).toEqual(['web:100', 'web:101', 'web:102']);
     });
 
     it('does not clean up when keepRevisions is 0', async () => {
-      const h = harness();
-      const old = h.aws.addTaskDefinition('web');
-      h.aws.addTaskDefinition('web');
-      h.aws.addService({ name: 'web', taskDefinition: old });
-      await h.apply(plan([servicePlan({ key: 'web', liveArn: old })], { keepRevisions: 0 }));
-      expect(h.aws.count('ListTaskDefinitions')).toBe(0);
-      expect(h.aws.count('DeregisterTaskDefinition')).toBe(0);
+      const { h, deregistered } = await withRevisions(1, 0);
+      expect(h.rec.count('ListTaskDefinitions')).toBe(0);
+      expect(deregistered).toEqual([]);
+    });
+
+    it('keeps the revision a draining deployment of another service still runs', async () => {
+      // web and worker share the task definition family `shop`. worker is mid-deployment: its new tasks start
+      // slowly, so its old deployment is still ACTIVE, running the revision it is being replaced from.
+      const shared = (name: string) => ({
+        taskDefinition: {
+          family: 'shop',
+          networkMode: 'awsvpc',
+          requiresCompatibilities: ['FARGATE'],
+          cpu: '256',
+          memory: '512',
+          containerDefinitions: [{ name, image: `repo/shop-${name}:v1`, essential: true }],
+        },
+        images: { [name]: `repo/shop-${name}:\${env:TAG:-v2}` },
+        desiredCount: 2,
+      });
+      const h = await engineOnSandbox({
+        manifest: manifestDoc({ web: shared('web'), worker: shared('worker') }, { keepRevisions: 1 }),
+        scenario: { images: [{ match: '*shop-worker:v2', startSeconds: 7200 }] },
+      });
+      // Seeded: web runs shop:1, worker shop:2. worker is then moved to shop:3 (the manifest's), slowly.
+      const workerNow = await h.admin.ecs.describeTaskDefinition({ taskDefinition: 'shop:2' });
+      const td = workerNow.taskDefinition ?? {};
+      const next = await h.admin.ecs.registerTaskDefinition({
+        family: 'shop',
+        cpu: td.cpu,
+        memory: td.memory,
+        networkMode: td.networkMode,
+        requiresCompatibilities: td.requiresCompatibilities,
+        containerDefinitions: [{ ...td.containerDefinitions?.[0], image: 'repo/shop-worker:v2' }],
+      } as never);
+      await h.admin.ecs.updateService({ cluster: CLUSTER, service: 'worker', taskDefinition: next.taskDefinition?.taskDefinitionArn });
+      const plan = await h.plan();
+      expect(plan.services.map((s) => [s.key, s.action])).toEqual([
+        ['web', 'update'],
+        ['worker', 'no-change'],
+      ]);
+      const r = await h.apply(plan);
+      expect(r.outcome).toBe('succeeded');
+      const worker = await h.describe('worker');
+      expect(worker.deployments?.map((d) => [d.status, short(d.taskDefinition)])).toEqual([
+        ['PRIMARY', 'shop:3'],
+        ['ACTIVE', 'shop:2'],
+      ]);
+      // shop:4 is web's new revision; shop:3 and shop:2 are worker's; only web's old shop:1 goes.
+      expect(h.rec.callsOf('DeregisterTaskDefinition').map((c) => short(c.taskDefinition))).toEqual(['shop:1']);
+      const active = await h.admin.ecs.listTaskDefinitions({ familyPrefix: 'shop', status: 'ACTIVE' });
+      expect(active.taskDefinitionArns?.map(short)).toEqual(['shop:2', 'shop:3', 'shop:4']);
     });
   });
 
   describe('dry run and no changes', () => {
     it('makes no mutating call under --dry-run and reports every call it would make', async () => {
-      const h = harness();
-      const old = h.aws.addTaskDefinition('api');
-      h.aws.addService({ name: 'api', taskDefinition: old });
-      h.aws.addRule('cron', [{ Id: 't', Arn: 'cluster', EcsParameters: { TaskDefinitionArn: old } }]);
-      const p = plan([servicePlan({ key: 'api', liveArn: old })], {
-        before: [{ name: 'migrate', taskDefinitionOf: 'api', timeoutMs: 60_000 }],
-        scheduledTargets: [{ rule: 'cron', taskDefinitionOf: 'api' }],
-        notify: { sns: 'arn:aws:sns:us-east-1:1:deploys', eachCall: true },
+      const h = await engineOnSandbox({
+        manifest: manifestDoc(
+          { api: service('api') },
+          {
+            before: [MIGRATE],
+            after: { scheduledTargets: [{ rule: 'cron', taskDefinitionOf: 'api' }] },
+            notify: { sns: SNS, eachCall: true },
+          },
+        ),
       });
-      const r = await h.apply(p, { dryRun: true });
-      expect(h.aws.mutatingCalls()).toEqual([]);
+      const r = await h.apply(await h.plan(), { dryRun: true });
+      expect(h.rec.mutatingCalls()).toEqual([]);
       const would = h.sink.ofType('aws.call');
       expect(would.every((c) => c.dryRun && c.mutating)).toBe(true);
       expect(would.map((c) => c.operation)).toEqual(
@@ -269,103 +339,106 @@ describe('applyPlan', () => {
       expect(would.find((c) => c.operation === 'UpdateService')?.summary).toMatch(/api in prod: taskDefinition → api:\(new revision\)/);
       expect(r.dryRun).toBe(true);
       expect(r.outcome).toBe('succeeded');
+      expect(short((await h.describe('api')).taskDefinition)).toBe('api:1');
     });
 
     it('touches nothing and says so when the plan has no changes', async () => {
-      const h = harness();
-      const p = plan([servicePlan({ key: 'web', liveArn: 'x:1', action: 'no-change', taskDefinitionChanged: false })], {
-        hasChanges: false,
-      });
-      const r = await h.apply(p);
+      const h = await engineOnSandbox({ manifest: manifestDoc({ web: service('web') }), env: { TAG: 'previous' } });
+      const plan = await h.plan();
+      expect(plan.hasChanges).toBe(false);
+      const r = await h.apply(plan);
       expect(r.outcome).toBe('no-change');
-      expect(h.aws.calls).toEqual([]);
+      expect(h.rec.calls).toEqual([]);
       expect(h.sink.ofType('apply.finished')[0]).toMatchObject({ outcome: 'no-change', services: [{ key: 'web', outcome: 'unchanged' }] });
     });
 
     it('refuses a plan with a blocked service before any call', async () => {
-      const h = harness();
-      const sp = {
-        ...servicePlan({ key: 'web', liveArn: 'x:1' }),
-        action: 'blocked' as const,
-        blockedReasons: ['launchType cannot change'],
-      };
-      await expect(h.apply(plan([sp]))).rejects.toMatchObject({ code: 'PLAN_BLOCKED' });
-      expect(h.aws.calls).toEqual([]);
+      const h = await engineOnSandbox({ manifest: manifestDoc({ web: service('web') }) });
+      const plan = await h.plan();
+      const sp = plan.services[0] as ServicePlan;
+      const blocked = { ...plan, services: [{ ...sp, action: 'blocked' as const, blockedReasons: ['launchType cannot change'] }] };
+      await expect(h.apply(blocked)).rejects.toMatchObject({ code: 'PLAN_BLOCKED' });
+      expect(h.rec.calls).toEqual([]);
     });
 
     it('refuses a strategy that is not available yet instead of pretending to deploy it', async () => {
-      const h = harness();
-      const sp = {
-        ...servicePlan({ key: 'web', liveArn: 'x:1' }),
-        strategy: { type: 'blue-green' as const, application: 'a', deploymentGroup: 'g', container: { name: 'web', port: 80 } },
-      };
-      await expect(h.apply(plan([sp]))).rejects.toMatchObject({ code: 'STRATEGY_UNAVAILABLE' });
-      expect(h.aws.calls).toEqual([]);
+      const h = await engineOnSandbox({ manifest: manifestDoc({ web: service('web') }) });
+      const plan = await h.plan();
+      const sp = plan.services[0] as ServicePlan;
+      const strategy = { type: 'blue-green' as const, application: 'a', deploymentGroup: 'g', container: { name: 'web', port: 80 } };
+      await expect(h.apply({ ...plan, services: [{ ...sp, strategy }] })).rejects.toMatchObject({ code: 'STRATEGY_UNAVAILABLE' });
+      expect(h.rec.calls).toEqual([]);
     });
   });
 
   describe('concurrency guard', () => {
     it('refuses a service with a deployment in progress, unless forced', async () => {
-      const h = harness();
-      const old = h.aws.addTaskDefinition('web');
-      const svc = h.aws.addService({ name: 'web', taskDefinition: old });
-      svc.deployments?.unshift({ id: 'ecs-svc/other', status: 'PRIMARY', taskDefinition: 'x:9', rolloutState: 'IN_PROGRESS' });
-      if (svc.deployments?.[1]) svc.deployments[1].status = 'ACTIVE';
-      const p = plan([servicePlan({ key: 'web', liveArn: old })]);
-      const err = await h.apply(p).catch((e: unknown) => e);
+      const h = await engineOnSandbox({
+        manifest: manifestDoc({ web: service('web') }),
+        scenario: { images: [{ match: '*web:other', startSeconds: 3600 }] },
+      });
+      // Someone else's deployment, still starting its tasks.
+      const other = await h.register('web', 'repo/web:other');
+      const updated = await h.admin.ecs.updateService({ cluster: CLUSTER, service: 'web', taskDefinition: other });
+      const theirs = updated.service?.deployments?.[0]?.id as string;
+      const plan = await h.plan();
+      const err = await h.apply(plan).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(EcsDeployError);
       expect(err).toMatchObject({ code: 'SERVICE_BUSY' });
-      expect((err as Error).message).toContain('deployment in progress (ecs-svc/other');
-      expect(h.aws.mutatingCalls()).toEqual([]);
+      expect((err as Error).message).toContain(`deployment in progress (${theirs}`);
+      expect(h.rec.mutatingCalls()).toEqual([]);
+      const forced = await h.apply(plan, { force: true });
+      expect(forced.outcome).toBe('succeeded');
+      expect(h.rec.count('UpdateService')).toBe(1);
     });
 
     it('refuses a service locked by another ecsdeploy run, and proceeds over it with --force', async () => {
-      const h = harness();
-      const old = h.aws.addTaskDefinition('web');
-      h.aws.addService({ name: 'web', taskDefinition: old });
+      const h = await engineOnSandbox({ manifest: manifestDoc({ web: service('web') }) });
+      const arn = (await h.describe('web')).serviceArn as string;
       const expires = Math.ceil(h.clock.now() / 1000) + 3600;
-      h.aws.tags.set(svcArn('prod', 'web'), [{ key: LOCK_TAG, value: `run-other:${expires}` }]);
-      const p = plan([servicePlan({ key: 'web', liveArn: old })]);
-      await expect(h.apply(p)).rejects.toMatchObject({ code: 'SERVICE_BUSY', message: expect.stringContaining('run-other') });
-      expect(h.aws.count('UpdateService')).toBe(0);
-      const r = await h.apply(p, { force: true });
+      await h.admin.ecs.tagResource({ resourceArn: arn, tags: [{ key: LOCK_TAG, value: `run-other:${expires}` }] });
+      const plan = await h.plan();
+      await expect(h.apply(plan)).rejects.toMatchObject({ code: 'SERVICE_BUSY', message: expect.stringContaining('run-other') });
+      expect(h.rec.count('UpdateService')).toBe(0);
+      const r = await h.apply(plan, { force: true });
       expect(r.outcome).toBe('succeeded');
     });
 
     it('ignores an expired lock', async () => {
-      const h = harness();
-      const old = h.aws.addTaskDefinition('web');
-      h.aws.addService({ name: 'web', taskDefinition: old });
-      h.aws.tags.set(svcArn('prod', 'web'), [{ key: LOCK_TAG, value: `run-dead:${Math.floor(h.clock.now() / 1000) - 10}` }]);
-      const r = await h.apply(plan([servicePlan({ key: 'web', liveArn: old })]));
+      const h = await engineOnSandbox({ manifest: manifestDoc({ web: service('web') }) });
+      const arn = (await h.describe('web')).serviceArn as string;
+      await h.admin.ecs.tagResource({
+        resourceArn: arn,
+        tags: [{ key: LOCK_TAG, value: `run-dead:${Math.floor(h.clock.now() / 1000) - 10}` }],
+      });
+      const r = await h.apply(await h.plan());
       expect(r.outcome).toBe('succeeded');
     });
 
     it('takes the lock before deploying and removes it afterwards', async () => {
-      const h = harness();
-      const old = h.aws.addTaskDefinition('web');
-      h.aws.addService({ name: 'web', taskDefinition: old });
-      const r = await h.apply(plan([servicePlan({ key: 'web', liveArn: old })]));
+      const h = await engineOnSandbox({ manifest: manifestDoc({ web: service('web') }) });
+      const r = await h.apply(await h.plan());
       expect(r.outcome).toBe('succeeded');
-      const ops = h.aws.mutatingCalls().map((c) => c.op);
-      expect(ops.indexOf('TagResource')).toBeLessThan(ops.indexOf('UpdateService'));
+      const ops = h.rec.mutatingCalls().map((c) => c.op);
+      const lockWrite = h.rec.calls.findIndex((c) => c.op === 'TagResource' && JSON.stringify(c.input).includes(LOCK_TAG));
+      expect(lockWrite).toBeGreaterThanOrEqual(0);
+      expect(lockWrite).toBeLessThan(h.rec.calls.findIndex((c) => c.op === 'UpdateService'));
       expect(ops.at(-1)).toBe('UntagResource');
-      expect(h.aws.tags.get(svcArn('prod', 'web'))).toEqual([]);
+      expect((await h.describe('web')).tags?.some((t) => t.key === LOCK_TAG)).toBe(false);
     });
 
     it('pushes the lock expiry out around every step, so a long run keeps it and a killed one frees it soon', async () => {
-      const h = harness();
-      h.aws.polls = 30; // each rollout takes a while
-      for (const k of ['a', 'b']) h.aws.addService({ name: k, taskDefinition: h.aws.addTaskDefinition(k) });
-      const p = plan([
-        servicePlan({ key: 'a', liveArn: 'x:1', timeoutMs: 30 * 60_000 }),
-        servicePlan({ key: 'b', liveArn: 'x:1', timeoutMs: 30 * 60_000, dependsOn: ['a'] }),
-      ]);
-      const r = await h.apply(p);
+      // Each rollout takes a while: new tasks take 10 minutes to start.
+      const h = await engineOnSandbox({
+        manifest: manifestDoc({ a: service('a', { timeout: '30m' }), b: service('b', { timeout: '30m', dependsOn: ['a'] }) }),
+        scenario: { images: [{ match: '*:v2', startSeconds: 600 }] },
+      });
+      const bArn = (await h.describe('b')).serviceArn;
+      const r = await h.apply(await h.plan());
       expect(r.outcome).toBe('succeeded');
-      const expiries = h.aws
+      const expiries = h.rec
         .callsOf('TagResource')
-        .filter((c) => c.resourceArn === svcArn('prod', 'b'))
+        .filter((c) => c.resourceArn === bArn)
         .map((c) =>
           Number(
             String((c.tags as { value: string }[])[0]?.value)
@@ -377,21 +450,18 @@ describe('applyPlan', () => {
       expect(expiries.at(-1)).toBeGreaterThan(expiries[0] as number);
       // One step: a 30 min rollout, a 30 min rollback and 15 min of margin.
       expect((expiries[0] as number) * 1000 - h.clock.now()).toBeLessThanOrEqual(75 * 60_000);
-      expect(h.aws.tags.get(svcArn('prod', 'b'))).toEqual([]);
+      expect((await h.describe('b')).tags?.some((t) => t.key === LOCK_TAG)).toBe(false);
     });
 
     it('does not take a lock write that is not visible yet for a lost race (tag reads lag)', async () => {
-      const h = harness();
-      const old = h.aws.addTaskDefinition('web');
-      h.aws.addService({ name: 'web', taskDefinition: old });
+      const h = await engineOnSandbox({ manifest: manifestDoc({ web: service('web') }) });
       // The first read after our write still shows the service untagged.
       let lagging = 0;
-      h.aws.onTag = () => {
-        lagging = 1;
+      h.rec.afterCall = (call) => {
+        if (call.op === 'TagResource') lagging = 1;
       };
-      const ports = h.aws.ports();
-      const list = ports.ecs.listTagsForResource;
-      ports.ecs.listTagsForResource = async (input, o) => {
+      const list = h.rec.ports.ecs.listTagsForResource;
+      h.rec.ports.ecs.listTagsForResource = async (input, o) => {
         const out = await list(input, o);
         if (lagging > 0) {
           lagging -= 1;
@@ -399,41 +469,33 @@ describe('applyPlan', () => {
         }
         return out;
       };
-      const r = await applyPlan(
-        plan([servicePlan({ key: 'web', liveArn: old })]),
-        { ports, sink: h.sink, clock: h.clock, signal: h.soft.signal },
-        { concurrency: 1, dryRun: false, force: false, onInterrupt: 'rollback', runId: 'run-1', lockSettleMs: 500 },
-      );
+      const r = await h.apply(await h.plan(), { concurrency: 1 });
       expect(r.outcome).toBe('succeeded');
-      expect(h.aws.count('UpdateService')).toBe(1);
+      expect(h.rec.count('UpdateService')).toBe(1);
     });
 
     it('backs off when another run overwrote the lock between its write and its re-read', async () => {
-      const h = harness();
-      const old = h.aws.addTaskDefinition('web');
-      h.aws.addService({ name: 'web', taskDefinition: old });
-      h.aws.onTag = (arn) => {
-        h.aws.onTag = undefined;
-        h.aws.tags.set(arn, [{ key: LOCK_TAG, value: `run-racer:${Math.ceil(h.clock.now() / 1000) + 600}` }]);
+      const h = await engineOnSandbox({ manifest: manifestDoc({ web: service('web') }) });
+      let raced = false;
+      h.rec.afterCall = async (call) => {
+        if (raced || call.op !== 'TagResource') return;
+        raced = true;
+        const value = `run-racer:${Math.ceil(h.clock.now() / 1000) + 600}`;
+        await h.admin.ecs.tagResource({ resourceArn: call.input.resourceArn as string, tags: [{ key: LOCK_TAG, value }] });
       };
-      await expect(h.apply(plan([servicePlan({ key: 'web', liveArn: old })]))).rejects.toMatchObject({
-        code: 'SERVICE_BUSY',
-        message: expect.stringContaining('run-racer'),
-      });
-      expect(h.aws.count('UpdateService')).toBe(0);
+      await expect(h.apply(await h.plan())).rejects.toMatchObject({ code: 'SERVICE_BUSY', message: expect.stringContaining('run-racer') });
+      expect(h.rec.count('UpdateService')).toBe(0);
       // The racer's lock is left alone.
-      expect(h.aws.tags.get(svcArn('prod', 'web'))?.[0]?.value).toMatch(/^run-racer:/);
+      expect((await h.describe('web')).tags?.find((t) => t.key === LOCK_TAG)?.value).toMatch(/^run-racer:/);
     });
   });
 
   describe('notifications', () => {
     it('publishes on start and on success with services, revisions, outcome and duration', async () => {
-      const h = harness();
-      const old = h.aws.addTaskDefinition('web');
-      h.aws.addService({ name: 'web', taskDefinition: old });
-      const p = plan([servicePlan({ key: 'web', liveArn: old })], { notify: { sns: 'arn:aws:sns:us-east-1:1:deploys', eachCall: false } });
-      await h.apply(p);
-      const published = h.aws.callsOf('Publish');
+      const h = await engineOnSandbox({ manifest: manifestDoc({ web: service('web') }, { notify: { sns: SNS } }) });
+      await h.apply(await h.plan());
+      const published = h.rec.callsOf('Publish');
+      expect(published.map((c) => c.TopicArn)).toEqual([SNS, SNS]);
       expect(published.map((c) => c.Subject)).toEqual(['ecsdeploy: deploy started: web', 'ecsdeploy: deploy succeeded: web']);
       const body = JSON.parse(String(published[1]?.Message)) as Record<string, unknown>;
       expect(body).toMatchObject({ event: 'succeeded', services: [{ key: 'web', from: 'web:1', to: 'web:2', outcome: 'succeeded' }] });
@@ -441,47 +503,52 @@ describe('applyPlan', () => {
     });
 
     it('publishes each mutating call when notify.eachCall is set', async () => {
-      const h = harness();
-      const old = h.aws.addTaskDefinition('web');
-      h.aws.addService({ name: 'web', taskDefinition: old });
-      const p = plan([servicePlan({ key: 'web', liveArn: old })], { notify: { sns: 'arn:aws:sns:us-east-1:1:deploys', eachCall: true } });
-      await h.apply(p);
-      const subjects = h.aws.callsOf('Publish').map((c) => String(c.Subject));
+      const h = await engineOnSandbox({ manifest: manifestDoc({ web: service('web') }, { notify: { sns: SNS, eachCall: true } }) });
+      await h.apply(await h.plan());
+      const subjects = h.rec.callsOf('Publish').map((c) => String(c.Subject));
       expect(subjects).toEqual(expect.arrayContaining(['ecsdeploy: ECS RegisterTaskDefinition', 'ecsdeploy: ECS UpdateService']));
     });
 
     it('treats a failed notification as a warning, never as a failed deploy', async () => {
-      const h = harness();
-      const old = h.aws.addTaskDefinition('web');
-      h.aws.addService({ name: 'web', taskDefinition: old });
-      h.aws.snsFails = true;
-      const r = await h.apply(
-        plan([servicePlan({ key: 'web', liveArn: old })], { notify: { sns: 'arn:aws:sns:us-east-1:1:x', eachCall: false } }),
-      );
+      const h = await engineOnSandbox({
+        manifest: manifestDoc({ web: service('web') }, { notify: { sns: SNS } }),
+        scenario: { faults: [{ service: 'sns', serverErrorRate: 1 }] },
+      });
+      const r = await h.apply(await h.plan());
       expect(r.outcome).toBe('succeeded');
       expect(h.sink.ofType('log').filter((l) => l.level === 'warn' && l.message.includes('could not notify'))).toHaveLength(2);
+    });
+
+    it('publishes a failure notification with the reason when a service fails', async () => {
+      const h = await engineOnSandbox({
+        manifest: manifestDoc({ web: service('web') }, { notify: { sns: SNS } }),
+        scenario: { images: [{ match: '*web:v2', crashOnStart: true }] },
+      });
+      const r = await h.apply(await h.plan());
+      expect(r.outcome).toBe('failed');
+      const last = h.rec.callsOf('Publish').at(-1);
+      expect(last?.Subject).toBe('ecsdeploy: deploy failed: web');
+      expect(JSON.parse(String(last?.Message))).toMatchObject({ event: 'failed', services: [{ key: 'web', outcome: 'rolled-back' }] });
     });
   });
 
   describe('interruption', () => {
     it('starts nothing new after Ctrl-C, rolls back what is in flight and reports every service', async () => {
-      const h = harness();
-      h.aws.addService({ name: 'a', taskDefinition: h.aws.addTaskDefinition('a'), behaviours: ['stuck', 'healthy'] });
-      h.aws.addService({ name: 'b', taskDefinition: h.aws.addTaskDefinition('b') });
-      const sinkEmit = h.sink.emit.bind(h.sink);
+      const h = await engineOnSandbox({
+        manifest: manifestDoc({ a: service('a'), b: service('b', { dependsOn: ['a'] }) }),
+        // a's new tasks take an hour to start: the rollout is still in flight at Ctrl-C.
+        scenario: { images: [{ match: '*a:v2', startSeconds: 3600 }] },
+      });
+      const emit = h.sink.emit.bind(h.sink);
       h.sink.emit = (e) => {
-        sinkEmit(e);
+        emit(e);
         if (e.type === 'service.progress') h.soft.abort(new Error('SIGINT'));
       };
-      const p = plan([
-        servicePlan({ key: 'a', liveArn: h.aws.service('a').taskDefinition }),
-        servicePlan({ key: 'b', liveArn: 'x:1', dependsOn: ['a'] }),
-      ]);
-      const r = await h.apply(p);
+      const r = await h.apply(await h.plan());
       expect(r.outcome).toBe('interrupted');
       expect(Object.fromEntries(r.services.map((s) => [s.key, s.outcome]))).toEqual({ a: 'interrupted', b: 'skipped' });
       expect(r.services[0]?.taskDefinitionArn).toMatch(/a:1$/);
-      expect(h.aws.callsOf('UpdateService').map((u) => [u.service, String(u.taskDefinition).split('/')[1]])).toEqual([
+      expect(h.rec.callsOf('UpdateService').map((u) => [u.service, short(u.taskDefinition)])).toEqual([
         ['a', 'a:2'],
         ['a', 'a:1'],
       ]);
@@ -489,76 +556,71 @@ describe('applyPlan', () => {
       expect(fin?.outcome).toBe('interrupted');
       expect(fin?.services).toHaveLength(2);
       // The locks are released even when interrupted.
-      expect(h.aws.count('UntagResource')).toBe(2);
-      expect(h.aws.tags.get(svcArn('prod', 'a'))).toEqual([]);
+      expect(h.rec.count('UntagResource')).toBe(2);
+      expect((await h.describe('a')).tags?.some((t) => t.key === LOCK_TAG)).toBe(false);
+      expect(short((await h.describe('a')).taskDefinition)).toBe('a:1');
     });
-  });
 
-  describe('interruption before a service starts', () => {
     it('registers nothing for a service whose turn came just after Ctrl-C', async () => {
-      const h = harness();
-      const old = h.aws.addTaskDefinition('web');
-      h.aws.addService({ name: 'web', taskDefinition: old });
+      const h = await engineOnSandbox({ manifest: manifestDoc({ web: service('web') }) });
       let lockWrites = 0;
-      h.aws.onTag = (_arn, tags) => {
+      h.rec.afterCall = (call) => {
         // The first write takes the lock; the second is the refresh just before the service's turn.
-        if (tags.some((t) => t.key === LOCK_TAG) && ++lockWrites === 2) h.soft.abort(new Error('SIGINT'));
+        if (call.op === 'TagResource' && JSON.stringify(call.input).includes(LOCK_TAG) && ++lockWrites === 2) {
+          h.soft.abort(new Error('SIGINT'));
+        }
       };
-      const r = await h.apply(plan([servicePlan({ key: 'web', liveArn: old })]));
+      const old = (await h.describe('web')).taskDefinition;
+      const r = await h.apply(await h.plan());
       expect(r.outcome).toBe('interrupted');
-      expect(h.aws.count('RegisterTaskDefinition')).toBe(0);
-      expect(h.aws.count('UpdateService')).toBe(0);
+      expect(h.rec.count('RegisterTaskDefinition')).toBe(0);
+      expect(h.rec.count('UpdateService')).toBe(0);
       expect(r.services[0]).toMatchObject({ outcome: 'skipped', taskDefinitionArn: old });
       expect(r.services[0]?.reason).toMatch(/interrupted/);
     });
-  });
-
-  describe('more outcomes', () => {
-    it('publishes a failure notification with the reason when a service fails', async () => {
-      const h = harness();
-      h.aws.addService({ name: 'web', taskDefinition: h.aws.addTaskDefinition('web'), behaviours: ['circuit-breaker'] });
-      const p = plan([servicePlan({ key: 'web', liveArn: h.aws.service('web').taskDefinition })], {
-        notify: { sns: 'arn:aws:sns:us-east-1:1:deploys', eachCall: false },
-      });
-      const r = await h.apply(p);
-      expect(r.outcome).toBe('failed');
-      const last = h.aws.callsOf('Publish').at(-1);
-      expect(last?.Subject).toBe('ecsdeploy: deploy failed: web');
-      expect(JSON.parse(String(last?.Message))).toMatchObject({ event: 'failed', services: [{ key: 'web', outcome: 'rolled-back' }] });
-    });
 
     it('stops waiting at the second Ctrl-C and still reports where the service stands', async () => {
-      const h = harness();
-      // The deployment and the rollback deployment both hang.
-      h.aws.addService({ name: 'web', taskDefinition: h.aws.addTaskDefinition('web'), behaviours: ['stuck', 'stuck'] });
+      // Every new task takes a day to start: the deployment and the rollback deployment both hang.
+      const h = await engineOnSandbox({
+        manifest: manifestDoc({ web: service('web') }),
+        scenario: { images: [{ match: '*', startSeconds: 86_400 }] },
+      });
       const emit = h.sink.emit.bind(h.sink);
       h.sink.emit = (e) => {
         emit(e);
         if (e.type === 'service.progress') h.soft.abort(new Error('SIGINT'));
         if (e.type === 'service.phase' && e.phase === 'rolling-back') setImmediate(() => h.hard.abort(new Error('SIGINT twice')));
       };
-      const r = await h.apply(plan([servicePlan({ key: 'web', liveArn: h.aws.service('web').taskDefinition })]));
+      const r = await h.apply(await h.plan());
       expect(r.outcome).toBe('interrupted');
       expect(r.services[0]).toMatchObject({ outcome: 'interrupted', taskDefinitionArn: expect.stringMatching(/web:1$/) });
       expect(r.services[0]?.reason).toMatch(/rolled back to web:1 \(rollback deployment .* in progress, not waited for\)/);
       expect(h.sink.ofType('apply.finished')[0]?.outcome).toBe('interrupted');
     });
+  });
 
+  describe('creating', () => {
     it('creates a service the manifest defines fully and follows its first deployment', async () => {
-      const h = harness();
-      const sp = servicePlan({ key: 'jobs', liveArn: null, desiredCount: 1 });
-      sp.desired.service = { launchType: 'FARGATE', networkConfiguration: { awsvpcConfiguration: { subnets: ['subnet-1'] } } };
-      const r = await h.apply(plan([sp]));
+      const h = await engineOnSandbox({
+        seed: manifestDoc({ other: service('other') }),
+        manifest: manifestDoc({ jobs: service('jobs', { desiredCount: 1, createIfMissing: true }) }),
+      });
+      const plan = await h.plan();
+      expect(plan.services[0]?.action).toBe('create');
+      const r = await h.apply(plan);
       expect(r.outcome).toBe('succeeded');
-      expect(h.aws.callsOf('CreateService')[0]).toMatchObject({
-        cluster: 'prod',
+      expect(h.rec.callsOf('CreateService')[0]).toMatchObject({
+        cluster: CLUSTER,
         serviceName: 'jobs',
         desiredCount: 1,
         launchType: 'FARGATE',
         deploymentConfiguration: { deploymentCircuitBreaker: { enable: true, rollback: true } },
       });
-      // Nothing to lock before it exists.
-      expect(h.aws.count('TagResource')).toBe(1); // only the ecsdeploy:deployed mark on the revision
+      // Nothing to lock before it exists: the only tag written is the ecsdeploy:deployed mark on the revision.
+      expect(h.rec.callsOf('TagResource').map((c) => (c.tags as { key: string }[])[0]?.key)).toEqual(['ecsdeploy:deployed']);
+      const jobs = await h.describe('jobs');
+      expect(jobs).toMatchObject({ status: 'ACTIVE', desiredCount: 1, runningCount: 1 });
+      expect(jobs.deployments?.[0]?.rolloutState).toBe('COMPLETED');
     });
   });
 });

@@ -1,6 +1,8 @@
 /**
- * A small stateful fake of the AWS calls the engine makes, for engine and strategy unit tests. It records every
- * call, and moves each ECS deployment one step per DescribeServices according to a scripted behaviour:
+ * A small stateful fake of the AWS calls the engine makes, for situations the sandbox cannot produce (strategy unit
+ * tests, fake-only.test.ts). contract.test.ts runs the same deployments on it and on the sandbox and requires the
+ * engine to see the same thing, so the fake cannot drift from the sandbox (which moto holds to AWS). It records
+ * every call, and moves each ECS deployment one step per DescribeServices according to a scripted behaviour:
  *
  * - `healthy`:        IN_PROGRESS for `polls` reads, then COMPLETED (older deployments drained away).
  * - `circuit-breaker`: our deployment turns FAILED ("tasks failed to start") and ECS starts a PRIMARY rollback
@@ -13,6 +15,10 @@
  *                     (what ECS shows when a newer deployment starts before ours finished).
  * - `slow-circuit-breaker`: as observed on AWS, ECS's rollback deployment (previous revision) becomes PRIMARY while
  *                     ours is still listed IN_PROGRESS; ours turns FAILED one read later.
+ *
+ * Like ECS: a failing deployment stops as many tasks as the circuit breaker's threshold needs (aws-semantics §1.4),
+ * tasks carry the containers of their task definition (essential ones exit, the others never started), and a
+ * deployment replaced before any of its tasks was healthy leaves the list once its tasks are stopped.
  */
 import type { AwsPorts, EcsDeployment, EcsService, EcsTask } from '../../src/aws/ports.js';
 import { AwsApiError } from '../../src/errors/index.js';
@@ -34,6 +40,12 @@ export interface Call {
   input: Record<string, unknown>;
 }
 
+/** A container of a task definition, as tasks report it. */
+interface ContainerSpec {
+  name: string;
+  essential: boolean;
+}
+
 interface ServiceState {
   svc: EcsService;
   behaviours: Behaviour[];
@@ -49,8 +61,11 @@ export const svcArn = (cluster: string, name: string) => `arn:aws:ecs:${REGION}:
 export class FakeAws {
   readonly calls: Call[] = [];
   readonly services = new Map<string, ServiceState>();
-  /** family → revisions (index = revision - 1) with status and tags. */
-  readonly taskDefinitions = new Map<string, { arn: string; status: string; tags: { key: string; value: string }[] }[]>();
+  /** family → revisions (index = revision - 1) with status, tags and containers. */
+  readonly taskDefinitions = new Map<
+    string,
+    { arn: string; status: string; tags: { key: string; value: string }[]; containers: ContainerSpec[] }[]
+  >();
   readonly tags = new Map<string, { key: string; value: string }[]>();
   readonly rules = new Map<string, Record<string, unknown>[]>();
   /** One-off task script: exit code of the first container, or `never-started`. */
@@ -84,10 +99,11 @@ export class FakeAws {
     return this.calls.filter((c) => !reads.test(c.op));
   }
 
-  addTaskDefinition(family: string, tags: { key: string; value: string }[] = []): string {
+  /** A new revision; without `containers`, one essential container named like the family (`web`, `api`). */
+  addTaskDefinition(family: string, tags: { key: string; value: string }[] = [], containers?: ContainerSpec[]): string {
     const revs = this.taskDefinitions.get(family) ?? [];
     const arn = tdArn(`${family}:${revs.length + 1}`);
-    revs.push({ arn, status: 'ACTIVE', tags });
+    revs.push({ arn, status: 'ACTIVE', tags, containers: containers ?? [{ name: family, essential: true }] });
     this.taskDefinitions.set(family, revs);
     return arn;
   }
@@ -143,6 +159,15 @@ export class FakeAws {
 
   addRule(rule: string, targets: Record<string, unknown>[]): void {
     this.rules.set(rule, targets);
+  }
+
+  /** The containers tasks of `arn` run (a revision the fake does not hold: one essential `web`). */
+  private containersOf(arn: string): ContainerSpec[] {
+    for (const revs of this.taskDefinitions.values()) {
+      const r = revs.find((x) => x.arn === arn);
+      if (r) return r.containers;
+    }
+    return [{ name: 'web', essential: true }];
   }
 
   private nextDeploymentId(): string {
@@ -219,7 +244,10 @@ export class FakeAws {
           d.rolloutState = 'FAILED';
           d.rolloutStateReason = 'ECS deployment circuit breaker: tasks failed to start.';
           d.pendingCount = 0;
-          this.addStoppedTask(svc, d.taskDefinition ?? '');
+          // Tasks start `desired` at a time and each batch fails, until the threshold is reached.
+          const desired = Math.max(1, d.desiredCount ?? 1);
+          const threshold = Math.min(200, Math.max(3, Math.ceil(desired / 2)));
+          for (let i = 0; i < Math.ceil(threshold / desired) * desired; i++) this.addStoppedTask(svc, d.taskDefinition ?? '');
           this.event(st, `(service ${svc.serviceName}) (deployment ${d.id}) deployment failed: tasks failed to start.`);
           if (p.behaviour === 'circuit-breaker' && p.previous) {
             this.event(st, `(service ${svc.serviceName}) rolling back to deployment ${d.id}.`);
@@ -228,37 +256,77 @@ export class FakeAws {
           break;
         }
         case 'vanish':
-          svc.deployments = (svc.deployments ?? []).filter((x) => x.id !== d.id);
+          // Someone puts the previous revision back; ours goes once its tasks are stopped (dropReplacedUnhealthy).
+          p.behaviour = 'stuck';
           if (p.previous) this.startDeployment(st, p.previous, 'healthy');
           break;
         case 'replaced':
+          // Someone else's revision; ours goes once its tasks are stopped (dropReplacedUnhealthy).
+          p.behaviour = 'stuck';
           this.startDeployment(st, tdArn('someone-else:1'), 'stuck');
-          svc.deployments = (svc.deployments ?? []).filter((x) => x.id !== d.id);
           break;
         case 'superseded':
-          // Ours keeps its rolloutState and only changes status; it makes no further progress.
+          // Ours keeps its rolloutState and only changes status; it makes no further progress. Its tasks were
+          // running, so it stays listed while they drain.
           p.behaviour = 'stuck';
+          d.runningCount = d.desiredCount;
+          d.pendingCount = 0;
           this.startDeployment(st, tdArn('someone-else:1'), 'stuck');
           break;
         case 'stuck':
           break;
       }
     }
+    this.dropReplacedUnhealthy(svc);
   }
 
-  private addStoppedTask(svc: EcsService, taskDefinitionArn: string): void {
+  /**
+   * A deployment replaced before any of its tasks ran (none running): ECS stops its tasks at once and lists it no
+   * more once they are gone (here: the read after). A FAILED one stays listed while the deployment that replaced
+   * it is in progress.
+   */
+  private dropReplacedUnhealthy(svc: EcsService): void {
+    const primary = svc.deployments?.[0];
+    svc.deployments = (svc.deployments ?? []).filter((d) => {
+      if (d === primary || (d.runningCount ?? 0) > 0) return true;
+      if (d.rolloutState === 'FAILED' && primary?.rolloutState === 'IN_PROGRESS') return true;
+      const starting = d.pendingCount ?? 0;
+      if (starting > 0) {
+        for (let i = 0; i < starting; i++) this.addStoppedTask(svc, d.taskDefinition ?? '', primary?.id);
+        d.pendingCount = 0;
+        return true;
+      }
+      return false;
+    });
+  }
+
+  /** A task that crashed (the essential container died; the others never got to start), or that ECS stopped. */
+  private addStoppedTask(svc: EcsService, taskDefinitionArn: string, stoppedBy?: string): void {
     this.seq += 1;
     const arn = `arn:aws:ecs:${REGION}:${ACCOUNT}:task/prod/t${this.seq}`;
+    const containers = this.containersOf(taskDefinitionArn);
     this.tasks.set(arn, {
       taskArn: arn,
       taskDefinitionArn,
       group: `service:${svc.serviceName}`,
       lastStatus: 'STOPPED',
       desiredStatus: 'STOPPED',
-      stopCode: 'EssentialContainerExited',
-      stoppedReason: 'Essential container in task exited',
       stoppedAt: new Date(this.clock.now()),
-      containers: [{ name: 'web', exitCode: 137, reason: 'OutOfMemoryError: Container killed due to memory usage' }],
+      ...(stoppedBy
+        ? {
+            stopCode: 'ServiceSchedulerInitiated',
+            stoppedReason: `Scaling activity initiated by (deployment ${stoppedBy})`,
+            containers: containers.map((c) => ({ name: c.name })),
+          }
+        : {
+            stopCode: 'EssentialContainerExited',
+            stoppedReason: 'Essential container in task exited',
+            containers: containers.map((c) =>
+              c.essential
+                ? { name: c.name, exitCode: 137, reason: 'OutOfMemoryError: Container killed due to memory usage' }
+                : { name: c.name },
+            ),
+          }),
     });
   }
 
@@ -301,7 +369,11 @@ export class FakeAws {
       },
       async registerTaskDefinition(input) {
         self.record('RegisterTaskDefinition', input);
-        const arn = self.addTaskDefinition(input.family ?? 'x', input.tags as { key: string; value: string }[]);
+        const arn = self.addTaskDefinition(
+          input.family ?? 'x',
+          input.tags as { key: string; value: string }[],
+          (input.containerDefinitions ?? []).map((c) => ({ name: c.name ?? '', essential: c.essential !== false })),
+        );
         return { taskDefinition: { taskDefinitionArn: arn, family: input.family }, tags: input.tags, $metadata: {} };
       },
       async deregisterTaskDefinition(input) {
@@ -375,14 +447,17 @@ export class FakeAws {
             self.oneOffProgress.set(arn, reads + 1);
             if (reads + 1 >= self.oneOffReads) {
               t.lastStatus = 'STOPPED';
+              const containers = self.containersOf(t.taskDefinitionArn ?? '');
               if (self.oneOffExit === 'never-started') {
                 t.stopCode = 'TaskFailedToStart';
                 t.stoppedReason = 'CannotPullContainerError: image not found';
-                t.containers = [{ name: 'api', reason: 'CannotPullContainerError' }];
+                t.containers = containers.map((c) => ({ name: c.name, reason: 'CannotPullContainerError' }));
               } else {
+                const exit = self.oneOffExit;
                 t.stopCode = 'EssentialContainerExited';
                 t.stoppedReason = 'Essential container in task exited';
-                t.containers = [{ name: 'api', exitCode: self.oneOffExit }];
+                // The essential containers exit with the scripted code; the others were stopped after them.
+                t.containers = containers.map((c) => ({ name: c.name, exitCode: c.essential ? exit : 0 }));
               }
             } else t.lastStatus = 'RUNNING';
           }

@@ -1,161 +1,128 @@
+/**
+ * rollbackService against the in-process sandbox: revisions registered and deployed through the SDK, the rollback
+ * judged by the calls it made and where the service ends up.
+ */
 import { describe, expect, it } from 'vitest';
-import { LOCK_TAG, parseLock } from '../../src/engine/lock.js';
-import { TAG_DEPLOYED, TAG_MANIFEST_DIGEST } from '../../src/engine/register.js';
-import { rollbackService } from '../../src/engine/rollback.js';
-import { MemorySink } from '../../src/events/types.js';
-import { VirtualClock } from '../../src/sandbox/clock.js';
-import { resolvedService } from './builders.js';
-import { FakeAws, svcArn, tdArn } from './fake-aws.js';
+import { AwsApiError } from '../../src/errors/index.js';
+import {
+  CLUSTER,
+  DEPLOYED,
+  type EngineSandbox,
+  engineOnSandbox,
+  manifestDoc,
+  REGISTERED,
+  service,
+  shortArn as short,
+} from './sandbox-harness.js';
 
-const deployed = [{ key: TAG_DEPLOYED, value: '2026-01-01T00:00:00Z' }];
-const registered = [{ key: TAG_MANIFEST_DIGEST, value: 'abc' }];
+/** A new revision of `web` running `image`, with these tags (ecsdeploy's marks, or none). */
+const register = (h: EngineSandbox, image: string, tags: { key: string; value: string }[] = []) => h.register('web', image, tags);
 
-function setup() {
-  const clock = new VirtualClock();
-  const aws = new FakeAws(clock);
-  const sink = new MemorySink();
-  const run = (to?: string) =>
-    rollbackService(
-      resolvedService('web'),
-      { ports: aws.ports(), sink, clock, signal: new AbortController().signal },
-      { runId: 'rb-1', force: false, onInterrupt: 'rollback', lockSettleMs: 100, ...(to ? { to } : {}) },
+/** Moves the service to `arn` outside ecsdeploy and lets simulated time pass until the deployment completed. */
+async function deployed(h: EngineSandbox, arn: string): Promise<void> {
+  await h.admin.ecs.updateService({ cluster: CLUSTER, service: 'web', taskDefinition: arn });
+  await h.clock.sleep(10 * 60_000);
+  const svc = await h.describe('web');
+  expect(svc.deployments?.map((d) => [d.taskDefinition, d.rolloutState])).toEqual([[arn, 'COMPLETED']]);
+}
+
+/** An account whose ListServiceDeployments answers nothing (moto; accounts from before the API): tags decide. */
+function withoutDeploymentHistory(h: EngineSandbox): void {
+  h.rec.ports.ecs.listServiceDeployments = () =>
+    Promise.reject(
+      new AwsApiError({ service: 'ECS', operation: 'ListServiceDeployments', awsCode: 'UnknownOperationException', message: 'not served' }),
     );
-  return { aws, sink, run };
+}
+
+async function sandbox(o: { deployment?: Record<string, unknown>; images?: { match: string; [k: string]: unknown }[] } = {}) {
+  return engineOnSandbox({
+    manifest: manifestDoc({ web: service('web', o.deployment ? { deployment: o.deployment } : {}) }),
+    ...(o.images ? { scenario: { images: o.images } } : {}),
+  });
 }
 
 describe('rollbackService', () => {
   it('goes back to the previous revision that deployed successfully, skipping a newer one that failed', async () => {
-    const { aws, sink, run } = setup();
-    aws.addTaskDefinition('web', deployed); // web:1 ran fine
-    aws.addTaskDefinition('web', registered); // web:2 was registered but its deployment failed
-    const current = aws.addTaskDefinition('web', deployed); // web:3 runs now
-    aws.addService({ name: 'web', taskDefinition: current });
-    const r = await run();
+    const h = await sandbox();
+    withoutDeploymentHistory(h);
+    await h.admin.ecs.tagResource({ resourceArn: h.tdArn('web:1'), tags: DEPLOYED }); // web:1 ran fine
+    await register(h, 'repo/web:2', REGISTERED); // web:2 was registered but its deployment failed
+    const current = await register(h, 'repo/web:3', DEPLOYED); // web:3 runs now
+    await deployed(h, current);
+    const r = await h.rollback('web');
     expect(r.outcome).toBe('succeeded');
-    expect(aws.callsOf('UpdateService').map((u) => u.taskDefinition)).toEqual([tdArn('web:1')]);
-    expect(sink.ofType('service.started')[0]).toMatchObject({ fromTaskDefinition: current, toTaskDefinition: tdArn('web:1') });
-    expect(sink.ofType('log').map((l) => l.message)).toContainEqual(expect.stringContaining('deployed successfully'));
+    expect(h.rec.callsOf('UpdateService').map((u) => u.taskDefinition)).toEqual([h.tdArn('web:1')]);
+    expect(h.sink.ofType('service.started')[0]).toMatchObject({ fromTaskDefinition: current, toTaskDefinition: h.tdArn('web:1') });
+    expect(h.sink.ofType('log').map((l) => l.message)).toContainEqual(expect.stringContaining('deployed successfully'));
+    expect((await h.describe('web')).taskDefinition).toBe(h.tdArn('web:1'));
   });
 
   it('falls back to the newest older revision ecsdeploy registered when none is marked deployed', async () => {
-    const { aws, run } = setup();
-    aws.addTaskDefinition('web'); // not ecsdeploy's
-    aws.addTaskDefinition('web', registered);
-    const current = aws.addTaskDefinition('web', registered);
-    aws.addService({ name: 'web', taskDefinition: current });
-    await run();
-    expect(aws.callsOf('UpdateService')[0]?.taskDefinition).toBe(tdArn('web:2'));
+    const h = await sandbox();
+    withoutDeploymentHistory(h);
+    // web:1 (seeded) is not ecsdeploy's.
+    await register(h, 'repo/web:2', REGISTERED);
+    await deployed(h, await register(h, 'repo/web:3', REGISTERED));
+    await h.rollback('web');
+    expect(h.rec.callsOf('UpdateService')[0]?.taskDefinition).toBe(h.tdArn('web:2'));
   });
 
   it('takes --to as a revision number of the family or as a full ARN', async () => {
-    const a = setup();
-    a.aws.addTaskDefinition('web');
-    a.aws.addTaskDefinition('web');
-    a.aws.addService({ name: 'web', taskDefinition: a.aws.addTaskDefinition('web') });
-    await a.run('1');
-    expect(a.aws.callsOf('UpdateService')[0]?.taskDefinition).toBe(tdArn('web:1'));
+    const a = await sandbox();
+    await register(a, 'repo/web:2');
+    await deployed(a, await register(a, 'repo/web:3'));
+    await a.rollback('web', { to: '1' });
+    expect(a.rec.callsOf('UpdateService')[0]?.taskDefinition).toBe(a.tdArn('web:1'));
 
-    const b = setup();
-    b.aws.addTaskDefinition('web');
-    b.aws.addTaskDefinition('web');
-    b.aws.addService({ name: 'web', taskDefinition: b.aws.addTaskDefinition('web') });
-    await b.run(tdArn('web:2'));
-    expect(b.aws.callsOf('UpdateService')[0]?.taskDefinition).toBe(tdArn('web:2'));
+    const b = await sandbox();
+    await register(b, 'repo/web:2');
+    await deployed(b, await register(b, 'repo/web:3'));
+    await b.rollback('web', { to: b.tdArn('web:2') });
+    expect(b.rec.callsOf('UpdateService')[0]?.taskDefinition).toBe(b.tdArn('web:2'));
   });
 
   it('refuses with a hint when there is nothing to roll back to', async () => {
-    const { aws, run } = setup();
-    aws.addService({ name: 'web', taskDefinition: aws.addTaskDefinition('web', deployed) });
-    await expect(run()).rejects.toMatchObject({ code: 'ROLLBACK_TARGET_NOT_FOUND', hint: expect.stringContaining('--to') });
-    expect(aws.count('UpdateService')).toBe(0);
+    const h = await sandbox();
+    await h.admin.ecs.tagResource({ resourceArn: h.tdArn('web:1'), tags: DEPLOYED });
+    await expect(h.rollback('web')).rejects.toMatchObject({ code: 'ROLLBACK_TARGET_NOT_FOUND', hint: expect.stringContaining('--to') });
+    expect(h.rec.count('UpdateService')).toBe(0);
   });
 
   it('is not blocked by a deployment in progress: rolling back is how one leaves a stuck deployment', async () => {
-    const { aws, run } = setup();
-    aws.addTaskDefinition('web', deployed);
-    const current = aws.addTaskDefinition('web', registered);
-    const svc = aws.addService({ name: 'web', taskDefinition: current });
-    const first = svc.deployments?.[0];
-    if (first) first.rolloutState = 'IN_PROGRESS';
-    const r = await run();
+    const h = await sandbox({ images: [{ match: '*web:stuck', startSeconds: 86_400 }] });
+    await h.admin.ecs.tagResource({ resourceArn: h.tdArn('web:1'), tags: DEPLOYED });
+    const stuck = await register(h, 'repo/web:stuck', REGISTERED);
+    await h.admin.ecs.updateService({ cluster: CLUSTER, service: 'web', taskDefinition: stuck });
+    expect((await h.describe('web')).deployments?.[0]?.rolloutState).toBe('IN_PROGRESS');
+    const r = await h.rollback('web');
     expect(r.outcome).toBe('succeeded');
-    expect(aws.callsOf('UpdateService')[0]?.taskDefinition).toBe(tdArn('web:1'));
+    expect(h.rec.callsOf('UpdateService')[0]?.taskDefinition).toBe(h.tdArn('web:1'));
+    expect((await h.describe('web')).deployments?.map((d) => [short(d.taskDefinition), d.rolloutState])).toEqual([['web:1', 'COMPLETED']]);
   });
 
   it('reports a failed rollback as failed and does not undo it', async () => {
-    const { aws, run } = setup();
-    aws.addTaskDefinition('web', deployed);
-    aws.addService({ name: 'web', taskDefinition: aws.addTaskDefinition('web', deployed), behaviours: ['fail'] });
-    const r = await run();
+    // The circuit breaker stops a failing deployment without rolling back; the revision chosen crashes.
+    const h = await sandbox({
+      deployment: { circuitBreaker: { enable: true, rollback: false } },
+      images: [{ match: '*web:bad', crashOnStart: true }],
+    });
+    await register(h, 'repo/web:bad', DEPLOYED);
+    await deployed(h, await register(h, 'repo/web:3', DEPLOYED));
+    const r = await h.rollback('web', { to: '2' });
     expect(r.outcome).toBe('failed');
-    expect(aws.count('UpdateService')).toBe(1);
+    expect(r.services[0]?.reason).toMatch(/circuit breaker/i);
+    expect(h.rec.count('UpdateService')).toBe(1);
   });
 
-  it('holds its lock for as long as it waits: its own rollout and then the rollback ECS makes of it', async () => {
-    const clock = new VirtualClock();
-    const aws = new FakeAws(clock);
-    // Each deployment settles after ~27 minutes of polls: the rollout trips the circuit breaker near its 30 min
-    // timeout, and ECS's rollback takes as long again.
-    aws.polls = 110;
-    aws.addTaskDefinition('web', deployed);
-    aws.addService({ name: 'web', taskDefinition: aws.addTaskDefinition('web', deployed), behaviours: ['circuit-breaker'] });
-    const sink = new MemorySink();
-    const expired: string[] = [];
-    const emit = sink.emit.bind(sink);
-    sink.emit = (e) => {
-      emit(e);
-      const value = aws.tags.get(svcArn('prod', 'web'))?.find((t) => t.key === LOCK_TAG)?.value;
-      const lock = value ? parseLock(value) : undefined;
-      if (e.type === 'service.progress' && (!lock || lock.expiresAt <= clock.now())) {
-        expired.push(`${new Date(clock.now()).toISOString()} ${e.deploymentId} ${e.rolloutState}`);
-      }
-    };
-    const t0 = clock.now();
-    const r = await rollbackService(
-      resolvedService('web', { timeoutMs: 30 * 60_000 }),
-      { ports: aws.ports(), sink, clock, signal: new AbortController().signal },
-      { runId: 'rb', force: false, onInterrupt: 'rollback', lockSettleMs: 10 },
-    );
-    expect(r.services[0]?.outcome).toBe('rolled-back');
-    expect(clock.now() - t0).toBeGreaterThan(45 * 60_000);
-    expect(expired).toEqual([]);
-  });
-
-  it('uses the service deployments history when the ports can map a service revision to its task definition', async () => {
-    const clock = new VirtualClock();
-    const aws = new FakeAws(clock);
-    aws.addTaskDefinition('web'); // web:1
-    aws.addTaskDefinition('web', deployed); // web:2, tagged, but the history says web:1 was the last success
-    const current = aws.addTaskDefinition('web', deployed); // web:3
-    aws.addService({ name: 'web', taskDefinition: current });
-    const base = aws.ports();
-    const rev = (n: number) => `arn:aws:ecs:us-east-1:111122223333:service-revision/prod/web/${n}`;
-    const ports = {
-      ...base,
-      ecs: {
-        ...base.ecs,
-        listServiceDeployments: async () => ({
-          serviceDeployments: [
-            { serviceDeploymentArn: 'sd/3', targetServiceRevisionArn: rev(3), status: 'SUCCESSFUL' as const, finishedAt: new Date(3000) },
-            { serviceDeploymentArn: 'sd/1', targetServiceRevisionArn: rev(1), status: 'SUCCESSFUL' as const, finishedAt: new Date(1000) },
-          ],
-          $metadata: {},
-        }),
-        describeServiceRevisions: async (input: { serviceRevisionArns?: string[] }) => ({
-          serviceRevisions: (input.serviceRevisionArns ?? []).map((a) => ({
-            serviceRevisionArn: a,
-            taskDefinition: tdArn(`web:${a.slice(-1)}`),
-          })),
-          $metadata: {},
-        }),
-      },
-    };
-    const r = await rollbackService(
-      resolvedService('web'),
-      { ports, sink: new MemorySink(), clock, signal: new AbortController().signal },
-      { runId: 'rb', force: false, onInterrupt: 'rollback', lockSettleMs: 10 },
-    );
+  it('prefers the service deployments history to the tags', async () => {
+    const h = await sandbox();
+    // web:2 is tagged as deployed but never was; the history shows web:1 (seeded) as the last success.
+    await register(h, 'repo/web:2', DEPLOYED);
+    await deployed(h, await register(h, 'repo/web:3', DEPLOYED));
+    const r = await h.rollback('web');
     expect(r.outcome).toBe('succeeded');
-    expect(aws.callsOf('UpdateService')[0]?.taskDefinition).toBe(tdArn('web:1'));
+    expect(h.rec.count('ListServiceDeployments')).toBe(1);
+    expect(h.rec.callsOf('UpdateService')[0]?.taskDefinition).toBe(h.tdArn('web:1'));
+    expect(h.sink.ofType('log').map((l) => l.message)).toContainEqual(expect.stringContaining('previous successful service deployment'));
   });
 });

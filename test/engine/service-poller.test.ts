@@ -1,17 +1,18 @@
+/** The shared service poller against the in-process sandbox: calls counted at the ports, waits on its clock. */
 import { describe, expect, it } from 'vitest';
 import { BatchingServiceWatcher } from '../../src/engine/service-poller.js';
-import { VirtualClock } from '../../src/sandbox/clock.js';
 import { backoffDelay } from '../../src/strategies/names.js';
-import { FakeAws } from './fake-aws.js';
+import { engineOnSandbox, manifestDoc, service } from './sandbox-harness.js';
+
+async function services(names: string[], extra: Record<string, Record<string, unknown>> = {}) {
+  return engineOnSandbox({ manifest: manifestDoc({ ...Object.fromEntries(names.map((n) => [n, service(n)])), ...extra }) });
+}
 
 describe('the shared service poller', () => {
   it('serves services of a cluster that fall due together with DescribeServices calls of at most 10 names', async () => {
-    const clock = new VirtualClock();
-    const aws = new FakeAws(clock);
     const names = Array.from({ length: 12 }, (_, i) => `svc${i}`);
-    for (const n of names) aws.addService({ name: n, taskDefinition: aws.addTaskDefinition(n) });
-    aws.addService({ cluster: 'other', name: 'x', taskDefinition: aws.addTaskDefinition('x') });
-    const watcher = new BatchingServiceWatcher(aws.ports(), clock);
+    const h = await services(names, { x: service('x', { cluster: 'other' }) });
+    const watcher = new BatchingServiceWatcher(h.rec.ports, h.clock);
     const signal = new AbortController().signal;
     // Due at 2.0 s and 2.5 s: one batch (the window is 1 s).
     const got = await Promise.all([
@@ -22,7 +23,7 @@ describe('the shared service poller', () => {
     expect(got.slice(0, 12).map((s) => s?.serviceName)).toEqual(names);
     expect(got[12]?.serviceName).toBe('x');
     expect(got[13]).toBeUndefined();
-    const calls = aws.callsOf('DescribeServices').map((c) => [c.cluster, (c.services as string[]).length]);
+    const calls = h.rec.callsOf('DescribeServices').map((c) => [c.cluster, (c.services as string[]).length]);
     expect(calls.sort()).toEqual([
       ['other', 1],
       ['prod', 10],
@@ -31,26 +32,22 @@ describe('the shared service poller', () => {
   });
 
   it('waits for the requested delay on the clock and stops waiting when the signal aborts', async () => {
-    const clock = new VirtualClock();
-    const aws = new FakeAws(clock);
-    aws.addService({ name: 'web', taskDefinition: aws.addTaskDefinition('web') });
-    const watcher = new BatchingServiceWatcher(aws.ports(), clock);
-    const t0 = clock.now();
+    const h = await services(['web']);
+    const watcher = new BatchingServiceWatcher(h.rec.ports, h.clock);
+    const t0 = h.clock.now();
     await watcher.next('prod', 'web', 7000, new AbortController().signal);
-    expect(clock.now() - t0).toBe(7000);
+    expect(h.clock.now() - t0).toBe(7000);
     const ctl = new AbortController();
     const p = watcher.next('prod', 'web', 60_000, ctl.signal);
     ctl.abort(new Error('SIGINT'));
     await expect(p).rejects.toThrow('SIGINT');
-    expect(aws.count('DescribeServices')).toBe(1);
+    expect(h.rec.count('DescribeServices')).toBe(1);
   });
 
   it('keeps followers of one cluster in shared DescribeServices calls while each backs off with its own jitter', async () => {
-    const clock = new VirtualClock();
-    const aws = new FakeAws(clock);
     const names = Array.from({ length: 10 }, (_, i) => `svc${i}`);
-    for (const n of names) aws.addService({ name: n, taskDefinition: aws.addTaskDefinition(n) });
-    const watcher = new BatchingServiceWatcher(aws.ports(), clock);
+    const h = await services(names);
+    const watcher = new BatchingServiceWatcher(h.rec.ports, h.clock);
     const signal = new AbortController().signal;
     // A seeded generator: the jitter is random, the test is not.
     let seed = 42;
@@ -64,7 +61,7 @@ describe('the shared service poller', () => {
         for (let i = 0; i < polls; i += 1) await watcher.next('prod', n, backoffDelay(i, random), signal);
       }),
     );
-    const calls = aws.callsOf('DescribeServices');
+    const calls = h.rec.callsOf('DescribeServices');
     expect(calls.flatMap((c) => c.services as string[])).toHaveLength(names.length * polls);
     // Ten followers that each poll 30 times: about 30 calls, not one per follower and poll.
     expect(calls.length).toBeLessThanOrEqual(polls * 1.5);

@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: these strings are manifest interpolation syntax and shell text, not templates
 /**
  * Live services as AWS describes them (DescribeServices / DescribeTaskDefinition output shapes, defaults and
  * read-only fields filled), chosen for what `init` must get right: an EC2 bridge service with dynamic host ports,

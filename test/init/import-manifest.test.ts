@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: these strings are manifest interpolation syntax and shell text, not templates
 /**
  * `init`'s pure half: live services → manifest and task definition files. The test that matters is the round
  * trip: what init writes, loaded by the manifest loader and planned against the very live state it came from,

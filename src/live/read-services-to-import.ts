@@ -81,7 +81,7 @@ export async function readServicesToImport(ports: AwsPorts, options: ReadService
   if (missing.length > 0) {
     throw new UsageError(
       'SERVICE_NOT_FOUND',
-      `${missing.length === 1 ? 'this service does' : 'these services do'} not exist (or are being deleted) in the ECS cluster "${cluster}": ${missing.join(', ')}`,
+      `${missing.length === 1 ? 'this service does not exist (or is' : 'these services do not exist (or are'} being deleted) in the ECS cluster "${cluster}": ${missing.join(', ')}`,
       { hint: 'check the names given with --service, or use --all to import every service of the cluster' },
     );
   }

@@ -85,7 +85,7 @@ export function importManifest(input: ImportManifestInput): ImportedManifest {
         `${name}: ${unmanaged.join(', ')} ${unmanaged.length === 1 ? 'is' : 'are'} not managed by the manifest; left as it runs`,
       );
     }
-    const entry: JsonObject = { taskDefinition: `./${path}` };
+    const entry: JsonObject = { taskDefinition: path.startsWith('../') ? path : `./${path}` };
     if (Object.keys(imported.images).length > 0) entry.images = imported.images;
     services[name] = { ...entry, ...settings };
   }

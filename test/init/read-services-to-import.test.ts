@@ -114,25 +114,29 @@ describe('readServicesToImport', () => {
   it('finds the deployment group of a CodeDeploy service across applications, 100 groups per BatchGetDeploymentGroups', async () => {
     // GIVEN two applications; the second has 150 groups, one of which deploys shop/api, and a server group of that name
     serveCluster('shop', [svc('api', 'api', { deploymentController: { type: 'CODE_DEPLOY' } }), svc('web')]);
-    codedeploy.on(ListApplicationsCommand).callsFake(async (input: { nextToken?: string }) =>
-      input.nextToken ? { applications: ['orders'] } : { applications: ['billing'], nextToken: 'p2' },
-    );
+    codedeploy
+      .on(ListApplicationsCommand)
+      .callsFake(async (input: { nextToken?: string }) =>
+        input.nextToken ? { applications: ['orders'] } : { applications: ['billing'], nextToken: 'p2' },
+      );
     const groups = Array.from({ length: 150 }, (_, i) => `g${i}`);
     codedeploy.on(ListDeploymentGroupsCommand).callsFake(async (input: { applicationName: string; nextToken?: string }) => {
       if (input.applicationName === 'billing') return { deploymentGroups: ['billing-api'] };
       return input.nextToken ? { deploymentGroups: groups.slice(100) } : { deploymentGroups: groups.slice(0, 100), nextToken: 'n' };
     });
-    codedeploy.on(BatchGetDeploymentGroupsCommand).callsFake(async (input: { applicationName: string; deploymentGroupNames: string[] }) => ({
-      deploymentGroupsInfo: input.deploymentGroupNames.map((name) => ({
-        applicationName: input.applicationName,
-        deploymentGroupName: name,
-        computePlatform: name === 'billing-api' ? 'Server' : 'ECS',
-        ecsServices:
-          name === 'g120' || name === 'billing-api'
-            ? [{ clusterName: 'shop', serviceName: 'api' }]
-            : [{ clusterName: 'other', serviceName: 'api' }],
-      })),
-    }));
+    codedeploy
+      .on(BatchGetDeploymentGroupsCommand)
+      .callsFake(async (input: { applicationName: string; deploymentGroupNames: string[] }) => ({
+        deploymentGroupsInfo: input.deploymentGroupNames.map((name) => ({
+          applicationName: input.applicationName,
+          deploymentGroupName: name,
+          computePlatform: name === 'billing-api' ? 'Server' : 'ECS',
+          ecsServices:
+            name === 'g120' || name === 'billing-api'
+              ? [{ clusterName: 'shop', serviceName: 'api' }]
+              : [{ clusterName: 'other', serviceName: 'api' }],
+        })),
+      }));
 
     // WHEN
     const out = await readServicesToImport(ports(), { cluster: 'shop', services: ['api', 'web'], all: false });

@@ -49,8 +49,10 @@ function appendSummary(env, markdown) {
 /** Runs ecsdeploy; stdout is kept (and shown), stderr goes straight to the log. */
 function runCli(env, args) {
   const bin = env.ECSDEPLOY_BIN;
+  // ecsdeploy has no use for the GitHub token: it does not get it.
+  const { GITHUB_TOKEN: _token, ...childEnv } = env;
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [bin, ...args], { env: childEnv, stdio: ['ignore', 'pipe', 'inherit'] });
     let stdout = '';
     child.stdout.on('data', (chunk) => {
       stdout += chunk;

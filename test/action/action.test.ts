@@ -386,7 +386,13 @@ describe('the action: commands, arguments, exit 3', () => {
     const bin = join(dir, 'ecsdeploy.mjs');
     writeFileSync(
       bin,
-      `import { appendFileSync } from 'node:fs';\nappendFileSync(${JSON.stringify(log)}, JSON.stringify(process.argv.slice(2)) + '\\n');\nprocess.exitCode = Number(process.env.STAND_IN_EXIT ?? 0);\n`,
+      [
+        "import { appendFileSync } from 'node:fs';",
+        `appendFileSync(${JSON.stringify(log)}, JSON.stringify(process.argv.slice(2)) + '\\n');`,
+        "if (process.env.GITHUB_TOKEN !== undefined) throw new Error('the CLI was handed the GitHub token');",
+        'process.exitCode = Number(process.env.STAND_IN_EXIT ?? 0);',
+        '',
+      ].join('\n'),
     );
     chmodSync(bin, 0o755);
     return {

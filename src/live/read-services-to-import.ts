@@ -38,6 +38,7 @@ export interface ServicesToImport {
 /** BatchGetDeploymentGroups takes at most 100 names. */
 const DEPLOYMENT_GROUP_BATCH = 100;
 
+/** Everything `init` needs of the services to import; throws UsageError naming what is missing. */
 export async function readServicesToImport(ports: AwsPorts, options: ReadServicesToImportOptions): Promise<ServicesToImport> {
   const { signal } = options;
   const limit = createLimit(options.concurrency ?? DEFAULT_CONCURRENCY, signal);

@@ -52,11 +52,13 @@ const NOT_EXPRESSIBLE = ['serviceConnectConfiguration', 'volumeConfigurations', 
 /** The members of `deploymentConfiguration` the manifest's `deployment:` expresses. */
 const DEPLOYMENT_MEMBERS = ['minimumHealthyPercent', 'maximumPercent', 'deploymentCircuitBreaker', 'alarms'];
 
+/** The deployment controller of a described service (`ECS` when it names none, as AWS defaults it). */
 export function controllerType(described: JsonObject): string {
   const c = described.deploymentController;
   return isObject(c) && typeof c.type === 'string' ? c.type : 'ECS';
 }
 
+/** The manifest entry of one service, without its task definition and images. */
 export function importServiceSettings(input: ServiceToImport): ImportedServiceSettings {
   const { described } = input;
   const controller = controllerType(described);

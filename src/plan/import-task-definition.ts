@@ -44,6 +44,7 @@ const TASK_KEY_ORDER = [
 ];
 const CONTAINER_KEY_ORDER = ['name', 'essential', 'command', 'entryPoint', 'portMappings', 'environment', 'secrets'];
 
+/** A DescribeTaskDefinition `taskDefinition` (with its `tags`) → the file's content, its images and its plain secrets. */
 export function importTaskDefinition(described: unknown): ImportedTaskDefinition {
   const live = stripReadOnly(toJsonObject(described));
   // Tags AWS reserves and ecsdeploy's own metadata are never written (the normalizer ignores them too).

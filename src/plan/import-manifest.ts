@@ -52,7 +52,7 @@ export interface ImportedManifest {
 }
 
 /** The editor hint at the top of a written manifest (the schema as the npm package installs it). */
-export const MANIFEST_SCHEMA_COMMENT = 'yaml-language-server: $schema=./node_modules/ecsdeploy/schema/ecsdeploy.schema.json';
+const MANIFEST_SCHEMA_COMMENT = 'yaml-language-server: $schema=./node_modules/ecsdeploy/schema/ecsdeploy.schema.json';
 
 /** Live services of one cluster → the manifest, its task definition files, warnings, and what cannot be imported. */
 export function importManifest(input: ImportManifestInput): ImportedManifest {

@@ -107,7 +107,7 @@ function sensitivePlainValues(td: JsonObject): SensitivePlainValue[] {
 }
 
 /** Every string with `${` written as `$${`, so the manifest loader's interpolation gives back the live text. */
-export function escapeReferences(x: Json): Json {
+function escapeReferences(x: Json): Json {
   // A function, because in a replacement string `$$` means one `$`.
   if (typeof x === 'string') return x.replaceAll('${', () => '$${');
   if (Array.isArray(x)) return x.map(escapeReferences);

@@ -16,7 +16,7 @@ import { interruptedOr } from './apply.js';
 import { formatCallCounts } from './plan.js';
 
 /** `SERVICE=APPLICATION/GROUP` → the service and its group. */
-export function parseDeploymentGroupFlag(text: string): [string, DeploymentGroupRef] {
+function parseDeploymentGroupFlag(text: string): [string, DeploymentGroupRef] {
   const m = /^([^=]+)=([^/]+)\/(.+)$/.exec(text);
   if (!m) {
     throw new UsageError(

@@ -200,6 +200,25 @@ describe('init --sandbox', () => {
     expect(readdirSync(out).filter((f) => !f.startsWith('.'))).toEqual([]);
   });
 
+  it('checks a named deployment group, and the form of the flag, before writing anything', async () => {
+    const account = folder('account');
+    const state = join(account, 'state.json');
+    await seed('blue-green', undefined, state);
+    const out = folder('out');
+    const init = (flag: string) =>
+      cli(out, ['init', '--sandbox', '--state', state, '--cluster', 'orders', '--all', '--deployment-group', flag]);
+
+    const malformed = await init('orders-api');
+    expect(malformed.code).toBe(1);
+    expect(malformed.stderr).toContain(
+      'error [INIT_DEPLOYMENT_GROUP_INVALID]: --deployment-group "orders-api": expected SERVICE=APPLICATION/GROUP',
+    );
+    const missing = await init('orders-api=orders/nope');
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('error [DEPLOYMENT_GROUP_NOT_FOUND]: --deployment-group orders-api=orders/nope:');
+    expect(readdirSync(out).filter((f) => !f.startsWith('.'))).toEqual([]);
+  });
+
   it('never prints a plain secret it found, and asks for it by name instead', async () => {
     // GIVEN an account whose task definition holds a plain token and a password (a folder copied from the example)
     const work = folder('secret-example');

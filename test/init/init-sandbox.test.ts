@@ -197,6 +197,9 @@ describe('init --sandbox', () => {
     expect(missing.stderr).toContain(
       'error [SERVICE_NOT_FOUND]: this service does not exist (or is being deleted) in the ECS cluster "hello": hello-wbe',
     );
+    const noAccount = await cli(out, ['init', '--sandbox', '--state', 'typo.json', '--cluster', 'hello', '--all']);
+    expect(noAccount.code).toBe(1);
+    expect(noAccount.stderr).toContain('error [INIT_SANDBOX_STATE_REQUIRED]');
     expect(readdirSync(out).filter((f) => !f.startsWith('.'))).toEqual([]);
   });
 

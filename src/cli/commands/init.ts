@@ -110,6 +110,16 @@ export class InitCommand extends Command<CliContext> {
         hint: 'e.g. ecsdeploy init --cluster shop --service shop-web, or ecsdeploy init --cluster shop --all',
       });
     }
+    if (this.sandbox && (!this.state || !existsSync(resolve(context.cwd, this.state)))) {
+      // A fresh sandbox account is empty: there would be nothing to import, and --state would be created empty.
+      throw new UsageError(
+        'INIT_SANDBOX_STATE_REQUIRED',
+        'init --sandbox reads a saved sandbox account: name an existing one with --state FILE',
+        {
+          hint: 'seed one first, e.g. ecsdeploy plan --sandbox --state FILE -f ecsdeploy.yaml',
+        },
+      );
+    }
     const deploymentGroups = new Map(this.deploymentGroupFlags.map(parseDeploymentGroupFlag));
     const manifestFile = resolve(context.cwd, this.out);
     const dir = this.dir === undefined ? resolve(dirname(manifestFile), 'ecs') : resolve(context.cwd, this.dir);

@@ -82,6 +82,49 @@ function pullRequestOf(env) {
   return { number: pr.number, headSha: pr.head?.sha, fork: head !== base };
 }
 
+/** Where the plan comment goes, when this run has one: the pull request, its marker, its footer, the API. */
+function commentTarget(env, inputs, manifestPath, runUrl) {
+  const pr = pullRequestOf(env);
+  if (!pr || !inputs.comment) return { pr, skip: 'no pull request' };
+  if (pr.fork && env.GITHUB_EVENT_NAME !== 'pull_request_target') {
+    return {
+      pr,
+      skip: 'This pull request comes from a fork: GitHub gives its workflow a read-only token, so the plan cannot be posted as a comment. It is shown here instead.',
+    };
+  }
+  const sha = pr.headSha ? ` for ${pr.headSha.slice(0, 7)}` : '';
+  const where = `\`${manifestPath}\`${inputs.environment ? ` (${inputs.environment})` : ''}`;
+  return {
+    pr,
+    mark: marker(manifestPath, inputs.environment),
+    sha,
+    footer: `<sub>ecsdeploy plan of ${where}${sha}, updated by [run ${env.GITHUB_RUN_NUMBER ?? env.GITHUB_RUN_ID}](${runUrl}).</sub>`,
+    github: createGitHub({
+      apiUrl: env.GITHUB_API_URL || 'https://api.github.com',
+      token: env.GITHUB_TOKEN ?? '',
+      repository: env.GITHUB_REPOSITORY,
+    }),
+  };
+}
+
+/** Creates or updates the comment; on an API refusal returns why, for the step summary (the plan does not fail). */
+async function publish(env, target, body) {
+  try {
+    const { action, comment } = await upsertPlanComment(target.github, target.pr.number, target.mark, body);
+    process.stdout.write(`ecsdeploy: plan comment ${action}: ${comment?.html_url ?? ''}\n`);
+    setOutput(env, 'comment-url', comment?.html_url ?? '');
+    return undefined;
+  } catch (error) {
+    if (!(error instanceof GitHubApiError)) throw error;
+    const why =
+      error.status === 403 || error.status === 404
+        ? `The plan could not be posted as a comment (HTTP ${error.status}): the token needs \`pull-requests: write\` (and \`issues: write\`) permission. It is shown here instead.`
+        : `The plan could not be posted as a comment (HTTP ${error.status}). It is shown here instead.`;
+    annotate('warning', `${why} ${error.message}`);
+    return `> [!WARNING]\n> ${why}`;
+  }
+}
+
 async function plan(env, inputs) {
   const workspace = env.GITHUB_WORKSPACE || process.cwd();
   const manifestPath = relative(workspace, resolve(process.cwd(), inputs.manifest)) || inputs.manifest;
@@ -89,11 +132,19 @@ async function plan(env, inputs) {
   mkdirSync(dir, { recursive: true });
   const planJson = join(dir, 'plan.json');
   const planMarkdown = join(dir, 'plan.md');
+  const runUrl = `${env.GITHUB_SERVER_URL || 'https://github.com'}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}`;
+  const target = commentTarget(env, inputs, manifestPath, runUrl);
 
   const { code, stdout } = await runCli(env, [...inputs.args, '--format', 'markdown', '--out', planJson, '--detailed-exitcode']);
   setOutput(env, 'exit-code', code);
   if (code !== EXIT.ok && code !== EXIT.changes) {
     annotate('error', `ecsdeploy plan failed (exit ${code}); see the log above`);
+    // The comment must not go on showing the plan of an earlier push as if it were this one's.
+    if (target.mark) {
+      const heading = `### ecsdeploy plan${inputs.environment ? `: ${inputs.environment}` : ''}`;
+      const text = `**The plan failed** (exit ${code})${target.sha}: the error is in [the run's log](${runUrl}).`;
+      await publish(env, target, `${target.mark}\n${heading}\n\n${text}\n\n${target.footer}`);
+    }
     return code;
   }
   writeFileSync(planMarkdown, stdout);
@@ -102,50 +153,19 @@ async function plan(env, inputs) {
   setOutput(env, 'plan-markdown-path', planMarkdown);
   setOutput(env, 'artifact-name', inputs.artifactName);
 
-  const runUrl = `${env.GITHUB_SERVER_URL || 'https://github.com'}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}`;
   const fullPlan = `The full plan is the \`${inputs.artifactName}\` artifact of [this run](${runUrl}).`;
   const summary = (note) => {
     const text = fitPlan(stdout, SUMMARY_LIMIT, { tail: note ?? '', fullPlan });
     appendSummary(env, note ? `${text}\n\n${note}` : text);
   };
-
-  const pr = pullRequestOf(env);
-  if (!pr || !inputs.comment) {
-    summary();
+  if (!target.mark) {
+    if (target.pr && inputs.comment) annotate('notice', target.skip);
+    summary(target.pr && inputs.comment ? `> [!NOTE]\n> ${target.skip}` : undefined);
     return EXIT.ok;
   }
-  if (pr.fork && env.GITHUB_EVENT_NAME !== 'pull_request_target') {
-    const why =
-      'This pull request comes from a fork: GitHub gives its workflow a read-only token, so the plan cannot be posted as a comment. It is shown here instead.';
-    annotate('notice', why);
-    summary(`> [!NOTE]\n> ${why}`);
-    return EXIT.ok;
-  }
-
-  const mark = marker(manifestPath, inputs.environment);
-  const sha = pr.headSha ? ` for ${pr.headSha.slice(0, 7)}` : '';
-  const footer = `<sub>ecsdeploy plan of \`${manifestPath}\`${inputs.environment ? ` (${inputs.environment})` : ''}${sha}, updated by [run ${env.GITHUB_RUN_NUMBER ?? env.GITHUB_RUN_ID}](${runUrl}).</sub>`;
-  const tail = `${mark}\n\n\n\n${footer}`;
-  const body = `${mark}\n${fitPlan(stdout, COMMENT_LIMIT, { tail, fullPlan })}\n\n${footer}`;
-  const github = createGitHub({
-    apiUrl: env.GITHUB_API_URL || 'https://api.github.com',
-    token: env.GITHUB_TOKEN ?? '',
-    repository: env.GITHUB_REPOSITORY,
-  });
-  try {
-    const { action, comment } = await upsertPlanComment(github, pr.number, mark, body);
-    process.stdout.write(`ecsdeploy: plan comment ${action}: ${comment?.html_url ?? ''}\n`);
-    setOutput(env, 'comment-url', comment?.html_url ?? '');
-    summary();
-  } catch (error) {
-    if (!(error instanceof GitHubApiError)) throw error;
-    const why =
-      error.status === 403 || error.status === 404
-        ? `The plan could not be posted as a comment (HTTP ${error.status}): the token needs \`pull-requests: write\` (and \`issues: write\`) permission. It is shown here instead.`
-        : `The plan could not be posted as a comment (HTTP ${error.status}). It is shown here instead.`;
-    annotate('warning', `${why} ${error.message}`);
-    summary(`> [!WARNING]\n> ${why}`);
-  }
+  const tail = `${target.mark}\n\n\n\n${target.footer}`;
+  const body = `${target.mark}\n${fitPlan(stdout, COMMENT_LIMIT, { tail, fullPlan })}\n\n${target.footer}`;
+  summary(await publish(env, target, body));
   return EXIT.ok;
 }
 

@@ -346,15 +346,28 @@ describe.skipIf(!built)('the action: plan on a pull request', () => {
     expect(run.outputs['has-changes']).toBe('true');
   });
 
-  it('fails the step when the plan fails, and posts nothing', async () => {
+  it('fails the step when the plan fails, and makes the comment say so instead of showing an earlier plan', async () => {
+    // GIVEN a comment with the plan of an earlier push
     const { dir, sandbox } = example('rolling');
-    const run = await runAction({ cwd: dir, event: pullRequestEvent(13), inputs: { manifest: 'missing.yaml', args: sandbox } });
+    const event = pullRequestEvent(13);
+    expect((await runAction({ cwd: dir, event, inputs: { args: sandbox } })).code).toBe(0);
+
+    // WHEN the plan of the next push fails (its sandbox account is unreadable)
+    writeFileSync(join(dir, 'broken.json'), 'not json');
+    const run = await runAction({ cwd: dir, event, inputs: { args: `--sandbox --state ${join(dir, 'broken.json')}` } });
+
+    // THEN the step fails, and the one comment now says the plan failed
     expect(run.code).toBe(1);
-    expect(run.stderr).toContain('error [MANIFEST_NOT_FOUND]');
+    expect(run.stderr).toContain('error [SANDBOX_STATE_INVALID]');
     expect(run.stdout).toContain('::error title=ecsdeploy::ecsdeploy plan failed (exit 1)');
     expect(run.outputs['exit-code']).toBe('1');
     expect(run.outputs['has-changes']).toBeUndefined();
-    expect(github.requests).toEqual([]);
+    expect(writes().map((r) => r.method)).toEqual(['POST', 'PATCH']);
+    expect(markerComments(13)).toHaveLength(1);
+    expect(markerComments(13)[0]?.body).toMatch(
+      /^<!-- ecsdeploy-plan manifest=ecsdeploy.yaml env=- -->\n### ecsdeploy plan\n\n\*\*The plan failed\*\* \(exit 1\) for 0123456: the error is in \[the run's log\]\(https:\/\/github.example\/acme\/shop\/actions\/runs\/4242\)/,
+    );
+    expect(markerComments(13)[0]?.body).not.toContain('<details>');
   });
 });
 

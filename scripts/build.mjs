@@ -2,9 +2,13 @@
 // keeps the AWS SDK and the sandbox in chunks that only commands talking to AWS import (lazily), so
 // `validate`, `render` and `schema` never parse them.
 import { build } from 'esbuild';
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+
+// Chunk names carry a content hash, so every build whose code changed adds new files; without this, dist/ (and
+// the npm package, which ships dist/) keeps every earlier build's chunks.
+rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });
 
 await build({
   entryPoints: ['src/cli/main.ts'],

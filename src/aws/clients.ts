@@ -9,6 +9,7 @@
  */
 import { CloudWatchClient, DescribeAlarmsCommand, GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import {
+  BatchGetDeploymentGroupsCommand,
   CodeDeployClient,
   ContinueDeploymentCommand,
   CreateDeploymentCommand,
@@ -16,6 +17,8 @@ import {
   GetDeploymentCommand,
   GetDeploymentGroupCommand,
   GetDeploymentTargetCommand,
+  ListApplicationsCommand,
+  ListDeploymentGroupsCommand,
   ListDeploymentsCommand,
   StopDeploymentCommand,
 } from '@aws-sdk/client-codedeploy';
@@ -336,6 +339,13 @@ export function createAwsPorts(config: AwsConfig): AwsPorts {
     continueDeployment: op<CodeDeployPort['continueDeployment']>(d, 'ContinueDeployment', ContinueDeploymentCommand),
     stopDeployment: op<CodeDeployPort['stopDeployment']>(d, 'StopDeployment', StopDeploymentCommand),
     getDeploymentTarget: op<CodeDeployPort['getDeploymentTarget']>(d, 'GetDeploymentTarget', GetDeploymentTargetCommand),
+    listApplications: op<CodeDeployPort['listApplications']>(d, 'ListApplications', ListApplicationsCommand),
+    listDeploymentGroups: op<CodeDeployPort['listDeploymentGroups']>(d, 'ListDeploymentGroups', ListDeploymentGroupsCommand),
+    batchGetDeploymentGroups: op<CodeDeployPort['batchGetDeploymentGroups']>(
+      d,
+      'BatchGetDeploymentGroups',
+      BatchGetDeploymentGroupsCommand,
+    ),
   };
 
   const l = bind('elbv2', (c) => new ElasticLoadBalancingV2Client(c));

@@ -44,6 +44,10 @@ export interface CodeDeployPort {
   continueDeployment: Op<cd.ContinueDeploymentCommandInput, cd.ContinueDeploymentCommandOutput>;
   stopDeployment: Op<cd.StopDeploymentCommandInput, cd.StopDeploymentCommandOutput>;
   getDeploymentTarget: Op<cd.GetDeploymentTargetCommandInput, cd.GetDeploymentTargetCommandOutput>;
+  /** `init`: find the deployment group that deploys a CODE_DEPLOY service (application → groups → details). */
+  listApplications: Op<cd.ListApplicationsCommandInput, cd.ListApplicationsCommandOutput>;
+  listDeploymentGroups: Op<cd.ListDeploymentGroupsCommandInput, cd.ListDeploymentGroupsCommandOutput>;
+  batchGetDeploymentGroups: Op<cd.BatchGetDeploymentGroupsCommandInput, cd.BatchGetDeploymentGroupsCommandOutput>;
 }
 
 export interface Elbv2Port {

@@ -41,7 +41,28 @@ export function resolveCacheDirectory(env: Record<string, string | undefined>, p
   return platform === 'darwin' ? join(home, 'Library', 'Caches', 'ecsdeploy') : join(home, '.cache', 'ecsdeploy');
 }
 
-export function awsOptionsOf(cmd: AwsCommand): AwsOptions {
+/**
+ * What the runtime reads of a command: its context and its AWS options. Every AwsCommand has them; so does
+ * `init`, which reads no manifest and so does not take the manifest options AwsCommand brings.
+ */
+export type AwsAccess = Pick<
+  AwsCommand,
+  | 'context'
+  | 'region'
+  | 'profile'
+  | 'endpointUrl'
+  | 'assumeRoleArn'
+  | 'externalId'
+  | 'awsAccessKey'
+  | 'awsSecretKey'
+  | 'maxAttempts'
+  | 'sandbox'
+  | 'scenario'
+  | 'state'
+  | 'cache'
+>;
+
+export function awsOptionsOf(cmd: AwsAccess): AwsOptions {
   return {
     ...(cmd.region ? { region: cmd.region } : {}),
     ...(cmd.profile ? { profile: cmd.profile } : {}),
@@ -54,7 +75,7 @@ export function awsOptionsOf(cmd: AwsCommand): AwsOptions {
   };
 }
 
-export async function createCommandRuntime(cmd: AwsCommand, manifest: ResolvedManifest | undefined): Promise<CommandRuntime> {
+export async function createCommandRuntime(cmd: AwsAccess, manifest: ResolvedManifest | undefined): Promise<CommandRuntime> {
   const { context } = cmd;
   // The SDK warns on every run under Node 20 that its *future* releases will need Node 22. ecsdeploy bundles the
   // SDK it was tested with, so the warning is not the user's to act on, and it would land in their stderr.

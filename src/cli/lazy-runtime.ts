@@ -4,10 +4,9 @@
  * the bundle) on first use only.
  */
 import type { ResolvedManifest } from '../model/manifest.js';
-import type { CommandRuntime } from './aws-runtime.js';
-import type { AwsCommand } from './base-command.js';
+import type { AwsAccess, CommandRuntime } from './aws-runtime.js';
 
-export async function createCommandRuntime(cmd: AwsCommand, manifest: ResolvedManifest | undefined): Promise<CommandRuntime> {
+export async function createCommandRuntime(cmd: AwsAccess, manifest: ResolvedManifest | undefined): Promise<CommandRuntime> {
   const { createCommandRuntime: create } = await import('./aws-runtime.js');
   return create(cmd, manifest);
 }

@@ -18,6 +18,7 @@ const COMMANDS = {
   rollback: async () => (await import('./commands/rollback.js')).RollbackCommand,
   status: async () => (await import('./commands/status.js')).StatusCommand,
   sandbox: async () => (await import('./commands/sandbox.js')).SandboxCommand,
+  init: async () => (await import('./commands/init.js')).InitCommand,
 } as const;
 
 function isCommandName(name: string | undefined): name is keyof typeof COMMANDS {

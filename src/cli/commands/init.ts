@@ -2,7 +2,6 @@ import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { Command, Option } from 'clipanion';
-import * as t from 'typanion';
 import { Document, isMap, isScalar, isSeq, visit } from 'yaml';
 import { UsageError } from '../../errors/index.js';
 import { readServicesToImport } from '../../live/read-services-to-import.js';
@@ -11,6 +10,7 @@ import type { DeploymentGroupRef } from '../../plan/import-service.js';
 import { createCommandRuntime } from '../lazy-runtime.js';
 import type { CliContext } from '../context.js';
 import { ExitCode } from '../exit-codes.js';
+import { FLAG_RANGES, wholeNumberFlag } from '../flag-values.js';
 import { presentError } from '../present-error.js';
 import { interruptedOr } from './apply.js';
 import { formatCallCounts } from './plan.js';
@@ -67,10 +67,7 @@ export class InitCommand extends Command<CliContext> {
   deploymentGroupFlags = Option.Array('--deployment-group', [], {
     description: 'The CodeDeploy group of a blue-green service: SERVICE=APPLICATION/GROUP (repeatable; skips the search)',
   });
-  concurrency = Option.String('--concurrency', {
-    validator: t.cascade(t.isNumber(), [t.isInteger(), t.isInInclusiveRange(1, 64)]),
-    description: 'AWS calls in flight at once (default 8)',
-  });
+  concurrency = Option.String('--concurrency', { description: 'AWS calls in flight at once while reading (default 8, at most 64)' });
   verbose = Option.Boolean('-v,--verbose', false, { description: 'Print AWS call counts' });
 
   region = Option.String('-r,--region', { description: 'AWS region (else AWS_REGION / AWS_DEFAULT_REGION)' });
@@ -82,10 +79,7 @@ export class InitCommand extends Command<CliContext> {
   externalId = Option.String('--external-id', { description: 'External id for --assume-role-arn' });
   awsAccessKey = Option.String('-k,--aws-access-key', { description: 'Access key id (prefer the environment)' });
   awsSecretKey = Option.String('-s,--aws-secret-key', { description: 'Secret access key (prefer AWS_SECRET_ACCESS_KEY)' });
-  maxAttempts = Option.String('--max-attempts', {
-    validator: t.isNumber(),
-    description: 'Attempts per AWS call, retries included (default 8)',
-  });
+  maxAttempts = Option.String('--max-attempts', { description: 'Attempts per AWS call, retries included (default 8, at most 50)' });
   sandbox = Option.Boolean('--sandbox', false, { description: 'Read the in-process sandbox account (with --state: the one saved there)' });
   state = Option.String('--state', { description: 'With --sandbox: the sandbox account file to read' });
   /** No scenario: init only reads. */
@@ -126,6 +120,7 @@ export class InitCommand extends Command<CliContext> {
     // Fail before reading AWS when the one file known up front is in the way.
     refuseExisting([manifestFile], this.force, context.cwd);
 
+    const concurrency = wholeNumberFlag('--concurrency', this.concurrency, FLAG_RANGES.concurrency);
     const runtime = await createCommandRuntime(this, undefined);
     try {
       const live = await readServicesToImport(runtime.ports, {
@@ -134,7 +129,7 @@ export class InitCommand extends Command<CliContext> {
         all: this.all,
         deploymentGroups,
         signal: context.signal,
-        ...(this.concurrency !== undefined ? { concurrency: this.concurrency } : {}),
+        ...(concurrency !== undefined ? { concurrency } : {}),
       });
       const imported = importManifest({
         region: runtime.ports.region,

@@ -74,33 +74,13 @@ describe('the broken-manifest corpus', () => {
     let text = 'version: 1\nservices:\n';
     for (let i = 0; text.length < 2.5 * 1024 * 1024; i++) text += service(i);
     writeFileSync(file, text);
-    const started = Date.now();
     const r = await runCli(['validate'], { cwd: dir });
     expect(r.code).toBe(1);
     expect(r.stderr).toBe(
       `1 problem in the manifest:\necsdeploy.yaml:1:1: the file is ${(text.length / 1024 / 1024).toFixed(1)} MiB; a manifest may be at most 1 MiB\n`,
     );
-    expect(Date.now() - started).toBeLessThan(2000);
   });
-
-  it('a large manifest under the limit is validated in time linear in its size (no quadratic step)', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'ecsdeploy-many-'));
-    const timed = async (count: number): Promise<number> => {
-      let text = 'version: 1\ndefaults: { cluster: shop }\nservices:\n';
-      for (let i = 0; i < count; i++)
-        text += `  svc${i}:\n    taskDefinition: { family: f${i}, containerDefinitions: [{ name: app, image: 'nginx:1' }] }\n`;
-      writeFileSync(join(dir, 'ecsdeploy.yaml'), text);
-      const started = performance.now();
-      const r = await runCli(['validate'], { cwd: dir });
-      expect(r.stderr).toBe(`ecsdeploy.yaml: valid (${count} services)\n`);
-      return performance.now() - started;
-    };
-    await timed(200); // warm up the JIT
-    const small = await timed(500);
-    const large = await timed(2000);
-    // Four times the services: linear work takes about 4x; a quadratic step would take about 16x.
-    expect(large).toBeLessThan(8 * small + 250);
-  });
+  // Linear validation time for large manifests is measured by bench/manifest-scale.mjs (timings are not asserted in tests).
 });
 
 describe('the built binary on broken manifests', () => {

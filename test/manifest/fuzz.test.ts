@@ -64,32 +64,47 @@ function mangle(text: string, random: () => number): string {
   return lines.join('\n');
 }
 
+// 600 variants from one seeded stream, judged in four slices so that no single test holds a 30 s CPU-bound loop
+// (the slices run the same variants, in the same order, as one loop would).
+const VARIANTS = 600;
+const SLICES = 4;
+
+function variants(): string[] {
+  const source = readFileSync(join(REPO, 'ecsdeploy.yaml.example'), 'utf8').replace(
+    './examples/multi/ecs/web.task.json',
+    join(REPO, 'examples/multi/ecs/web.task.json'),
+  );
+  const random = rng(20261122);
+  return Array.from({ length: VARIANTS }, () => mangle(source, random));
+}
+
 describe('mangled manifests', () => {
-  it('either load or fail with a typed user error, never anything else (600 variants)', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'ecsdeploy-fuzz-'));
-    const source = readFileSync(join(REPO, 'ecsdeploy.yaml.example'), 'utf8').replace(
-      './examples/multi/ecs/web.task.json',
-      join(REPO, 'examples/multi/ecs/web.task.json'),
-    );
-    const random = rng(20261122);
-    const unexpected: string[] = [];
-    let failed = 0;
-    for (let n = 0; n < 600; n++) {
-      const text = mangle(source, random);
-      writeFileSync(join(dir, 'ecsdeploy.yaml'), text);
-      try {
-        loadManifestAll({ cwd: dir, env: {} });
-      } catch (error) {
-        if (error instanceof ManifestError || error instanceof UsageError) {
-          failed += 1;
-          if (error instanceof ManifestError) expect(error.issues.length).toBeGreaterThan(0);
-          continue;
+  const texts = variants();
+  const per = VARIANTS / SLICES;
+  it.each(Array.from({ length: SLICES }, (_, i) => [i * per, (i + 1) * per]))(
+    'variants %i to %i either load or fail with a typed user error, never anything else',
+    (from, to) => {
+      const dir = mkdtempSync(join(tmpdir(), 'ecsdeploy-fuzz-'));
+      const unexpected: string[] = [];
+      let failed = 0;
+      for (let n = from; n < to; n++) {
+        const text = texts[n] as string;
+        writeFileSync(join(dir, 'ecsdeploy.yaml'), text);
+        try {
+          loadManifestAll({ cwd: dir, env: {} });
+        } catch (error) {
+          if (error instanceof ManifestError || error instanceof UsageError) {
+            failed += 1;
+            if (error instanceof ManifestError) expect(error.issues.length).toBeGreaterThan(0);
+            continue;
+          }
+          unexpected.push(`variant ${n}: ${error instanceof Error ? error.stack : String(error)}\n${text}`);
+          if (unexpected.length >= 3) break;
         }
-        unexpected.push(`variant ${n}: ${error instanceof Error ? error.stack : String(error)}\n${text}`);
-        if (unexpected.length >= 3) break;
       }
-    }
-    expect(unexpected).toEqual([]);
-    expect(failed).toBeGreaterThan(200);
-  });
+      expect(unexpected).toEqual([]);
+      // Most mangled variants are broken: a loader that accepted everything would not be tested at all.
+      expect(failed).toBeGreaterThan(per / 3);
+    },
+  );
 });

@@ -503,7 +503,7 @@ services:
     // The yaml package's Alias.resolve walks the whole document when called without its toJS context (which
     // caches one walk); once per alias makes loading quadratic (4,000 services took minutes). Counting those
     // walks asserts the work, where a timing comparison failed on a loaded machine (the timing is in
-    // bench/manifest-aliases.mjs).
+    // bench/manifest-scale.mjs).
     const walks = vi.spyOn(Alias.prototype, 'resolve');
     const documentWalks = (count: number): number => {
       let yaml = 'version: 1\nx-common: &common\n  cluster: shop\nx-img: &img "nginx:${env:TAG:-1}"\nservices:\n';

@@ -15,7 +15,6 @@
  */
 import { PlanError, UsageError } from '../errors/index.js';
 import type { Plan, ServicePlan } from '../plan/types.js';
-import { errorMessage, shortTaskDefinition, taskDefinitionFamily } from '../strategies/names.js';
 import { strategyFor, unsupportedReason } from '../strategies/select.js';
 import type { DeployTarget } from '../strategies/types.js';
 import { createCallRunner } from './calls.js';
@@ -29,6 +28,8 @@ import { TAG_DEPLOYED, taskDefinitionFor } from './register.js';
 import { runInOrder } from './schedule.js';
 import { listRuleTargets, moveScheduledTarget } from './scheduled-targets.js';
 import type { ApplyDeps, ApplyOptions, ApplyResult, OneOffResult, ServiceResult } from './types.js';
+import { shortTaskDefinition, taskDefinitionFamily } from '../util/arn.js';
+import { errorMessage } from '../util/error-text.js';
 
 const FAILED = new Set(['failed', 'rolled-back', 'timed-out']);
 /** Extra lifetime of the lock beyond the longest step of the run (polling slack, cleanup, notifications). */

@@ -3,7 +3,8 @@
  * deployment of a service in the manifest, by a one-off task of this run, or by a scheduled target.
  * Deregistered revisions stay describable (running tasks keep working); failures here are warnings.
  */
-import { errorMessage, shortTaskDefinition, taskDefinitionFamily } from '../strategies/names.js';
+import { shortTaskDefinition, taskDefinitionFamily } from '../util/arn.js';
+import { errorMessage } from '../util/error-text.js';
 import type { EngineContext } from './context.js';
 
 export async function listActiveRevisions(ctx: EngineContext, family: string): Promise<string[]> {

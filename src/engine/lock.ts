@@ -13,8 +13,9 @@
  */
 import type { AwsPorts, EcsService } from '../aws/ports.js';
 import { UsageError } from '../errors/index.js';
-import { chunk } from '../strategies/chunk.js';
-import { errorMessage, shortTaskDefinition } from '../strategies/names.js';
+import { shortTaskDefinition } from '../util/arn.js';
+import { chunk } from '../util/chunk.js';
+import { errorMessage } from '../util/error-text.js';
 import type { EngineContext } from './context.js';
 
 export const LOCK_TAG = 'ecsdeploy:lock';

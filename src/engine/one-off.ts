@@ -7,7 +7,9 @@
 import type { EcsService, EcsTask } from '../aws/ports.js';
 import type { OneOffTask } from '../model/manifest.js';
 import type { ServicePlan } from '../plan/types.js';
-import { backoffDelay, errorMessage, shortTaskDefinition } from '../strategies/names.js';
+import { shortTaskDefinition } from '../util/arn.js';
+import { backoffDelay } from '../util/backoff.js';
+import { errorMessage } from '../util/error-text.js';
 import { stoppedTaskInfo } from '../strategies/stopped-tasks.js';
 import type { EngineContext } from './context.js';
 import { taskDefinitionFor } from './register.js';

@@ -11,7 +11,6 @@
 import type { AwsPorts, EcsService } from '../aws/ports.js';
 import { UsageError } from '../errors/index.js';
 import type { ResolvedService } from '../model/manifest.js';
-import { errorMessage, shortTaskDefinition, taskDefinitionFamily, taskDefinitionRevision } from '../strategies/names.js';
 import { strategyFor, unsupportedReason } from '../strategies/select.js';
 import { createCallRunner } from './calls.js';
 import { listActiveRevisions } from './cleanup.js';
@@ -20,6 +19,8 @@ import { createEmitter } from './emitter.js';
 import { acquireLocks } from './lock.js';
 import { TAG_DEPLOYED, TAG_MANIFEST_DIGEST } from './register.js';
 import type { ApplyDeps, ApplyResult, ServiceResult } from './types.js';
+import { shortTaskDefinition, taskDefinitionFamily, taskDefinitionRevision } from '../util/arn.js';
+import { errorMessage } from '../util/error-text.js';
 
 export interface RollbackOptions {
   /** A revision number of the service's family, or a full task definition ARN. */

@@ -4,7 +4,8 @@
  * retry policy, dead-letter queue... all survive (the old tools lost them: peer-tools.md, fabfuel #54/#116).
  */
 import type { ScheduledTarget } from '../model/manifest.js';
-import { errorMessage, shortTaskDefinition, taskDefinitionFamily } from '../strategies/names.js';
+import { shortTaskDefinition, taskDefinitionFamily } from '../util/arn.js';
+import { errorMessage } from '../util/error-text.js';
 import type { EngineContext } from './context.js';
 
 type Target = NonNullable<Awaited<ReturnType<EngineContext['ports']['events']['listTargetsByRule']>>['Targets']>[number];

@@ -13,7 +13,7 @@
  */
 import type { AwsPorts, EcsService } from '../aws/ports.js';
 import type { ServiceWatcher } from '../strategies/types.js';
-import { chunk } from '../strategies/chunk.js';
+import { chunk } from '../util/chunk.js';
 import { abortReason, type Clock } from '../util/clock.js';
 
 interface Request {

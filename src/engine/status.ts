@@ -5,8 +5,8 @@
 import type { AwsPorts, EcsDeployment, EcsService } from '../aws/ports.js';
 import type { ResolvedService } from '../model/manifest.js';
 import type { DeploymentStatus, ServiceStatusReport } from '../model/status.js';
-import { chunk } from '../strategies/chunk.js';
-import { shortTaskDefinition } from '../strategies/names.js';
+import { shortTaskDefinition } from '../util/arn.js';
+import { chunk } from '../util/chunk.js';
 
 export interface StatusOptions {
   signal?: AbortSignal;

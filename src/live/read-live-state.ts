@@ -10,9 +10,11 @@ import type { ResolvedManifest } from '../model/manifest.js';
 import type { JsonObject } from '../model/task-definition.js';
 import { canonicalJson } from '../plan/json.js';
 import { redactDeep, sensitivityTest } from '../plan/sensitive.js';
-import { chunk, createLimit, mapLimited } from './concurrency.js';
+import { clusterName, serviceName } from '../util/arn.js';
+import { chunk } from '../util/chunk.js';
+import { createLimit, mapLimited } from './concurrency.js';
 import { runPreflight } from './preflight.js';
-import { clusterName, ServiceIndex, serviceName } from './service-index.js';
+import { ServiceIndex } from './service-index.js';
 import type { TaskDefinitionCache } from './task-definition-cache.js';
 import { toJson, toJsonObject } from './to-json.js';
 

@@ -11,7 +11,9 @@
  */
 import type { EcsDeployment, EcsService } from '../aws/ports.js';
 import { AwsApiError } from '../errors/index.js';
-import { backoffDelay, errorMessage, shortTaskDefinition } from './names.js';
+import { shortTaskDefinition } from '../util/arn.js';
+import { backoffDelay } from '../util/backoff.js';
+import { errorMessage } from '../util/error-text.js';
 import type { StrategyContext } from './types.js';
 
 export type FollowVerdict =

@@ -17,9 +17,10 @@ import { AwsApiError } from '../errors/index.js';
 import type { DeploymentSettings, ServiceSettings } from '../model/manifest.js';
 import { describeFailureDetection } from './circuit-breaker.js';
 import { type FollowVerdict, followEcsDeployment } from './follow-ecs-deployment.js';
-import { errorMessage, shortTaskDefinition } from './names.js';
 import { collectStoppedTasks } from './stopped-tasks.js';
 import type { DeployResult, DeployStrategy, DeployTarget, StrategyContext } from './types.js';
+import { shortTaskDefinition } from '../util/arn.js';
+import { errorMessage } from '../util/error-text.js';
 
 type UpdateServiceInput = Parameters<AwsPorts['ecs']['updateService']>[0];
 type CreateServiceInput = Parameters<AwsPorts['ecs']['createService']>[0];

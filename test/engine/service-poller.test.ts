@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { BatchingServiceWatcher } from '../../src/engine/service-poller.js';
 import { VirtualClock } from '../../src/sandbox/clock.js';
-import { backoffDelay } from '../../src/strategies/names.js';
+import { backoffDelay } from '../../src/util/backoff.js';
 import { FakeAws } from './fake-aws.js';
 
 describe('the shared service poller', () => {

@@ -5,7 +5,7 @@ import { AbortError, UsageError } from '../../errors/index.js';
 import { MemorySink } from '../../events/types.js';
 import { selectServices } from '../../manifest/index.js';
 import type { EventRenderer } from '../../render/events-select.js';
-import { shortTaskDefinition } from '../../strategies/names.js';
+import { shortTaskDefinition } from '../../util/arn.js';
 import { createCommandRuntime } from '../lazy-runtime.js';
 import { loadManifestForCommand } from '../manifest-options.js';
 import { DeployCommand, exitCodeFor, interruptedOr, newRunId } from './apply.js';

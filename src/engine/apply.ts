@@ -14,6 +14,7 @@
  * Ctrl-C starts nothing new either, and in-flight rollouts do what `onInterrupt` says; the second stops waiting.
  */
 import { PlanError, UsageError } from '../errors/index.js';
+import { describeServices } from '../live/describe-services.js';
 import type { Plan, ServicePlan } from '../plan/types.js';
 import { strategyFor, unsupportedReason } from '../strategies/select.js';
 import type { DeployTarget } from '../strategies/types.js';
@@ -362,16 +363,14 @@ async function cleanup(ctx: EngineContext, plan: Plan, selected: ServicePlan[], 
   }
   // Every deployment of every service in the plan (not only the selected ones) keeps its revision.
   try {
-    const byCluster = new Map<string, string[]>();
-    for (const s of plan.services) if (s.live) byCluster.set(s.cluster, [...(byCluster.get(s.cluster) ?? []), s.service]);
-    for (const [cluster, names] of byCluster) {
-      for (let i = 0; i < names.length; i += 10) {
-        const out = await ctx.ports.ecs.describeServices({ cluster, services: names.slice(i, i + 10) }, { signal: ctx.hardSignal });
-        for (const svc of out.services ?? []) {
-          if (svc.taskDefinition) inUse.add(svc.taskDefinition);
-          for (const d of svc.deployments ?? []) if (d.taskDefinition) inUse.add(d.taskDefinition);
-        }
-      }
+    const described = await describeServices(
+      ctx.ports,
+      plan.services.filter((s) => s.live),
+      { signal: ctx.hardSignal },
+    );
+    for (const svc of described.all()) {
+      if (svc.taskDefinition) inUse.add(svc.taskDefinition);
+      for (const d of svc.deployments ?? []) if (d.taskDefinition) inUse.add(d.taskDefinition);
     }
     // Scheduled targets of every rule in the manifest, moved in this run or not.
     for (const st of plan.scheduledTargets) {

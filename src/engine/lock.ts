@@ -13,8 +13,8 @@
  */
 import type { AwsPorts, EcsService } from '../aws/ports.js';
 import { UsageError } from '../errors/index.js';
+import { describeServices } from '../live/describe-services.js';
 import { shortTaskDefinition } from '../util/arn.js';
-import { chunk } from '../util/chunk.js';
 import { errorMessage } from '../util/error-text.js';
 import type { EngineContext } from './context.js';
 
@@ -61,17 +61,11 @@ export function busyReason(svc: EcsService, runId: string, now: number, allowInP
 }
 
 async function describeAll(ports: AwsPorts, targets: LockTarget[], signal: AbortSignal): Promise<Map<string, EcsService>> {
+  const found = await describeServices(ports, targets, { include: ['TAGS'], signal });
   const out = new Map<string, EcsService>();
-  const byCluster = new Map<string, LockTarget[]>();
-  for (const t of targets) byCluster.set(t.cluster, [...(byCluster.get(t.cluster) ?? []), t]);
-  for (const [cluster, ts] of byCluster) {
-    for (const part of chunk(ts, 10)) {
-      const res = await ports.ecs.describeServices({ cluster, services: part.map((t) => t.service), include: ['TAGS'] }, { signal });
-      for (const t of part) {
-        const svc = res.services?.find((s) => s.serviceName === t.service && s.status !== 'INACTIVE');
-        if (svc) out.set(t.key, svc);
-      }
-    }
+  for (const t of targets) {
+    const svc = found.find(t.cluster, t.service);
+    if (svc) out.set(t.key, svc);
   }
   return out;
 }

@@ -10,6 +10,7 @@
  */
 import type { AwsPorts, EcsService } from '../aws/ports.js';
 import { UsageError } from '../errors/index.js';
+import { describeServices, type ServiceRef } from '../live/describe-services.js';
 import type { ResolvedService } from '../model/manifest.js';
 import { strategyFor, unsupportedReason } from '../strategies/select.js';
 import { createCallRunner } from './calls.js';
@@ -99,6 +100,19 @@ async function fromTags(ports: AwsPorts, current: string, signal: AbortSignal): 
   return tagged ? { arn: tagged, how: 'the newest older revision registered by ecsdeploy' } : undefined;
 }
 
+/** The service as it runs now, read before a rollback; refused unless it exists and is ACTIVE. */
+export async function readServiceToRollBack(
+  ports: AwsPorts,
+  service: ServiceRef,
+  signal: AbortSignal,
+): Promise<EcsService & { taskDefinition: string }> {
+  const svc = (await describeServices(ports, [service], { signal })).find(service.cluster, service.service);
+  if (svc?.status !== 'ACTIVE' || !svc.taskDefinition) {
+    throw new UsageError('SERVICE_NOT_FOUND', `service ${service.service} does not exist in cluster ${service.cluster}`);
+  }
+  return { ...svc, taskDefinition: svc.taskDefinition };
+}
+
 /** Finds the task definition to roll back to. Throws a UsageError naming what was tried when there is none. */
 export async function findRollbackTarget(
   ports: AwsPorts,
@@ -127,14 +141,7 @@ export async function rollbackService(service: ResolvedService, deps: ApplyDeps,
   const strategy = strategyFor(service.strategy);
   if (unavailable || !strategy) throw new UsageError('STRATEGY_UNAVAILABLE', `${service.key}: ${unavailable ?? 'no strategy'}`);
 
-  const described = await deps.ports.ecs.describeServices(
-    { cluster: service.cluster, services: [service.service] },
-    { signal: deps.signal },
-  );
-  const svc = described.services?.find((s) => s.serviceName === service.service && s.status === 'ACTIVE');
-  if (!svc?.taskDefinition) {
-    throw new UsageError('SERVICE_NOT_FOUND', `service ${service.service} does not exist in cluster ${service.cluster}`);
-  }
+  const svc = await readServiceToRollBack(deps.ports, service, deps.signal);
   const target = options.target ?? (await findRollbackTarget(deps.ports, svc, service.cluster, options.to, deps.signal));
   const base = { key: service.key, service: service.service, cluster: service.cluster };
   if (target.taskDefinitionArn === svc.taskDefinition) {

@@ -1,6 +1,6 @@
 import { Command, Option } from 'clipanion';
 import { teeSink } from '../../engine/emitter.js';
-import { findRollbackTarget, rollbackService } from '../../engine/rollback.js';
+import { findRollbackTarget, readServiceToRollBack, rollbackService } from '../../engine/rollback.js';
 import { AbortError, UsageError } from '../../errors/index.js';
 import { MemorySink } from '../../events/types.js';
 import { selectServices } from '../../manifest/index.js';
@@ -45,13 +45,7 @@ export class RollbackCommand extends DeployCommand {
     let renderer: EventRenderer | undefined;
     let rendererFinished = false;
     try {
-      const described = await runtime.ports.ecs.describeServices(
-        { cluster: service.cluster, services: [service.service] },
-        { signal: context.signal },
-      );
-      const svc = described.services?.find((s) => s.serviceName === service.service && s.status === 'ACTIVE');
-      if (!svc?.taskDefinition)
-        throw new UsageError('SERVICE_NOT_FOUND', `service ${service.service} does not exist in cluster ${service.cluster}`);
+      const svc = await readServiceToRollBack(runtime.ports, service, context.signal);
       const target = await findRollbackTarget(runtime.ports, svc, service.cluster, this.to, context.signal);
       const question = `Roll ${service.key} back from ${shortTaskDefinition(svc.taskDefinition)} to ${shortTaskDefinition(target.taskDefinitionArn)} (${target.source})?`;
       if (!this.yes && !this.dryRun && target.taskDefinitionArn !== svc.taskDefinition) {

@@ -14,6 +14,7 @@
  * Ctrl-C starts nothing new either, and in-flight rollouts do what `onInterrupt` says; the second stops waiting.
  */
 import { PlanError, UsageError } from '../errors/index.js';
+import { isFailedOutcome } from '../events/outcomes.js';
 import { describeServices } from '../live/describe-services.js';
 import type { Plan, ServicePlan } from '../plan/types.js';
 import { strategyFor, unsupportedReason } from '../strategies/select.js';
@@ -32,7 +33,6 @@ import type { ApplyDeps, ApplyOptions, ApplyResult, OneOffResult, ServiceResult 
 import { shortTaskDefinition, taskDefinitionFamily } from '../util/arn.js';
 import { errorMessage } from '../util/error-text.js';
 
-const FAILED = new Set(['failed', 'rolled-back', 'timed-out']);
 /** Extra lifetime of the lock beyond the longest step of the run (polling slack, cleanup, notifications). */
 const LOCK_MARGIN_MS = 15 * 60_000;
 /** The shortest wait for a rollback to settle (see rolling.ts): a step can last its timeout plus this much. */
@@ -228,7 +228,7 @@ export async function applyPlan(plan: Plan, deps: ApplyDeps, options: ApplyOptio
   const services = [...changing.map((s) => results.get(s.key) as ServiceResult), ...unchangedResults];
   const interrupted = deps.signal.aborted;
   const failed =
-    services.some((s) => FAILED.has(s.outcome)) ||
+    services.some((s) => isFailedOutcome(s.outcome)) ||
     oneOffs.some((o) => o.outcome === 'failed') ||
     problems.some((p) => !p.startsWith('cleanup:'));
   const outcome: ApplyResult['outcome'] = interrupted ? 'interrupted' : failed ? 'failed' : 'succeeded';

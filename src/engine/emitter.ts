@@ -1,7 +1,6 @@
 /** Fills `time` (from the injected clock) and a default `level` into events, so emitting code stays short. */
+import { isFailedOutcome } from '../events/outcomes.js';
 import type { EngineEvent, EventInput, EventLevel, EventSink } from '../events/types.js';
-
-const FAILED_OUTCOMES = new Set(['failed', 'rolled-back', 'timed-out']);
 
 function defaultLevel(e: EventInput): EventLevel {
   switch (e.type) {
@@ -15,7 +14,7 @@ function defaultLevel(e: EventInput): EventLevel {
     case 'oneoff.finished':
       return e.outcome === 'failed' ? 'error' : 'info';
     case 'service.finished':
-      if (FAILED_OUTCOMES.has(e.outcome)) return 'error';
+      if (isFailedOutcome(e.outcome)) return 'error';
       return e.outcome === 'interrupted' ? 'warn' : 'info';
     case 'gate.evaluated':
       return e.outcome === 'fail' ? 'error' : 'info';

@@ -23,15 +23,9 @@ import { annotation, GROUP_END, groupStart } from './events-github.js';
 import { describeEvent, describeUnknownEvent, type EventLine } from './events-lines.js';
 import { revisionName, taskId } from './events-names.js';
 import { type EventRenderer, flushed } from './events-renderer.js';
-import {
-  type ApplySummary,
-  describeStanding,
-  describeStoppedTask,
-  isFailure,
-  outcomeWords,
-  renderSummaryText,
-  SummaryBuilder,
-} from './events-summary.js';
+import { describeStoppedTask, isFailure, outcomeWords } from './outcome-words.js';
+import { type ApplySummary, SummaryBuilder } from './summary-state.js';
+import { describeStanding, renderSummaryText } from './summary-text.js';
 import { formatClockTime } from './time-format.js';
 
 export interface PlainRendererOptions {

@@ -5,8 +5,9 @@
  * An interrupted run leaves a running one-off task alone (stopping a migration halfway is worse) and names it.
  */
 import type { EcsService, EcsTask } from '../aws/ports.js';
+import { PlanError } from '../errors/index.js';
 import type { OneOffTask } from '../model/manifest.js';
-import type { ServicePlan } from '../plan/types.js';
+import type { Plan, ServicePlan } from '../plan/types.js';
 import { shortTaskDefinition } from '../util/arn.js';
 import { backoffDelay } from '../util/backoff.js';
 import { errorMessage } from '../util/error-text.js';
@@ -16,6 +17,39 @@ import { taskDefinitionFor } from './register.js';
 import type { OneOffResult } from './types.js';
 
 type RunTaskInput = Parameters<EngineContext['ports']['ecs']['runTask']>[0];
+
+/**
+ * The plan's one-off tasks for the services the run covers, in order, before any service changes. The first that
+ * fails or is interrupted stops the list; after a Ctrl-C the rest are skipped. `beforeEach` runs before each task
+ * (the lock heartbeat).
+ */
+export async function runOneOffs(
+  ctx: EngineContext,
+  plan: Plan,
+  covered: ReadonlySet<string>,
+  beforeEach: () => Promise<void>,
+): Promise<OneOffResult[]> {
+  const results: OneOffResult[] = [];
+  for (const task of plan.before) {
+    if (!covered.has(task.taskDefinitionOf)) continue;
+    const sp = plan.services.find((s) => s.key === task.taskDefinitionOf);
+    if (!sp) throw new PlanError('PLAN_INVALID', `one-off task ${task.name} names unknown service ${task.taskDefinitionOf}`);
+    if (ctx.signal.aborted) {
+      results.push({ name: task.name, outcome: 'skipped', reason: 'interrupted' });
+      continue;
+    }
+    await beforeEach();
+    const r = await runOneOff(ctx, task, sp);
+    results.push(r);
+    if (r.outcome === 'failed' || r.outcome === 'interrupted') break;
+  }
+  return results;
+}
+
+/** The one-off task that stopped the run (failed or interrupted), if any: no service may start after it. */
+export function stoppingOneOff(results: OneOffResult[]): OneOffResult | undefined {
+  return results.find((o) => o.outcome === 'failed' || o.outcome === 'interrupted');
+}
 
 export async function runOneOff(ctx: EngineContext, task: OneOffTask, sp: ServicePlan): Promise<OneOffResult> {
   let arn: string;

@@ -19,7 +19,7 @@ import { unsupportedReason } from '../strategies/select.js';
 import { cleanUpAfterRun } from './cleanup.js';
 import type { EngineContext } from './context.js';
 import { deployService, targetFor } from './deploy-service.js';
-import { acquireLocks, type HeldLocks } from './lock.js';
+import { acquireLocks, type HeldLocks, touchedServices } from './lock.js';
 import { notify } from './notify.js';
 import { runOneOffs, stoppingOneOff } from './one-off.js';
 import { createRunContext, finishRun, lockTtlMs, type Run, reportServiceFinished, startRun, untouchedResult } from './run.js';
@@ -102,15 +102,16 @@ function timeoutOf(ctx: EngineContext, sp: ServicePlan): number {
 }
 
 /**
- * Locks every service that will change before anything changes. The lock must outlive one step of the run (a
- * rollout and the rollback that may follow it, or a one-off task); it is refreshed around every step, so a run of
- * many services keeps it and a killed run frees it soon.
+ * Locks every ECS service the changing services' strategies will touch (a canary's stable and canary services
+ * alike) before anything changes. The lock must outlive one step of the run (a rollout and the rollback that may
+ * follow it, or a one-off task); it is refreshed around every step, so a run of many services keeps it and a
+ * killed run frees it soon.
  */
 function lockChangingServices(ctx: EngineContext, plan: Plan, changing: ServicePlan[]): Promise<HeldLocks> {
   const longest = Math.max(...changing.map((s) => timeoutOf(ctx, s)), ...plan.before.map((b) => b.timeoutMs));
   return acquireLocks(
     ctx,
-    changing.filter((s) => s.action !== 'create').map((s) => ({ key: s.key, cluster: s.cluster, service: s.service })),
+    changing.flatMap((s) => touchedServices(ctx.strategies(s.strategy), targetFor(s, '', timeoutOf(ctx, s)))),
     lockTtlMs(longest),
   );
 }
@@ -118,7 +119,7 @@ function lockChangingServices(ctx: EngineContext, plan: Plan, changing: ServiceP
 /** Each strategy's read-only checks, on the services as read before locking: any problem refuses the run. */
 function refuseOnPreflight(ctx: EngineContext, changing: ServicePlan[], locks: HeldLocks): void {
   const problems = changing.flatMap(
-    (s) => ctx.strategies(s.strategy)?.preflight(targetFor(s, '', timeoutOf(ctx, s)), locks.described.get(s.key)) ?? [],
+    (s) => ctx.strategies(s.strategy)?.preflight(targetFor(s, '', timeoutOf(ctx, s)), locks.described) ?? [],
   );
   if (problems.length > 0) throw new UsageError('PREFLIGHT_FAILED', problems.join('\n'));
 }

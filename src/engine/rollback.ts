@@ -13,9 +13,10 @@ import { UsageError } from '../errors/index.js';
 import { describeServices, type ServiceRef } from '../live/describe-services.js';
 import type { ResolvedService } from '../model/manifest.js';
 import { builtInStrategies, unsupportedReason } from '../strategies/select.js';
+import type { DeployTarget } from '../strategies/types.js';
 import { listActiveRevisions } from './cleanup.js';
 import type { EngineContext } from './context.js';
-import { acquireLocks } from './lock.js';
+import { acquireLocks, touchedServices } from './lock.js';
 import { TAG_DEPLOYED, TAG_MANIFEST_DIGEST } from './register.js';
 import { createRunContext, finishRun, lockTtlMs, reportServiceFinished, startRun } from './run.js';
 import type { ApplyDeps, ApplyResult, ServiceResult } from './types.js';
@@ -155,9 +156,24 @@ export async function rollbackService(service: ResolvedService, deps: ApplyDeps,
     runId: options.runId,
     ...(options.lockSettleMs !== undefined ? { lockSettleMs: options.lockSettleMs } : {}),
   });
+  const target: DeployTarget = {
+    ...base,
+    strategy: service.strategy,
+    create: false,
+    taskDefinitionArn: found.taskDefinitionArn,
+    previousTaskDefinitionArn: svc.taskDefinition,
+    previousDeploymentId: svc.deployments?.find((d) => d.status === 'PRIMARY')?.id,
+    desiredCount: undefined,
+    deployment: {},
+    settings: undefined,
+    timeoutMs,
+    // Undoing a failed rollback would put back the revision we are leaving; say what happened instead.
+    onFailure: 'leave',
+    purpose: 'rollback',
+  };
   // A rollback is how one gets out of a stuck deployment, so an in-progress deployment does not block it;
   // another ecsdeploy run holding the service still does. The lock is never refreshed here: it covers the one step.
-  const locks = await acquireLocks(ctx, [base], lockTtlMs(timeoutMs), { allowInProgress: true });
+  const locks = await acquireLocks(ctx, touchedServices(strategy, target), lockTtlMs(timeoutMs), { allowInProgress: true });
   let result: ServiceResult;
   try {
     run.emit({ type: 'apply.started', runId: run.runId, services: [service.key], dryRun: run.dryRun });
@@ -165,25 +181,7 @@ export async function rollbackService(service: ResolvedService, deps: ApplyDeps,
       type: 'log',
       message: `rolling ${service.key} back from ${shortTaskDefinition(svc.taskDefinition)} to ${shortTaskDefinition(found.taskDefinitionArn)} (${found.source})`,
     });
-    const r = await strategy.deploy(
-      {
-        ...base,
-        strategy: service.strategy,
-        create: false,
-        taskDefinitionArn: found.taskDefinitionArn,
-        previousTaskDefinitionArn: svc.taskDefinition,
-        previousDeploymentId: svc.deployments?.find((d) => d.status === 'PRIMARY')?.id,
-        desiredCount: undefined,
-        deployment: {},
-        settings: undefined,
-        timeoutMs,
-        // Undoing a failed rollback would put back the revision we are leaving; say what happened instead.
-        onFailure: 'leave',
-        purpose: 'rollback',
-      },
-      ctx,
-    );
-    result = { ...base, ...r };
+    result = { ...base, ...(await strategy.deploy(target, ctx)) };
   } finally {
     await locks.release();
   }

@@ -22,7 +22,12 @@ const CREATE_VISIBLE_MS = 60_000;
 export const rollingStrategy: DeployStrategy = {
   type: 'rolling',
 
-  preflight(target, service) {
+  resources(target) {
+    return [{ kind: 'ecs-service', cluster: target.cluster, service: target.service, role: 'service', creates: target.create }];
+  },
+
+  preflight(target, services) {
+    const service = services.find(target.cluster, target.service);
     const controller = service?.deploymentController?.type ?? 'ECS';
     if (!target.create && service && controller !== 'ECS') {
       return [`service ${target.service} uses the ${controller} deployment controller; the rolling strategy needs ECS`];

@@ -32,12 +32,3 @@ export function createEmitter(sink: EventSink, clock: { now(): number }): Emit {
     sink.emit(event);
   };
 }
-
-/** A sink that forwards to several sinks (renderer + memory for the step summary). */
-export function teeSink(...sinks: EventSink[]): EventSink {
-  return {
-    emit: (event) => {
-      for (const s of sinks) s.emit(event);
-    },
-  };
-}

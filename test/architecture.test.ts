@@ -55,7 +55,7 @@ const PROCESS_OWNERS = ['cli'];
 const PROCESS_GLOBALS = new Set(['process', 'console']);
 const GLOBAL_OBJECTS = new Set(['globalThis', 'global', 'self', 'window']);
 
-export interface Violation {
+interface Violation {
   file: string;
   line: number;
   found: string;
@@ -140,7 +140,7 @@ function processUses(source: ts.SourceFile): { name: string; node: ts.Node }[] {
 }
 
 /** The violations in one file; `path` is relative to the repository root (`src/<folder>/...`). */
-export function checkSource(path: string, text: string): Violation[] {
+function checkSource(path: string, text: string): Violation[] {
   const folder = path.split('/')[1] as string;
   const allowed = ALLOWED[folder];
   if (!allowed) return [{ file: path, line: 1, found: `src/${folder}`, why: `folder src/${folder} is not in the architecture table` }];

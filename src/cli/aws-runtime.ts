@@ -25,7 +25,7 @@ export interface CommandRuntime {
   finish(): Promise<void>;
 }
 
-export const STATIC_KEYS_WARNING =
+const STATIC_KEYS_WARNING =
   'warning: --aws-access-key/--aws-secret-key put credentials in your shell history and the process list; ' +
   'prefer AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY in the environment, or a profile\n';
 
@@ -40,7 +40,7 @@ export function resolveCacheDirectory(env: Record<string, string | undefined>, p
   return platform === 'darwin' ? join(home, 'Library', 'Caches', 'ecsdeploy') : join(home, '.cache', 'ecsdeploy');
 }
 
-export function awsOptionsOf(cmd: AwsCommand): AwsOptions {
+function awsOptionsOf(cmd: AwsCommand): AwsOptions {
   return {
     ...(cmd.region ? { region: cmd.region } : {}),
     ...(cmd.profile ? { profile: cmd.profile } : {}),

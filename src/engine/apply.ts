@@ -28,7 +28,7 @@ import { moveScheduledTargets } from './scheduled-targets.js';
 import type { ApplyDeps, ApplyOptions, ApplyResult, OneOffResult, ServiceResult } from './types.js';
 
 /** The services of the plan the run covers: all, or those named by `--service` (manifest key or ECS name). */
-export function selectPlanServices(plan: Plan, names: string[] | undefined): ServicePlan[] {
+function selectPlanServices(plan: Plan, names: string[] | undefined): ServicePlan[] {
   if (!names || names.length === 0) return plan.services;
   const unknown = names.filter((n) => !plan.services.some((s) => s.key === n || s.service === n));
   if (unknown.length > 0) {

@@ -58,7 +58,7 @@ export function parseLock(value: string): { runId: string; expiresAt: number } |
 }
 
 /** Why this service must not be deployed now, or undefined. */
-export function busyReason(svc: EcsService, runId: string, now: number, allowInProgress = false): string | undefined {
+function busyReason(svc: EcsService, runId: string, now: number, allowInProgress = false): string | undefined {
   const inProgress = (svc.deployments ?? []).filter(
     (d) => d.rolloutState === 'IN_PROGRESS' || (d.rolloutState === undefined && d.status !== 'PRIMARY'),
   );

@@ -51,7 +51,7 @@ export function stoppingOneOff(results: OneOffResult[]): OneOffResult | undefine
   return results.find((o) => o.outcome === 'failed' || o.outcome === 'interrupted');
 }
 
-export async function runOneOff(ctx: EngineContext, task: OneOffTask, sp: ServicePlan): Promise<OneOffResult> {
+async function runOneOff(ctx: EngineContext, task: OneOffTask, sp: ServicePlan): Promise<OneOffResult> {
   let arn: string;
   try {
     arn = await taskDefinitionFor(ctx, sp);
@@ -136,7 +136,7 @@ function finish(ctx: EngineContext, task: OneOffTask, taskArn: string | undefine
   return { name: task.name, outcome, ...(taskArn ? { taskArn } : {}), reason };
 }
 
-export function runTaskInput(task: OneOffTask, sp: ServicePlan, arn: string, live: EcsService | undefined): RunTaskInput {
+function runTaskInput(task: OneOffTask, sp: ServicePlan, arn: string, live: EcsService | undefined): RunTaskInput {
   const desired = sp.desired.service;
   const containers = sp.desired.taskDefinition.containerDefinitions;
   const container = task.container ?? containers.find((c) => c.essential !== false)?.name ?? containers[0]?.name;

@@ -57,12 +57,7 @@ export async function moveScheduledTargets(
  * Moves the matching targets of one rule to `arn`. Returns the problem, if any. `inUse` collects every ECS
  * task definition the rule's targets reference afterwards (cleanup must keep them).
  */
-export async function moveScheduledTarget(
-  ctx: EngineContext,
-  st: ScheduledTarget,
-  arn: string,
-  inUse: Set<string>,
-): Promise<string | undefined> {
+async function moveScheduledTarget(ctx: EngineContext, st: ScheduledTarget, arn: string, inUse: Set<string>): Promise<string | undefined> {
   let targets: Target[];
   try {
     targets = await listRuleTargets(ctx, st.rule, st.eventBus);

@@ -49,7 +49,7 @@ function taskSetStatus(t: EcsTaskSet): DeploymentStatus {
   };
 }
 
-export function statusReport(s: ResolvedService, svc: EcsService | undefined, eventCount = 5): ServiceStatusReport {
+function statusReport(s: ResolvedService, svc: EcsService | undefined, eventCount = 5): ServiceStatusReport {
   const found = Boolean(svc && svc.status !== 'INACTIVE');
   const deployments = found
     ? [...(svc?.deployments ?? []).map(deploymentStatus), ...(svc?.taskSets ?? []).map(taskSetStatus)].sort((a, b) =>

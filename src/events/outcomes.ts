@@ -5,7 +5,7 @@
 import type { ServiceOutcome } from './types.js';
 
 /** A failed rollout, whatever happened next: `rolled-back` and `timed-out` are failures too (exit 1). */
-export const FAILED_OUTCOMES = ['failed', 'rolled-back', 'timed-out'] as const satisfies readonly ServiceOutcome[];
+const FAILED_OUTCOMES = ['failed', 'rolled-back', 'timed-out'] as const satisfies readonly ServiceOutcome[];
 
 export type FailedOutcome = (typeof FAILED_OUTCOMES)[number];
 

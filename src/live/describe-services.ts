@@ -12,7 +12,7 @@ import { clusterName, serviceName } from '../util/arn.js';
 import { chunk } from '../util/chunk.js';
 
 /** DescribeServices accepts at most 10 services per call. */
-export const DESCRIBE_SERVICES_BATCH = 10;
+const DESCRIBE_SERVICES_BATCH = 10;
 
 export interface ServiceRef {
   cluster: string;

@@ -26,7 +26,7 @@ export interface ReadLiveStateOptions {
   concurrency?: number;
 }
 
-export const DEFAULT_CONCURRENCY = 8;
+const DEFAULT_CONCURRENCY = 8;
 
 function callsSince(before: Record<string, number>, after: Record<string, number>): Record<string, number> {
   const out: Record<string, number> = {};
@@ -50,7 +50,7 @@ function servicesToDescribe(manifest: ResolvedManifest): ServiceRef[] {
  * The task definition a service runs now. For CodeDeploy (and external) controllers the PRIMARY task set is what
  * serves traffic; the service-level field can lag behind it.
  */
-export function currentTaskDefinitionArn(service: JsonObject): string | undefined {
+function currentTaskDefinitionArn(service: JsonObject): string | undefined {
   const taskSets = Array.isArray(service.taskSets) ? service.taskSets : [];
   for (const ts of taskSets) {
     if (ts && typeof ts === 'object' && !Array.isArray(ts) && ts.status === 'PRIMARY' && typeof ts.taskDefinition === 'string') {

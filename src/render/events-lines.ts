@@ -13,7 +13,7 @@ import { formatDuration } from './time-format.js';
  * - `chatter`: detail that can be folded away (ECS service events, progress, phases, traffic, passing gates).
  * - `live`: state the tty view shows in its live region instead of printing it (phases, progress).
  */
-export type LineKind = 'key' | 'chatter' | 'live';
+type LineKind = 'key' | 'chatter' | 'live';
 
 export interface EventLine {
   /** Manifest key of the service (or `one-off <name>`) the line is about; undefined for run-level lines. */

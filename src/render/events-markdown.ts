@@ -11,7 +11,7 @@ import { describeStanding, revisionColumn } from './summary-text.js';
 import { elapsedMs, formatDuration } from './time-format.js';
 
 /** Escapes text for a table cell or list item: no HTML, no column breaks, no line breaks. */
-export function escapeMarkdown(text: string): string {
+function escapeMarkdown(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\|/g, '\\|').replace(/\r?\n/g, '<br>');
 }
 

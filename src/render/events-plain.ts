@@ -110,7 +110,7 @@ export function createPlainRenderer(options: PlainRendererOptions): EventRendere
 }
 
 /** `::error::` per failure and `::warning::` per interruption or warning, each self-contained and actionable. */
-export function annotations(summary: ApplySummary): string {
+function annotations(summary: ApplySummary): string {
   let out = '';
   for (const s of summary.services) {
     if (isFailure(s.state)) {

@@ -19,7 +19,7 @@ type CreateServiceInput = Parameters<AwsPorts['ecs']['createService']>[0];
 type DeploymentConfiguration = NonNullable<UpdateServiceInput['deploymentConfiguration']>;
 
 /** Settings UpdateService can change (others need CreateService, or TagResource for tags). */
-export const UPDATABLE_SETTINGS: ReadonlySet<string> = new Set([
+const UPDATABLE_SETTINGS: ReadonlySet<string> = new Set([
   'capacityProviderStrategy',
   'networkConfiguration',
   'placementConstraints',
@@ -71,7 +71,7 @@ export function cannotProgress(target: DeployTarget, service: EcsService | undef
 }
 
 /** Merges the manifest's deployment settings over the live configuration (UpdateService replaces the object). */
-export function mergeDeploymentConfiguration(
+function mergeDeploymentConfiguration(
   settings: DeploymentSettings,
   live: DeploymentConfiguration | undefined,
 ): DeploymentConfiguration | undefined {

@@ -214,7 +214,7 @@ async function watchEcsRollback(
 }
 
 /** The ECS undo: UpdateService back to `previous` and follow that deployment. */
-export async function rollBackEcsService(rollout: Rollout, previous: string, from: string, signal: AbortSignal): Promise<UndoEnd> {
+async function rollBackEcsService(rollout: Rollout, previous: string, from: string, signal: AbortSignal): Promise<UndoEnd> {
   const { target, context } = rollout;
   context.emit({
     type: 'service.phase',

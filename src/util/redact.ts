@@ -7,7 +7,7 @@ export const REDACTED = '(sensitive)';
 
 const SECRET_NAME = /(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|CREDENTIAL|AUTH|DSN|CONNECTION_?STRING)/i;
 
-export function looksSensitive(name: string): boolean {
+function looksSensitive(name: string): boolean {
   return SECRET_NAME.test(name);
 }
 

@@ -15,7 +15,7 @@ import { readLiveState } from '../../src/live/read-live-state.js';
 import { loadManifest } from '../../src/manifest/index.js';
 import { buildPlan } from '../../src/plan/build.js';
 import { builtInStrategies } from '../../src/strategies/select.js';
-import type { DeployStrategy } from '../../src/strategies/types.js';
+import type { DeployStrategy, TouchedResource } from '../../src/strategies/types.js';
 import { isoTime } from '../../src/util/clock.js';
 import { startInProcessSandbox } from '../_helpers/sandbox.js';
 
@@ -49,7 +49,7 @@ async function setup() {
   // Touches the stable service (the target's own) and the canary service; deploys nothing itself.
   const twoServices: DeployStrategy = {
     type: 'canary',
-    resources: (target) => [
+    resources: (target): TouchedResource[] => [
       { kind: 'ecs-service', cluster: target.cluster, service: target.service, role: 'stable' },
       { kind: 'ecs-service', cluster: target.cluster, service: CANARY_SERVICE, role: 'canary' },
       { kind: 'target-group', targetGroup: 'shop-web-canary' },

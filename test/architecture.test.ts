@@ -29,7 +29,6 @@ interface Allowed {
  * - `live` and `render` import `plan` at run time: the live read keeps secrets out of its on-disk cache, and the
  *   plan renderers redact, with the plan's own pure redaction (rule 9: one definition of "sensitive").
  * - `events` imports `plan` types: the `plan.computed` event carries the Plan value.
- * - `sandbox` imports `errors` (the document now allows it) for the usage errors of its state and scenario files.
  */
 const ALLOWED: Record<string, Allowed> = {
   cli: { runtime: ['*'] },

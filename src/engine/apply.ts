@@ -6,7 +6,7 @@
  *   announceStart ─► apply.started, notify
  *   runOneOffs (`before`, in order; any failure stops here, no service touched)
  *   deployServices (dependsOn order, ≤ concurrency at once: register once → strategy.deploy → service.finished)
- *   moveScheduledTargets, cleanUpAfterRun (only when everything succeeded)
+ *   afterCleanRun: moveScheduledTargets, cleanUpAfterRun (only when everything succeeded)
  *   release locks ─► finishApply: notify, apply.finished (where every service stands)
  *
  * A failure starts nothing new (dependents and the rest are `skipped`); in-flight rollouts finish. The first
@@ -49,20 +49,14 @@ export async function applyPlan(plan: Plan, deps: ApplyDeps, options: ApplyOptio
   const locks = await lockChangingServices(ctx, plan, changing);
   let oneOffs: OneOffResult[] = [];
   let services: ServiceResult[] = [];
-  const problems: string[] = [];
+  let problems: string[] = [];
   try {
     refuseOnPreflight(ctx, changing, locks);
     await announceStart(ctx, changing);
-    const covered = new Set(selected.map((s) => s.key));
-    oneOffs = await runOneOffs(ctx, plan, covered, locks.refresh);
+    oneOffs = await runOneOffs(ctx, plan, new Set(selected.map((s) => s.key)), locks.refresh);
     services = await deployServices(ctx, changing, locks, stoppingOneOff(oneOffs));
-    if (!stoppingOneOff(oneOffs) && !ctx.signal.aborted && services.every((s) => deployed(ctx, s))) {
-      const inUse = new Set<string>();
-      problems.push(...(await moveScheduledTargets(ctx, plan, covered, inUse)));
-      if (problems.length === 0 && plan.keepRevisions > 0) {
-        problems.push(...(await cleanUpAfterRun(ctx, plan, selected, inUse)).map((w) => `cleanup: ${w}`));
-      }
-    }
+    const clean = !stoppingOneOff(oneOffs) && !ctx.signal.aborted && services.every((s) => deployed(ctx, s));
+    if (clean) problems = await afterCleanRun(ctx, plan, selected);
   } finally {
     await locks.release();
   }
@@ -85,9 +79,7 @@ function selectChanges(
       { hint: 'these settings cannot be changed by UpdateService; recreate the service or change the manifest' },
     );
   }
-  const unavailable = changing
-    .map((s) => ({ s, why: unsupportedReason(s.strategy, ...(deps.strategies ? [deps.strategies] : [])) }))
-    .filter((x) => x.why);
+  const unavailable = changing.map((s) => ({ s, why: unsupportedReason(s.strategy, deps.strategies) })).filter((x) => x.why);
   if (unavailable.length > 0) {
     throw new UsageError('STRATEGY_UNAVAILABLE', unavailable.map((x) => `${x.s.key}: ${x.why}`).join('\n'), {
       hint: 'deploy these services with `strategy: { type: rolling }`, or leave them out with --service',
@@ -178,6 +170,17 @@ async function deployServices(
     reportServiceFinished(ctx.emit, skipped, 0);
     return skipped;
   });
+}
+
+/**
+ * After a clean run only: the scheduled targets move to the new revisions, then, when they all moved, old
+ * revisions are cleaned up (its problems are warnings, marked `cleanup:`). Returns the problems.
+ */
+async function afterCleanRun(ctx: EngineContext, plan: Plan, selected: ServicePlan[]): Promise<string[]> {
+  const inUse = new Set<string>();
+  const problems = await moveScheduledTargets(ctx, plan, new Set(selected.map((s) => s.key)), inUse);
+  if (problems.length > 0 || plan.keepRevisions <= 0) return problems;
+  return (await cleanUpAfterRun(ctx, plan, selected, inUse)).map((w) => `cleanup: ${w}`);
 }
 
 /** The run's verdict, the closing notification, and apply.finished. */

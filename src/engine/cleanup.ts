@@ -3,6 +3,7 @@
  * deployment of a service in the manifest, by a one-off task of this run, or by a scheduled target.
  * Deregistered revisions stay describable (running tasks keep working); failures here are warnings.
  */
+import type { AwsPorts } from '../aws/ports.js';
 import { describeServices } from '../live/describe-services.js';
 import type { Plan, ServicePlan } from '../plan/types.js';
 import { shortTaskDefinition, taskDefinitionFamily } from '../util/arn.js';
@@ -10,13 +11,14 @@ import { errorMessage } from '../util/error-text.js';
 import type { EngineContext } from './context.js';
 import { listRuleTargets } from './scheduled-targets.js';
 
-export async function listActiveRevisions(ctx: EngineContext, family: string): Promise<string[]> {
+/** Every ACTIVE revision of `family`, newest first. */
+export async function listActiveRevisions(ports: AwsPorts, family: string, signal: AbortSignal): Promise<string[]> {
   const arns: string[] = [];
   let token: string | undefined;
   do {
-    const page = await ctx.ports.ecs.listTaskDefinitions(
+    const page = await ports.ecs.listTaskDefinitions(
       { familyPrefix: family, status: 'ACTIVE', sort: 'DESC', ...(token ? { nextToken: token } : {}) },
-      { signal: ctx.hardSignal },
+      { signal },
     );
     // familyPrefix is a prefix: `web` also lists `web-worker`.
     arns.push(...(page.taskDefinitionArns ?? []).filter((a) => taskDefinitionFamily(a) === family));
@@ -73,7 +75,7 @@ async function cleanupRevisions(ctx: EngineContext, families: string[], keep: nu
   for (const family of families) {
     let arns: string[];
     try {
-      arns = await listActiveRevisions(ctx, family);
+      arns = await listActiveRevisions(ctx.ports, family, ctx.hardSignal);
     } catch (error) {
       warnings.push(`could not list revisions of ${family}: ${errorMessage(error)}`);
       continue;

@@ -14,14 +14,13 @@ import { describeServices, type ServiceRef } from '../live/describe-services.js'
 import type { ResolvedService } from '../model/manifest.js';
 import { builtInStrategies, unsupportedReason } from '../strategies/select.js';
 import type { DeployTarget } from '../strategies/types.js';
+import { shortTaskDefinition, taskDefinitionFamily, taskDefinitionRevision } from '../util/arn.js';
+import { errorMessage } from '../util/error-text.js';
 import { listActiveRevisions } from './cleanup.js';
-import type { EngineContext } from './context.js';
 import { acquireLocks, touchedServices } from './lock.js';
 import { TAG_DEPLOYED, TAG_MANIFEST_DIGEST } from './register.js';
 import { createRunContext, finishRun, lockTtlMs, reportServiceFinished, startRun } from './run.js';
 import type { ApplyDeps, ApplyResult, ServiceResult } from './types.js';
-import { shortTaskDefinition, taskDefinitionFamily, taskDefinitionRevision } from '../util/arn.js';
-import { errorMessage } from '../util/error-text.js';
 
 export interface RollbackOptions {
   /** A revision number of the service's family, or a full task definition ARN. */
@@ -88,8 +87,7 @@ async function fromServiceDeployments(ports: AwsPorts, svc: EcsService, cluster:
 async function fromTags(ports: AwsPorts, current: string, signal: AbortSignal): Promise<{ arn: string; how: string } | undefined> {
   const family = taskDefinitionFamily(current);
   const currentRev = taskDefinitionRevision(current) ?? Number.POSITIVE_INFINITY;
-  const ctx = { ports, hardSignal: signal } as EngineContext;
-  const older = (await listActiveRevisions(ctx, family)).filter((a) => (taskDefinitionRevision(a) ?? 0) < currentRev);
+  const older = (await listActiveRevisions(ports, family, signal)).filter((a) => (taskDefinitionRevision(a) ?? 0) < currentRev);
   let tagged: string | undefined;
   for (const arn of older) {
     const out = await ports.ecs.describeTaskDefinition({ taskDefinition: arn, include: ['TAGS'] }, { signal });

@@ -5,7 +5,7 @@
  */
 
 /** Commands the action runs. `promote` and `abort` continue or stop a canary paused for approval. */
-export const COMMANDS = ['plan', 'apply', 'rollback', 'status', 'promote', 'abort'];
+const COMMANDS = ['plan', 'apply', 'rollback', 'status', 'promote', 'abort'];
 
 /** Commands that change AWS: the job running them is the approval (GitHub environments), so they get `--yes`. */
 const MUTATING = new Set(['apply', 'rollback', 'promote', 'abort']);
@@ -16,7 +16,7 @@ export class InputError extends Error {}
  * Splits `--service web --var "name=two words"` into words: whitespace separates, single and double quotes
  * group, a backslash escapes the next character outside single quotes.
  */
-export function splitArguments(text) {
+function splitArguments(text) {
   const words = [];
   let word = '';
   let inWord = false;
@@ -48,7 +48,7 @@ export function splitArguments(text) {
 }
 
 /** `images` input: one override per line or separated by commas (`web=registry/web:1.4.2`). */
-export function splitImages(text) {
+function splitImages(text) {
   return text
     .split(/[\n,]/)
     .map((s) => s.trim())

@@ -12,7 +12,7 @@ import { iamPrefixOf } from './services.js';
  * service-error-classification). `LimitExceededException` is among them: ECS returns it from
  * RegisterTaskDefinition when the rate of registrations is too high.
  */
-export const THROTTLING_CODES: ReadonlySet<string> = new Set([
+const THROTTLING_CODES: ReadonlySet<string> = new Set([
   'BandwidthLimitExceeded',
   'EC2ThrottledException',
   'LimitExceededException',
@@ -78,7 +78,7 @@ function fieldsOf(error: unknown): SdkErrorFields {
 }
 
 /** Access key ids and signing material that an SDK or a proxy might echo back. */
-export function scrubCredentials(text: string): string {
+function scrubCredentials(text: string): string {
   return text
     .replace(/\b(AKIA|ASIA|AIDA|AROA)[A-Z0-9]{12,}\b/g, '$1…')
     .replace(/(Credential=)[^,\s]+/g, '$1…')
@@ -159,9 +159,4 @@ export function toAwsApiError(service: string, operation: string, error: unknown
     // No `cause`: the SDK exception (with its raw response) stays behind the port.
     { hint: hintFor(service, operation, awsCode, f, context) },
   );
-}
-
-/** The AWS error code of an error thrown by a port, or undefined for anything else. */
-export function awsErrorCode(error: unknown): string | undefined {
-  return error instanceof AwsApiError ? error.awsCode : undefined;
 }

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { UsageError } from '../errors/index.js';
 
 /** Where the SDK looks (AWS SDKs and Tools reference, "Shared config and credentials files"). */
-export function sharedFiles(env: Record<string, string | undefined>): { config: string; credentials: string } {
+function sharedFiles(env: Record<string, string | undefined>): { config: string; credentials: string } {
   const home = env.HOME || env.USERPROFILE || homedir();
   return {
     config: env.AWS_CONFIG_FILE || join(home, '.aws', 'config'),
@@ -21,7 +21,7 @@ export function sharedFiles(env: Record<string, string | undefined>): { config: 
  * Profile names a file defines: `[name]` in the credentials file; `[default]` and `[profile name]` in the config
  * file (its `[sso-session ...]` and `[services ...]` sections are not profiles). A missing file defines none.
  */
-export function profilesIn(file: string, kind: 'config' | 'credentials'): string[] {
+function profilesIn(file: string, kind: 'config' | 'credentials'): string[] {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');

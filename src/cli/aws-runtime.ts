@@ -26,7 +26,7 @@ export interface CommandRuntime {
   finish(): Promise<void>;
 }
 
-export const STATIC_KEYS_WARNING =
+const STATIC_KEYS_WARNING =
   'warning: --aws-access-key/--aws-secret-key put credentials in your shell history and the process list; ' +
   'prefer AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY in the environment, or a profile\n';
 
@@ -62,7 +62,7 @@ export type AwsAccess = Pick<
   | 'cache'
 >;
 
-export function awsOptionsOf(cmd: AwsAccess): AwsOptions {
+function awsOptionsOf(cmd: AwsAccess): AwsOptions {
   return {
     ...(cmd.region ? { region: cmd.region } : {}),
     ...(cmd.profile ? { profile: cmd.profile } : {}),

@@ -8,7 +8,7 @@ import { UsageError } from '../errors/index.js';
 import { MAX_DESIRED_COUNT } from '../manifest/limits.js';
 
 /** Flags whose value may look like a negative number (a count, a duration, a revision), by every name they have. */
-export const NUMERIC_FLAGS: ReadonlySet<string> = new Set([
+const NUMERIC_FLAGS: ReadonlySet<string> = new Set([
   '-t',
   '--timeout',
   '--to',

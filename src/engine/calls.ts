@@ -6,6 +6,7 @@
 import type { AwsPorts } from '../aws/ports.js';
 import type { CallRunner, MutatingCall } from '../strategies/types.js';
 import { redactStrings } from '../util/redact.js';
+import { errorMessage } from '../util/error-text.js';
 import type { Emit } from './emitter.js';
 
 export interface CallRunnerOptions {
@@ -52,8 +53,4 @@ async function announce(o: CallRunnerOptions, topicArn: string, call: MutatingCa
   } catch (error) {
     o.emit({ type: 'log', level: 'warn', message: `could not publish to ${topicArn}: ${errorMessage(error)}` });
   }
-}
-
-export function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

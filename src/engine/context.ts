@@ -1,6 +1,7 @@
 /** The engine's per-run context: ports, events, clock, signals, the call runner and the shared poller. */
 import type { AwsPorts } from '../aws/ports.js';
 import type { Plan } from '../plan/types.js';
+import { builtInStrategies, type StrategyCatalog } from '../strategies/select.js';
 import type { StrategyContext } from '../strategies/types.js';
 import type { Clock } from '../util/clock.js';
 import type { CallRunner } from '../strategies/types.js';
@@ -17,6 +18,8 @@ export interface EngineContext extends StrategyContext {
   options: ApplyOptions;
   /** Task definitions registered in this run, by manifest key (register once, reuse everywhere). */
   registered: Map<string, Promise<string>>;
+  /** Which strategy deploys a service. */
+  strategies: StrategyCatalog;
 }
 
 /** One run's context, for `apply` (with its plan) and `rollback` (without one). */
@@ -36,5 +39,6 @@ export function createEngineContext(
     plan: run.plan,
     options: run.options,
     registered: new Map(),
+    strategies: deps.strategies ?? builtInStrategies,
   };
 }

@@ -2,10 +2,9 @@
  * Makes events: fills `time` (from the injected clock) and a default `level`, so emitting code stays short, and
  * redacts them (redact-event.ts), so no sink ever holds a secret. Every event is made here, the CLI's own too.
  */
+import { isFailedOutcome } from '../events/outcomes.js';
 import type { EngineEvent, EventInput, EventLevel, EventSink } from '../events/types.js';
 import { redactEvent } from './redact-event.js';
-
-const FAILED_OUTCOMES = new Set(['failed', 'rolled-back', 'timed-out']);
 
 function defaultLevel(e: EventInput): EventLevel {
   switch (e.type) {
@@ -19,7 +18,7 @@ function defaultLevel(e: EventInput): EventLevel {
     case 'oneoff.finished':
       return e.outcome === 'failed' ? 'error' : 'info';
     case 'service.finished':
-      if (FAILED_OUTCOMES.has(e.outcome)) return 'error';
+      if (isFailedOutcome(e.outcome)) return 'error';
       return e.outcome === 'interrupted' ? 'warn' : 'info';
     case 'gate.evaluated':
       return e.outcome === 'fail' ? 'error' : 'info';
@@ -35,14 +34,5 @@ export function createEmitter(sink: EventSink, clock: { now(): number }): Emit {
     const level = input.level ?? defaultLevel(input);
     const event = { ...input, time: new Date(clock.now()).toISOString(), level } as EngineEvent;
     sink.emit(redactEvent(event));
-  };
-}
-
-/** A sink that forwards to several sinks (renderer + memory for the step summary). */
-export function teeSink(...sinks: EventSink[]): EventSink {
-  return {
-    emit: (event) => {
-      for (const s of sinks) s.emit(event);
-    },
   };
 }

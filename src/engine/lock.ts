@@ -11,25 +11,40 @@
  * expiry frees services held by a run that was killed: it covers one step of the run (a service's rollout and
  * its rollback, or a one-off task) and is pushed out again (`refresh`) before and after every step.
  */
-import type { AwsPorts, EcsService } from '../aws/ports.js';
+import type { EcsService } from '../aws/ports.js';
 import { UsageError } from '../errors/index.js';
-import { chunk } from '../strategies/chunk.js';
-import { errorMessage, shortTaskDefinition } from '../strategies/names.js';
+import { type DescribedServices, describeServices } from '../live/describe-services.js';
+import { shortTaskDefinition } from '../util/arn.js';
+import { errorMessage } from '../util/error-text.js';
+import type { DeployStrategy, DeployTarget, TouchedEcsService } from '../strategies/types.js';
 import type { EngineContext } from './context.js';
 
 export const LOCK_TAG = 'ecsdeploy:lock';
 /** Reads of the lock tag after writing it, while it does not show yet. */
 const LOCK_READS = 3;
 
+/** A service to lock. */
 export interface LockTarget {
-  key: string;
+  /** How messages name it: the manifest key, or for another service a strategy touches, e.g. `web (canary service web-canary)`. */
+  label: string;
   cluster: string;
   service: string;
 }
 
+/** The existing ECS services a strategy says the rollout of `target` touches, as lock targets. */
+export function touchedServices(strategy: DeployStrategy | undefined, target: DeployTarget): LockTarget[] {
+  return (strategy?.resources(target) ?? [])
+    .filter((r): r is TouchedEcsService => r.kind === 'ecs-service' && !r.creates)
+    .map((r) => ({
+      label: r.role === 'service' ? target.key : `${target.key} (${r.role} service ${r.service})`,
+      cluster: r.cluster,
+      service: r.service,
+    }));
+}
+
 export interface HeldLocks {
-  /** The services as read before locking (with tags), by manifest key. */
-  described: Map<string, EcsService>;
+  /** Every service named, as read before locking (with tags). */
+  described: DescribedServices;
   /** Pushes the expiry out again (a heartbeat at each step of the run); a warning, never an error, when it fails. */
   refresh(): Promise<void>;
   release(): Promise<void>;
@@ -43,7 +58,7 @@ export function parseLock(value: string): { runId: string; expiresAt: number } |
 }
 
 /** Why this service must not be deployed now, or undefined. */
-export function busyReason(svc: EcsService, runId: string, now: number, allowInProgress = false): string | undefined {
+function busyReason(svc: EcsService, runId: string, now: number, allowInProgress = false): string | undefined {
   const inProgress = (svc.deployments ?? []).filter(
     (d) => d.rolloutState === 'IN_PROGRESS' || (d.rolloutState === undefined && d.status !== 'PRIMARY'),
   );
@@ -59,22 +74,6 @@ export function busyReason(svc: EcsService, runId: string, now: number, allowInP
   return undefined;
 }
 
-async function describeAll(ports: AwsPorts, targets: LockTarget[], signal: AbortSignal): Promise<Map<string, EcsService>> {
-  const out = new Map<string, EcsService>();
-  const byCluster = new Map<string, LockTarget[]>();
-  for (const t of targets) byCluster.set(t.cluster, [...(byCluster.get(t.cluster) ?? []), t]);
-  for (const [cluster, ts] of byCluster) {
-    for (const part of chunk(ts, 10)) {
-      const res = await ports.ecs.describeServices({ cluster, services: part.map((t) => t.service), include: ['TAGS'] }, { signal });
-      for (const t of part) {
-        const svc = res.services?.find((s) => s.serviceName === t.service && s.status !== 'INACTIVE');
-        if (svc) out.set(t.key, svc);
-      }
-    }
-  }
-  return out;
-}
-
 export async function acquireLocks(
   ctx: EngineContext,
   targets: LockTarget[],
@@ -82,10 +81,17 @@ export async function acquireLocks(
   o: { allowInProgress?: boolean } = {},
 ): Promise<HeldLocks> {
   const { ports, options, clock } = ctx;
-  const described = await describeAll(ports, targets, ctx.hardSignal);
+  const described = await describeServices(ports, targets, { include: ['TAGS'], signal: ctx.hardSignal });
+  // Each existing service once, however many targets name it (two strategies may share a stable service).
+  const existing = new Map<string, { label: string; svc: EcsService; arn: string | undefined }>();
+  for (const t of targets) {
+    const svc = described.find(t.cluster, t.service);
+    const id = svc?.serviceArn ?? `${t.cluster}|${t.service}`;
+    if (svc && !existing.has(id)) existing.set(id, { label: t.label, svc, arn: svc.serviceArn });
+  }
   const now = clock.now();
-  const busy = [...described.values()]
-    .map((s) => busyReason(s, options.runId, now, o.allowInProgress))
+  const busy = [...existing.values()]
+    .map((e) => busyReason(e.svc, options.runId, now, o.allowInProgress))
     .filter((r): r is string => Boolean(r));
   if (busy.length > 0 && !options.force) throw refusal(busy);
   if (busy.length > 0) ctx.emit({ type: 'log', level: 'warn', message: `--force: deploying anyway: ${busy.join('; ')}` });
@@ -93,35 +99,34 @@ export async function acquireLocks(
   const lockValue = () => `${options.runId}:${Math.ceil((clock.now() + ttlMs) / 1000)}`;
   let value = lockValue();
   const ours = (tag: string | undefined) => tag !== undefined && parseLock(tag)?.runId === options.runId;
-  const held: { key: string; arn: string }[] = [];
+  const held: { label: string; arn: string }[] = [];
   const release = async () => {
     for (const h of held) {
       try {
         const tags = await ports.ecs.listTagsForResource({ resourceArn: h.arn });
         if (!ours(tags.tags?.find((t) => t.key === LOCK_TAG)?.value)) continue;
-        await ctx.calls.mutate({ service: 'ECS', operation: 'UntagResource', summary: `release the lock on ${h.key}` }, () =>
+        await ctx.calls.mutate({ service: 'ECS', operation: 'UntagResource', summary: `release the lock on ${h.label}` }, () =>
           ports.ecs.untagResource({ resourceArn: h.arn, tagKeys: [LOCK_TAG] }),
         );
       } catch (error) {
-        ctx.emit({ type: 'log', level: 'warn', message: `could not release the lock on ${h.key}: ${errorMessage(error)}` });
+        ctx.emit({ type: 'log', level: 'warn', message: `could not release the lock on ${h.label}: ${errorMessage(error)}` });
       }
     }
   };
-  for (const t of targets) {
-    const arn = described.get(t.key)?.serviceArn;
-    if (!arn) continue; // created by this run: nobody else can hold it
+  for (const { label, arn } of existing.values()) {
+    if (!arn) continue;
     try {
-      await ctx.calls.mutate({ service: 'ECS', operation: 'TagResource', summary: `lock ${t.key} for this run (${LOCK_TAG})` }, (signal) =>
+      await ctx.calls.mutate({ service: 'ECS', operation: 'TagResource', summary: `lock ${label} for this run (${LOCK_TAG})` }, (signal) =>
         ports.ecs.tagResource({ resourceArn: arn, tags: [{ key: LOCK_TAG, value }] }, { signal }),
       );
-      if (!ctx.calls.dryRun) held.push({ key: t.key, arn });
+      if (!ctx.calls.dryRun) held.push({ label, arn });
     } catch (error) {
       // Some accounts still use short service ARNs, which cannot be tagged: say so, and rely on the
       // in-progress check alone for this service.
       ctx.emit({
         type: 'log',
         level: 'warn',
-        message: `could not lock ${t.key} (${errorMessage(error)}); concurrent runs are not detected for it`,
+        message: `could not lock ${label} (${errorMessage(error)}); concurrent runs are not detected for it`,
       });
     }
   }
@@ -135,7 +140,7 @@ export async function acquireLocks(
         if (!ours(tags.tags?.find((t) => t.key === LOCK_TAG)?.value)) continue;
         await ports.ecs.tagResource({ resourceArn: h.arn, tags: [{ key: LOCK_TAG, value }] });
       } catch (error) {
-        ctx.emit({ type: 'log', level: 'warn', message: `could not extend the lock on ${h.key}: ${errorMessage(error)}` });
+        ctx.emit({ type: 'log', level: 'warn', message: `could not extend the lock on ${h.label}: ${errorMessage(error)}` });
       }
     }
   };
@@ -154,7 +159,7 @@ export async function acquireLocks(
       }
       if (now2 !== value) {
         const other = now2 ? parseLock(now2)?.runId : undefined;
-        lost.push(`${h.key} is being deployed by another ecsdeploy run${other ? ` (${other})` : ''}`);
+        lost.push(`${h.label} is being deployed by another ecsdeploy run${other ? ` (${other})` : ''}`);
       }
     }
   } catch (error) {

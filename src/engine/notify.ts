@@ -2,7 +2,8 @@
  * SNS notifications on start, success and failure (`notify.sns`). A notification that cannot be sent is a
  * warning: it never turns a good deploy into a failed one.
  */
-import { errorMessage, shortTaskDefinition } from '../strategies/names.js';
+import { shortTaskDefinition } from '../util/arn.js';
+import { errorMessage } from '../util/error-text.js';
 import { redactStrings } from '../util/redact.js';
 import type { EngineContext } from './context.js';
 

@@ -5,9 +5,12 @@
  * An interrupted run leaves a running one-off task alone (stopping a migration halfway is worse) and names it.
  */
 import type { EcsService, EcsTask } from '../aws/ports.js';
+import { PlanError } from '../errors/index.js';
 import type { OneOffTask } from '../model/manifest.js';
-import type { ServicePlan } from '../plan/types.js';
-import { backoffDelay, errorMessage, shortTaskDefinition } from '../strategies/names.js';
+import type { Plan, ServicePlan } from '../plan/types.js';
+import { shortTaskDefinition } from '../util/arn.js';
+import { backoffDelay } from '../util/backoff.js';
+import { errorMessage } from '../util/error-text.js';
 import { stoppedTaskInfo } from '../strategies/stopped-tasks.js';
 import type { EngineContext } from './context.js';
 import { taskDefinitionFor } from './register.js';
@@ -15,7 +18,40 @@ import type { OneOffResult } from './types.js';
 
 type RunTaskInput = Parameters<EngineContext['ports']['ecs']['runTask']>[0];
 
-export async function runOneOff(ctx: EngineContext, task: OneOffTask, sp: ServicePlan): Promise<OneOffResult> {
+/**
+ * The plan's one-off tasks for the services the run covers, in order, before any service changes. The first that
+ * fails or is interrupted stops the list; after a Ctrl-C the rest are skipped. `beforeEach` runs before each task
+ * (the lock heartbeat).
+ */
+export async function runOneOffs(
+  ctx: EngineContext,
+  plan: Plan,
+  covered: ReadonlySet<string>,
+  beforeEach: () => Promise<void>,
+): Promise<OneOffResult[]> {
+  const results: OneOffResult[] = [];
+  for (const task of plan.before) {
+    if (!covered.has(task.taskDefinitionOf)) continue;
+    const sp = plan.services.find((s) => s.key === task.taskDefinitionOf);
+    if (!sp) throw new PlanError('PLAN_INVALID', `one-off task ${task.name} names unknown service ${task.taskDefinitionOf}`);
+    if (ctx.signal.aborted) {
+      results.push({ name: task.name, outcome: 'skipped', reason: 'interrupted' });
+      continue;
+    }
+    await beforeEach();
+    const r = await runOneOff(ctx, task, sp);
+    results.push(r);
+    if (r.outcome === 'failed' || r.outcome === 'interrupted') break;
+  }
+  return results;
+}
+
+/** The one-off task that stopped the run (failed or interrupted), if any: no service may start after it. */
+export function stoppingOneOff(results: OneOffResult[]): OneOffResult | undefined {
+  return results.find((o) => o.outcome === 'failed' || o.outcome === 'interrupted');
+}
+
+async function runOneOff(ctx: EngineContext, task: OneOffTask, sp: ServicePlan): Promise<OneOffResult> {
   let arn: string;
   try {
     arn = await taskDefinitionFor(ctx, sp);
@@ -100,7 +136,7 @@ function finish(ctx: EngineContext, task: OneOffTask, taskArn: string | undefine
   return { name: task.name, outcome, ...(taskArn ? { taskArn } : {}), reason };
 }
 
-export function runTaskInput(task: OneOffTask, sp: ServicePlan, arn: string, live: EcsService | undefined): RunTaskInput {
+function runTaskInput(task: OneOffTask, sp: ServicePlan, arn: string, live: EcsService | undefined): RunTaskInput {
   const desired = sp.desired.service;
   const containers = sp.desired.taskDefinition.containerDefinitions;
   const container = task.container ?? containers.find((c) => c.essential !== false)?.name ?? containers[0]?.name;

@@ -9,7 +9,7 @@ import type { ServicePlan } from '../plan/types.js';
 import type { EngineContext } from './context.js';
 
 export const TAG_MANIFEST_DIGEST = 'ecsdeploy:manifest-digest';
-export const TAG_GIT_COMMIT = 'ecsdeploy:git-commit';
+const TAG_GIT_COMMIT = 'ecsdeploy:git-commit';
 /** Put on a revision once a deployment of it completed: what `rollback` looks for. */
 export const TAG_DEPLOYED = 'ecsdeploy:deployed';
 

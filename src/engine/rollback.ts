@@ -10,15 +10,16 @@
  */
 import type { AwsPorts, EcsService } from '../aws/ports.js';
 import { UsageError } from '../errors/index.js';
+import { describeServices, type ServiceRef } from '../live/describe-services.js';
 import type { ResolvedService } from '../model/manifest.js';
-import { errorMessage, shortTaskDefinition, taskDefinitionFamily, taskDefinitionRevision } from '../strategies/names.js';
-import { strategyFor, unsupportedReason } from '../strategies/select.js';
-import { createCallRunner } from './calls.js';
+import { builtInStrategies, unsupportedReason } from '../strategies/select.js';
+import type { DeployTarget } from '../strategies/types.js';
+import { shortTaskDefinition, taskDefinitionFamily, taskDefinitionRevision } from '../util/arn.js';
+import { errorMessage } from '../util/error-text.js';
 import { listActiveRevisions } from './cleanup.js';
-import { createEngineContext, type EngineContext } from './context.js';
-import { createEmitter } from './emitter.js';
-import { acquireLocks } from './lock.js';
+import { acquireLocks, touchedServices } from './lock.js';
 import { TAG_DEPLOYED, TAG_MANIFEST_DIGEST } from './register.js';
+import { createRunContext, finishRun, lockTtlMs, reportServiceFinished, startRun } from './run.js';
 import type { ApplyDeps, ApplyResult, ServiceResult } from './types.js';
 
 export interface RollbackOptions {
@@ -86,8 +87,7 @@ async function fromServiceDeployments(ports: AwsPorts, svc: EcsService, cluster:
 async function fromTags(ports: AwsPorts, current: string, signal: AbortSignal): Promise<{ arn: string; how: string } | undefined> {
   const family = taskDefinitionFamily(current);
   const currentRev = taskDefinitionRevision(current) ?? Number.POSITIVE_INFINITY;
-  const ctx = { ports, hardSignal: signal } as EngineContext;
-  const older = (await listActiveRevisions(ctx, family)).filter((a) => (taskDefinitionRevision(a) ?? 0) < currentRev);
+  const older = (await listActiveRevisions(ports, family, signal)).filter((a) => (taskDefinitionRevision(a) ?? 0) < currentRev);
   let tagged: string | undefined;
   for (const arn of older) {
     const out = await ports.ecs.describeTaskDefinition({ taskDefinition: arn, include: ['TAGS'] }, { signal });
@@ -96,6 +96,19 @@ async function fromTags(ports: AwsPorts, current: string, signal: AbortSignal): 
     if (!tagged && keys.has(TAG_MANIFEST_DIGEST)) tagged = arn;
   }
   return tagged ? { arn: tagged, how: 'the newest older revision registered by ecsdeploy' } : undefined;
+}
+
+/** The service as it runs now, read before a rollback; refused unless it exists and is ACTIVE. */
+export async function readServiceToRollBack(
+  ports: AwsPorts,
+  service: ServiceRef,
+  signal: AbortSignal,
+): Promise<EcsService & { taskDefinition: string }> {
+  const svc = (await describeServices(ports, [service], { signal })).find(service.cluster, service.service);
+  if (svc?.status !== 'ACTIVE' || !svc.taskDefinition) {
+    throw new UsageError('SERVICE_NOT_FOUND', `service ${service.service} does not exist in cluster ${service.cluster}`);
+  }
+  return { ...svc, taskDefinition: svc.taskDefinition };
 }
 
 /** Finds the task definition to roll back to. Throws a UsageError naming what was tried when there is none. */
@@ -117,131 +130,60 @@ export async function findRollbackTarget(
   });
 }
 
-/** Rolls one service back; reports like apply (apply.started … apply.finished). */
+/** Rolls one service back; reports like apply (apply.started … service.finished … apply.finished). */
 export async function rollbackService(service: ResolvedService, deps: ApplyDeps, options: RollbackOptions): Promise<ApplyResult> {
-  const start = deps.clock.now();
-  const emit = createEmitter(deps.sink, deps.clock);
-  const hardSignal = deps.hardSignal ?? new AbortController().signal;
-  const unavailable = unsupportedReason(service.strategy);
-  const strategy = strategyFor(service.strategy);
-  if (unavailable || !strategy) throw new UsageError('STRATEGY_UNAVAILABLE', `${service.key}: ${unavailable ?? 'no strategy'}`);
+  const run = startRun(deps, options.runId, Boolean(options.dryRun));
+  const strategies = deps.strategies ?? builtInStrategies;
+  const strategy = strategies(service.strategy);
+  if (!strategy) throw new UsageError('STRATEGY_UNAVAILABLE', `${service.key}: ${unsupportedReason(service.strategy, strategies)}`);
 
-  const described = await deps.ports.ecs.describeServices(
-    { cluster: service.cluster, services: [service.service] },
-    { signal: deps.signal },
-  );
-  const svc = described.services?.find((s) => s.serviceName === service.service && s.status === 'ACTIVE');
-  if (!svc?.taskDefinition) {
-    throw new UsageError('SERVICE_NOT_FOUND', `service ${service.service} does not exist in cluster ${service.cluster}`);
-  }
-  const target = options.target ?? (await findRollbackTarget(deps.ports, svc, service.cluster, options.to, deps.signal));
+  const svc = await readServiceToRollBack(deps.ports, service, deps.signal);
+  const found = options.target ?? (await findRollbackTarget(deps.ports, svc, service.cluster, options.to, deps.signal));
   const base = { key: service.key, service: service.service, cluster: service.cluster };
-  if (target.taskDefinitionArn === svc.taskDefinition) {
-    const same: ServiceResult = { ...base, outcome: 'unchanged', taskDefinitionArn: svc.taskDefinition };
-    emit({ type: 'log', message: `${service.key} already runs ${shortTaskDefinition(svc.taskDefinition)}` });
-    emit({
-      type: 'apply.finished',
-      runId: options.runId,
-      outcome: 'no-change',
-      durationMs: 0,
-      services: [{ key: same.key, outcome: same.outcome }],
-    });
-    return {
-      runId: options.runId,
-      outcome: 'no-change',
-      dryRun: Boolean(options.dryRun),
-      durationMs: 0,
-      services: [same],
-      oneOffs: [],
-      problems: [],
-    };
+  if (found.taskDefinitionArn === svc.taskDefinition) {
+    run.emit({ type: 'log', message: `${service.key} already runs ${shortTaskDefinition(svc.taskDefinition)}` });
+    return finishRun(run, 'no-change', [{ ...base, outcome: 'unchanged', taskDefinitionArn: svc.taskDefinition }], { durationMs: 0 });
   }
 
-  const calls = createCallRunner({ dryRun: Boolean(options.dryRun), emit, hardSignal, ports: deps.ports, runId: options.runId });
   const timeoutMs = options.timeoutMs ?? service.timeoutMs;
-  const ctx: EngineContext = createEngineContext(deps, {
-    emit,
-    hardSignal,
-    calls,
-    plan: undefined,
-    options: {
-      concurrency: 1,
-      dryRun: Boolean(options.dryRun),
-      force: options.force,
-      onInterrupt: options.onInterrupt,
-      runId: options.runId,
-      ...(options.lockSettleMs !== undefined ? { lockSettleMs: options.lockSettleMs } : {}),
-    },
+  const ctx = createRunContext(deps, run, undefined, {
+    concurrency: 1,
+    dryRun: run.dryRun,
+    force: options.force,
+    onInterrupt: options.onInterrupt,
+    runId: options.runId,
+    ...(options.lockSettleMs !== undefined ? { lockSettleMs: options.lockSettleMs } : {}),
   });
+  const target: DeployTarget = {
+    ...base,
+    strategy: service.strategy,
+    create: false,
+    taskDefinitionArn: found.taskDefinitionArn,
+    previousTaskDefinitionArn: svc.taskDefinition,
+    previousDeploymentId: svc.deployments?.find((d) => d.status === 'PRIMARY')?.id,
+    desiredCount: undefined,
+    deployment: {},
+    settings: undefined,
+    timeoutMs,
+    // Undoing a failed rollback would put back the revision we are leaving; say what happened instead.
+    onFailure: 'leave',
+    purpose: 'rollback',
+  };
   // A rollback is how one gets out of a stuck deployment, so an in-progress deployment does not block it;
-  // another ecsdeploy run holding the service still does.
-  // The lock is never refreshed here, so it must outlast the whole wait: the rollout (timeoutMs), then the
-  // rollback ECS may make of it or an interrupt's, watched for max(timeoutMs, 5 min) (rolling.ts), plus margin.
-  const locks = await acquireLocks(
-    ctx,
-    [{ key: service.key, cluster: service.cluster, service: service.service }],
-    timeoutMs + Math.max(timeoutMs, 5 * 60_000) + 15 * 60_000,
-    {
-      allowInProgress: true,
-    },
-  );
+  // another ecsdeploy run holding the service still does. The lock is never refreshed here: it covers the one step.
+  const locks = await acquireLocks(ctx, touchedServices(strategy, target), lockTtlMs(timeoutMs), { allowInProgress: true });
   let result: ServiceResult;
   try {
-    emit({ type: 'apply.started', runId: options.runId, services: [service.key], dryRun: Boolean(options.dryRun) });
-    emit({
+    run.emit({ type: 'apply.started', runId: run.runId, services: [service.key], dryRun: run.dryRun });
+    run.emit({
       type: 'log',
-      message: `rolling ${service.key} back from ${shortTaskDefinition(svc.taskDefinition)} to ${shortTaskDefinition(target.taskDefinitionArn)} (${target.source})`,
+      message: `rolling ${service.key} back from ${shortTaskDefinition(svc.taskDefinition)} to ${shortTaskDefinition(found.taskDefinitionArn)} (${found.source})`,
     });
-    const r = await strategy.deploy(
-      {
-        ...base,
-        strategy: service.strategy,
-        create: false,
-        taskDefinitionArn: target.taskDefinitionArn,
-        previousTaskDefinitionArn: svc.taskDefinition,
-        previousDeploymentId: svc.deployments?.find((d) => d.status === 'PRIMARY')?.id,
-        desiredCount: undefined,
-        deployment: {},
-        settings: undefined,
-        timeoutMs,
-        // Undoing a failed rollback would put back the revision we are leaving; say what happened instead.
-        onFailure: 'leave',
-        purpose: 'rollback',
-      },
-      ctx,
-    );
-    result = { ...base, ...r };
+    result = { ...base, ...(await strategy.deploy(target, ctx)) };
   } finally {
     await locks.release();
   }
-  emit({
-    type: 'service.finished',
-    service: service.key,
-    outcome: result.outcome,
-    durationMs: deps.clock.now() - start,
-    ...(result.taskDefinitionArn ? { taskDefinitionArn: result.taskDefinitionArn } : {}),
-    ...(result.reason ? { reason: result.reason } : {}),
-    ...(result.stoppedTasks ? { stoppedTasks: result.stoppedTasks } : {}),
-  });
-  const outcome: ApplyResult['outcome'] = deps.signal.aborted
-    ? 'interrupted'
-    : result.outcome === 'succeeded' || (options.dryRun && result.outcome === 'skipped')
-      ? 'succeeded'
-      : 'failed';
-  const durationMs = deps.clock.now() - start;
-  emit({
-    type: 'apply.finished',
-    runId: options.runId,
-    outcome,
-    durationMs,
-    services: [
-      {
-        key: result.key,
-        outcome: result.outcome,
-        ...(result.taskDefinitionArn ? { taskDefinitionArn: result.taskDefinitionArn } : {}),
-        ...(result.reason ? { reason: result.reason } : {}),
-      },
-    ],
-  });
-  return { runId: options.runId, outcome, dryRun: Boolean(options.dryRun), durationMs, services: [result], oneOffs: [], problems: [] };
+  reportServiceFinished(run.emit, result, run.elapsedMs());
+  const succeeded = result.outcome === 'succeeded' || (run.dryRun && result.outcome === 'skipped');
+  return finishRun(run, deps.signal.aborted ? 'interrupted' : succeeded ? 'succeeded' : 'failed', [result]);
 }

@@ -4,7 +4,9 @@
  * retry policy, dead-letter queue... all survive (the old tools lost them: peer-tools.md, fabfuel #54/#116).
  */
 import type { ScheduledTarget } from '../model/manifest.js';
-import { errorMessage, shortTaskDefinition, taskDefinitionFamily } from '../strategies/names.js';
+import type { Plan } from '../plan/types.js';
+import { shortTaskDefinition, taskDefinitionFamily } from '../util/arn.js';
+import { errorMessage } from '../util/error-text.js';
 import type { EngineContext } from './context.js';
 
 type Target = NonNullable<Awaited<ReturnType<EngineContext['ports']['events']['listTargetsByRule']>>['Targets']>[number];
@@ -24,15 +26,38 @@ export async function listRuleTargets(ctx: EngineContext, rule: string, eventBus
 }
 
 /**
+ * Moves the scheduled targets of the services the run covers to the revision each service now runs: the one
+ * registered in this run (a placeholder under --dry-run), else the live one. Returns the problems (already
+ * emitted as errors); `inUse` collects what cleanup must keep.
+ */
+export async function moveScheduledTargets(
+  ctx: EngineContext,
+  plan: Plan,
+  covered: ReadonlySet<string>,
+  inUse: Set<string>,
+): Promise<string[]> {
+  const problems: string[] = [];
+  for (const st of plan.scheduledTargets) {
+    if (!covered.has(st.taskDefinitionOf)) continue;
+    const sp = plan.services.find((s) => s.key === st.taskDefinitionOf);
+    if (!sp) continue;
+    const registered = ctx.registered.get(sp.key);
+    const arn = registered ? await registered : sp.live?.taskDefinitionArn;
+    if (!arn) continue;
+    const problem = await moveScheduledTarget(ctx, st, arn, inUse);
+    if (problem) {
+      problems.push(problem);
+      ctx.emit({ type: 'log', level: 'error', message: problem });
+    }
+  }
+  return problems;
+}
+
+/**
  * Moves the matching targets of one rule to `arn`. Returns the problem, if any. `inUse` collects every ECS
  * task definition the rule's targets reference afterwards (cleanup must keep them).
  */
-export async function moveScheduledTarget(
-  ctx: EngineContext,
-  st: ScheduledTarget,
-  arn: string,
-  inUse: Set<string>,
-): Promise<string | undefined> {
+async function moveScheduledTarget(ctx: EngineContext, st: ScheduledTarget, arn: string, inUse: Set<string>): Promise<string | undefined> {
   let targets: Target[];
   try {
     targets = await listRuleTargets(ctx, st.rule, st.eventBus);

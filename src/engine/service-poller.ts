@@ -12,8 +12,8 @@
  * of drifting into one call each.
  */
 import type { AwsPorts, EcsService } from '../aws/ports.js';
+import { DescribedServices, describeServiceBatch, type ServiceBatch, serviceBatches } from '../live/describe-services.js';
 import type { ServiceWatcher } from '../strategies/types.js';
-import { chunk } from '../strategies/chunk.js';
 import { abortReason, type Clock } from '../util/clock.js';
 
 interface Request {
@@ -27,7 +27,6 @@ interface Request {
   cleanup(): void;
 }
 
-const MAX_PER_CALL = 10;
 /** How early, as a share of its delay, a request may be served with a call that is made anyway. */
 const EARLY_SHARE = 0.25;
 
@@ -92,26 +91,21 @@ export class BatchingServiceWatcher implements ServiceWatcher {
     const ready = this.pending.filter((r) => r.earliest <= now);
     this.pending = this.pending.filter((r) => r.earliest > now);
     this.schedule();
-    const byCluster = new Map<string, Request[]>();
-    for (const r of ready) byCluster.set(r.cluster, [...(byCluster.get(r.cluster) ?? []), r]);
-    await Promise.all(
-      [...byCluster].flatMap(([cluster, reqs]) =>
-        chunk([...new Set(reqs.map((r) => r.service))], MAX_PER_CALL).map((names) => this.describe(cluster, names, reqs)),
-      ),
-    );
+    await Promise.all(serviceBatches(ready).map((batch) => this.describe(batch)));
   }
 
-  private async describe(cluster: string, names: string[], reqs: Request[]): Promise<void> {
-    const mine = reqs.filter((r) => names.includes(r.service));
+  private async describe(batch: ServiceBatch<Request>): Promise<void> {
     try {
       this.describeCalls += 1;
-      const out = await this.ports.ecs.describeServices({ cluster, services: names });
-      for (const r of mine) {
+      const described = new DescribedServices();
+      described.add(batch.cluster, await describeServiceBatch(this.ports, batch));
+      for (const r of batch.refs) {
         r.cleanup();
-        r.resolve(out.services?.find((s) => s.serviceName === r.service || s.serviceArn === r.service));
+        // INACTIVE included: the follower reports a deleted service as such.
+        r.resolve(described.findAny(r.cluster, r.service));
       }
     } catch (error) {
-      for (const r of mine) {
+      for (const r of batch.refs) {
         r.cleanup();
         r.reject(error);
       }

@@ -3,10 +3,10 @@
  * the latest events. One DescribeServices per cluster per 10 services.
  */
 import type { AwsPorts, EcsDeployment, EcsService } from '../aws/ports.js';
+import { describeServices } from '../live/describe-services.js';
 import type { ResolvedService } from '../model/manifest.js';
 import type { DeploymentStatus, ServiceStatusReport } from '../model/status.js';
-import { chunk } from '../strategies/chunk.js';
-import { shortTaskDefinition } from '../strategies/names.js';
+import { shortTaskDefinition } from '../util/arn.js';
 
 export interface StatusOptions {
   signal?: AbortSignal;
@@ -49,7 +49,7 @@ function taskSetStatus(t: EcsTaskSet): DeploymentStatus {
   };
 }
 
-export function statusReport(s: ResolvedService, svc: EcsService | undefined, eventCount = 5): ServiceStatusReport {
+function statusReport(s: ResolvedService, svc: EcsService | undefined, eventCount = 5): ServiceStatusReport {
   const found = Boolean(svc && svc.status !== 'INACTIVE');
   const deployments = found
     ? [...(svc?.deployments ?? []).map(deploymentStatus), ...(svc?.taskSets ?? []).map(taskSetStatus)].sort((a, b) =>
@@ -85,23 +85,6 @@ export async function buildStatusReports(
   services: ResolvedService[],
   options: StatusOptions = {},
 ): Promise<ServiceStatusReport[]> {
-  const byCluster = new Map<string, ResolvedService[]>();
-  for (const s of services) byCluster.set(s.cluster, [...(byCluster.get(s.cluster) ?? []), s]);
-  const found = new Map<ResolvedService, EcsService | undefined>();
-  await Promise.all(
-    [...byCluster].flatMap(([cluster, list]) =>
-      chunk(list, 10).map(async (part) => {
-        const out = await ports.ecs.describeServices(
-          { cluster, services: part.map((s) => s.service) },
-          options.signal ? { signal: options.signal } : undefined,
-        );
-        for (const s of part)
-          found.set(
-            s,
-            out.services?.find((x) => x.serviceName === s.service && x.status !== 'INACTIVE'),
-          );
-      }),
-    ),
-  );
-  return services.map((s) => statusReport(s, found.get(s), options.events ?? 5));
+  const found = await describeServices(ports, services, options.signal ? { signal: options.signal } : {});
+  return services.map((s) => statusReport(s, found.find(s.cluster, s.service), options.events ?? 5));
 }

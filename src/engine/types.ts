@@ -1,6 +1,7 @@
 /** What `applyPlan` takes and returns. */
 import type { AwsPorts } from '../aws/ports.js';
 import type { EventSink, Prompter, ServiceOutcome, StoppedTaskInfo } from '../events/types.js';
+import type { StrategyCatalog } from '../strategies/select.js';
 import type { Clock } from '../util/clock.js';
 
 export interface ApplyDeps {
@@ -13,6 +14,8 @@ export interface ApplyDeps {
   signal: AbortSignal;
   /** Second Ctrl-C: stop waiting at once, still report. */
   hardSignal?: AbortSignal;
+  /** The strategies services deploy with; default the built-in ones. */
+  strategies?: StrategyCatalog;
 }
 
 export interface ApplyOptions {

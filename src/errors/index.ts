@@ -122,14 +122,6 @@ export class StalePlanError extends EcsDeployError {
   }
 }
 
-/** A deployment failed (rolled back, timed out, gate failed, one-off task failed...). */
-export class DeploymentFailedError extends EcsDeployError {
-  constructor(code: string, message: string, options: ErrorOptions = {}) {
-    super(code, message, 'deployment', options);
-    this.name = 'DeploymentFailedError';
-  }
-}
-
 /** The user declined, or confirmation was needed and could not be asked. Shown softly, still non-zero. */
 export class AbortError extends EcsDeployError {
   constructor(code: string, message: string, options: ErrorOptions = {}) {

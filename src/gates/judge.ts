@@ -18,7 +18,7 @@ import type { MetricCheck, NoDataPolicy } from '../model/strategy.js';
 import type { CheckOutcome, GateCheckEvidence } from './types.js';
 
 /** 4 significant digits: enough to read, short enough for one line. */
-export function formatNumber(n: number): string {
+function formatNumber(n: number): string {
   if (!Number.isFinite(n)) return String(n);
   return String(Number(n.toPrecision(4)));
 }

@@ -12,13 +12,13 @@ import { expressionIds, type GateConfig, type MetricCheck, type MetricQuery } fr
 import { REQUEST_COUNT_PERIOD_S } from './schedule.js';
 import type { GateTargets } from './types.js';
 
-export type GetMetricDataInput = Parameters<CloudWatchPort['getMetricData']>[0];
+type GetMetricDataInput = Parameters<CloudWatchPort['getMetricData']>[0];
 export type MetricDataQuery = NonNullable<GetMetricDataInput['MetricDataQueries']>[number];
 
-export type Side = 'canary' | 'stable';
+type Side = 'canary' | 'stable';
 
 /** The ids to read back for one metric check. */
-export interface CheckQueryIds {
+interface CheckQueryIds {
   check: MetricCheck;
   /** The expression's id, per side (stable only for baseline checks). */
   value: Partial<Record<Side, string>>;
@@ -35,7 +35,7 @@ export interface MetricQueryPlan {
 }
 
 /** Rewrites the query ids of an expression (function names, keywords and quoted text stay). */
-export function renameExpressionIds(expression: string, rename: (id: string) => string): string {
+function renameExpressionIds(expression: string, rename: (id: string) => string): string {
   let out = expression;
   for (const { id, at } of expressionIds(expression).reverse()) out = out.slice(0, at) + rename(id) + out.slice(at + id.length);
   return out;

@@ -22,7 +22,7 @@ export interface ScheduledEvaluation {
 }
 
 /** The period (ms) windows align to: the longest query period, and a minute when minRequests reads RequestCount. */
-export function alignmentMs(gate: GateConfig): number {
+function alignmentMs(gate: GateConfig): number {
   let longest = 0;
   for (const m of gate.metrics) for (const q of Object.values(m.queries)) longest = Math.max(longest, q.periodSeconds);
   if (gate.minRequests !== undefined) longest = Math.max(longest, REQUEST_COUNT_PERIOD_S);

@@ -14,7 +14,7 @@ import type { GateTargets, TargetGroupDimensions } from './types.js';
 const BATCH = 20;
 
 /** The target groups a gate's queries need: roles and names/ARNs, as written. */
-export function targetGroupRefs(gates: readonly GateConfig[]): string[] {
+function targetGroupRefs(gates: readonly GateConfig[]): string[] {
   const refs = new Set<string>();
   for (const gate of gates) {
     if (gate.minRequests !== undefined) refs.add('canary');
@@ -28,12 +28,12 @@ export function targetGroupRefs(gates: readonly GateConfig[]): string[] {
 }
 
 /** `arn:...:targetgroup/web/73e2d6bc24d8a067` → `targetgroup/web/73e2d6bc24d8a067`. */
-export function targetGroupDimension(targetGroupArn: string): string {
+function targetGroupDimension(targetGroupArn: string): string {
   return targetGroupArn.slice(targetGroupArn.lastIndexOf(':') + 1);
 }
 
 /** `arn:...:loadbalancer/app/shop/50dc6c495c0c9188` → `app/shop/50dc6c495c0c9188`. */
-export function loadBalancerDimension(loadBalancerArn: string): string {
+function loadBalancerDimension(loadBalancerArn: string): string {
   const marker = ':loadbalancer/';
   const i = loadBalancerArn.indexOf(marker);
   return i < 0 ? loadBalancerArn : loadBalancerArn.slice(i + marker.length);

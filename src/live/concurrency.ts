@@ -50,9 +50,3 @@ export async function mapLimited<T, R>(items: readonly T[], limit: Limit, fn: (i
   if (failure) throw failure.reason;
   return results as R[];
 }
-
-export function chunk<T>(items: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}

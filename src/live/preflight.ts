@@ -14,8 +14,9 @@ import type { PreflightIssue } from '../model/live.js';
 import type { ResolvedManifest, ResolvedService } from '../model/manifest.js';
 import type { BlueGreenStrategy, CanaryStrategy } from '../model/strategy.js';
 import type { JsonObject } from '../model/task-definition.js';
-import { chunk, type Limit, mapLimited } from './concurrency.js';
-import { clusterName, serviceName } from './service-index.js';
+import { clusterName, serviceName } from '../util/arn.js';
+import { chunk } from '../util/chunk.js';
+import { type Limit, mapLimited } from './concurrency.js';
 
 export interface PreflightContext {
   /** A described ECS service read earlier (undefined when missing). */

@@ -10,9 +10,11 @@ import type { ResolvedManifest } from '../model/manifest.js';
 import type { JsonObject } from '../model/task-definition.js';
 import { canonicalJson } from '../plan/json.js';
 import { redactDeep, sensitivityTest } from '../plan/sensitive.js';
-import { chunk, createLimit, mapLimited } from './concurrency.js';
+import { clusterName, serviceName } from '../util/arn.js';
+import { createLimit, mapLimited } from './concurrency.js';
+import { describeServiceBatch, type ServiceRef, serviceBatches } from './describe-services.js';
 import { runPreflight } from './preflight.js';
-import { clusterName, ServiceIndex, serviceName } from './service-index.js';
+import { ServiceIndex } from './service-index.js';
 import type { TaskDefinitionCache } from './task-definition-cache.js';
 import { toJson, toJsonObject } from './to-json.js';
 
@@ -25,8 +27,6 @@ export interface ReadLiveStateOptions {
 }
 
 export const DEFAULT_CONCURRENCY = 8;
-/** DescribeServices accepts at most 10 services per call. */
-export const DESCRIBE_SERVICES_BATCH = 10;
 
 function callsSince(before: Record<string, number>, after: Record<string, number>): Record<string, number> {
   const out: Record<string, number> = {};
@@ -37,30 +37,13 @@ function callsSince(before: Record<string, number>, after: Record<string, number
   return out;
 }
 
-/**
- * ECS service names to describe per cluster: the manifest's services, plus the canary services strategies need.
- * A cluster named by name in one service and by ARN in another is one cluster (one batch of 10, not two); it is
- * asked for as it was first written.
- */
-function servicesToDescribe(manifest: ResolvedManifest): Map<string, Set<string>> {
-  const byCluster = new Map<string, Set<string>>();
-  const written = new Map<string, string>();
-  const add = (cluster: string, service: string) => {
-    const name = clusterName(cluster);
-    if (!written.has(name)) written.set(name, cluster);
-    const key = written.get(name) as string;
-    const names = byCluster.get(key) ?? new Set<string>();
-    names.add(service);
-    byCluster.set(key, names);
-  };
-  for (const s of manifest.services) {
-    add(s.cluster, s.service);
-    if (s.strategy.type === 'canary') {
-      add(s.cluster, s.strategy.canary.service);
-      if (s.strategy.stable.service) add(s.cluster, s.strategy.stable.service);
-    }
-  }
-  return byCluster;
+/** The ECS services to describe: the manifest's services, plus the canary services strategies need. */
+function servicesToDescribe(manifest: ResolvedManifest): ServiceRef[] {
+  return manifest.services.flatMap((s) => [
+    { cluster: s.cluster, service: s.service },
+    ...(s.strategy.type === 'canary' ? [{ cluster: s.cluster, service: s.strategy.canary.service }] : []),
+    ...(s.strategy.type === 'canary' && s.strategy.stable.service ? [{ cluster: s.cluster, service: s.strategy.stable.service }] : []),
+  ]);
 }
 
 /**
@@ -119,13 +102,10 @@ export async function readLiveState(ports: AwsPorts, manifest: ResolvedManifest,
   };
 
   // 1. Services, 10 per call per cluster.
-  const batches = [...servicesToDescribe(manifest)].flatMap(([cluster, names]) =>
-    chunk([...names], DESCRIBE_SERVICES_BATCH).map((batch) => ({ cluster, batch })),
-  );
-  await mapLimited(batches, limit, async ({ cluster, batch }) => {
+  await mapLimited(serviceBatches(servicesToDescribe(manifest)), limit, async (batch) => {
+    const { cluster } = batch;
     try {
-      const out = await ports.ecs.describeServices({ cluster, services: batch, include: ['TAGS'] }, { signal });
-      for (const svc of out.services ?? []) {
+      for (const svc of await describeServiceBatch(ports, batch, { include: ['TAGS'], ...(signal ? { signal } : {}) })) {
         const described = toJsonObject(svc);
         index.add(cluster, described);
         const arn = described.status !== 'INACTIVE' ? currentTaskDefinitionArn(described) : undefined;

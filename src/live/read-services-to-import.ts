@@ -11,9 +11,11 @@ import { AwsApiError, UsageError } from '../errors/index.js';
 import type { JsonObject } from '../model/task-definition.js';
 import type { LiveServiceToImport } from '../plan/import-manifest.js';
 import { controllerType, type DeploymentGroupRef } from '../plan/import-service.js';
-import { chunk, createLimit, mapLimited } from './concurrency.js';
-import { currentTaskDefinitionArn, DEFAULT_CONCURRENCY, DESCRIBE_SERVICES_BATCH } from './read-live-state.js';
-import { clusterName, serviceName } from './service-index.js';
+import { clusterName, serviceName } from '../util/arn.js';
+import { chunk } from '../util/chunk.js';
+import { createLimit, mapLimited } from './concurrency.js';
+import { describeServiceBatch, serviceBatches } from './describe-services.js';
+import { currentTaskDefinitionArn, DEFAULT_CONCURRENCY } from './read-live-state.js';
 import { toJson, toJsonObject } from './to-json.js';
 
 export interface ReadServicesToImportOptions {
@@ -67,9 +69,10 @@ export async function readServicesToImport(ports: AwsPorts, options: ReadService
   // 1. Services, 10 per call.
   const described = new Map<string, JsonObject>();
   try {
-    await mapLimited(chunk(names, DESCRIBE_SERVICES_BATCH), limit, async (batch) => {
-      const out = await ports.ecs.describeServices({ cluster: options.cluster, services: batch, include: ['TAGS'] }, { signal });
-      for (const svc of out.services ?? []) {
+    const batches = serviceBatches(names.map((service) => ({ cluster: options.cluster, service })));
+    await mapLimited(batches, limit, async (batch) => {
+      const services = await describeServiceBatch(ports, batch, { include: ['TAGS'], ...(signal ? { signal } : {}) });
+      for (const svc of services) {
         const json = toJsonObject(svc);
         // INACTIVE and DRAINING services are deleted or being deleted: nothing to import.
         if (json.status === 'ACTIVE' && typeof json.serviceName === 'string') described.set(json.serviceName, json);

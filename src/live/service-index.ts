@@ -3,16 +3,7 @@
  * services (deleted, still listed by DescribeServices for a while) are treated as missing.
  */
 import type { JsonObject } from '../model/task-definition.js';
-
-/** `arn:aws:ecs:r:a:cluster/name` → `name`; a plain name stays as it is. */
-export function clusterName(cluster: string): string {
-  return cluster.startsWith('arn:') ? (cluster.split('/').pop() ?? cluster) : cluster;
-}
-
-/** `arn:aws:ecs:r:a:service/cluster/name` (or the older `service/name`) → `name`. */
-export function serviceName(service: string): string {
-  return service.startsWith('arn:') ? (service.split('/').pop() ?? service) : service;
-}
+import { clusterName, serviceName } from '../util/arn.js';
 
 export class ServiceIndex {
   readonly #byKey = new Map<string, JsonObject>();

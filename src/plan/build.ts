@@ -269,7 +269,7 @@ function num(v: Json | undefined): number {
 }
 
 /** What the plan was made against; apply of a saved plan re-reads these and refuses if any moved. */
-export function fingerprint(described: JsonObject): LiveFingerprint {
+function fingerprint(described: JsonObject): LiveFingerprint {
   const controllerType = isObject(described.deploymentController) ? str(described.deploymentController.type) : undefined;
   const controller = controllerType ?? 'ECS';
   const primary = controller === 'ECS' ? primaryDeployment(described) : (primaryTaskSet(described) ?? primaryDeployment(described));

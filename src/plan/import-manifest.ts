@@ -31,7 +31,7 @@ export interface ImportManifestInput {
   taskDefinitionDir: string;
 }
 
-export interface ImportedFile {
+interface ImportedFile {
   /** Relative to the manifest's folder, `/`-separated. */
   path: string;
   document: JsonObject;

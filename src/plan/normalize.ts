@@ -24,7 +24,7 @@ export interface NormalizeContext {
 }
 
 /** Prefix of the metadata tags apply puts on what it registers (`ecsdeploy:manifest-digest`, ...). */
-export const ECSDEPLOY_TAG_PREFIX = 'ecsdeploy:';
+const ECSDEPLOY_TAG_PREFIX = 'ecsdeploy:';
 /** AWS-reserved tag prefix (CloudFormation, ...): users cannot set these, so they are never ours to diff. */
 const AWS_TAG_PREFIX = 'aws:';
 
@@ -220,7 +220,7 @@ export function isIgnoredTag(key: string, ignoreTags: readonly string[]): boolea
   return ignoreTags.includes(key) || key.startsWith(ECSDEPLOY_TAG_PREFIX) || key.startsWith(AWS_TAG_PREFIX);
 }
 
-export function filterTags(tags: Json, ignoreTags: readonly string[]): Json {
+function filterTags(tags: Json, ignoreTags: readonly string[]): Json {
   if (!Array.isArray(tags)) return tags;
   return tags.filter((t) => !(isObject(t) && typeof t.key === 'string' && isIgnoredTag(t.key, ignoreTags)));
 }

@@ -11,7 +11,7 @@ import { canonicalJson, isObject, sha256Hex } from './json.js';
 import { redactChanges, redactOneOffTask, redactTaskDefinition, sensitivityTest } from './sensitive.js';
 import { type LiveFingerprint, PLAN_FORMAT, PLAN_VERSION, type Plan, type ServicePlan } from './types.js';
 
-export interface SavedServicePlan extends ServicePlan {
+interface SavedServicePlan extends ServicePlan {
   /** sha256 (hex) of the canonical JSON of the unredacted desired task definition, settings, count and deployment. */
   desiredDigest: string;
 }
@@ -21,7 +21,7 @@ export interface SavedPlan extends Omit<Plan, 'services'> {
 }
 
 /** The digest apply compares: what would be registered and sent, before redaction. */
-export function desiredDigest(service: ServicePlan): string {
+function desiredDigest(service: ServicePlan): string {
   const d = service.desired;
   return sha256Hex(
     canonicalJson({

@@ -15,7 +15,7 @@ import { identityField } from './diff.js';
 import { isObject, toJsonObject } from './json.js';
 import type { FieldChange } from './types.js';
 
-export const VALUE_CHANGED_NOTE = 'value changed';
+const VALUE_CHANGED_NOTE = 'value changed';
 
 /** Placeholder put in the desired document where a sensitive value changed; see {@link markChangedSensitiveLines}. */
 const CHANGED_SENTINEL = '\u0001ecsdeploy-sensitive-value-changed\u0001';

@@ -78,7 +78,7 @@ export interface ServicePlan {
   sensitiveNames: string[];
 }
 
-export interface PlanSummary {
+interface PlanSummary {
   create: number;
   update: number;
   noChange: number;

@@ -2,9 +2,10 @@
  * One event → the human lines that describe it, shared by the plain log and the lines the tty view prints above its
  * live region. Each line says which service it belongs to and how prominent it is, so each renderer can lay it out.
  */
+import { isFailedOutcome } from '../events/outcomes.js';
 import type { EngineEvent, EventLevel } from '../events/types.js';
 import { revisionName, taskId, topicName } from './events-names.js';
-import { describeStoppedTask, formatGate, formatGateFinished, outcomeWords } from './events-summary.js';
+import { describeStoppedTask, formatGate, formatGateFinished, outcomeWords } from './outcome-words.js';
 import { formatDuration } from './time-format.js';
 
 /**
@@ -12,7 +13,7 @@ import { formatDuration } from './time-format.js';
  * - `chatter`: detail that can be folded away (ECS service events, progress, phases, traffic, passing gates).
  * - `live`: state the tty view shows in its live region instead of printing it (phases, progress).
  */
-export type LineKind = 'key' | 'chatter' | 'live';
+type LineKind = 'key' | 'chatter' | 'live';
 
 export interface EventLine {
   /** Manifest key of the service (or `one-off <name>`) the line is about; undefined for run-level lines. */
@@ -84,7 +85,7 @@ export function describeEvent(event: EngineEvent): EventLine[] | undefined {
     case 'service.event':
       return [line(event.service, event.message, lvl, 'chatter')];
     case 'service.finished': {
-      const failed = event.outcome === 'failed' || event.outcome === 'rolled-back' || event.outcome === 'timed-out';
+      const failed = isFailedOutcome(event.outcome);
       const rev = event.taskDefinitionArn ? `, running ${revisionName(event.taskDefinitionArn)}` : '';
       const reason = event.reason ? `: ${event.reason}` : '';
       const words = failed ? outcomeWords(event.outcome).toUpperCase() : outcomeWords(event.outcome);

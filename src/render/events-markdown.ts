@@ -5,20 +5,13 @@
  */
 import type { EngineEvent } from '../events/types.js';
 import { revisionName, taskId } from './events-names.js';
-import {
-  type ApplySummary,
-  describeStanding,
-  describeStoppedTask,
-  isFailure,
-  outcomeWords,
-  revisionColumn,
-  type ServiceState,
-  summarizeEvents,
-} from './events-summary.js';
+import { describeStoppedTask, isFailure, outcomeWords } from './outcome-words.js';
+import { type ApplySummary, type ServiceState, summarizeEvents } from './summary-state.js';
+import { describeStanding, revisionColumn } from './summary-text.js';
 import { elapsedMs, formatDuration } from './time-format.js';
 
 /** Escapes text for a table cell or list item: no HTML, no column breaks, no line breaks. */
-export function escapeMarkdown(text: string): string {
+function escapeMarkdown(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\|/g, '\\|').replace(/\r?\n/g, '<br>');
 }
 

@@ -23,15 +23,9 @@ import { annotation, GROUP_END, groupStart } from './events-github.js';
 import { describeEvent, describeUnknownEvent, type EventLine } from './events-lines.js';
 import { revisionName, taskId } from './events-names.js';
 import { type EventRenderer, flushed } from './events-renderer.js';
-import {
-  type ApplySummary,
-  describeStanding,
-  describeStoppedTask,
-  isFailure,
-  outcomeWords,
-  renderSummaryText,
-  SummaryBuilder,
-} from './events-summary.js';
+import { describeStoppedTask, isFailure, outcomeWords } from './outcome-words.js';
+import { type ApplySummary, SummaryBuilder } from './summary-state.js';
+import { describeStanding, renderSummaryText } from './summary-text.js';
 import { formatClockTime } from './time-format.js';
 
 export interface PlainRendererOptions {
@@ -116,7 +110,7 @@ export function createPlainRenderer(options: PlainRendererOptions): EventRendere
 }
 
 /** `::error::` per failure and `::warning::` per interruption or warning, each self-contained and actionable. */
-export function annotations(summary: ApplySummary): string {
+function annotations(summary: ApplySummary): string {
   let out = '';
   for (const s of summary.services) {
     if (isFailure(s.state)) {

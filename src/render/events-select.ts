@@ -15,7 +15,7 @@ import { createTtyRenderer } from './events-tty.js';
 
 export type { EventRenderer } from './events-renderer.js';
 
-export type EventFormat = 'auto' | 'tty' | 'plain' | 'json';
+type EventFormat = 'auto' | 'tty' | 'plain' | 'json';
 
 export interface EventRendererOptions {
   format: EventFormat;
@@ -30,7 +30,7 @@ export interface EventRendererOptions {
 }
 
 /** Narrowest terminal the live view is drawn on; below it lines would be cut to nothing useful. */
-export const MIN_TTY_COLUMNS = 41;
+const MIN_TTY_COLUMNS = 41;
 
 export function resolveEventFormat(options: Omit<EventRendererOptions, 'stdout' | 'stderr'>): 'tty' | 'plain' | 'json' {
   if (options.format !== 'auto') return options.format;

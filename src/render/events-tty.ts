@@ -16,7 +16,9 @@ import { type Colors, createColors, cursor, truncate } from './ansi.js';
 import { describeEvent, type EventLine } from './events-lines.js';
 import { taskId } from './events-names.js';
 import { type EventRenderer, flushed } from './events-renderer.js';
-import { outcomeSymbol, outcomeWords, renderSummaryText, revisionColumn, type ServiceSummary, SummaryBuilder } from './events-summary.js';
+import { outcomeSymbol, outcomeWords } from './outcome-words.js';
+import { type ServiceSummary, SummaryBuilder } from './summary-state.js';
+import { renderSummaryText, revisionColumn } from './summary-text.js';
 import { elapsedMs, formatClockTime, formatDuration } from './time-format.js';
 
 export interface TtyRendererOptions {

@@ -9,16 +9,16 @@ export const ACTION_SYMBOL: Record<PlanAction, string> = {
 };
 
 /** Top-level settings whose change needs a new service (`launchType`, ...), in change order, deduplicated. */
-export function replacementFields(s: ServicePlan): string[] {
+function replacementFields(s: ServicePlan): string[] {
   return [...new Set(s.changes.filter((c) => c.requiresReplacement).map((c) => topLevel(c.path)))];
 }
 
 /** Top-level service settings that change (`desiredCount`, `deploymentConfiguration`, ...). */
-export function changedSettings(s: ServicePlan): string[] {
+function changedSettings(s: ServicePlan): string[] {
   return [...new Set(s.changes.filter((c) => c.scope === 'service').map((c) => topLevel(c.path)))];
 }
 
-export function topLevel(path: string): string {
+function topLevel(path: string): string {
   const m = /^[^.[]*/.exec(path);
   return m?.[0] || path;
 }

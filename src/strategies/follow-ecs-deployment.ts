@@ -11,7 +11,9 @@
  */
 import type { EcsDeployment, EcsService } from '../aws/ports.js';
 import { AwsApiError } from '../errors/index.js';
-import { backoffDelay, errorMessage, shortTaskDefinition } from './names.js';
+import { shortTaskDefinition } from '../util/arn.js';
+import { backoffDelay } from '../util/backoff.js';
+import { errorMessage } from '../util/error-text.js';
 import type { StrategyContext } from './types.js';
 
 export type FollowVerdict =
@@ -27,6 +29,21 @@ export type FollowVerdict =
   | { kind: 'interrupted' }
   | { kind: 'error'; reason: string };
 
+/** Where the service events shown so far end: each event is shown once, across every follow of one rollout. */
+export interface ServiceEventCursor {
+  /** Epoch ms: older events are history, not news of this rollout. */
+  since: number;
+  /** Ids (see {@link serviceEventId}) of the events shown already, or known to be history. */
+  shown: Set<string>;
+}
+
+type ServiceEvent = NonNullable<EcsService['events']>[number];
+
+/** ECS gives events an id; a proxy or an emulator may not, and then time and text identify one. */
+export function serviceEventId(e: ServiceEvent): string {
+  return e.id ?? `${e.createdAt ? new Date(e.createdAt).getTime() : 0}:${e.message}`;
+}
+
 export interface FollowRequest {
   key: string;
   cluster: string;
@@ -38,9 +55,8 @@ export interface FollowRequest {
   deadline: number;
   /** Aborting it ends the follow with `interrupted`. */
   signal: AbortSignal;
-  /** Service events are shown from here (epoch ms) on, once each (cursor by id, kept across follows). */
-  eventsSince: number;
-  seenEvents: Set<string>;
+  /** Service events are shown once each, from the cursor on (it is shared by every follow of one rollout). */
+  events: ServiceEventCursor;
   /** The update started no new deployment (e.g. only desiredCount): done when the counts have converged. */
   sameDeployment?: boolean;
   /**
@@ -160,15 +176,11 @@ export async function followEcsDeployment(ctx: StrategyContext, req: FollowReque
 }
 
 function emitNewEvents(ctx: StrategyContext, req: FollowRequest, svc: EcsService): void {
-  const fresh = (svc.events ?? []).filter((e) => {
-    const at = e.createdAt ? new Date(e.createdAt).getTime() : 0;
-    const id = e.id ?? `${at}:${e.message}`;
-    return at >= req.eventsSince && !req.seenEvents.has(id);
-  });
+  const time = (e: ServiceEvent) => (e.createdAt ? new Date(e.createdAt).getTime() : 0);
+  const fresh = (svc.events ?? []).filter((e) => time(e) >= req.events.since && !req.events.shown.has(serviceEventId(e)));
   // DescribeServices lists events newest first; show them in the order they happened.
   for (const e of fresh.reverse()) {
-    const at = e.createdAt ? new Date(e.createdAt).getTime() : 0;
-    req.seenEvents.add(e.id ?? `${at}:${e.message}`);
-    ctx.emit({ type: 'service.event', service: req.key, at: new Date(at).toISOString(), message: e.message ?? '' });
+    req.events.shown.add(serviceEventId(e));
+    ctx.emit({ type: 'service.event', service: req.key, at: new Date(time(e)).toISOString(), message: e.message ?? '' });
   }
 }

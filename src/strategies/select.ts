@@ -1,12 +1,16 @@
 /**
- * Picks the strategy for a service. Blue-green (CodeDeploy) and canary (weighted ALB) share the interface but
- * are not built yet: `unsupportedReason` names them so apply refuses before it touches anything.
+ * Which strategy deploys a service. Blue-green (CodeDeploy) and canary (weighted ALB) share the interface but are
+ * not built yet: `unsupportedReason` names them so apply refuses before it touches anything. A new strategy is one
+ * more case here.
  */
 import type { StrategyConfig } from '../model/strategy.js';
 import { rollingStrategy } from './rolling.js';
 import type { DeployStrategy } from './types.js';
 
-export function strategyFor(config: StrategyConfig): DeployStrategy | undefined {
+/** The strategy for a service's strategy settings; undefined when this version has none for them. */
+export type StrategyCatalog = (config: StrategyConfig) => DeployStrategy | undefined;
+
+export const builtInStrategies: StrategyCatalog = (config) => {
   switch (config.type) {
     case 'rolling':
       return rollingStrategy;
@@ -14,8 +18,8 @@ export function strategyFor(config: StrategyConfig): DeployStrategy | undefined 
     case 'canary':
       return undefined;
   }
-}
+};
 
-export function unsupportedReason(config: StrategyConfig): string | undefined {
-  return strategyFor(config) ? undefined : `the ${config.type} strategy is not available in this version of ecsdeploy yet`;
+export function unsupportedReason(config: StrategyConfig, strategies: StrategyCatalog = builtInStrategies): string | undefined {
+  return strategies(config) ? undefined : `the ${config.type} strategy is not available in this version of ecsdeploy yet`;
 }

@@ -5,7 +5,7 @@
  */
 import type { AwsPorts, EcsTask } from '../aws/ports.js';
 import type { StoppedTaskInfo } from '../events/types.js';
-import { chunk } from './chunk.js';
+import { chunk } from '../util/chunk.js';
 
 export function stoppedTaskInfo(task: EcsTask): StoppedTaskInfo {
   return {

@@ -4,7 +4,9 @@
  *
  * The engine decides WHAT to deploy (ordering, registration, locks, one-off tasks) and hands each service to
  * its strategy as a {@link DeployTarget}; the strategy decides HOW: which calls start the rollout, how to follow
- * it to a verdict, and how to undo it. What all three have in common lives in {@link StrategyContext}:
+ * it to a verdict, and how to undo it. Before anything changes, the strategy names every resource the rollout
+ * will touch ({@link DeployStrategy.resources}); the engine reads, checks and locks every ECS service among them,
+ * not only the target's own. What all strategies have in common lives in {@link StrategyContext}:
  *
  * - every mutating call goes through `calls.mutate` (dry-run, audit events, per-call notifications);
  * - every wait goes through `clock` and honours `signal` (soft, first Ctrl-C) and `hardSignal` (stop waiting);
@@ -106,13 +108,41 @@ export interface DeployResult {
   stoppedTasks?: StoppedTaskInfo[];
 }
 
+/** An ECS service a rollout touches: the engine reads it (with tags), refuses when it is busy, and locks it. */
+export interface TouchedEcsService {
+  kind: 'ecs-service';
+  cluster: string;
+  service: string;
+  /** What the service is to the rollout, for messages: `service` (the target's own), `stable`, `canary`. */
+  role: string;
+  /** The rollout creates it: there is nothing to read or lock yet. */
+  creates?: boolean;
+}
+
+/** An AWS resource a rollout touches (besides task definitions, which the engine registers). */
+export type TouchedResource =
+  | TouchedEcsService
+  | { kind: 'listener'; arn: string }
+  | { kind: 'listener-rule'; arn: string }
+  /** By name or ARN. */
+  | { kind: 'target-group'; targetGroup: string }
+  | { kind: 'codedeploy-deployment-group'; application: string; deploymentGroup: string };
+
+/** The touched ECS services as read before anything changed (undefined: missing, or INACTIVE). */
+export interface TouchedServices {
+  find(cluster: string, service: string): EcsService | undefined;
+}
+
 export interface DeployStrategy {
   readonly type: StrategyType;
+  /** Every resource the rollout of `target` will touch, stable and canary services alike. Reads nothing. */
+  resources(target: DeployTarget): TouchedResource[];
   /**
    * Problems that make this service impossible to deploy with this strategy, found with reads only, before the
-   * engine touches anything (e.g. a rolling service whose controller is CODE_DEPLOY). Empty when fine.
+   * engine touches anything (e.g. a rolling service whose controller is CODE_DEPLOY). Empty when fine. `services`
+   * holds every ECS service {@link resources} named.
    */
-  preflight(target: DeployTarget, service: EcsService | undefined): string[];
+  preflight(target: DeployTarget, services: TouchedServices): string[];
   /** Starts the rollout, follows it to a verdict, undoes it when it must. Never throws for a failed rollout. */
   deploy(target: DeployTarget, ctx: StrategyContext): Promise<DeployResult>;
 }

@@ -16,7 +16,7 @@ import { setOwn } from './own.js';
 export const REDACTED = '(sensitive)';
 
 /** What replaces a credential found inside a longer text: `scheme://user:***@host`, `Bearer ***`. */
-export const MASK = '***';
+const MASK = '***';
 
 const SECRET_NAME = /(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|CREDENTIAL|AUTH|DSN|CONNECTION_?STRING)/i;
 
@@ -29,7 +29,7 @@ export function isSensitive(name: string, marked: readonly string[]): boolean {
 }
 
 /** Shorter values are not masked by value (masking `on` or `1` everywhere would garble every message). */
-export const MIN_MASKED_LENGTH = 6;
+const MIN_MASKED_LENGTH = 6;
 
 /**
  * A value that reads like a plain word (letters only, shorter than this) is not masked by value: a variable named

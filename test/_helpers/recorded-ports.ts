@@ -9,7 +9,7 @@
  */
 import type { AwsPorts } from '../../src/aws/ports.js';
 
-export interface RecordedCall {
+interface RecordedCall {
   op: string;
   input: Record<string, unknown>;
 }

@@ -5,14 +5,14 @@
  */
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 
-export interface RecordedRequest {
+interface RecordedRequest {
   method: string;
   path: string;
   authorization: string | undefined;
   body: unknown;
 }
 
-export interface StoredComment {
+interface StoredComment {
   id: number;
   body: string;
   html_url: string;

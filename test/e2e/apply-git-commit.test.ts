@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { readGitCommit } from '../../src/cli/commands/apply.js';
+import { readGitCommit } from '../../src/cli/git-commit.js';
 
 const SHA = 'a'.repeat(40);
 const SHA2 = 'b'.repeat(40);

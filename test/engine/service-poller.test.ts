@@ -1,7 +1,7 @@
 /** The shared service poller against the in-process sandbox: calls counted at the ports, waits on its clock. */
 import { describe, expect, it } from 'vitest';
 import { BatchingServiceWatcher } from '../../src/engine/service-poller.js';
-import { backoffDelay } from '../../src/strategies/names.js';
+import { backoffDelay } from '../../src/util/backoff.js';
 import { engineOnSandbox, manifestDoc, service } from './sandbox-harness.js';
 
 async function services(names: string[], extra: Record<string, Record<string, unknown>> = {}) {

@@ -1,6 +1,6 @@
 /** What apply hands a strategy is what the plan showed: here, the service tags the plan removes. */
 import { describe, expect, it } from 'vitest';
-import { targetFor } from '../../src/engine/apply.js';
+import { targetFor } from '../../src/engine/deploy-service.js';
 import type { ServicePlan } from '../../src/plan/types.js';
 
 const plan: ServicePlan = {

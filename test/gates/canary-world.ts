@@ -38,7 +38,7 @@ export interface CanaryWorldOptions {
   root?: string;
 }
 
-export function loadCanaryExample(root?: string): ResolvedManifest {
+function loadCanaryExample(root?: string): ResolvedManifest {
   return loadManifest({ cwd: resolve(repoRoot(root), 'examples/canary'), env: { IMAGE_TAG: '2.0.0' } });
 }
 

@@ -8,7 +8,7 @@
 import type { JsonObject } from '../../src/model/task-definition.js';
 import type { LiveServiceToImport } from '../../src/plan/import-manifest.js';
 
-export const ACCOUNT = '123456789012';
+const ACCOUNT = '123456789012';
 export const REGION = 'eu-west-1';
 export const CLUSTER = 'shop';
 
@@ -85,7 +85,7 @@ export function workerTaskDefinition(revision = 3, image = `${ACCOUNT}.dkr.ecr.$
   });
 }
 
-export function webTaskDefinition(revision = 7): JsonObject {
+function webTaskDefinition(revision = 7): JsonObject {
   return described('web', revision, {
     networkMode: 'awsvpc',
     compatibilities: ['EC2', 'FARGATE'],

@@ -14,7 +14,7 @@ export function at(seconds: number, input: EventInput, level?: EventLevel): Engi
 
 const ACCOUNT = 'arn:aws:ecs:eu-west-1:123456789012';
 export const td = (name: string) => `${ACCOUNT}:task-definition/${name}`;
-export const task = (id: string) => `${ACCOUNT}:task/prod/${id}`;
+const task = (id: string) => `${ACCOUNT}:task/prod/${id}`;
 
 /** Two rolling services deployed in parallel, both healthy; then a scheduled target moves and old revisions go. */
 export const healthyRolling: EngineEvent[] = [
@@ -134,7 +134,7 @@ export const healthyRolling: EngineEvent[] = [
   }),
 ];
 
-export const CIRCUIT_BREAKER_REASON = 'ECS deployment circuit breaker: tasks failed to start.';
+const CIRCUIT_BREAKER_REASON = 'ECS deployment circuit breaker: tasks failed to start.';
 
 /** The new revision crash-loops; the circuit breaker trips and ECS rolls back to web:41. */
 export const circuitBreaker: EngineEvent[] = [

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { hasColor } from '../../src/render/ansi.js';
-import { headline, renderSummaryText, summarizeEvents } from '../../src/render/events-summary.js';
+import { summarizeEvents } from '../../src/render/summary-state.js';
+import { headline, renderSummaryText } from '../../src/render/summary-text.js';
 import { at, circuitBreaker, healthyRolling, interruption, td } from './events-fixtures.js';
 
 describe('final apply summary', () => {

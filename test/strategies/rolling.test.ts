@@ -6,7 +6,8 @@ import { MemorySink } from '../../src/events/types.js';
 import { AwsApiError } from '../../src/errors/index.js';
 import { VirtualClock } from '../../src/sandbox/clock.js';
 import { rollingStrategy } from '../../src/strategies/rolling.js';
-import type { DeployTarget, StrategyContext } from '../../src/strategies/types.js';
+import type { EcsService } from '../../src/aws/ports.js';
+import type { DeployTarget, StrategyContext, TouchedServices } from '../../src/strategies/types.js';
 import { type Behaviour, FakeAws } from '../engine/fake-aws.js';
 
 function setup(behaviours: Behaviour[], o: { onInterrupt?: 'rollback' | 'leave' } = {}) {
@@ -48,6 +49,11 @@ function setup(behaviours: Behaviour[], o: { onInterrupt?: 'rollback' | 'leave' 
     ...t,
   });
   return { aws, clock, sink, soft, hard, ctx, target, old, next };
+}
+
+/** The touched services preflight reads, holding `svc` as prod/web (the target's own service). */
+function touched(svc: EcsService): TouchedServices {
+  return { find: (cluster, service) => (cluster === 'prod' && service === 'web' ? svc : undefined) };
 }
 
 /** Presses Ctrl-C (the soft signal) as soon as the rollout reports progress. */
@@ -304,7 +310,7 @@ describe('rolling strategy', () => {
   it('refuses, before any call, a service that CodeDeploy controls', () => {
     const { aws, target } = setup([]);
     const svc = { ...aws.service('web'), deploymentController: { type: 'CODE_DEPLOY' as const } };
-    expect(rollingStrategy.preflight(target(), svc)).toEqual([expect.stringMatching(/CODE_DEPLOY deployment controller/)]);
+    expect(rollingStrategy.preflight(target(), touched(svc))).toEqual([expect.stringMatching(/CODE_DEPLOY deployment controller/)]);
   });
 
   it('follows the old deployment as "the same deployment" when an emulator starts none, and says so', async () => {
@@ -550,7 +556,7 @@ describe('rolling strategy', () => {
     const { aws, target } = setup([]);
     const problems = rollingStrategy.preflight(
       target({ desiredCount: desired, deployment: { minimumHealthyPercent: min, maximumPercent: max } }),
-      aws.service('web'),
+      touched(aws.service('web')),
     );
     expect(problems.length > 0).toBe(refused);
     if (refused) expect(problems[0]).toMatch(/can neither start nor stop a task/);

@@ -12,7 +12,7 @@ import type { CliContext } from '../context.js';
 import { ExitCode } from '../exit-codes.js';
 import { FLAG_RANGES, wholeNumberFlag } from '../flag-values.js';
 import { presentError } from '../present-error.js';
-import { interruptedOr } from './apply.js';
+import { interruptedOr } from '../deploy-command.js';
 import { formatCallCounts } from './plan.js';
 
 /** `SERVICE=APPLICATION/GROUP` → the service and its group. */

@@ -1,14 +1,12 @@
 import { Command, Option } from 'clipanion';
-import { teeSink } from '../../engine/emitter.js';
-import { findRollbackTarget, rollbackService } from '../../engine/rollback.js';
+import { findRollbackTarget, readServiceToRollBack, rollbackService } from '../../engine/rollback.js';
 import { AbortError, UsageError } from '../../errors/index.js';
-import { MemorySink } from '../../events/types.js';
 import { selectServices } from '../../manifest/index.js';
-import type { EventRenderer } from '../../render/events-select.js';
-import { shortTaskDefinition } from '../../strategies/names.js';
+import { shortTaskDefinition } from '../../util/arn.js';
 import { createCommandRuntime } from '../lazy-runtime.js';
 import { loadManifestForCommand } from '../manifest-options.js';
-import { DeployCommand, exitCodeFor, interruptedOr, newRunId } from './apply.js';
+import { DeferredRenderer } from '../deferred-renderer.js';
+import { DeployCommand, exitCodeFor, interruptedOr, newRunId } from '../deploy-command.js';
 
 export class RollbackCommand extends DeployCommand {
   static override paths = [['rollback']];
@@ -41,17 +39,9 @@ export class RollbackCommand extends DeployCommand {
     }
     const service = manifest.services[0] as (typeof manifest.services)[number];
     const runtime = await createCommandRuntime(this, manifest);
-    const memory = new MemorySink();
-    let renderer: EventRenderer | undefined;
-    let rendererFinished = false;
+    const output = new DeferredRenderer(() => this.createRenderer());
     try {
-      const described = await runtime.ports.ecs.describeServices(
-        { cluster: service.cluster, services: [service.service] },
-        { signal: context.signal },
-      );
-      const svc = described.services?.find((s) => s.serviceName === service.service && s.status === 'ACTIVE');
-      if (!svc?.taskDefinition)
-        throw new UsageError('SERVICE_NOT_FOUND', `service ${service.service} does not exist in cluster ${service.cluster}`);
+      const svc = await readServiceToRollBack(runtime.ports, service, context.signal);
       const target = await findRollbackTarget(runtime.ports, svc, service.cluster, this.to, context.signal);
       const question = `Roll ${service.key} back from ${shortTaskDefinition(svc.taskDefinition)} to ${shortTaskDefinition(target.taskDefinitionArn)} (${target.source})?`;
       if (!this.yes && !this.dryRun && target.taskDefinitionArn !== svc.taskDefinition) {
@@ -59,13 +49,13 @@ export class RollbackCommand extends DeployCommand {
           throw new AbortError('DECLINED', 'rollback cancelled: nothing was changed');
         }
       }
-      // Created after the prompt: a live view must not draw over the question.
-      renderer = this.createRenderer();
+      // Started after the prompt: a live view must not draw over the question.
+      output.start();
       const result = await rollbackService(
         service,
         {
           ports: runtime.ports,
-          sink: teeSink(renderer, memory),
+          sink: output.sink,
           clock: runtime.clock,
           signal: context.signal,
           hardSignal: context.hardSignal,
@@ -78,9 +68,8 @@ export class RollbackCommand extends DeployCommand {
           dryRun: this.dryRun,
         },
       );
-      rendererFinished = true;
-      await renderer.finish();
-      await this.writeStepSummary(memory);
+      await output.finish();
+      await this.writeStepSummary(output.memory);
       if (result.outcome === 'no-change' && !this.isJson()) {
         context.stderr.write(`${service.key} already runs ${shortTaskDefinition(svc.taskDefinition)}: nothing to do\n`);
       }
@@ -88,7 +77,7 @@ export class RollbackCommand extends DeployCommand {
     } catch (error) {
       throw interruptedOr(error, context.signal);
     } finally {
-      if (!rendererFinished && renderer) await renderer.finish();
+      await output.close();
       await runtime.finish();
     }
   }

@@ -8,7 +8,7 @@ import { createCommandRuntime } from '../lazy-runtime.js';
 import { AwsCommand } from '../base-command.js';
 import { ExitCode } from '../exit-codes.js';
 import { loadManifestForCommand } from '../manifest-options.js';
-import { interruptedOr } from './apply.js';
+import { interruptedOr } from '../deploy-command.js';
 
 const FORMATS = ['text', 'json'] as const;
 

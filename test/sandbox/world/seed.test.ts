@@ -5,10 +5,10 @@
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createAwsPorts } from '../../../src/aws/clients.js';
-import { readLiveState } from '../../../src/live/index.js';
+import { readLiveState } from '../../../src/live/read-live-state.js';
 import { loadManifest } from '../../../src/manifest/index.js';
 import type { ResolvedManifest } from '../../../src/model/index.js';
-import { buildPlan } from '../../../src/plan/index.js';
+import { buildPlan } from '../../../src/plan/build.js';
 import { createSandboxRuntime } from '../../../src/sandbox/runtime.js';
 import type { World } from '../../../src/sandbox/world/index.js';
 import { describeService, type Json, TestClock } from './helpers.js';

@@ -1,0 +1,122 @@
+/**
+ * The bookkeeping every engine run shares, `apply` and `rollback` alike: its start time and event emitter, its
+ * context (ports, call runner, poller), how long its locks must live, and the `service.finished` and
+ * `apply.finished` reports that close a service and the run.
+ */
+import type { Plan } from '../plan/types.js';
+import { MIN_ROLLBACK_WAIT_MS } from '../strategies/rollback-policy.js';
+import { createCallRunner } from './calls.js';
+import { createEngineContext, type EngineContext } from './context.js';
+import { createEmitter, type Emit } from './emitter.js';
+import type { ApplyDeps, ApplyOptions, ApplyResult, OneOffResult, ServiceResult } from './types.js';
+
+/** Extra lifetime of a lock beyond the longest step of the run (polling slack, cleanup, notifications). */
+const LOCK_MARGIN_MS = 15 * 60_000;
+
+export interface Run {
+  readonly runId: string;
+  readonly dryRun: boolean;
+  readonly emit: Emit;
+  /** Second Ctrl-C (a signal that never aborts when the caller gave none). */
+  readonly hardSignal: AbortSignal;
+  /** Milliseconds since the run started, by the engine clock. */
+  elapsedMs(): number;
+}
+
+export function startRun(deps: ApplyDeps, runId: string, dryRun: boolean): Run {
+  const startedAt = deps.clock.now();
+  return {
+    runId,
+    dryRun,
+    emit: createEmitter(deps.sink, deps.clock),
+    hardSignal: deps.hardSignal ?? new AbortController().signal,
+    elapsedMs: () => deps.clock.now() - startedAt,
+  };
+}
+
+/** The run's context: its own call runner (dry run, audit events, per-call notifications) and service poller. */
+export function createRunContext(
+  deps: ApplyDeps,
+  run: Run,
+  plan: Plan | undefined,
+  options: ApplyOptions,
+  eachCallTopic?: string,
+): EngineContext {
+  const calls = createCallRunner({
+    dryRun: run.dryRun,
+    emit: run.emit,
+    hardSignal: run.hardSignal,
+    ports: deps.ports,
+    runId: run.runId,
+    ...(eachCallTopic ? { eachCallTopic } : {}),
+  });
+  return createEngineContext(deps, { emit: run.emit, hardSignal: run.hardSignal, calls, plan, options });
+}
+
+/**
+ * How long a lock must live to cover one step of the run: the longest rollout, then the rollback ECS may make of
+ * it or an interrupt's (watched for at least MIN_ROLLBACK_WAIT_MS), plus a margin.
+ */
+export function lockTtlMs(longestStepMs: number): number {
+  return longestStepMs + Math.max(longestStepMs, MIN_ROLLBACK_WAIT_MS) + LOCK_MARGIN_MS;
+}
+
+/** Where a service stands when the run did not touch it: unchanged, or skipped for `reason`. */
+export function untouchedResult(
+  s: { key: string; service: string; cluster: string; live: { taskDefinitionArn: string } | null },
+  outcome: 'unchanged' | 'skipped',
+  reason?: string,
+): ServiceResult {
+  return {
+    key: s.key,
+    service: s.service,
+    cluster: s.cluster,
+    outcome,
+    ...(reason ? { reason } : {}),
+    ...(s.live?.taskDefinitionArn ? { taskDefinitionArn: s.live.taskDefinitionArn } : {}),
+  };
+}
+
+/** `service.finished`: the verdict on one service, where it stands, and why. */
+export function reportServiceFinished(emit: Emit, result: ServiceResult, durationMs: number): void {
+  emit({
+    type: 'service.finished',
+    service: result.key,
+    outcome: result.outcome,
+    durationMs,
+    ...(result.taskDefinitionArn ? { taskDefinitionArn: result.taskDefinitionArn } : {}),
+    ...(result.reason ? { reason: result.reason } : {}),
+    ...(result.stoppedTasks ? { stoppedTasks: result.stoppedTasks } : {}),
+  });
+}
+
+/** `apply.finished` with where every service stands, and the run's result. */
+export function finishRun(
+  run: Run,
+  outcome: ApplyResult['outcome'],
+  services: ServiceResult[],
+  more: { oneOffs?: OneOffResult[]; problems?: string[]; durationMs?: number } = {},
+): ApplyResult {
+  const durationMs = more.durationMs ?? run.elapsedMs();
+  run.emit({
+    type: 'apply.finished',
+    runId: run.runId,
+    outcome,
+    durationMs,
+    services: services.map((s) => ({
+      key: s.key,
+      outcome: s.outcome,
+      ...(s.taskDefinitionArn ? { taskDefinitionArn: s.taskDefinitionArn } : {}),
+      ...(s.reason ? { reason: s.reason } : {}),
+    })),
+  });
+  return {
+    runId: run.runId,
+    outcome,
+    dryRun: run.dryRun,
+    durationMs,
+    services,
+    oneOffs: more.oneOffs ?? [],
+    problems: more.problems ?? [],
+  };
+}

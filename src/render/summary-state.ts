@@ -1,0 +1,276 @@
+/**
+ * What an apply did, folded from its events: the state the tty view draws, and the final summary that tty and plain
+ * print to stdout (a result, house rule 8) and the Markdown step summary reuses. Built incrementally (`add`) so the
+ * live renderers can keep one and ask it for the current picture at any time. Words and layout live elsewhere
+ * (`outcome-words.ts`, `summary-text.ts`); this file only keeps the state.
+ */
+import type { EngineEvent, ServiceOutcome, StoppedTaskInfo } from '../events/types.js';
+import { formatGate, formatGateCheck, formatGateFinished, gateWhere } from './outcome-words.js';
+import { elapsedMs } from './time-format.js';
+
+/** `pending`: named by apply.started but not started yet; `running`: started, not finished. */
+export type ServiceState = ServiceOutcome | 'pending' | 'running';
+
+export interface ServiceSummary {
+  key: string;
+  state: ServiceState;
+  strategy: string | undefined;
+  fromTaskDefinition: string | undefined;
+  toTaskDefinition: string | undefined;
+  /** What the service runs at the end (after a rollback: the previous revision). */
+  taskDefinitionArn: string | undefined;
+  startedAt: string | undefined;
+  durationMs: number | undefined;
+  reason: string | undefined;
+  phase: string | undefined;
+  phaseDetail: string | undefined;
+  progress: { running: number; pending: number; desired: number; rolloutState: string | undefined } | undefined;
+  stoppedTasks: StoppedTaskInfo[];
+  /** The last few ECS service events, oldest first (context for failures and interruptions). */
+  recentEvents: string[];
+  /** Gate evaluations that did not pass, as `step 2: fail (p99 latency 812 > 500)`. */
+  gateProblems: string[];
+}
+
+export interface OneOffSummary {
+  name: string;
+  taskArn: string | undefined;
+  taskDefinitionArn: string | undefined;
+  state: 'running' | 'succeeded' | 'failed';
+  reason: string | undefined;
+  task: StoppedTaskInfo | undefined;
+  durationMs: number | undefined;
+  startedAt: string | undefined;
+}
+
+export interface ApplySummary {
+  started: boolean;
+  runId: string | undefined;
+  dryRun: boolean;
+  startedAt: string | undefined;
+  /** Time of the latest event seen: "now" for elapsed times (never the wall clock). */
+  lastTime: string | undefined;
+  outcome: 'succeeded' | 'failed' | 'interrupted' | 'no-change' | undefined;
+  durationMs: number | undefined;
+  services: ServiceSummary[];
+  oneOffs: OneOffSummary[];
+  registered: { service: string; taskDefinitionArn: string }[];
+  scheduledTargets: { rule: string; targetId: string; from: string; to: string }[];
+  deregistered: string[];
+  /** Mutating calls announced under --dry-run. */
+  dryRunCalls: { service: string; operation: string; summary: string }[];
+  notifications: { topicArn: string; subject: string }[];
+  warnings: string[];
+  /** Error-level log messages (problems that are not one service's failure, e.g. a scheduled target not moved). */
+  errors: string[];
+  /** Every gate evaluation, in order (the Markdown summary tabulates them). */
+  gateEvaluations: GateEvaluationRow[];
+}
+
+interface GateEvaluationRow {
+  service: string;
+  /** `gate step 2`, `test-traffic gate`. */
+  where: string;
+  evaluation: number | undefined;
+  outcome: 'pass' | 'fail' | 'inconclusive';
+  /** Each check in words (formatGateCheck). */
+  checks: string[];
+}
+
+const RECENT_EVENTS = 3;
+
+export class SummaryBuilder {
+  private readonly state: ApplySummary = {
+    started: false,
+    runId: undefined,
+    dryRun: false,
+    startedAt: undefined,
+    lastTime: undefined,
+    outcome: undefined,
+    durationMs: undefined,
+    services: [],
+    oneOffs: [],
+    registered: [],
+    scheduledTargets: [],
+    deregistered: [],
+    dryRunCalls: [],
+    notifications: [],
+    warnings: [],
+    errors: [],
+    gateEvaluations: [],
+  };
+
+  service(key: string): ServiceSummary {
+    let s = this.state.services.find((x) => x.key === key);
+    if (!s) {
+      s = {
+        key,
+        state: 'pending',
+        strategy: undefined,
+        fromTaskDefinition: undefined,
+        toTaskDefinition: undefined,
+        taskDefinitionArn: undefined,
+        startedAt: undefined,
+        durationMs: undefined,
+        reason: undefined,
+        phase: undefined,
+        phaseDetail: undefined,
+        progress: undefined,
+        stoppedTasks: [],
+        recentEvents: [],
+        gateProblems: [],
+      };
+      this.state.services.push(s);
+    }
+    return s;
+  }
+
+  private oneOff(name: string, taskArn: string | undefined): OneOffSummary {
+    // The same name may run twice (retries); the latest unfinished one with that name is the one being reported.
+    let o = [...this.state.oneOffs].reverse().find((x) => x.name === name && (x.state === 'running' || x.taskArn === taskArn));
+    if (!o) {
+      o = {
+        name,
+        taskArn,
+        taskDefinitionArn: undefined,
+        state: 'running',
+        reason: undefined,
+        task: undefined,
+        durationMs: undefined,
+        startedAt: undefined,
+      };
+      this.state.oneOffs.push(o);
+    }
+    return o;
+  }
+
+  add(event: EngineEvent): void {
+    const st = this.state;
+    if (st.lastTime === undefined || event.time > st.lastTime) st.lastTime = event.time;
+    switch (event.type) {
+      case 'apply.started':
+        st.started = true;
+        st.runId = event.runId;
+        st.dryRun = event.dryRun;
+        st.startedAt = event.time;
+        for (const key of event.services) this.service(key);
+        break;
+      case 'apply.finished':
+        st.started = true;
+        st.outcome = event.outcome;
+        st.durationMs = event.durationMs;
+        // The engine's own verdict per service is authoritative; fill what the stream did not say.
+        for (const r of event.services) {
+          const s = this.service(r.key);
+          s.state = r.outcome;
+          if (r.taskDefinitionArn) s.taskDefinitionArn = r.taskDefinitionArn;
+          if (r.reason) s.reason = r.reason;
+        }
+        break;
+      case 'aws.call':
+        if (event.dryRun && event.mutating)
+          st.dryRunCalls.push({ service: event.service, operation: event.operation, summary: event.summary });
+        break;
+      case 'oneoff.started': {
+        const o = this.oneOff(event.name, event.taskArn);
+        o.taskArn = event.taskArn;
+        o.taskDefinitionArn = event.taskDefinitionArn;
+        o.startedAt = event.time;
+        break;
+      }
+      case 'oneoff.finished': {
+        const o = this.oneOff(event.name, event.taskArn);
+        o.state = event.outcome;
+        o.taskArn = event.taskArn ?? o.taskArn;
+        o.reason = event.reason;
+        o.task = event.task;
+        o.durationMs = elapsedMs(o.startedAt, event.time);
+        break;
+      }
+      case 'taskdef.registered':
+        st.registered.push({ service: event.service, taskDefinitionArn: event.taskDefinitionArn });
+        this.service(event.service).toTaskDefinition ??= event.taskDefinitionArn;
+        break;
+      case 'service.started': {
+        const s = this.service(event.service);
+        s.state = 'running';
+        s.strategy = event.strategy;
+        s.fromTaskDefinition = event.fromTaskDefinition;
+        s.toTaskDefinition = event.toTaskDefinition;
+        s.startedAt = event.time;
+        break;
+      }
+      case 'service.phase': {
+        const s = this.service(event.service);
+        s.phase = event.phase;
+        s.phaseDetail = event.detail;
+        break;
+      }
+      case 'service.progress':
+        this.service(event.service).progress = {
+          running: event.running,
+          pending: event.pending,
+          desired: event.desired,
+          rolloutState: event.rolloutState,
+        };
+        break;
+      case 'service.event': {
+        const s = this.service(event.service);
+        s.recentEvents.push(event.message);
+        if (s.recentEvents.length > RECENT_EVENTS) s.recentEvents.shift();
+        break;
+      }
+      case 'service.finished': {
+        const s = this.service(event.service);
+        s.state = event.outcome;
+        s.durationMs = event.durationMs;
+        s.taskDefinitionArn = event.taskDefinitionArn ?? s.taskDefinitionArn;
+        s.reason = event.reason ?? s.reason;
+        if (event.stoppedTasks) s.stoppedTasks = event.stoppedTasks;
+        break;
+      }
+      case 'gate.evaluated':
+        if (event.outcome !== 'pass') this.service(event.service).gateProblems.push(formatGate(event));
+        st.gateEvaluations.push({
+          service: event.service,
+          where: gateWhere({
+            ...(event.gate !== undefined && { gate: event.gate }),
+            ...(event.step !== undefined && { step: event.step }),
+          }),
+          evaluation: event.evaluation,
+          outcome: event.outcome,
+          checks: event.checks.map(formatGateCheck),
+        });
+        break;
+      case 'gate.finished':
+        if (event.verdict !== 'pass') this.service(event.service).gateProblems.push(formatGateFinished(event));
+        break;
+      case 'scheduled-target.updated':
+        st.scheduledTargets.push({ rule: event.rule, targetId: event.targetId, from: event.from, to: event.to });
+        break;
+      case 'revision.deregistered':
+        st.deregistered.push(event.taskDefinitionArn);
+        break;
+      case 'notification.sent':
+        st.notifications.push({ topicArn: event.topicArn, subject: event.subject });
+        break;
+      case 'log':
+        if (event.level === 'warn') st.warnings.push(event.message);
+        if (event.level === 'error') st.errors.push(event.message);
+        break;
+      default:
+        // Types added later carry nothing the summary needs.
+        break;
+    }
+  }
+
+  summary(): ApplySummary {
+    return this.state;
+  }
+}
+
+export function summarizeEvents(events: readonly EngineEvent[]): ApplySummary {
+  const builder = new SummaryBuilder();
+  for (const e of events) builder.add(e);
+  return builder.summary();
+}

@@ -46,6 +46,29 @@ export interface LiveFingerprint {
   deploymentController: string;
 }
 
+/**
+ * A rollout on the service that is not decided yet, whoever started it: an ECS deployment still IN_PROGRESS, a
+ * CodeDeploy deployment not in a final state, an ECS service deployment (BLUE_GREEN/LINEAR/CANARY), or an
+ * ecsdeploy canary (running, paused for approval, or left by a killed run). Such a service is never "unchanged":
+ * `plan` shows it (and `--detailed-exitcode` returns 2), `apply` refuses it with SERVICE_BUSY naming it, or with
+ * `--wait` follows it to its verdict first. Each strategy's live read fills it the same way.
+ */
+export interface InFlightRollout {
+  kind: 'ecs-deployment' | 'ecs-service-deployment' | 'codedeploy' | 'canary';
+  /** ECS deployment id (`ecs-svc/...`), service deployment ARN, CodeDeploy deployment id (`d-...`), or the canary's run id. */
+  id: string;
+  /** Where it stands, in words: `IN_PROGRESS to web:42`, `paused at step 2 (50 %) awaiting approval`. */
+  state: string;
+  /** The ecsdeploy run that started it, when known (lock tag, canary state tags, task definition tags). */
+  runId?: string;
+  /** The task definition it moves the service to, when known. */
+  taskDefinitionArn?: string;
+  /** Waiting for a person: `ecsdeploy promote` or `ecsdeploy abort` moves it on. */
+  awaitingApproval?: boolean;
+  /** Commands that move it on, e.g. `ecsdeploy promote -n web`, `ecsdeploy abort -n web`. */
+  next?: string[];
+}
+
 export interface ServicePlan {
   key: string;
   service: string;
@@ -76,6 +99,8 @@ export interface ServicePlan {
   onFailure: 'rollback' | 'leave';
   /** Names of environment variables treated as sensitive in this service (for redaction downstream). */
   sensitiveNames: string[];
+  /** A rollout not decided yet on this service (or on a service its strategy touches): see InFlightRollout. */
+  inFlight?: InFlightRollout;
 }
 
 interface PlanSummary {

@@ -47,6 +47,7 @@ import {
 import {
   DescribeListenersCommand,
   DescribeRulesCommand,
+  DescribeTargetGroupAttributesCommand,
   DescribeTargetGroupsCommand,
   DescribeTargetHealthCommand,
   ElasticLoadBalancingV2Client,
@@ -356,6 +357,11 @@ export function createAwsPorts(config: AwsConfig): AwsPorts {
     modifyListener: op<Elbv2Port['modifyListener']>(l, 'ModifyListener', ModifyListenerCommand),
     describeTargetGroups: op<Elbv2Port['describeTargetGroups']>(l, 'DescribeTargetGroups', DescribeTargetGroupsCommand),
     describeTargetHealth: op<Elbv2Port['describeTargetHealth']>(l, 'DescribeTargetHealth', DescribeTargetHealthCommand),
+    describeTargetGroupAttributes: op<Elbv2Port['describeTargetGroupAttributes']>(
+      l,
+      'DescribeTargetGroupAttributes',
+      DescribeTargetGroupAttributesCommand,
+    ),
   };
 
   const w = bind('cloudwatch', (c) => new CloudWatchClient(c));

@@ -57,6 +57,8 @@ export interface Elbv2Port {
   modifyListener: Op<elb.ModifyListenerCommandInput, elb.ModifyListenerCommandOutput>;
   describeTargetGroups: Op<elb.DescribeTargetGroupsCommandInput, elb.DescribeTargetGroupsCommandOutput>;
   describeTargetHealth: Op<elb.DescribeTargetHealthCommandInput, elb.DescribeTargetHealthCommandOutput>;
+  /** The canary reads the canary target group's deregistration delay before scaling it in. */
+  describeTargetGroupAttributes: Op<elb.DescribeTargetGroupAttributesCommandInput, elb.DescribeTargetGroupAttributesCommandOutput>;
 }
 
 export interface CloudWatchPort {

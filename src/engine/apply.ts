@@ -13,7 +13,7 @@
  * Ctrl-C starts nothing new either, and in-flight rollouts do what `onInterrupt` says; the second stops waiting.
  */
 import { PlanError, UsageError } from '../errors/index.js';
-import { isFailedOutcome } from '../events/outcomes.js';
+import { isFailedOutcome, isPausedOutcome } from '../events/outcomes.js';
 import type { Plan, ServicePlan } from '../plan/types.js';
 import { unsupportedReason } from '../strategies/select.js';
 import { cleanUpAfterRun } from './cleanup.js';
@@ -52,6 +52,7 @@ export async function applyPlan(plan: Plan, deps: ApplyDeps, options: ApplyOptio
   let problems: string[] = [];
   try {
     refuseOnPreflight(ctx, changing, locks);
+    await refuseOnChecks(ctx, changing);
     await announceStart(ctx, changing);
     oneOffs = await runOneOffs(ctx, plan, new Set(selected.map((s) => s.key)), locks.refresh);
     services = await deployServices(ctx, changing, locks, stoppingOneOff(oneOffs));
@@ -70,6 +71,8 @@ function selectChanges(
   deps: ApplyDeps,
 ): { selected: ServicePlan[]; changing: ServicePlan[]; unchanged: ServiceResult[] } {
   const selected = selectPlanServices(plan, options.services);
+  if (options.continuation) return selectCanariesInFlight(selected, options.continuation);
+  refuseCanariesInFlight(selected);
   const changing = selected.filter((s) => s.action !== 'no-change');
   const blocked = changing.filter((s) => s.action === 'blocked');
   if (blocked.length > 0) {
@@ -89,6 +92,38 @@ function selectChanges(
   return { selected, changing, unchanged };
 }
 
+/**
+ * A canary in flight (running, paused, interrupted, or left by a run that died) holds its service until someone
+ * decides: another apply must neither start over it nor pass it by. Not even --force: promote, abort or resume it.
+ */
+function refuseCanariesInFlight(selected: ServicePlan[]): void {
+  const held = selected.filter((s) => s.inFlight?.kind === 'canary');
+  if (held.length === 0) return;
+  const lines = held.flatMap((s) => [
+    `  - ${s.key}: a canary is in flight: ${s.inFlight?.state} (run ${s.inFlight?.runId ?? s.inFlight?.id})`,
+    ...(s.inFlight?.next ?? []).map((command) => `      ${command}`),
+  ]);
+  throw new UsageError('SERVICE_BUSY', `refusing to deploy:\n${lines.join('\n')}`, {
+    hint: 'promote it (ecsdeploy promote), abort it (ecsdeploy abort), or continue it (ecsdeploy apply --resume); see docs/canary.md',
+  });
+}
+
+/** `promote`, `abort`, `apply --resume`: exactly the selected services with a canary in flight. */
+function selectCanariesInFlight(
+  selected: ServicePlan[],
+  continuation: NonNullable<ApplyOptions['continuation']>,
+): { selected: ServicePlan[]; changing: ServicePlan[]; unchanged: ServiceResult[] } {
+  const changing = selected.filter((s) => s.inFlight?.kind === 'canary');
+  if (changing.length === 0) {
+    const verb = continuation === 'promote-full' ? 'promote' : continuation;
+    throw new UsageError('CANARY_NOT_IN_FLIGHT', `nothing to ${verb}: no canary is in flight for ${selected.map((s) => s.key).join(', ')}`, {
+      hint: 'a canary in flight is recorded as ecsdeploy:canary:* tags on its canary service; `ecsdeploy plan` and `ecsdeploy status` show it',
+    });
+  }
+  const unchanged = selected.filter((s) => !changing.includes(s)).map((s) => untouchedResult(s, 'unchanged'));
+  return { selected: changing, changing, unchanged };
+}
+
 function timeoutOf(ctx: EngineContext, sp: ServicePlan): number {
   return ctx.options.timeoutMs ?? sp.timeoutMs;
 }
@@ -105,6 +140,7 @@ function lockChangingServices(ctx: EngineContext, plan: Plan, changing: ServiceP
     ctx,
     changing.flatMap((s) => touchedServices(ctx.strategies(s.strategy), targetFor(s, '', timeoutOf(ctx, s)))),
     lockTtlMs(longest),
+    { allowCanaryInFlight: ctx.options.continuation !== undefined },
   );
 }
 
@@ -113,6 +149,16 @@ function refuseOnPreflight(ctx: EngineContext, changing: ServicePlan[], locks: H
   const problems = changing.flatMap(
     (s) => ctx.strategies(s.strategy)?.preflight(targetFor(s, '', timeoutOf(ctx, s)), locks.described) ?? [],
   );
+  if (problems.length > 0) throw new UsageError('PREFLIGHT_FAILED', problems.join('\n'));
+}
+
+/** Each strategy's checks that need AWS reads (a canary's rule and weights), still before anything changes. */
+async function refuseOnChecks(ctx: EngineContext, changing: ServicePlan[]): Promise<void> {
+  const problems: string[] = [];
+  for (const s of changing) {
+    const check = ctx.strategies(s.strategy)?.check;
+    if (check) problems.push(...(await check(targetFor(s, '', timeoutOf(ctx, s), ctx.options.continuation), ctx)));
+  }
   if (problems.length > 0) throw new UsageError('PREFLIGHT_FAILED', problems.join('\n'));
 }
 
@@ -195,7 +241,8 @@ async function finishApply(
     services.some((s) => isFailedOutcome(s.outcome)) ||
     oneOffs.some((o) => o.outcome === 'failed') ||
     problems.some((p) => !p.startsWith('cleanup:'));
-  const outcome: ApplyResult['outcome'] = ctx.signal.aborted ? 'interrupted' : failed ? 'failed' : 'succeeded';
+  const paused = services.some((s) => isPausedOutcome(s.outcome));
+  const outcome: ApplyResult['outcome'] = ctx.signal.aborted ? 'interrupted' : failed ? 'failed' : paused ? 'paused' : 'succeeded';
   const durationMs = run.elapsedMs();
   await notify(ctx, {
     event: outcome,

@@ -6,6 +6,8 @@ import type { StrategyContext } from '../strategies/types.js';
 import type { Clock } from '../util/clock.js';
 import type { CallRunner } from '../strategies/types.js';
 import type { Emit } from './emitter.js';
+import { notifyMilestone } from './notify.js';
+import { gateOneOffRunner } from './one-off.js';
 import { BatchingServiceWatcher } from './service-poller.js';
 import type { ApplyDeps, ApplyOptions } from './types.js';
 
@@ -27,7 +29,7 @@ export function createEngineContext(
   deps: ApplyDeps,
   run: { emit: Emit; hardSignal: AbortSignal; calls: CallRunner; plan: Plan | undefined; options: ApplyOptions },
 ): EngineContext {
-  return {
+  const ctx: EngineContext = {
     ports: deps.ports,
     emit: run.emit,
     clock: deps.clock,
@@ -40,5 +42,11 @@ export function createEngineContext(
     options: run.options,
     registered: new Map(),
     strategies: deps.strategies ?? builtInStrategies,
+    runId: run.options.runId,
   };
+  // Canary milestones (start, each step, promotion, abort) go to the run's SNS topic; gate task checks run as
+  // the engine's one-off tasks.
+  ctx.notify = (milestone) => notifyMilestone(ctx, milestone);
+  ctx.oneOff = gateOneOffRunner(ctx);
+  return ctx;
 }

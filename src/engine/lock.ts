@@ -14,6 +14,7 @@
 import type { EcsService } from '../aws/ports.js';
 import { UsageError } from '../errors/index.js';
 import { type DescribedServices, describeServices } from '../live/describe-services.js';
+import { decodeCanaryState, describeCanaryState } from '../model/canary-state.js';
 import { shortTaskDefinition } from '../util/arn.js';
 import { errorMessage } from '../util/error-text.js';
 import type { DeployStrategy, DeployTarget, TouchedEcsService } from '../strategies/types.js';
@@ -57,6 +58,16 @@ export function parseLock(value: string): { runId: string; expiresAt: number } |
   return Number.isFinite(expires) ? { runId: value.slice(0, i), expiresAt: expires * 1000 } : undefined;
 }
 
+/**
+ * A canary in flight recorded on this service (it is some canary's canary service): the state tags are the guard,
+ * whatever any run lock says, for as long as the canary is undecided. Not overridden by --force.
+ */
+function canaryInFlightReason(svc: EcsService): string | undefined {
+  const state = decodeCanaryState(svc.tags);
+  if (!state) return undefined;
+  return `${svc.serviceName} carries a canary in flight: ${describeCanaryState(state)} (run ${state.runId}); promote it, abort it, or apply --resume`;
+}
+
 /** Why this service must not be deployed now, or undefined. */
 function busyReason(svc: EcsService, runId: string, now: number, allowInProgress = false): string | undefined {
   const inProgress = (svc.deployments ?? []).filter(
@@ -78,10 +89,15 @@ export async function acquireLocks(
   ctx: EngineContext,
   targets: LockTarget[],
   ttlMs: number,
-  o: { allowInProgress?: boolean } = {},
+  o: { allowInProgress?: boolean; allowCanaryInFlight?: boolean } = {},
 ): Promise<HeldLocks> {
   const { ports, options, clock } = ctx;
   const described = await describeServices(ports, targets, { include: ['TAGS'], signal: ctx.hardSignal });
+  const canaries = o.allowCanaryInFlight
+    ? []
+    : targets.map((t) => described.find(t.cluster, t.service)).flatMap((svc) => (svc ? [canaryInFlightReason(svc)] : []));
+  const inFlight = canaries.filter((r): r is string => Boolean(r));
+  if (inFlight.length > 0) throw refusal([...new Set(inFlight)]);
   // Each existing service once, however many targets name it (two strategies may share a stable service).
   const existing = new Map<string, { label: string; svc: EcsService; arn: string | undefined }>();
   for (const t of targets) {

@@ -143,6 +143,7 @@ export async function readLiveState(ports: AwsPorts, manifest: ResolvedManifest,
       service: s.service,
       described,
       taskDefinition: arn ? byArn.get(arn) : undefined,
+      ...(s.strategy.type === 'canary' ? { canaryService: index.find(s.cluster, s.strategy.canary.service) } : {}),
     };
   });
 

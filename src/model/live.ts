@@ -16,6 +16,8 @@ export interface LiveServiceState {
    * as JSON, with the response's `tags` set on it as `tags` (omitted when there are none).
    */
   taskDefinition: JsonObject | undefined;
+  /** A canary strategy's canary ECS service, as described (with tags): its state tags say whether a canary is in flight. */
+  canaryService?: JsonObject | undefined;
 }
 
 /** A preflight finding: something a strategy needs that is missing or wrong. Blocks apply of that service. */

@@ -8,6 +8,7 @@ import type { ResolvedManifest, ResolvedService } from '../model/manifest.js';
 import type { LiveServiceState, LiveState, PreflightIssue } from '../model/live.js';
 import { applyOverrides } from '../model/overrides.js';
 import type { Json, JsonObject, TaskDefinitionInput } from '../model/task-definition.js';
+import { canaryInFlightOf } from './canary-in-flight.js';
 import { diffDocuments, unifiedDiff } from './diff.js';
 import { isObject, toJsonObject } from './json.js';
 import { isIgnoredTag, normalizeServiceDocument, normalizeTaskDefinition, stripReadOnly } from './normalize.js';
@@ -77,7 +78,8 @@ export function buildPlan(manifest: ResolvedManifest, live: LiveState, options: 
     keepRevisions: manifest.keepRevisions,
     notify: manifest.notify,
     summary,
-    hasChanges: services.some((s) => s.action !== 'no-change'),
+    // A rollout not decided yet is something to do, whatever the diff says (plan --detailed-exitcode: 2).
+    hasChanges: services.some((s) => s.action !== 'no-change' || s.inFlight !== undefined),
     calls: { ...live.calls },
   };
 }
@@ -167,6 +169,7 @@ function planService(
     timeoutMs: svc.timeoutMs,
     onFailure: svc.onFailure,
     sensitiveNames: sensitiveNamesIn([desiredTd as unknown as Json, liveTd], tasks, svc.sensitive),
+    ...canaryInFlightOf(svc, state),
   };
 }
 

@@ -27,6 +27,7 @@ const EMOJI: Record<ServiceState, string> = {
   'timed-out': '⏱️',
   interrupted: '⏹️',
   skipped: '⏭️',
+  paused: '⏸️',
   pending: '⏳',
   running: '🔄',
 };
@@ -45,6 +46,8 @@ function heading(summary: ApplySummary): string {
       return '## ➖ ecsdeploy apply: no changes';
     case 'interrupted':
       return `## ⏹️ ecsdeploy apply interrupted${took}`;
+    case 'paused':
+      return `## ⏸️ ecsdeploy apply paused for approval${took}`;
     default:
       return `## ❌ ecsdeploy apply failed${took}`;
   }

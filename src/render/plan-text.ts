@@ -62,6 +62,10 @@ function serviceBlock(s: ServicePlan, c: Colors, color: boolean): string[] {
   const lines = [`  ${symbol(s.action, c)} ${c.bold(s.key)} (${s.cluster}/${s.service}) ${describeAction(s)}${strategy}`];
   if (s.diff) lines.push(formatUnifiedDiff(s.diff, { color, indent: DETAIL_INDENT }).replace(/\n$/, ''));
   for (const reason of s.blockedReasons) lines.push(`${DETAIL_INDENT}${c.red('blocked:')} ${reason}`);
+  if (s.inFlight) {
+    lines.push(`${DETAIL_INDENT}${c.yellow('in flight:')} ${s.inFlight.state} (run ${s.inFlight.runId ?? s.inFlight.id})`);
+    for (const command of s.inFlight.next ?? []) lines.push(`${DETAIL_INDENT}  next: ${command}`);
+  }
   // a blank line after details keeps the next service's line from reading as part of this diff
   if (lines.length > 1) lines.push('');
   return lines;

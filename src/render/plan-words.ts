@@ -27,7 +27,7 @@ function topLevel(path: string): string {
 export function describeAction(s: ServicePlan): string {
   switch (s.action) {
     case 'no-change':
-      return 'no change';
+      return s.inFlight ? 'no change to the manifest, but a rollout is in flight' : 'no change';
     case 'create':
       return 'create';
     case 'blocked': {
@@ -46,5 +46,7 @@ export function describeAction(s: ServicePlan): string {
 export function summarySentence(plan: Plan): string {
   const { create, update, noChange, blocked } = plan.summary;
   if (!plan.hasChanges) return 'No changes. Live state matches the manifest.';
-  return `Plan: ${create} to create, ${update} to update, ${noChange} unchanged, ${blocked} blocked.`;
+  const inFlight = plan.services.filter((s) => s.inFlight).length;
+  const rollouts = inFlight > 0 ? ` ${inFlight} rollout${inFlight === 1 ? '' : 's'} in flight.` : '';
+  return `Plan: ${create} to create, ${update} to update, ${noChange} unchanged, ${blocked} blocked.${rollouts}`;
 }

@@ -50,7 +50,7 @@ export interface ApplySummary {
   startedAt: string | undefined;
   /** Time of the latest event seen: "now" for elapsed times (never the wall clock). */
   lastTime: string | undefined;
-  outcome: 'succeeded' | 'failed' | 'interrupted' | 'no-change' | undefined;
+  outcome: 'succeeded' | 'failed' | 'interrupted' | 'no-change' | 'paused' | undefined;
   durationMs: number | undefined;
   services: ServiceSummary[];
   oneOffs: OneOffSummary[];
@@ -65,6 +65,18 @@ export interface ApplySummary {
   errors: string[];
   /** Every gate evaluation, in order (the Markdown summary tabulates them). */
   gateEvaluations: GateEvaluationRow[];
+  /** Every canary step that ended, in order, and how each canary ended (the Markdown step table). */
+  canarySteps: CanaryStepRow[];
+}
+
+export interface CanaryStepRow {
+  service: string;
+  /** A step number, or `promote` / `abort` / `pause` for how the canary ended. */
+  step: string;
+  /** Canary share in percent. */
+  weight: number;
+  verdict: string;
+  detail: string;
 }
 
 interface GateEvaluationRow {
@@ -98,6 +110,7 @@ export class SummaryBuilder {
     warnings: [],
     errors: [],
     gateEvaluations: [],
+    canarySteps: [],
   };
 
   service(key: string): ServiceSummary {
@@ -245,6 +258,32 @@ export class SummaryBuilder {
       case 'gate.finished':
         if (event.verdict !== 'pass') this.service(event.service).gateProblems.push(formatGateFinished(event));
         break;
+      case 'canary.step':
+        st.canarySteps.push({
+          service: event.service,
+          step: String(event.step),
+          weight: event.weight,
+          verdict: event.verdict,
+          detail: event.reason ?? '',
+        });
+        break;
+      case 'canary.paused':
+        st.canarySteps.push({ service: event.service, step: 'paused', weight: event.weight, verdict: 'paused', detail: `${event.reason}: ${event.next.join(' or ')}` });
+        break;
+      case 'canary.promoted':
+        st.canarySteps.push({ service: event.service, step: 'promote', weight: 0, verdict: 'promoted', detail: 'stable runs the new revision; all traffic on stable' });
+        break;
+      case 'canary.aborted': {
+        const evidence = (event.checks ?? []).map(formatGateCheck).join('; ');
+        st.canarySteps.push({
+          service: event.service,
+          step: 'abort',
+          weight: event.trafficRestored ? 0 : event.weight,
+          verdict: 'aborted',
+          detail: evidence ? `${event.reason} (evidence: ${evidence})` : event.reason,
+        });
+        break;
+      }
       case 'scheduled-target.updated':
         st.scheduledTargets.push({ rule: event.rule, targetId: event.targetId, from: event.from, to: event.to });
         break;

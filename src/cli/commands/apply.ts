@@ -9,6 +9,7 @@ import type { ResolvedManifest } from '../../model/manifest.js';
 import { buildPlan } from '../../plan/build.js';
 import type { SavedPlan } from '../../plan/saved-plan.js';
 import type { Plan } from '../../plan/types.js';
+import type { ApplyOptions } from '../../engine/types.js';
 import { renderPlanText } from '../../render/plan-text.js';
 import { isoTime } from '../../util/clock.js';
 import { VERSION } from '../../util/version.js';
@@ -22,45 +23,55 @@ import { manifestOptionsOf } from '../manifest-options.js';
 import { readSavedPlan, refuseStalePlan } from '../saved-plan-file.js';
 import { formatCallCounts } from './plan.js';
 
-export class ApplyCommand extends DeployCommand {
-  static override paths = [['apply']];
-  static override usage = Command.Usage({
-    description: 'deploy the manifest (or a saved plan) to ECS',
-    details: `
-      Builds a fresh plan (or reads a saved one and refuses it if AWS moved since), asks for confirmation on a
-      terminal, then applies it: one-off tasks first (a non-zero exit stops the run before any service changes),
-      then services in \`dependsOn\` order (independent ones in parallel, up to --concurrency), then scheduled
-      targets, then cleanup of old revisions. Each service is judged by the deployment ecsdeploy started, never by
-      "the service is stable": a circuit-breaker rollback is a failure.
+const APPLY_USAGE = Command.Usage({
+  description: 'deploy the manifest (or a saved plan) to ECS',
+  details: `
+    Builds a fresh plan (or reads a saved one and refuses it if AWS moved since), asks for confirmation on a
+    terminal, then applies it: one-off tasks first (a non-zero exit stops the run before any service changes),
+    then services in \`dependsOn\` order (independent ones in parallel, up to --concurrency), then scheduled
+    targets, then cleanup of old revisions. Each service is judged by the deployment ecsdeploy started, never by
+    "the service is stable": a circuit-breaker rollback is a failure.
 
-      Without a terminal, apply needs --yes. A saved plan counts as reviewed and is applied without asking.
-      Progress goes to stderr (a live view on a terminal, plain lines in CI, NDJSON on stdout with --format json);
-      the final summary goes to stdout, and to $GITHUB_STEP_SUMMARY when set.
+    Without a terminal, apply needs --yes. A saved plan counts as reviewed and is applied without asking.
+    Progress goes to stderr (a live view on a terminal, plain lines in CI, NDJSON on stdout with --format json);
+    the final summary goes to stdout, and to $GITHUB_STEP_SUMMARY when set.
 
-      Exit codes: 0 deployed (or nothing to do); 1 failed or rolled back; 130 interrupted.
-      The first Ctrl-C starts nothing new and does what --on-interrupt says with rollouts in flight; the second
-      stops waiting. See docs/apply.md.
-    `,
-    examples: [
-      ['Deploy from CI with a new image', '$0 apply --yes -e production --image web=registry/web:1.4.2'],
-      ['See every AWS call apply would make', '$0 apply --dry-run'],
-      ['Apply a reviewed plan', '$0 apply plan.json'],
-      ['NDJSON events for another tool', '$0 apply --yes --format json > events.ndjson'],
-    ],
-  });
+    A canary service steps its traffic through the manifest's weights, holding each step while its gate decides
+    (docs/canary.md). A canary already in flight is refused (promote it, abort it, or --resume it).
 
-  planFile = Option.String({ required: false, name: 'PLANFILE' });
-  planOption = Option.String('--plan', { description: 'Saved plan to apply (same as the PLANFILE argument)' });
-  concurrency = Option.String('--concurrency', { description: 'Services deployed at the same time (default 4, at most 64)' });
+    Exit codes: 0 deployed (or nothing to do); 1 failed or rolled back; 3 a canary paused awaiting approval
+    (ecsdeploy promote / abort); 130 interrupted. The first Ctrl-C starts nothing new and does what
+    --on-interrupt says with rollouts in flight (a canary: traffic back to stable first); the second stops
+    waiting. See docs/apply.md.
+  `,
+  examples: [
+    ['Deploy from CI with a new image', '$0 apply --yes -e production --image web=registry/web:1.4.2'],
+    ['See every AWS call apply would make', '$0 apply --dry-run'],
+    ['Apply a reviewed plan', '$0 apply plan.json'],
+    ['NDJSON events for another tool', '$0 apply --yes --format json > events.ndjson'],
+    ['Continue a canary left by a killed run', '$0 apply --resume --yes'],
+  ],
+});
 
-  protected async run(): Promise<number> {
+/**
+ * What `apply`, `promote` and `abort` share: a fresh plan (checked against a saved one), the confirmation, and one
+ * engine run, continuing the canaries in flight when `continuation()` says so.
+ */
+export abstract class PlannedDeployCommand extends DeployCommand {
+  /** What to do with canaries in flight; undefined: refuse them (a plain apply). */
+  protected abstract continuation(): ApplyOptions['continuation'];
+
+  /** The question asked on a terminal before anything changes. */
+  protected question(): string {
+    return 'Apply this plan?';
+  }
+
+  protected async deploy(saved: SavedPlan | undefined, concurrency: number): Promise<number> {
     const { context } = this;
-    const planPath = this.savedPlanPath();
-    const concurrency = this.concurrencyOption();
-    const saved = planPath ? await readSavedPlan(context.cwd, planPath) : undefined;
     const manifest = this.loadManifest(saved);
     const runtime = await createCommandRuntime(this, manifest);
     const output = new DeferredRenderer(() => this.createRenderer());
+    const continuation = this.continuation();
     try {
       const plan = await this.freshPlan(runtime, manifest, saved, output.sink);
       await this.confirm(plan, saved);
@@ -76,6 +87,7 @@ export class ApplyCommand extends DeployCommand {
           onInterrupt: this.onInterrupt,
           runId: newRunId(runtime.clock),
           ...(gitCommit ? { gitCommit } : {}),
+          ...(continuation ? { continuation } : {}),
         },
       );
       await output.finish();
@@ -90,22 +102,12 @@ export class ApplyCommand extends DeployCommand {
     }
   }
 
-  private savedPlanPath(): string | undefined {
-    if (this.planFile && this.planOption) {
-      throw new UsageError('PLAN_FILE_TWICE', 'give the saved plan either as PLANFILE or with --plan, not both');
-    }
-    return this.planFile ?? this.planOption;
-  }
-
-  private concurrencyOption(): number {
-    return wholeNumberFlag('--concurrency', this.concurrency, FLAG_RANGES.concurrency) ?? 4;
-  }
 
   /**
    * The plan to apply, built now from live state (a saved plan is only ever checked against a fresh one, and
    * refused when anything moved), reported as `plan.computed` with the preflight warnings the plan does not show.
    */
-  private async freshPlan(
+  protected async freshPlan(
     runtime: CommandRuntime,
     manifest: ResolvedManifest,
     saved: SavedPlan | undefined,
@@ -129,15 +131,15 @@ export class ApplyCommand extends DeployCommand {
   }
 
   /** Shows the plan on stderr and asks, unless --yes, --dry-run or a saved (already reviewed) plan says not to. */
-  private async confirm(plan: Plan, saved: SavedPlan | undefined): Promise<void> {
+  protected async confirm(plan: Plan, saved: SavedPlan | undefined): Promise<void> {
     if (!plan.hasChanges) return;
     if (!this.isJson()) this.context.stderr.write(`${renderPlanText(plan, { color: this.useColor('stderr') })}\n`);
     if (this.yes || this.dryRun || saved) return;
-    const ok = await this.prompter('apply needs --yes when not running in a terminal').confirm({ question: 'Apply this plan?', plan });
+    const ok = await this.prompter(`${this.path[0] ?? 'apply'} needs --yes when not running in a terminal`).confirm({ question: this.question(), plan });
     if (!ok) throw new AbortError('DECLINED', 'apply cancelled: nothing was changed');
   }
 
-  private loadManifest(saved: SavedPlan | undefined): ResolvedManifest {
+  protected loadManifest(saved: SavedPlan | undefined): ResolvedManifest {
     const options = manifestOptionsOf(this);
     if (!saved) return selectServices(loadManifest(options), this.services);
     // Rebuild from the manifest the saved plan names, for the same environment and services.
@@ -147,5 +149,39 @@ export class ApplyCommand extends DeployCommand {
       ...((this.env ?? saved.manifest.environment) ? { environment: this.env ?? saved.manifest.environment } : {}),
     });
     return selectServices(manifest, this.services.length > 0 ? this.services : saved.services.map((s) => s.key));
+  }
+}
+
+export class ApplyCommand extends PlannedDeployCommand {
+  static override paths = [['apply']];
+  static override usage = APPLY_USAGE;
+
+  planFile = Option.String({ required: false, name: 'PLANFILE' });
+  planOption = Option.String('--plan', { description: 'Saved plan to apply (same as the PLANFILE argument)' });
+  concurrency = Option.String('--concurrency', { description: 'Services deployed at the same time (default 4, at most 64)' });
+  resume = Option.Boolean('--resume', false, {
+    description: 'Continue the canaries in flight (found from their state tags) at their recorded step, same revision only',
+  });
+
+  protected continuation(): ApplyOptions['continuation'] {
+    return this.resume ? 'resume' : undefined;
+  }
+
+  protected async run(): Promise<number> {
+    const planPath = this.savedPlanPath();
+    const concurrency = this.concurrencyOption();
+    const saved = planPath ? await readSavedPlan(this.context.cwd, planPath) : undefined;
+    return this.deploy(saved, concurrency);
+  }
+
+  private savedPlanPath(): string | undefined {
+    if (this.planFile && this.planOption) {
+      throw new UsageError('PLAN_FILE_TWICE', 'give the saved plan either as PLANFILE or with --plan, not both');
+    }
+    return this.planFile ?? this.planOption;
+  }
+
+  private concurrencyOption(): number {
+    return wholeNumberFlag('--concurrency', this.concurrency, FLAG_RANGES.concurrency) ?? 4;
   }
 }

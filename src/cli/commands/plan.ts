@@ -51,7 +51,8 @@ export class PlanCommand extends AwsCommand {
       The plan goes to stdout as text, JSON or Markdown (for pull requests); progress and errors go to stderr.
       \`--out\` saves the plan for \`ecsdeploy apply --plan FILE\`, which refuses to run if AWS moved since.
 
-      Exit codes: 0 success; 1 error; with \`--detailed-exitcode\`, 0 means no changes and 2 means changes.
+      Exit codes: 0 success; 1 error; with \`--detailed-exitcode\`, 0 means no changes and 2 means changes, or a
+      rollout in flight (a deployment not finished, a canary running or paused).
     `,
     examples: [
       ['Show the changes for every service', '$0 plan'],

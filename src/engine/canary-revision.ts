@@ -1,0 +1,38 @@
+/**
+ * Which revision a continued canary deploys: the one recorded in its state tags, never a new registration.
+ * `promote` and `abort` act on what was judged (the recorded revision), whatever the manifest says now;
+ * `apply --resume` only continues when the manifest still asks for that revision (normalized the way `plan`
+ * compares task definitions), and otherwise says to abort first.
+ */
+import { UsageError } from '../errors/index.js';
+import { jsonEqual, toJsonObject } from '../plan/json.js';
+import { normalizeTaskDefinition } from '../plan/normalize.js';
+import type { ServicePlan } from '../plan/types.js';
+import { shortTaskDefinition } from '../util/arn.js';
+import type { EngineContext } from './context.js';
+import type { ApplyOptions } from './types.js';
+
+export async function revisionInFlight(
+  ctx: EngineContext,
+  sp: ServicePlan,
+  continuation: NonNullable<ApplyOptions['continuation']>,
+): Promise<string> {
+  const recorded = sp.inFlight?.taskDefinitionArn;
+  if (!recorded) {
+    throw new UsageError('CANARY_STATE_INCOMPLETE', `${sp.key}: the canary in flight records no revision, so it cannot be continued`, {
+      hint: `abort it: ecsdeploy abort -n ${sp.key}`,
+    });
+  }
+  if (continuation !== 'resume') return recorded;
+  const out = await ctx.ports.ecs.describeTaskDefinition({ taskDefinition: recorded, include: ['TAGS'] }, { signal: ctx.hardSignal });
+  const live = toJsonObject({ ...out.taskDefinition, ...(out.tags?.length ? { tags: out.tags } : {}) });
+  const same = jsonEqual(normalizeTaskDefinition(live, { ignoreTags: [] }), normalizeTaskDefinition(sp.desired.taskDefinition, { ignoreTags: [] }));
+  if (!same) {
+    throw new UsageError(
+      'CANARY_REVISION_CHANGED',
+      `${sp.key}: the canary in flight deploys ${shortTaskDefinition(recorded)}, but the manifest now asks for a different task definition: --resume continues only the same revision`,
+      { hint: `abort the canary first (ecsdeploy abort -n ${sp.key}), then apply the new revision` },
+    );
+  }
+  return recorded;
+}

@@ -16,6 +16,7 @@ import { PlanError, UsageError } from '../errors/index.js';
 import { isFailedOutcome, isPausedOutcome } from '../events/outcomes.js';
 import type { Plan, ServicePlan } from '../plan/types.js';
 import { unsupportedReason } from '../strategies/select.js';
+import { refuseResumeOfAnotherRevision } from './canary-revision.js';
 import { cleanUpAfterRun } from './cleanup.js';
 import type { EngineContext } from './context.js';
 import { deployService, targetFor } from './deploy-service.js';
@@ -52,6 +53,7 @@ export async function applyPlan(plan: Plan, deps: ApplyDeps, options: ApplyOptio
   let problems: string[] = [];
   try {
     refuseOnPreflight(ctx, changing, locks);
+    if (ctx.options.continuation === 'resume') await refuseResumeOfAnotherRevision(ctx, changing);
     await refuseOnChecks(ctx, changing);
     await announceStart(ctx, changing);
     oneOffs = await runOneOffs(ctx, plan, new Set(selected.map((s) => s.key)), locks.refresh);

@@ -4,6 +4,7 @@
  */
 import type { AwsPorts, EcsDeployment, EcsService } from '../aws/ports.js';
 import { describeServices } from '../live/describe-services.js';
+import { canaryStatuses } from './canary-status.js';
 import type { ResolvedService } from '../model/manifest.js';
 import type { DeploymentStatus, ServiceStatusReport } from '../model/status.js';
 import { shortTaskDefinition } from '../util/arn.js';
@@ -86,5 +87,10 @@ export async function buildStatusReports(
   options: StatusOptions = {},
 ): Promise<ServiceStatusReport[]> {
   const found = await describeServices(ports, services, options.signal ? { signal: options.signal } : {});
-  return services.map((s) => statusReport(s, found.find(s.cluster, s.service), options.events ?? 5));
+  const canaries = await canaryStatuses(ports, services, options.signal ?? new AbortController().signal);
+  return services.map((s) => {
+    const report = statusReport(s, found.find(s.cluster, s.service), options.events ?? 5);
+    const canary = canaries.get(s.key);
+    return canary ? { ...report, canary } : report;
+  });
 }

@@ -33,4 +33,28 @@ export interface ServiceStatusReport {
   inProgress: boolean;
   /** Latest service events, newest first. */
   events: { at: string; message: string }[];
+  /** A canary service's canary: in flight or not, and the rule's weights as read now. */
+  canary?: CanaryStatus;
+}
+
+export interface CanaryStatus {
+  /** The canary ECS service. */
+  service: string;
+  /** Undefined: no canary in flight (no state tags). */
+  phase?: string;
+  /** `paused at step 2 (50 %) awaiting approval`. */
+  state?: string;
+  step?: number;
+  /** The canary's share as recorded. */
+  weight?: number;
+  runId?: string;
+  revision?: string;
+  /** The last gate verdict recorded. */
+  verdict?: string;
+  /** Target group name → relative weight, read from the rule (or listener) now; undefined when unreadable. */
+  weights?: Record<string, number>;
+  /** Why the weights could not be read. */
+  weightsError?: string;
+  /** Commands that move it on. */
+  next?: string[];
 }

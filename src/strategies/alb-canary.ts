@@ -353,7 +353,9 @@ class CanaryRun {
     const size = this.sizeAt(step.weight);
     try {
       const live = await context.watcher.next(this.target.cluster, this.s.canary.service, 0, context.signal);
-      if ((live?.desiredCount ?? 0) !== size) {
+      // Only ever up here: a resumed step may find the canary bigger (it carried more before), and scaling it down
+      // before its traffic goes down would overload it.
+      if ((live?.desiredCount ?? 0) < size) {
         context.emit({ type: 'service.phase', service: this.key, phase: 'scaling-canary', detail: `${this.s.canary.service} → ${size} task(s)` });
         await resizeCanary(context, this.canaryRef, size);
       }
@@ -365,6 +367,9 @@ class CanaryRun {
     }
     if (context.signal.aborted) return this.interrupted();
 
+    // Recorded before the weight moves: a run that dies between the two leaves a state that names the step whose
+    // weight may be set, and a resume sets it again (never a state that says less than the rule may carry).
+    await this.record({ step: n, weight: Math.max(step.weight, this.state.weight), phase: 'running' });
     context.emit({ type: 'service.phase', service: this.key, phase: 'shifting-traffic', detail: `step ${n}: ${step.weight} % to the canary` });
     const shifted = await shiftTraffic(context, this.route, this.tgs, this.forward, step.weight, context.hardSignal);
     if (!shifted.verified) {
@@ -372,7 +377,7 @@ class CanaryRun {
     }
     this.forward = { ...this.forward, weights: shifted.read ?? { stable: 100 - step.weight, canary: step.weight } };
     context.emit({ type: 'traffic.shifted', service: this.key, weights: this.weightsRecord(this.forward.weights), step: n });
-    await this.record({ step: n, weight: step.weight, phase: 'running' });
+    if (this.state.weight !== step.weight) await this.record({ weight: step.weight });
     await this.milestone('canary-step', `step ${n}: ${step.weight} % of the traffic on the canary`, { step: n, weight: step.weight });
 
     const approval = 'approval' in step;

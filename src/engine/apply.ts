@@ -118,9 +118,13 @@ function selectCanariesInFlight(
   const changing = selected.filter((s) => s.inFlight?.kind === 'canary');
   if (changing.length === 0) {
     const verb = continuation === 'promote-full' ? 'promote' : continuation;
-    throw new UsageError('CANARY_NOT_IN_FLIGHT', `nothing to ${verb}: no canary is in flight for ${selected.map((s) => s.key).join(', ')}`, {
-      hint: 'a canary in flight is recorded as ecsdeploy:canary:* tags on its canary service; `ecsdeploy plan` and `ecsdeploy status` show it',
-    });
+    throw new UsageError(
+      'CANARY_NOT_IN_FLIGHT',
+      `nothing to ${verb}: no canary is in flight for ${selected.map((s) => s.key).join(', ')}`,
+      {
+        hint: 'a canary in flight is recorded as ecsdeploy:canary:* tags on its canary service; `ecsdeploy plan` and `ecsdeploy status` show it',
+      },
+    );
   }
   const unchanged = selected.filter((s) => !changing.includes(s)).map((s) => untouchedResult(s, 'unchanged'));
   return { selected: changing, changing, unchanged };

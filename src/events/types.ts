@@ -13,15 +13,7 @@ interface Base {
 }
 
 /** `paused`: a canary stopped for a person to promote or abort (exit code 3); not a failure. */
-export type ServiceOutcome =
-  | 'succeeded'
-  | 'unchanged'
-  | 'failed'
-  | 'rolled-back'
-  | 'timed-out'
-  | 'interrupted'
-  | 'skipped'
-  | 'paused';
+export type ServiceOutcome = 'succeeded' | 'unchanged' | 'failed' | 'rolled-back' | 'timed-out' | 'interrupted' | 'skipped' | 'paused';
 
 export interface StoppedTaskInfo {
   taskArn: string;

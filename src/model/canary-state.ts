@@ -45,7 +45,7 @@ export interface CanaryState {
 /** ECS tag values hold at most 256 characters. */
 export const TAG_VALUE_MAX = 256;
 
-function fit(text: string): string {
+function toTagValue(text: string): string {
   return text.length <= TAG_VALUE_MAX ? text : `${text.slice(0, TAG_VALUE_MAX - 1)}…`;
 }
 
@@ -54,12 +54,12 @@ export function encodeCanaryState(state: CanaryState): { key: string; value: str
     throw new Error(`the canary revision ARN is longer than ${TAG_VALUE_MAX} characters and cannot be recorded in a tag`);
   }
   return [
-    { key: CANARY_TAGS.run, value: fit(state.runId) },
+    { key: CANARY_TAGS.run, value: toTagValue(state.runId) },
     { key: CANARY_TAGS.revision, value: state.revision },
     { key: CANARY_TAGS.step, value: String(state.step) },
     { key: CANARY_TAGS.weight, value: String(state.weight) },
     { key: CANARY_TAGS.phase, value: state.phase },
-    ...(state.verdict ? [{ key: CANARY_TAGS.verdict, value: fit(state.verdict) }] : []),
+    ...(state.verdict ? [{ key: CANARY_TAGS.verdict, value: toTagValue(state.verdict) }] : []),
   ];
 }
 
@@ -71,7 +71,9 @@ export const ALL_CANARY_TAG_KEYS: string[] = Object.values(CANARY_TAGS);
  * tags by hand) still counts as a canary in flight: it comes back with phase `running` and what could be read,
  * because ignoring it would let another apply start over a canary that may hold traffic.
  */
-export function decodeCanaryState(tags: readonly { key?: string | undefined; value?: string | undefined }[] | undefined): CanaryState | undefined {
+export function decodeCanaryState(
+  tags: readonly { key?: string | undefined; value?: string | undefined }[] | undefined,
+): CanaryState | undefined {
   const get = (key: string) => tags?.find((t) => t.key === key)?.value;
   const present = ALL_CANARY_TAG_KEYS.some((k) => get(k) !== undefined);
   if (!present) return undefined;

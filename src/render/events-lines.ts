@@ -120,7 +120,9 @@ export function describeEvent(event: EngineEvent): EventLine[] | undefined {
     }
     case 'canary.step': {
       const level: EventLevel = event.verdict === 'fail' ? 'error' : event.verdict === 'pause' ? 'warn' : lvl;
-      return [line(event.service, `canary step ${event.step} at ${event.weight}% (${weights(event.weights)}): ${event.verdict}`, level, 'key')];
+      return [
+        line(event.service, `canary step ${event.step} at ${event.weight}% (${weights(event.weights)}): ${event.verdict}`, level, 'key'),
+      ];
     }
     case 'canary.paused':
       return [
@@ -128,7 +130,9 @@ export function describeEvent(event: EngineEvent): EventLine[] | undefined {
         ...event.next.map((command) => line(event.service, `  next: ${command}`, 'warn', 'key')),
       ];
     case 'canary.promoted':
-      return [line(event.service, `canary promoted: ${revisionName(event.taskDefinitionArn)} runs on stable, all traffic on stable`, lvl, 'key')];
+      return [
+        line(event.service, `canary promoted: ${revisionName(event.taskDefinitionArn)} runs on stable, all traffic on stable`, lvl, 'key'),
+      ];
     case 'canary.aborted': {
       const level: EventLevel = event.trigger === 'interrupt' && event.trafficRestored ? 'warn' : 'error';
       const out = [line(event.service, `canary ABORTED at step ${event.step} (${event.weight}%): ${event.reason}`, level, 'key')];

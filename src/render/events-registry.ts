@@ -156,16 +156,15 @@ export const EVENT_REGISTRY: Record<EngineEventType, EventDoc> = {
     },
   },
   'canary.step': {
-    description:
-      'A canary step ended: the weight it held, as read back from the load balancer, and the gate verdict (docs/canary.md).',
+    description: 'A canary step ended: the weight it held, as read back from the load balancer, and the gate verdict (docs/canary.md).',
     level: 'info (pass, approval), warn (pause), error (fail)',
     fields: {
       service: 'string',
       step: 'number — 1-based, as listed in the manifest',
-      weight: 'number — the canary\'s share of the traffic, in percent',
+      weight: "number — the canary's share of the traffic, in percent",
       weights: 'Record<string, number> — target group name → relative weight, as read back with DescribeRules / DescribeListeners',
       verdict: '`pass` | `fail` | `pause` | `approval` — `approval`: an until-approved step, where the run stops',
-      reason: 'string? — the gate\'s reason',
+      reason: "string? — the gate's reason",
     },
   },
   'canary.paused': {
@@ -192,7 +191,7 @@ export const EVENT_REGISTRY: Record<EngineEventType, EventDoc> = {
     fields: {
       service: 'string',
       step: 'number — the step it was at (0: before the first weight was set)',
-      weight: 'number — the canary\'s share when the abort began',
+      weight: "number — the canary's share when the abort began",
       trigger: '`gate` | `timeout` | `command` (`ecsdeploy abort`) | `interrupt` (Ctrl-C) | `failure` (a deployment or an AWS call)',
       reason: 'string — what happened and what was undone',
       checks: 'GateCheckEvidence[]? — the failing checks of the deciding evaluation (see `gate.evaluated`)',

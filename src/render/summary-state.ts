@@ -268,10 +268,22 @@ export class SummaryBuilder {
         });
         break;
       case 'canary.paused':
-        st.canarySteps.push({ service: event.service, step: 'paused', weight: event.weight, verdict: 'paused', detail: `${event.reason}: ${event.next.join(' or ')}` });
+        st.canarySteps.push({
+          service: event.service,
+          step: 'paused',
+          weight: event.weight,
+          verdict: 'paused',
+          detail: `${event.reason}: ${event.next.join(' or ')}`,
+        });
         break;
       case 'canary.promoted':
-        st.canarySteps.push({ service: event.service, step: 'promote', weight: 0, verdict: 'promoted', detail: 'stable runs the new revision; all traffic on stable' });
+        st.canarySteps.push({
+          service: event.service,
+          step: 'promote',
+          weight: 0,
+          verdict: 'promoted',
+          detail: 'stable runs the new revision; all traffic on stable',
+        });
         break;
       case 'canary.aborted': {
         const evidence = (event.checks ?? []).map(formatGateCheck).join('; ');

@@ -119,14 +119,20 @@ function preflightServices(target: DeployTarget, services: TouchedServices): str
     return problems;
   }
   const canary = services.find(target.cluster, s.canary.service);
-  if (!canary || canary.status !== 'ACTIVE') {
-    problems.push(`${target.key}: the canary ECS service ${s.canary.service} does not exist (or is not ACTIVE) in cluster ${target.cluster}`);
+  if (canary?.status !== 'ACTIVE') {
+    problems.push(
+      `${target.key}: the canary ECS service ${s.canary.service} does not exist (or is not ACTIVE) in cluster ${target.cluster}`,
+    );
   } else if ((canary.deploymentController?.type ?? 'ECS') !== 'ECS') {
-    problems.push(`${target.key}: the canary service ${s.canary.service} uses the ${canary.deploymentController?.type} deployment controller; it needs ECS`);
+    problems.push(
+      `${target.key}: the canary service ${s.canary.service} uses the ${canary.deploymentController?.type} deployment controller; it needs ECS`,
+    );
   }
   const stable = services.find(target.cluster, stableName);
   if (stable && (stable.deploymentController?.type ?? 'ECS') !== 'ECS') {
-    problems.push(`${target.key}: the stable service ${stableName} uses the ${stable.deploymentController?.type} deployment controller; it needs ECS`);
+    problems.push(
+      `${target.key}: the stable service ${stableName} uses the ${stable.deploymentController?.type} deployment controller; it needs ECS`,
+    );
   }
   const stuck = cannotProgress({ ...target, service: stableName }, stable);
   if (stuck) problems.push(stuck);
@@ -191,12 +197,21 @@ class CanaryRun {
     try {
       existing = await this.prepare();
     } catch (error) {
-      return this.result('failed', this.stableRevision, `could not read the canary's resources: ${errorMessage(error)}; nothing was changed`);
+      return this.result(
+        'failed',
+        this.stableRevision,
+        `could not read the canary's resources: ${errorMessage(error)}; nothing was changed`,
+      );
     }
-    if (context.signal.aborted) return this.result('interrupted', this.stableRevision, 'interrupted before the canary started: nothing was changed');
+    if (context.signal.aborted)
+      return this.result('interrupted', this.stableRevision, 'interrupted before the canary started: nothing was changed');
     if (target.continuation) {
       if (!existing) {
-        return this.result('failed', this.stableRevision, `no canary is in flight on ${this.s.canary.service}: nothing to ${target.continuation}`);
+        return this.result(
+          'failed',
+          this.stableRevision,
+          `no canary is in flight on ${this.s.canary.service}: nothing to ${target.continuation}`,
+        );
       }
       return this.continueFrom(existing);
     }
@@ -227,7 +242,8 @@ class CanaryRun {
     );
     this.stableLive = await context.watcher.next(this.target.cluster, this.stable.target.service, 0, signal);
     const canary = await context.watcher.next(this.target.cluster, this.s.canary.service, 0, signal);
-    if (!canary?.serviceArn || canary.status !== 'ACTIVE') throw new Error(`the canary service ${this.s.canary.service} is ${canary?.status ?? 'MISSING'}`);
+    if (!canary?.serviceArn || canary.status !== 'ACTIVE')
+      throw new Error(`the canary service ${this.s.canary.service} is ${canary?.status ?? 'MISSING'}`);
     this.canaryArn = canary.serviceArn;
     return readCanaryState(context.ports, this.canaryArn, signal);
   }
@@ -269,14 +285,23 @@ class CanaryRun {
     this.state = { runId: context.runId ?? 'unknown', revision: target.taskDefinitionArn, step: 0, weight: 0, phase: 'running' };
     const first = this.s.steps[0];
     const size = this.sizeAt(first?.weight ?? 1);
-    context.emit({ type: 'service.phase', service: this.key, phase: 'starting-canary', detail: `${this.s.canary.service}, ${size} task(s)` });
+    context.emit({
+      type: 'service.phase',
+      service: this.key,
+      phase: 'starting-canary',
+      detail: `${this.s.canary.service}, ${size} task(s)`,
+    });
     await this.record({});
     const canaryLive = await context.watcher.next(target.cluster, this.s.canary.service, 0, context.hardSignal);
     if (!canaryLive) return this.abort({ trigger: 'failure', reason: `the canary service ${this.s.canary.service} disappeared` });
     const deployment = await deployCanaryRevision(target, context, this.canaryRef, canaryLive, size, this.deadline);
     if (deployment.kind === 'not-started') {
       if (deployment.dryRun) {
-        return this.result('skipped', this.stableRevision, `dry run: would step through ${this.s.steps.map((x) => `${x.weight} %`).join(', ')}`);
+        return this.result(
+          'skipped',
+          this.stableRevision,
+          `dry run: would step through ${this.s.steps.map((x) => `${x.weight} %`).join(', ')}`,
+        );
       }
       return this.abort({ trigger: 'failure', reason: deployment.reason });
     }
@@ -288,10 +313,14 @@ class CanaryRun {
       toTaskDefinition: target.taskDefinitionArn,
       deploymentId: deployment.deploymentId,
     });
-    await this.milestone('canary-started', `canary of ${shortTaskDefinition(target.taskDefinitionArn)} started on ${this.s.canary.service}`);
+    await this.milestone(
+      'canary-started',
+      `canary of ${shortTaskDefinition(target.taskDefinitionArn)} started on ${this.s.canary.service}`,
+    );
     const v = deployment.verdict;
     if (v.kind === 'interrupted') return this.interrupted();
-    if (v.kind === 'timeout') return this.abort({ trigger: 'timeout', reason: `the canary deployment ${deployment.deploymentId} did not complete in time` });
+    if (v.kind === 'timeout')
+      return this.abort({ trigger: 'timeout', reason: `the canary deployment ${deployment.deploymentId} did not complete in time` });
     if (v.kind !== 'completed') {
       return this.abort({ trigger: 'failure', reason: `the canary deployment ${deployment.deploymentId} failed: ${v.reason}` });
     }
@@ -318,7 +347,10 @@ class CanaryRun {
       message: `${this.key}: continuing the canary of run ${existing.runId} (${describeCanaryState(existing)}; ${describeRoute(this.route)} reads ${this.tgs.stable.name} ${at.stable} / ${this.tgs.canary.name} ${at.canary}) with ${how}`,
     });
     if (how === 'abort' || existing.phase === 'aborting') {
-      return this.abort({ trigger: 'command', reason: how === 'abort' ? 'aborted with ecsdeploy abort' : 'finishing an abort an earlier run began' });
+      return this.abort({
+        trigger: 'command',
+        reason: how === 'abort' ? 'aborted with ecsdeploy abort' : 'finishing an abort an earlier run began',
+      });
     }
     if (how === 'promote-full' || existing.phase === 'promoting') return this.promote();
     if (existing.step === 0) return how === 'promote' ? this.steps(1) : this.start();
@@ -338,7 +370,10 @@ class CanaryRun {
       const step = this.s.steps[n - 1] as CanaryStep;
       if (context.signal.aborted) return this.interrupted();
       if (context.clock.now() > this.deadline) {
-        return this.abort({ trigger: 'timeout', reason: `the canary did not finish within ${Math.round(this.target.timeoutMs / 1000)}s (before step ${n})` });
+        return this.abort({
+          trigger: 'timeout',
+          reason: `the canary did not finish within ${Math.round(this.target.timeoutMs / 1000)}s (before step ${n})`,
+        });
       }
       const outcome = await this.step(n, step);
       if (outcome) return outcome;
@@ -356,7 +391,12 @@ class CanaryRun {
       // Only ever up here: a resumed step may find the canary bigger (it carried more before), and scaling it down
       // before its traffic goes down would overload it.
       if ((live?.desiredCount ?? 0) < size) {
-        context.emit({ type: 'service.phase', service: this.key, phase: 'scaling-canary', detail: `${this.s.canary.service} → ${size} task(s)` });
+        context.emit({
+          type: 'service.phase',
+          service: this.key,
+          phase: 'scaling-canary',
+          detail: `${this.s.canary.service} → ${size} task(s)`,
+        });
         await resizeCanary(context, this.canaryRef, size);
       }
       const notReady = await waitCanaryReady(context, this.canaryRef, size, this.deadline, context.signal);
@@ -370,7 +410,12 @@ class CanaryRun {
     // Recorded before the weight moves: a run that dies between the two leaves a state that names the step whose
     // weight may be set, and a resume sets it again (never a state that says less than the rule may carry).
     await this.record({ step: n, weight: Math.max(step.weight, this.state.weight), phase: 'running' });
-    context.emit({ type: 'service.phase', service: this.key, phase: 'shifting-traffic', detail: `step ${n}: ${step.weight} % to the canary` });
+    context.emit({
+      type: 'service.phase',
+      service: this.key,
+      phase: 'shifting-traffic',
+      detail: `step ${n}: ${step.weight} % to the canary`,
+    });
     const shifted = await shiftTraffic(context, this.route, this.tgs, this.forward, step.weight, context.hardSignal);
     if (!shifted.verified) {
       return this.abort({ trigger: 'failure', reason: `step ${n}: ${shifted.problem ?? 'weights not verified'}` });
@@ -386,7 +431,13 @@ class CanaryRun {
       hold = await holdGate(
         // An approval step holds the gate to its first evaluation: a person approves a canary that has been judged.
         { gate: this.s.gate, targets: this.gateTargets, holdMs: approval ? 0 : step.pauseMs, service: this.key, step: n, name: 'canary' },
-        { ports: context.ports, clock: context.clock, signal: context.signal, emit: context.emit, ...(context.oneOff ? { oneOff: context.oneOff } : {}) },
+        {
+          ports: context.ports,
+          clock: context.clock,
+          signal: context.signal,
+          emit: context.emit,
+          ...(context.oneOff ? { oneOff: context.oneOff } : {}),
+        },
       );
     } catch (error) {
       if (context.signal.aborted) return this.interrupted();
@@ -397,10 +448,17 @@ class CanaryRun {
     context.emit({ type: 'canary.step', service: this.key, step: n, weight: step.weight, weights, verdict, reason: hold.reason });
     const last = `step ${n}: ${hold.verdict}: ${hold.reason}`;
     if (hold.verdict === 'fail') {
-      return this.abort({ trigger: 'gate', reason: `gate failed at step ${n} (${step.weight} %): ${hold.reason}`, checks: failingChecks(hold.evaluations) });
+      return this.abort({
+        trigger: 'gate',
+        reason: `gate failed at step ${n} (${step.weight} %): ${hold.reason}`,
+        checks: failingChecks(hold.evaluations),
+      });
     }
     if (hold.verdict === 'pause' || approval) {
-      const why = approval && hold.verdict === 'pass' ? `step ${n} (${step.weight} %) awaits approval` : `the gate paused at step ${n} (${step.weight} %): ${hold.reason}`;
+      const why =
+        approval && hold.verdict === 'pass'
+          ? `step ${n} (${step.weight} %) awaits approval`
+          : `the gate paused at step ${n} (${step.weight} %): ${hold.reason}`;
       return this.pause(n, step.weight, why, last);
     }
     await this.record({ verdict: last });
@@ -413,7 +471,11 @@ class CanaryRun {
     const next = nextCommands(this.key);
     context.emit({ type: 'canary.paused', service: this.key, step, weight, runId: this.state.runId, reason: why, next });
     await this.milestone('canary-paused', `paused at step ${step} (${weight} %): ${why}`, { next });
-    return this.result('paused', this.stableRevision, `${why}; the canary keeps ${weight} % of the traffic: ${next.join(' to go on, ')} to roll back`);
+    return this.result(
+      'paused',
+      this.stableRevision,
+      `${why}; the canary keeps ${weight} % of the traffic: ${next.join(' to go on, ')} to roll back`,
+    );
   }
 
   // ------------------------------------------------------------------------------------------- interrupt
@@ -436,7 +498,12 @@ class CanaryRun {
     const { context, target } = this;
     await this.record({ phase: 'promoting' });
     const stableName = this.stable.target.service;
-    context.emit({ type: 'service.phase', service: this.key, phase: 'promoting', detail: `${stableName} → ${shortTaskDefinition(target.taskDefinitionArn)}` });
+    context.emit({
+      type: 'service.phase',
+      service: this.key,
+      phase: 'promoting',
+      detail: `${stableName} → ${shortTaskDefinition(target.taskDefinitionArn)}`,
+    });
     const judged = await this.deployStable();
     if (judged.outcome !== 'succeeded') {
       // Stable did not take the new revision (its circuit breaker or our rollback put it back): traffic must end on
@@ -473,10 +540,19 @@ class CanaryRun {
     // Let the canary's in-flight requests finish: the ALB drains a target for the group's deregistration delay.
     try {
       const delay = await deregistrationDelayMs(context.ports, this.tgs.canary.arn, context.hardSignal);
-      context.emit({ type: 'service.phase', service: this.key, phase: 'draining-canary', detail: `${Math.round(delay / 1000)}s deregistration delay` });
+      context.emit({
+        type: 'service.phase',
+        service: this.key,
+        phase: 'draining-canary',
+        detail: `${Math.round(delay / 1000)}s deregistration delay`,
+      });
       if (!context.calls.dryRun) await context.clock.sleep(delay, context.hardSignal);
     } catch (error) {
-      context.emit({ type: 'log', level: 'warn', message: `${this.key}: did not wait out the canary's deregistration delay: ${errorMessage(error)}` });
+      context.emit({
+        type: 'log',
+        level: 'warn',
+        message: `${this.key}: did not wait out the canary's deregistration delay: ${errorMessage(error)}`,
+      });
     }
     await this.scaleIn(context.hardSignal);
     await this.clear();
@@ -489,7 +565,9 @@ class CanaryRun {
   private async deployStable(): Promise<DeployResult> {
     const { context } = this;
     const rollout = this.stable;
-    const live = await context.watcher.next(rollout.target.cluster, rollout.target.service, 0, context.hardSignal).catch(() => this.stableLive);
+    const live = await context.watcher
+      .next(rollout.target.cluster, rollout.target.service, 0, context.hardSignal)
+      .catch(() => this.stableLive);
     rollout.treatAsHistory(live);
     const previous = live?.taskDefinition ?? this.stableRevision;
     const previousPrimary = live?.deployments?.find((d) => d.status === 'PRIMARY')?.id;
@@ -517,7 +595,12 @@ class CanaryRun {
   /** Stable 100 / canary 0, verified. */
   private async restoreStable(signal: AbortSignal): Promise<{ verified: boolean; problem?: string }> {
     const { context } = this;
-    context.emit({ type: 'service.phase', service: this.key, phase: 'shifting-traffic', detail: `all traffic back to ${this.tgs.stable.name}` });
+    context.emit({
+      type: 'service.phase',
+      service: this.key,
+      phase: 'shifting-traffic',
+      detail: `all traffic back to ${this.tgs.stable.name}`,
+    });
     let shifted: Awaited<ReturnType<typeof shiftTraffic>>;
     try {
       // Re-read first: the list may have changed since (another rule edit), and it is sent back whole.
@@ -551,7 +634,11 @@ class CanaryRun {
     try {
       await clearCanaryState(this.context, this.canaryArn, `${this.key} (canary service ${this.s.canary.service})`);
     } catch (error) {
-      this.context.emit({ type: 'log', level: 'warn', message: `${this.key}: could not clear the canary state tags: ${errorMessage(error)}` });
+      this.context.emit({
+        type: 'log',
+        level: 'warn',
+        message: `${this.key}: could not clear the canary state tags: ${errorMessage(error)}`,
+      });
     }
   }
 

@@ -105,8 +105,13 @@ export async function waitCanaryReady(
   for (let attempt = 0; ; attempt += 1) {
     const remaining = deadline - context.clock.now();
     if (remaining <= 0) return `the canary service ${ref.service} was not ready in time (${last})`;
-    const svc = await context.watcher.next(ref.cluster, ref.service, attempt === 0 ? 0 : Math.min(backoffDelay(attempt), remaining), signal);
-    if (!svc || svc.status !== 'ACTIVE') return `the canary service ${ref.service} is ${svc?.status ?? 'MISSING'}`;
+    const svc = await context.watcher.next(
+      ref.cluster,
+      ref.service,
+      attempt === 0 ? 0 : Math.min(backoffDelay(attempt), remaining),
+      signal,
+    );
+    if (svc?.status !== 'ACTIVE') return `the canary service ${ref.service} is ${svc?.status ?? 'MISSING'}`;
     const running = svc.runningCount ?? 0;
     let health: { healthy: number; total: number };
     try {

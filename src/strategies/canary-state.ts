@@ -31,7 +31,11 @@ export async function writeCanaryState(
   }
 }
 
-export async function clearCanaryState(context: Pick<StrategyContext, 'ports' | 'calls'>, serviceArn: string, label: string): Promise<void> {
+export async function clearCanaryState(
+  context: Pick<StrategyContext, 'ports' | 'calls'>,
+  serviceArn: string,
+  label: string,
+): Promise<void> {
   await context.calls.mutate({ service: 'ECS', operation: 'UntagResource', summary: `clear the canary state on ${label}` }, (signal) =>
     context.ports.ecs.untagResource({ resourceArn: serviceArn, tagKeys: ALL_CANARY_TAG_KEYS }, { signal }),
   );

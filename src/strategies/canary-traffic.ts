@@ -63,11 +63,7 @@ export function canaryPercent(w: SideWeights): number | undefined {
 }
 
 /** Reads both target groups' ARNs and names (names or ARNs as the manifest wrote them). */
-export async function resolveTargetGroups(
-  ports: AwsPorts,
-  strategy: CanaryStrategy,
-  signal: AbortSignal,
-): Promise<CanaryTargetGroups> {
+export async function resolveTargetGroups(ports: AwsPorts, strategy: CanaryStrategy, signal: AbortSignal): Promise<CanaryTargetGroups> {
   const refs = [strategy.stable.targetGroup, strategy.canary.targetGroup];
   const arns = refs.filter((r) => r.startsWith('arn:'));
   const names = refs.filter((r) => !r.startsWith('arn:'));
@@ -112,7 +108,12 @@ function stateOf(actions: Action[], tgs: CanaryTargetGroups): ForwardState {
 }
 
 /** Reads the route's action list (DescribeRules by ARN, or DescribeListeners for a default action). */
-export async function readForward(ports: AwsPorts, route: TrafficRoute, tgs: CanaryTargetGroups, signal: AbortSignal): Promise<ForwardState> {
+export async function readForward(
+  ports: AwsPorts,
+  route: TrafficRoute,
+  tgs: CanaryTargetGroups,
+  signal: AbortSignal,
+): Promise<ForwardState> {
   let actions: Action[];
   if (route.kind === 'rule') {
     const out = await ports.elbv2.describeRules({ RuleArns: [route.arn] }, { signal });
@@ -259,7 +260,11 @@ export async function deregistrationDelayMs(ports: AwsPorts, targetGroupArn: str
 }
 
 /** Healthy targets of a target group (DescribeTargetHealth). */
-export async function healthyTargets(ports: AwsPorts, targetGroupArn: string, signal: AbortSignal): Promise<{ healthy: number; total: number }> {
+export async function healthyTargets(
+  ports: AwsPorts,
+  targetGroupArn: string,
+  signal: AbortSignal,
+): Promise<{ healthy: number; total: number }> {
   const out = await ports.elbv2.describeTargetHealth({ TargetGroupArn: targetGroupArn }, { signal });
   const all = (out.TargetHealthDescriptions ?? []).filter((d) => !['draining', 'unused'].includes(d.TargetHealth?.State ?? ''));
   return { healthy: all.filter((d) => d.TargetHealth?.State === 'healthy').length, total: all.length };

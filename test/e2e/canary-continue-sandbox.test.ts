@@ -52,7 +52,12 @@ describe('a canary paused for approval', () => {
     // status shows step, weights, phase, last verdict, run id.
     const status = await cli(['status', ...sandbox, '--format', 'json'], { cwd, env: ENV });
     const report = (JSON.parse(status.stdout) as { canary?: Record<string, unknown> }[])[0];
-    expect(report?.canary).toMatchObject({ phase: 'paused', step: 1, weight: 10, weights: { 'shop-web-stable': 90, 'shop-web-canary': 10 } });
+    expect(report?.canary).toMatchObject({
+      phase: 'paused',
+      step: 1,
+      weight: 10,
+      weights: { 'shop-web-stable': 90, 'shop-web-canary': 10 },
+    });
     expect(report?.canary?.runId).toBe(ofType(first.events, 'apply.started')[0]?.runId);
 
     const promoted = await cli(['promote', ...sandbox, '-n', 'web', '--yes', '--format', 'json'], { cwd, env: ENV });
@@ -90,7 +95,13 @@ describe('a canary paused for approval', () => {
     const { rec, context } = world.record();
     const r = await cli(['abort', '-n', 'web', '--yes', '--format', 'json'], { cwd: world.cwd, env: ENV, context });
     expect(r.code).toBe(1);
-    expect(ofType(r.events, 'canary.aborted')[0]).toMatchObject({ trigger: 'command', step: 1, weight: 10, trafficRestored: true, scaledIn: true });
+    expect(ofType(r.events, 'canary.aborted')[0]).toMatchObject({
+      trigger: 'command',
+      step: 1,
+      weight: 10,
+      trafficRestored: true,
+      scaledIn: true,
+    });
     const back = indexOf(rec, (op, i) => op === 'ModifyRule' && JSON.stringify(writtenWeights(i)) === '[100,0]');
     const scaledIn = indexOf(rec, (op, i) => op === 'UpdateService' && i.desiredCount === 0);
     expect(indexOf(rec, (op) => op === 'DescribeRules', back)).toBeGreaterThan(back);
@@ -142,7 +153,8 @@ describe('Ctrl-C during a canary', () => {
       env: ENV,
       context: { ...world.record().context, signal: ctl.signal },
       onStdout: (text) => {
-        if (text.includes('"step":2,') && text.includes('"type":"gate.evaluated"') && !ctl.signal.aborted) ctl.abort(new Error('received SIGINT'));
+        if (text.includes('"step":2,') && text.includes('"type":"gate.evaluated"') && !ctl.signal.aborted)
+          ctl.abort(new Error('received SIGINT'));
       },
     });
     expect(r.code).toBe(130);
@@ -153,7 +165,11 @@ describe('Ctrl-C during a canary', () => {
       'ecsdeploy:canary:phase': 'interrupted',
       'ecsdeploy:canary:step': '2',
     });
-    const resumed = await cli(['apply', '--resume', '--yes', '--format', 'json'], { cwd: world.cwd, env: ENV, context: world.record().context });
+    const resumed = await cli(['apply', '--resume', '--yes', '--format', 'json'], {
+      cwd: world.cwd,
+      env: ENV,
+      context: world.record().context,
+    });
     expect(resumed.code).toBe(0);
     expect(ofType(resumed.events, 'canary.step').map((e) => e.step)).toEqual([2, 3]);
     expect(ofType(resumed.events, 'taskdef.registered')).toEqual([]);

@@ -82,7 +82,10 @@ describe('canary apply on the sandbox', () => {
     expect(indexOf(rec, isCanaryResize(2))).toBeLessThan(indexOf(rec, isModifyRule([50, 50])));
     expect(indexOf(rec, isCanaryResize(4))).toBeLessThan(indexOf(rec, isModifyRule([0, 100])));
     // Promotion: stable deployed (UpdateService with the new revision) → 100/0 → read back → canary to 0.
-    const stableUpdate = indexOf(rec, (op, i) => op === 'UpdateService' && i.service === 'shop-web' && typeof i.taskDefinition === 'string');
+    const stableUpdate = indexOf(
+      rec,
+      (op, i) => op === 'UpdateService' && i.service === 'shop-web' && typeof i.taskDefinition === 'string',
+    );
     const back = indexOf(rec, isModifyRule([100, 0]));
     const backVerified = readBack(rec, [100, 0], back);
     const scaledIn = indexOf(rec, isCanaryResize(0));
@@ -157,13 +160,16 @@ describe('canary apply on the sandbox', () => {
       const out = await describeAlarms(input, options);
       reads += 1;
       if (reads !== 3) return out;
-      return { ...out, MetricAlarms: (out.MetricAlarms ?? []).map((a) => ({
-        ...a,
-        StateValue: 'ALARM' as const,
-        StateReason: 'flap',
-        StateUpdatedTimestamp: new Date(world.sb.clock.now()),
-        StateTransitionedTimestamp: new Date(world.sb.clock.now()),
-      })) };
+      return {
+        ...out,
+        MetricAlarms: (out.MetricAlarms ?? []).map((a) => ({
+          ...a,
+          StateValue: 'ALARM' as const,
+          StateReason: 'flap',
+          StateUpdatedTimestamp: new Date(world.sb.clock.now()),
+          StateTransitionedTimestamp: new Date(world.sb.clock.now()),
+        })),
+      };
     };
     const r = await cli(JSON_APPLY, { cwd: world.cwd, env: ENV, context });
     const step1 = ofType(r.events, 'gate.evaluated').filter((e) => e.step === 1);
@@ -179,12 +185,20 @@ describe('canary apply on the sandbox', () => {
     expect(r.code).toBe(3);
     expect(ofType(r.events, 'gate.finished')[0]).toMatchObject({ step: 1, verdict: 'pause' });
     expect(ofType(r.events, 'canary.step')[0]).toMatchObject({ step: 1, verdict: 'pause' });
-    expect(ofType(r.events, 'canary.paused')[0]).toMatchObject({ step: 1, weight: 10, next: ['ecsdeploy promote -n web', 'ecsdeploy abort -n web'] });
+    expect(ofType(r.events, 'canary.paused')[0]).toMatchObject({
+      step: 1,
+      weight: 10,
+      next: ['ecsdeploy promote -n web', 'ecsdeploy abort -n web'],
+    });
     expect(ofType(r.events, 'apply.finished')[0]).toMatchObject({ outcome: 'paused', services: [{ key: 'web', outcome: 'paused' }] });
     // Paused: the canary keeps its weight and its state is on the canary service.
     expect(await ruleWeights(world.ports, world.strategy)).toMatchObject({ stable: 90, canary: 10 });
     const canary = await serviceSnapshot(world.ports, 'shop', 'shop-web-canary');
-    expect(canary.canaryTags).toMatchObject({ 'ecsdeploy:canary:phase': 'paused', 'ecsdeploy:canary:step': '1', 'ecsdeploy:canary:weight': '10' });
+    expect(canary.canaryTags).toMatchObject({
+      'ecsdeploy:canary:phase': 'paused',
+      'ecsdeploy:canary:step': '1',
+      'ecsdeploy:canary:weight': '10',
+    });
   });
 
   describe('a baseline check judges the canary against stable in the same minutes', () => {
@@ -214,7 +228,12 @@ describe('canary apply on the sandbox', () => {
     it('the canary worse than stable: fails and aborts', async () => {
       const world = canaryWorld({
         cwd: canaryExample({ steps, gate }),
-        scenario: { images: [{ match: '*:previous', errorRate: 0.2 }, { match: '*', errorRate: 0.3 }] },
+        scenario: {
+          images: [
+            { match: '*:previous', errorRate: 0.2 },
+            { match: '*', errorRate: 0.3 },
+          ],
+        },
       });
       const r = await cli(JSON_APPLY, { cwd: world.cwd, env: ENV, context: world.record().context });
       expect(r.code).toBe(1);

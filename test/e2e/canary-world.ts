@@ -72,7 +72,8 @@ export function canaryWorld(o: { cwd?: string; scenario: string | Partial<Scenar
 export async function ruleWeights(ports: AwsPorts, strategy: CanaryStrategy): Promise<{ stable: number; canary: number; sticky: boolean }> {
   const rule = (await ports.elbv2.describeRules({ RuleArns: [strategy.rule ?? ''] })).Rules?.[0];
   const forward = rule?.Actions?.find((a) => a.Type === 'forward');
-  const tgs = (await ports.elbv2.describeTargetGroups({ Names: [strategy.stable.targetGroup, strategy.canary.targetGroup] })).TargetGroups ?? [];
+  const tgs =
+    (await ports.elbv2.describeTargetGroups({ Names: [strategy.stable.targetGroup, strategy.canary.targetGroup] })).TargetGroups ?? [];
   const arnOf = (name: string) => tgs.find((t) => t.TargetGroupName === name)?.TargetGroupArn;
   const weight = (name: string) => forward?.ForwardConfig?.TargetGroups?.find((t) => t.TargetGroupArn === arnOf(name))?.Weight ?? 0;
   return {

@@ -102,7 +102,6 @@ export abstract class PlannedDeployCommand extends DeployCommand {
     }
   }
 
-
   /**
    * The plan to apply, built now from live state (a saved plan is only ever checked against a fresh one, and
    * refused when anything moved), reported as `plan.computed` with the preflight warnings the plan does not show.
@@ -135,7 +134,10 @@ export abstract class PlannedDeployCommand extends DeployCommand {
     if (!plan.hasChanges) return;
     if (!this.isJson()) this.context.stderr.write(`${renderPlanText(plan, { color: this.useColor('stderr') })}\n`);
     if (this.yes || this.dryRun || saved) return;
-    const ok = await this.prompter(`${this.path[0] ?? 'apply'} needs --yes when not running in a terminal`).confirm({ question: this.question(), plan });
+    const ok = await this.prompter(`${this.path[0] ?? 'apply'} needs --yes when not running in a terminal`).confirm({
+      question: this.question(),
+      plan,
+    });
     if (!ok) throw new AbortError('DECLINED', 'apply cancelled: nothing was changed');
   }
 

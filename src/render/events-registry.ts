@@ -36,7 +36,7 @@ export const EVENT_REGISTRY: Record<EngineEventType, EventDoc> = {
     level: 'info, error (failed), warn (interrupted)',
     fields: {
       runId: 'string',
-      outcome: '`succeeded` | `failed` | `interrupted` | `no-change`',
+      outcome: '`succeeded` | `failed` | `interrupted` | `no-change` | `paused` (a canary awaits approval: exit code 3)',
       durationMs: 'number — wall time of the run, by the engine clock',
       services: '`{ key, outcome, taskDefinitionArn?, reason? }[]` — `outcome` is a service outcome (see `service.finished`)',
     },
@@ -108,10 +108,11 @@ export const EVENT_REGISTRY: Record<EngineEventType, EventDoc> = {
   },
   'service.finished': {
     description: 'Deployment of a service ended.',
-    level: 'info, error (failed/rolled-back/timed-out), warn (interrupted/skipped)',
+    level: 'info, error (failed/rolled-back/timed-out), warn (interrupted/skipped/paused)',
     fields: {
       service: 'string',
-      outcome: '`succeeded` | `unchanged` | `failed` | `rolled-back` | `timed-out` | `interrupted` | `skipped`',
+      outcome:
+        '`succeeded` | `unchanged` | `failed` | `rolled-back` | `timed-out` | `interrupted` | `skipped` | `paused` (a canary stopped for a person to promote or abort it: not a failure, exit code 3)',
       durationMs: 'number',
       taskDefinitionArn: 'string? — the revision the service runs now (after a rollback: the previous one)',
       reason: 'string? — e.g. the deployment `rolloutStateReason`',

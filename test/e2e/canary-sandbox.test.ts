@@ -281,4 +281,60 @@ describe('canary apply on the sandbox', () => {
     expect(rec.mutatingCalls().filter((c) => !['TagResource', 'UntagResource'].includes(c.op))).toEqual([]);
     expect(await ruleWeights(world.ports, world.strategy)).toMatchObject({ stable: 100, canary: 0, sticky: true });
   });
+
+  it('promotion fails (stable cannot start the new revision): traffic ends on stable 100 % with stable on its old revision, exit 1', async () => {
+    const world = canaryWorld({ scenario: 'healthy-canary.yaml' });
+    let broke = false;
+    const r = await cli(JSON_APPLY, {
+      cwd: world.cwd,
+      env: ENV,
+      context: world.record().context,
+      onStdout: (text) => {
+        // The canary passed its last step; from now on the new image crashes (as in a bad node pool for stable).
+        if (!broke && text.includes('"type":"canary.step"') && text.includes('"step":3')) {
+          broke = true;
+          world.sb.runtime.world.scenario = { images: [{ match: '*:2.0.0', crashOnStart: true, exitCode: 1 }], faults: [] };
+        }
+      },
+    });
+    expect(broke).toBe(true);
+    expect(r.code).toBe(1);
+    const done = finished(r.events);
+    expect(done?.outcome).not.toBe('succeeded');
+    expect(done?.reason).toMatch(/^promotion failed: .*; traffic back on stable \(verified\), canary scaled in$/);
+    expect(ofType(r.events, 'canary.promoted')).toEqual([]);
+    expect(ofType(r.events, 'canary.aborted')[0]).toMatchObject({ trigger: 'failure', trafficRestored: true, scaledIn: true });
+    expect(await ruleWeights(world.ports, world.strategy)).toMatchObject({ stable: 100, canary: 0 });
+    const stable = await serviceSnapshot(world.ports, 'shop', 'shop-web');
+    expect(stable.taskDefinition).toBe('shop-web:1');
+    expect(await serviceSnapshot(world.ports, 'shop', 'shop-web-canary')).toMatchObject({ desiredCount: 0, canaryTags: {} });
+  });
+
+  it('weights that never read back as stable 100 %: the canary is NOT scaled in, the state stays, and the run says so', async () => {
+    const world = canaryWorld({ scenario: 'bad-release.yaml' });
+    const { rec, context } = world.record();
+    // The ALB never shows the restore (stuck propagation): every read after the 100/0 write shows the old weights.
+    const describeRules = rec.ports.elbv2.describeRules;
+    let stale: Awaited<ReturnType<typeof describeRules>> | undefined;
+    let restoring = false;
+    const modifyRule = rec.ports.elbv2.modifyRule;
+    rec.ports.elbv2.modifyRule = async (input, options) => {
+      if (JSON.stringify(writtenWeights(input as Record<string, unknown>)) === '[100,0]') restoring = true;
+      return modifyRule(input, options);
+    };
+    rec.ports.elbv2.describeRules = async (input, options) => {
+      const out = await describeRules(input, options);
+      if (!restoring) stale = out;
+      return restoring && stale ? stale : out;
+    };
+    const r = await cli(JSON_APPLY, { cwd: world.cwd, env: ENV, context });
+    expect(r.code).toBe(1);
+    expect(ofType(r.events, 'canary.aborted')[0]).toMatchObject({ trigger: 'gate', trafficRestored: false, scaledIn: false });
+    expect(finished(r.events)).toMatchObject({ outcome: 'failed' });
+    expect(finished(r.events)?.reason).toMatch(/TRAFFIC NOT VERIFIED BACK ON STABLE, so the canary was left running/);
+    expect(rec.callsOf('UpdateService').filter((i) => i.desiredCount === 0)).toEqual([]);
+    const canary = await serviceSnapshot(world.ports, 'shop', 'shop-web-canary');
+    expect(canary.desiredCount).toBeGreaterThan(0);
+    expect(canary.canaryTags).toMatchObject({ 'ecsdeploy:canary:phase': 'aborting' });
+  });
 });

@@ -89,7 +89,10 @@ afterEach(() => elb.reset());
 describe('canary traffic', () => {
   it('sends the whole action list with only the forward weights changed (stable 100 − w, canary w), then reads it back', async () => {
     const { ports, calls, clock, signal } = setup();
-    elb.on(DescribeRulesCommand).resolvesOnce(rules([authenticate, forward(1, 0)])).resolves(rules([authenticate, forward(75, 25)]));
+    elb
+      .on(DescribeRulesCommand)
+      .resolvesOnce(rules([authenticate, forward(1, 0)]))
+      .resolves(rules([authenticate, forward(75, 25)]));
     elb.on(ModifyRuleCommand).resolves({});
     const state = await readForward(ports, ROUTE, TGS, signal);
     expect(state.weights).toEqual({ stable: 1, canary: 0 });
@@ -141,7 +144,9 @@ describe('canary traffic', () => {
     const state = { actions: [forward(90, 10)], weights: { stable: 90, canary: 10 }, others: [], sticky: false };
     const shifted = await shiftTraffic({ ports, calls, clock }, ROUTE, TGS, state, 0, signal);
     expect(shifted.verified).toBe(false);
-    expect(shifted.problem).toMatch(/weights 100\/0 not verified on listener rule .*: reads show web-stable 90 \/ web-canary 10 after the write/);
+    expect(shifted.problem).toMatch(
+      /weights 100\/0 not verified on listener rule .*: reads show web-stable 90 \/ web-canary 10 after the write/,
+    );
     expect(elb.commandCalls(DescribeRulesCommand)).toHaveLength(VERIFY_DELAYS_MS.length);
   });
 
@@ -149,7 +154,10 @@ describe('canary traffic', () => {
     const { ports, calls, clock, signal } = setup();
     const throttle = Object.assign(new Error('Rate exceeded'), { name: 'Throttling', $metadata: { httpStatusCode: 400 } });
     elb.on(ModifyRuleCommand).rejectsOnce(throttle).resolves({});
-    elb.on(DescribeRulesCommand).resolvesOnce(rules([forward(100, 0)])).resolves(rules([forward(90, 10)]));
+    elb
+      .on(DescribeRulesCommand)
+      .resolvesOnce(rules([forward(100, 0)]))
+      .resolves(rules([forward(90, 10)]));
     const state = { actions: [forward(100, 0)], weights: { stable: 100, canary: 0 }, others: [], sticky: false };
     const shifted = await shiftTraffic({ ports, calls, clock }, ROUTE, TGS, state, 10, signal);
     expect(shifted.verified).toBe(true);

@@ -30,7 +30,20 @@ export interface ServiceSummary {
   recentEvents: string[];
   /** Gate evaluations that did not pass, as `step 2: fail (p99 latency 812 > 500)`. */
   gateProblems: string[];
+  /** Each gate metric's recent values (the canary side) and its fixed limits, for the live chart. */
+  gateSeries: GateSeries[];
+  /** The canary's traffic share, as last shifted and read back. */
+  canaryWeight: number | undefined;
 }
+
+export interface GateSeries {
+  name: string;
+  values: number[];
+  limits: { min?: number; max?: number };
+}
+
+/** Values kept per gate metric for the live chart. */
+const SERIES_LENGTH = 20;
 
 export interface OneOffSummary {
   name: string;
@@ -132,6 +145,8 @@ export class SummaryBuilder {
         stoppedTasks: [],
         recentEvents: [],
         gateProblems: [],
+        gateSeries: [],
+        canaryWeight: undefined,
       };
       this.state.services.push(s);
     }
@@ -244,6 +259,7 @@ export class SummaryBuilder {
       }
       case 'gate.evaluated':
         if (event.outcome !== 'pass') this.service(event.service).gateProblems.push(formatGate(event));
+        this.addSeries(event);
         st.gateEvaluations.push({
           service: event.service,
           where: gateWhere({
@@ -258,6 +274,12 @@ export class SummaryBuilder {
       case 'gate.finished':
         if (event.verdict !== 'pass') this.service(event.service).gateProblems.push(formatGateFinished(event));
         break;
+      case 'traffic.shifted': {
+        const weights = Object.values(event.weights);
+        const total = weights.reduce((a, b) => a + b, 0);
+        if (weights.length === 2 && total > 0) this.service(event.service).canaryWeight = Math.round((100 * (weights[1] ?? 0)) / total);
+        break;
+      }
       case 'canary.step':
         st.canarySteps.push({
           service: event.service,
@@ -312,6 +334,20 @@ export class SummaryBuilder {
       default:
         // Types added later carry nothing the summary needs.
         break;
+    }
+  }
+
+  private addSeries(event: Extract<EngineEvent, { type: 'gate.evaluated' }>): void {
+    const s = this.service(event.service);
+    for (const check of event.checks) {
+      if (check.kind !== 'metric' || check.value === undefined) continue;
+      let series = s.gateSeries.find((x) => x.name === check.name);
+      if (!series) {
+        series = { name: check.name, values: [], limits: { ...(check.threshold ?? {}) } };
+        s.gateSeries.push(series);
+      }
+      series.values.push(check.value);
+      if (series.values.length > SERIES_LENGTH) series.values.shift();
     }
   }
 

@@ -319,7 +319,7 @@ describe('canary apply on the sandbox', () => {
     let restoring = false;
     const modifyRule = rec.ports.elbv2.modifyRule;
     rec.ports.elbv2.modifyRule = async (input, options) => {
-      if (JSON.stringify(writtenWeights(input as Record<string, unknown>)) === '[100,0]') restoring = true;
+      if (JSON.stringify(writtenWeights(input as unknown as Record<string, unknown>)) === '[100,0]') restoring = true;
       return modifyRule(input, options);
     };
     rec.ports.elbv2.describeRules = async (input, options) => {

@@ -11,9 +11,13 @@ import type { ServicePlan } from '../plan/types.js';
 import { shortTaskDefinition } from '../util/arn.js';
 import type { EngineContext } from './context.js';
 
-/** The revision recorded in the canary's state tags (promote, abort and resume all continue that one). */
-export function revisionInFlight(sp: ServicePlan): string {
+/**
+ * The revision recorded in the canary's state tags (promote, abort and resume all continue that one). A record
+ * without one (tags edited by hand) can still be aborted: an abort deploys nothing.
+ */
+export function revisionInFlight(sp: ServicePlan, continuation: 'resume' | 'promote' | 'promote-full' | 'abort'): string {
   const recorded = sp.inFlight?.taskDefinitionArn;
+  if (!recorded && continuation === 'abort') return sp.live?.taskDefinitionArn ?? '';
   if (!recorded) {
     throw new UsageError('CANARY_STATE_INCOMPLETE', `${sp.key}: the canary in flight records no revision, so it cannot be continued`, {
       hint: `abort it: ecsdeploy abort -n ${sp.key}`,
@@ -28,7 +32,7 @@ export function revisionInFlight(sp: ServicePlan): string {
  */
 export async function refuseResumeOfAnotherRevision(ctx: EngineContext, services: ServicePlan[]): Promise<void> {
   for (const sp of services) {
-    const recorded = revisionInFlight(sp);
+    const recorded = revisionInFlight(sp, 'resume');
     const out = await ctx.ports.ecs.describeTaskDefinition({ taskDefinition: recorded, include: ['TAGS'] }, { signal: ctx.hardSignal });
     const live = toJsonObject({ ...out.taskDefinition, ...(out.tags?.length ? { tags: out.tags } : {}) });
     const same = jsonEqual(

@@ -59,7 +59,7 @@ export async function deployService(ctx: EngineContext, sp: ServicePlan, timeout
   let result: ServiceResult;
   try {
     const continuation = ctx.options.continuation;
-    const arn = continuation && sp.inFlight ? revisionInFlight(sp) : await taskDefinitionFor(ctx, sp);
+    const arn = continuation && sp.inFlight ? revisionInFlight(sp, continuation) : await taskDefinitionFor(ctx, sp);
     const strategy = ctx.strategies(sp.strategy);
     if (!strategy) throw new UsageError('STRATEGY_UNAVAILABLE', `no strategy for ${sp.strategy.type}`);
     const r = await strategy.deploy(targetFor(sp, arn, timeoutMs, continuation), ctx);

@@ -333,7 +333,7 @@ class CanaryRun {
     const { target } = this;
     this.state = { ...existing, runId: this.context.runId ?? existing.runId };
     const how = target.continuation;
-    if (existing.revision && existing.revision !== target.taskDefinitionArn) {
+    if (how !== 'abort' && existing.revision && existing.revision !== target.taskDefinitionArn) {
       return this.result(
         'failed',
         this.stableRevision,

@@ -4,11 +4,13 @@
  * Assertions are on exit codes, NDJSON events, the order of the AWS calls made, and the account's state reached:
  * the rule's weights (read with DescribeRules), the stable and canary services, the canary's state tags.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { EngineEvent } from '../../src/events/types.js';
 import { cli, ofType } from '../_helpers/cli.js';
 import type { RecordedPorts } from '../_helpers/recorded-ports.js';
-import { canaryExample, canaryWorld, ENV, indexOf, ruleWeights, serviceSnapshot, writtenWeights } from './canary-world.js';
+import { canaryExample, canaryWorld, ENV, indexOf, ROOT, ruleWeights, serviceSnapshot, writtenWeights } from './canary-world.js';
 
 const JSON_APPLY = ['apply', '--yes', '--format', 'json'];
 
@@ -138,10 +140,11 @@ describe('canary apply on the sandbox', () => {
   });
 
   it('runs the README command line exactly: a canary caught and rolled back in the sandbox, exit 1 with the evidence', async () => {
-    const r = await cli(
-      ['apply', '--sandbox', '-f', 'examples/canary/ecsdeploy.yaml', '--scenario', 'examples/scenarios/bad-release.yaml', '--yes'],
-      { cwd: canaryWorld({ scenario: 'healthy-canary.yaml' }).cwd.replace(/examples\/canary$/, ''), env: ENV },
-    );
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const line = readme.split('\n').find((l) => l.includes('examples/scenarios/bad-release.yaml') && l.includes('npx ecsdeploy apply'));
+    const m = /^IMAGE_TAG=(\S+) npx ecsdeploy (.*)$/.exec(line ?? '');
+    expect(m?.[2]).toBe('apply --sandbox -f examples/canary/ecsdeploy.yaml --scenario examples/scenarios/bad-release.yaml --yes');
+    const r = await cli((m?.[2] ?? '').split(' '), { cwd: ROOT, env: { IMAGE_TAG: m?.[1] ?? '' } });
     expect(r.code).toBe(1);
     const out = r.stdout + r.stderr;
     expect(out).toMatch(/canary ABORTED at step 1 \(10%\)/);

@@ -407,15 +407,15 @@ class CanaryRun {
     }
     if (context.signal.aborted) return this.interrupted();
 
-    // Recorded before the weight moves: a run that dies between the two leaves a state that names the step whose
-    // weight may be set, and a resume sets it again (never a state that says less than the rule may carry).
-    await this.record({ step: n, weight: Math.max(step.weight, this.state.weight), phase: 'running' });
     context.emit({
       type: 'service.phase',
       service: this.key,
       phase: 'shifting-traffic',
       detail: `step ${n}: ${step.weight} % to the canary`,
     });
+    // Recorded before the weight moves: a run that dies between the two leaves a state that names the step whose
+    // weight may be set, and a resume sets it again (never a state that says less than the rule may carry).
+    await this.record({ step: n, weight: Math.max(step.weight, this.state.weight), phase: 'running' });
     const shifted = await shiftTraffic(context, this.route, this.tgs, this.forward, step.weight, context.hardSignal);
     if (!shifted.verified) {
       return this.abort({ trigger: 'failure', reason: `step ${n}: ${shifted.problem ?? 'weights not verified'}` });

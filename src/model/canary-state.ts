@@ -6,9 +6,9 @@
  * One tag per field, so the console shows them plainly; every value fits ECS's 256-character limit.
  */
 
-export const CANARY_TAG_PREFIX = 'ecsdeploy:canary:';
+const CANARY_TAG_PREFIX = 'ecsdeploy:canary:';
 
-export const CANARY_TAGS = {
+const CANARY_TAGS = {
   run: `${CANARY_TAG_PREFIX}run`,
   revision: `${CANARY_TAG_PREFIX}revision`,
   step: `${CANARY_TAG_PREFIX}step`,
@@ -43,7 +43,7 @@ export interface CanaryState {
 }
 
 /** ECS tag values hold at most 256 characters. */
-export const TAG_VALUE_MAX = 256;
+const TAG_VALUE_MAX = 256;
 
 function toTagValue(text: string): string {
   return text.length <= TAG_VALUE_MAX ? text : `${text.slice(0, TAG_VALUE_MAX - 1)}…`;

@@ -10,7 +10,7 @@ import type { Colors } from './ansi.js';
 const BLOCKS = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
 
 /** The values scaled between the lowest and highest of them and the limits, so the limits always fit the chart. */
-export function sparkline(values: readonly number[], limits: { min?: number; max?: number }, c: Colors): string {
+function sparkline(values: readonly number[], limits: { min?: number; max?: number }, c: Colors): string {
   if (values.length === 0) return '';
   const all = [...values, ...(limits.max !== undefined ? [limits.max] : []), ...(limits.min !== undefined ? [limits.min] : [])];
   const low = Math.min(0, ...all);

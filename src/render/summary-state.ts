@@ -36,7 +36,7 @@ export interface ServiceSummary {
   canaryWeight: number | undefined;
 }
 
-export interface GateSeries {
+interface GateSeries {
   name: string;
   values: number[];
   limits: { min?: number; max?: number };
@@ -82,7 +82,7 @@ export interface ApplySummary {
   canarySteps: CanaryStepRow[];
 }
 
-export interface CanaryStepRow {
+interface CanaryStepRow {
   service: string;
   /** A step number, or `promote` / `abort` / `pause` for how the canary ended. */
   step: string;

@@ -147,7 +147,7 @@ export function routeProblems(route: TrafficRoute, state: ForwardState, tgs: Can
 }
 
 /** The whole action list with the forward action sending `percent` % to the canary (stable 100 − percent). */
-export function actionsWithWeight(state: ForwardState, tgs: CanaryTargetGroups, percent: number): Action[] {
+function actionsWithWeight(state: ForwardState, tgs: CanaryTargetGroups, percent: number): Action[] {
   const at = forwardIndex(state.actions);
   return state.actions.map((a, i) => {
     if (i !== at) return a;

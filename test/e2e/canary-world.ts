@@ -16,7 +16,7 @@ import { type RecordedPorts, recordCalls } from '../_helpers/recorded-ports.js';
 import { type InProcessSandbox, startInProcessSandbox } from '../_helpers/sandbox.js';
 
 export const ROOT = resolve(__dirname, '../..');
-export const EXAMPLE = join(ROOT, 'examples/canary');
+const EXAMPLE = join(ROOT, 'examples/canary');
 export const SCENARIOS = join(ROOT, 'examples/scenarios');
 export const ENV = { IMAGE_TAG: '2.0.0' };
 

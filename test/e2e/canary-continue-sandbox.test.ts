@@ -145,6 +145,33 @@ describe('Ctrl-C during a canary', () => {
     });
   }
 
+  it('a second Ctrl-C while the traffic goes back: the run stops waiting and says the weights are NOT verified; the canary is not scaled in', async () => {
+    const world = canaryWorld({ scenario: 'healthy-canary.yaml' });
+    const soft = new AbortController();
+    const hard = new AbortController();
+    const { rec, context } = world.record();
+    const modifyRule = rec.ports.elbv2.modifyRule;
+    rec.ports.elbv2.modifyRule = async (input, options) => {
+      // The second Ctrl-C lands as the restore is sent.
+      if (JSON.stringify(writtenWeights(input as unknown as Record<string, unknown>)) === '[100,0]')
+        hard.abort(new Error('received SIGINT twice'));
+      return modifyRule(input, options);
+    };
+    const r = await cli(['apply', '--yes', '--format', 'json'], {
+      cwd: world.cwd,
+      env: ENV,
+      context: { ...context, signal: soft.signal, hardSignal: hard.signal },
+      onStdout: (text) => {
+        if (text.includes('"type":"gate.evaluated"') && !soft.signal.aborted) soft.abort(new Error('received SIGINT'));
+      },
+    });
+    expect(r.code).toBe(130);
+    expect(ofType(r.events, 'canary.aborted')[0]).toMatchObject({ trigger: 'interrupt', trafficRestored: false, scaledIn: false });
+    expect(ofType(r.events, 'service.finished')[0]?.reason).toMatch(/TRAFFIC NOT VERIFIED BACK ON STABLE, so the canary was left running/);
+    expect(rec.callsOf('UpdateService').filter((i) => i.desiredCount === 0)).toEqual([]);
+    expect((await serviceSnapshot(world.ports, 'shop', 'shop-web-canary')).desiredCount).toBeGreaterThan(0);
+  });
+
   it('--on-interrupt leave: the weight and the state stay (phase interrupted), and apply --resume continues it', async () => {
     const world = canaryWorld({ scenario: 'healthy-canary.yaml' });
     const ctl = new AbortController();
@@ -228,5 +255,37 @@ describe('a run that died mid-canary (SIGKILL, a lost runner)', () => {
     expect(r.stderr).toMatch(/CANARY_REVISION_CHANGED/);
     expect(r.stderr).toMatch(/abort the canary first \(ecsdeploy abort -n web\)/);
     expect(await ruleWeights(world.ports, world.strategy)).toMatchObject({ stable: 90, canary: 10 });
+  });
+});
+
+describe('notifications', () => {
+  it('SNS on the start, each step and the promotion; and on an abort', async () => {
+    const topic = 'arn:aws:sns:us-east-1:123456789012:shop-deploys';
+    const subjects = async (scenario: string) => {
+      const world = canaryWorld({ cwd: canaryExample({ notify: topic }), scenario });
+      const r = await cli(['apply', '--yes', '--format', 'json'], { cwd: world.cwd, env: ENV, context: world.record().context });
+      const messages = world.sb.runtime.world.snapshot().sns.messages.filter((m) => m.topicArn === topic);
+      return { code: r.code, subjects: messages.map((m) => m.subject), messages };
+    };
+    const healthy = await subjects('healthy-canary.yaml');
+    expect(healthy.code).toBe(0);
+    expect(healthy.subjects).toEqual([
+      'ecsdeploy: deploy started: web',
+      'ecsdeploy: canary-started: web',
+      'ecsdeploy: canary-step: web',
+      'ecsdeploy: canary-step: web',
+      'ecsdeploy: canary-step: web',
+      'ecsdeploy: canary-promoted: web',
+      'ecsdeploy: deploy succeeded: web',
+    ]);
+    const bad = await subjects('bad-release.yaml');
+    expect(bad.code).toBe(1);
+    expect(bad.subjects).toContain('ecsdeploy: canary-aborted: web');
+    const aborted = bad.messages.find((m) => m.subject === 'ecsdeploy: canary-aborted: web');
+    expect(JSON.parse(aborted?.message ?? '{}')).toMatchObject({
+      service: 'web',
+      event: 'canary-aborted',
+      detail: { trigger: 'gate', step: 1 },
+    });
   });
 });

@@ -27,9 +27,10 @@ const GATE = /^ {6}gate:\n[\s\S]*?(?=^ {4}timeout:)/m;
  * The canary example in a temp directory. `steps` and `gate` replace the example's blocks (YAML indented as
  * under `strategy:`, i.e. starting with `      steps:` / `      gate:`).
  */
-export function canaryExample(o: { steps?: string; gate?: string } = {}): string {
+export function canaryExample(o: { steps?: string; gate?: string; notify?: string } = {}): string {
   const dir = mkdtempSync(join(tmpdir(), 'ecsdeploy-canary-'));
   let text = readFileSync(join(EXAMPLE, 'ecsdeploy.yaml'), 'utf8');
+  if (o.notify) text = text.replace(/^services:/m, `notify: { sns: ${o.notify} }\nservices:`);
   if (o.steps) text = text.replace(STEPS, `${o.steps.replace(/\n?$/, '\n')}`);
   if (o.gate) text = text.replace(GATE, `${o.gate.replace(/\n?$/, '\n')}`);
   writeFileSync(join(dir, 'ecsdeploy.yaml'), text);

@@ -49,6 +49,14 @@ export function renderPlanMarkdown(input: Plan): string {
     const action = `${ACTION_SYMBOL[s.action]} ${escapeCell(describeAction(s))}`;
     out.push(`| ${serviceCell(s)} | ${escapeCell(s.cluster)} | ${action} | ${s.strategy.type} | ${changesCell(s)} |`);
   }
+  const inFlight = plan.services.filter((s) => s.inFlight);
+  if (inFlight.length > 0) {
+    out.push('', '**In flight** (apply refuses these services until the rollout is decided):');
+    for (const s of inFlight) {
+      const next = (s.inFlight?.next ?? []).map(code).join(', ');
+      out.push(`- ${escapeCell(s.key)}: ${escapeCell(s.inFlight?.state ?? '')}${next ? `; next: ${next}` : ''}`);
+    }
+  }
   const blocked = plan.services.filter((s) => s.blockedReasons.length > 0);
   if (blocked.length > 0) {
     out.push('', '**Blocked** (apply refuses until these are fixed):');

@@ -39,6 +39,10 @@ describe('a canary paused for approval', () => {
     expect(plain.stdout).toMatch(/in flight: canary on shop-web-canary paused at step 1 \(10 %\) awaiting approval/);
     expect(plain.stdout).toContain('next: ecsdeploy promote -n web');
     expect(plain.stdout).toContain('next: ecsdeploy abort -n web');
+    const markdown = await cli(['plan', ...sandbox, '--format', 'markdown'], { cwd, env: ENV });
+    expect(markdown.stdout).toContain(
+      '- web: canary on shop-web-canary paused at step 1 (10 %) awaiting approval; next: `ecsdeploy promote -n web`, `ecsdeploy abort -n web`',
+    );
 
     // Another apply (another CI job): refused, naming the canary and both commands; nothing changes.
     const again = await cli(['apply', ...sandbox, '--yes', '--format', 'json'], { cwd, env: ENV });
@@ -59,6 +63,11 @@ describe('a canary paused for approval', () => {
       weights: { 'shop-web-stable': 90, 'shop-web-canary': 10 },
     });
     expect(report?.canary?.runId).toBe(ofType(first.events, 'apply.started')[0]?.runId);
+    const text = (await cli(['status', ...sandbox], { cwd, env: ENV })).stdout;
+    expect(text).toMatch(
+      /canary shop-web-canary: paused at step 1 \(10 %\) awaiting approval \(run \S+\); rule weights shop-web-stable 90 \/ shop-web-canary 10/,
+    );
+    expect(text).toContain('next: ecsdeploy promote -n web');
 
     const promoted = await cli(['promote', ...sandbox, '-n', 'web', '--yes', '--format', 'json'], { cwd, env: ENV });
     expect(promoted.code).toBe(0);

@@ -126,6 +126,30 @@ describe('a canary paused for approval', () => {
   });
 });
 
+describe('abort when the rule changed under a paused canary', () => {
+  it('stickiness turned on meanwhile: resume is refused, abort still puts the traffic back', async () => {
+    const world = canaryWorld({ cwd: canaryExample({ steps: APPROVAL_STEPS }), scenario: 'healthy-canary.yaml' });
+    expect((await cli(['apply', '--yes'], { cwd: world.cwd, env: ENV, context: world.record().context })).code).toBe(3);
+    const rule = (await world.ports.elbv2.describeRules({ RuleArns: [world.strategy.rule ?? ''] })).Rules?.[0];
+    const sticky = (rule?.Actions ?? []).map((a) =>
+      a.Type === 'forward'
+        ? { ...a, ForwardConfig: { ...a.ForwardConfig, TargetGroupStickinessConfig: { Enabled: true, DurationSeconds: 60 } } }
+        : a,
+    );
+    await world.ports.elbv2.modifyRule({ RuleArn: world.strategy.rule ?? '', Actions: sticky });
+
+    const resumed = await cli(['apply', '--resume', '--yes'], { cwd: world.cwd, env: ENV, context: world.record().context });
+    expect(resumed.code).toBe(1);
+    expect(resumed.stderr).toMatch(/PREFLIGHT_FAILED[\s\S]*stickiness on/);
+    expect(await ruleWeights(world.ports, world.strategy)).toMatchObject({ stable: 90, canary: 10 });
+
+    const aborted = await cli(['abort', '--yes', '--format', 'json'], { cwd: world.cwd, env: ENV, context: world.record().context });
+    expect(aborted.code).toBe(1);
+    expect(ofType(aborted.events, 'canary.aborted')[0]).toMatchObject({ trigger: 'command', trafficRestored: true, scaledIn: true });
+    expect(await ruleWeights(world.ports, world.strategy)).toMatchObject({ stable: 100, canary: 0 });
+  });
+});
+
 describe('Ctrl-C during a canary', () => {
   for (const step of [1, 2, 3]) {
     it(`at step ${step}: traffic back to stable (read back), canary scaled in, exit 130`, async () => {

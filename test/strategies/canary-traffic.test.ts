@@ -166,11 +166,15 @@ describe('canary traffic', () => {
 
   it('refuses stickiness on the forward action and a third target group, and a route without a forward action', () => {
     const sticky = { actions: [forward(100, 0, { sticky: true })], weights: { stable: 100, canary: 0 }, others: [], sticky: true };
-    expect(routeProblems(ROUTE, sticky, TGS)).toEqual([expect.stringMatching(/stickiness on: sticky clients ignore weights/)]);
+    expect(routeProblems(ROUTE, sticky, TGS)).toEqual([
+      { kind: 'sticky', text: expect.stringMatching(/stickiness on: sticky clients ignore weights/) },
+    ]);
     const third = { actions: [forward(100, 0, { other: 5 })], weights: { stable: 100, canary: 0 }, others: [OTHER], sticky: false };
-    expect(routeProblems(ROUTE, third, TGS)).toEqual([expect.stringMatching(/also forwards to .*legacy.*will not guess the share/)]);
+    expect(routeProblems(ROUTE, third, TGS)).toEqual([
+      { kind: 'other', text: expect.stringMatching(/also forwards to .*legacy.*will not guess the share/) },
+    ]);
     const none = { actions: [authenticate], weights: { stable: 0, canary: 0 }, others: [], sticky: false };
-    expect(routeProblems(ROUTE, none, TGS)).toEqual([expect.stringMatching(/has no forward action/)]);
+    expect(routeProblems(ROUTE, none, TGS)).toEqual([{ kind: 'other', text: expect.stringMatching(/has no forward action/) }]);
   });
 
   it('reads stickiness and other target groups from DescribeRules', async () => {

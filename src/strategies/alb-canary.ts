@@ -89,14 +89,22 @@ export const albCanaryStrategy: DeployStrategy = {
     try {
       const tgs = await resolveTargetGroups(context.ports, s, context.hardSignal);
       const forward = await readForward(context.ports, route, tgs, context.hardSignal);
-      const problems = routeProblems(route, forward, tgs);
+      const problems = relevantProblems(target, routeProblems(route, forward, tgs));
       // A continuation takes the weights as its state left them; a new canary starts from stable 100 %.
       if (!target.continuation && problems.length === 0 && !(forward.weights.stable > 0 && forward.weights.canary === 0)) {
         problems.push(
           `${describeRoute(route)} does not forward 100 % to the stable target group ${tgs.stable.name} (it reads ${tgs.stable.name} ${forward.weights.stable} / ${tgs.canary.name} ${forward.weights.canary}), and no canary is recorded on ${s.canary.service}: put it back to stable before deploying`,
         );
       }
-      await resolveGateTargets(context.ports, { canary: s.canary.targetGroup, stable: s.stable.targetGroup }, [s.gate], context.hardSignal);
+      // An abort holds no gate: a target group the gate cannot read must not keep the traffic on the canary.
+      if (target.continuation !== 'abort') {
+        await resolveGateTargets(
+          context.ports,
+          { canary: s.canary.targetGroup, stable: s.stable.targetGroup },
+          [s.gate],
+          context.hardSignal,
+        );
+      }
       return problems.map((p) => `${target.key}: ${p}`);
     } catch (error) {
       return [`${target.key}: ${errorMessage(error)}`];
@@ -107,6 +115,14 @@ export const albCanaryStrategy: DeployStrategy = {
     return new CanaryRun(target, context).run();
   },
 };
+
+/**
+ * The route problems that stop this rollout. An abort only puts the traffic back: stickiness turned on meanwhile
+ * must not keep it on the canary (the restore sends stickiness back as it was read).
+ */
+function relevantProblems(target: DeployTarget, problems: { kind: 'sticky' | 'other'; text: string }[]): string[] {
+  return problems.filter((p) => !(target.continuation === 'abort' && p.kind === 'sticky')).map((p) => p.text);
+}
 
 function preflightServices(target: DeployTarget, services: TouchedServices): string[] {
   const s = canaryOf(target);
@@ -232,14 +248,16 @@ class CanaryRun {
     this.tgs = await resolveTargetGroups(context.ports, this.s, signal);
     this.canaryRef.targetGroupArn = this.tgs.canary.arn;
     this.forward = await readForward(context.ports, this.route, this.tgs, signal);
-    const problems = routeProblems(this.route, this.forward, this.tgs);
+    const problems = relevantProblems(this.target, routeProblems(this.route, this.forward, this.tgs));
     if (problems.length > 0) throw new Error(problems.join('; '));
-    this.gateTargets = await resolveGateTargets(
-      context.ports,
-      { canary: this.s.canary.targetGroup, stable: this.s.stable.targetGroup },
-      [this.s.gate],
-      signal,
-    );
+    if (this.target.continuation !== 'abort') {
+      this.gateTargets = await resolveGateTargets(
+        context.ports,
+        { canary: this.s.canary.targetGroup, stable: this.s.stable.targetGroup },
+        [this.s.gate],
+        signal,
+      );
+    }
     this.stableLive = await context.watcher.next(this.target.cluster, this.stable.target.service, 0, signal);
     const canary = await context.watcher.next(this.target.cluster, this.s.canary.service, 0, signal);
     if (!canary?.serviceArn || canary.status !== 'ACTIVE')

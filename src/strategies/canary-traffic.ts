@@ -129,19 +129,25 @@ export async function readForward(
  * What keeps the route from carrying a canary: no forward action, other target groups in it, or stickiness on.
  * Empty when it can.
  */
-export function routeProblems(route: TrafficRoute, state: ForwardState, tgs: CanaryTargetGroups): string[] {
+export function routeProblems(
+  route: TrafficRoute,
+  state: ForwardState,
+  tgs: CanaryTargetGroups,
+): { kind: 'sticky' | 'other'; text: string }[] {
   const where = describeRoute(route);
-  if (forwardIndex(state.actions) < 0) return [`${where} has no forward action to weight`];
-  const problems: string[] = [];
+  if (forwardIndex(state.actions) < 0) return [{ kind: 'other', text: `${where} has no forward action to weight` }];
+  const problems: { kind: 'sticky' | 'other'; text: string }[] = [];
   if (state.others.length > 0) {
-    problems.push(
-      `${where} also forwards to ${state.others.join(', ')}: the canary strategy weights only the stable (${tgs.stable.name}) and canary (${tgs.canary.name}) target groups, and will not guess the share of another`,
-    );
+    problems.push({
+      kind: 'other',
+      text: `${where} also forwards to ${state.others.join(', ')}: the canary strategy weights only the stable (${tgs.stable.name}) and canary (${tgs.canary.name}) target groups, and will not guess the share of another`,
+    });
   }
   if (state.sticky) {
-    problems.push(
-      `${where} has target-group stickiness on: sticky clients ignore weights, so the gate would judge traffic the weights do not describe; turn TargetGroupStickinessConfig off for the rollout`,
-    );
+    problems.push({
+      kind: 'sticky',
+      text: `${where} has target-group stickiness on: sticky clients ignore weights, so the gate would judge traffic the weights do not describe; turn TargetGroupStickinessConfig off for the rollout`,
+    });
   }
   return problems;
 }

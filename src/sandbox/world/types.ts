@@ -333,11 +333,37 @@ export interface CodeDeployApplicationState {
   createTime: number;
 }
 
+/** The ECS blue/green lifecycle events (§2.3); codedeploy/lifecycle.ts lists them in the order CodeDeploy runs them. */
+export type LifecycleEventName =
+  | 'BeforeInstall'
+  | 'Install'
+  | 'AfterInstall'
+  | 'AllowTestTraffic'
+  | 'AfterAllowTestTraffic'
+  | 'BeforeAllowTraffic'
+  | 'AllowTraffic'
+  | 'AfterAllowTraffic';
+export type LifecycleEventStatus = 'Pending' | 'InProgress' | 'Succeeded' | 'Failed' | 'Skipped';
+
 export interface LifecycleEventState {
-  lifecycleEventName: string;
-  status: string;
+  lifecycleEventName: LifecycleEventName;
+  status: LifecycleEventStatus;
   startTime?: number;
   endTime?: number;
+}
+
+/** GetDeployment's `status` (§2.3); the sandbox never queues, so `Queued` and `Baking` do not occur. */
+export type CodeDeployStatus = 'Created' | 'InProgress' | 'Ready' | 'Succeeded' | 'Failed' | 'Stopped';
+
+/**
+ * Where the simulated lifecycle stands; each phase but `done` is one named step of codedeploy/lifecycle.ts:
+ * Created → Install → [ReadyWait] → BeforeAllowTraffic → AllowTraffic → TerminationWait → done.
+ */
+export type CodeDeployPhase = 'Created' | 'Install' | 'ReadyWait' | 'BeforeAllowTraffic' | 'AllowTraffic' | 'TerminationWait' | 'done';
+
+export interface AutoRollbackConfiguration {
+  enabled: boolean;
+  events: string[];
 }
 
 export interface CodeDeployDeploymentState {
@@ -345,31 +371,33 @@ export interface CodeDeployDeploymentState {
   applicationName: string;
   deploymentGroupName: string;
   deploymentConfigName: string;
-  status: string;
+  status: CodeDeployStatus;
   creator: string;
   description?: string;
   createTime: number;
   startTime?: number;
   completeTime?: number;
   errorInformation?: { code: string; message: string };
-  rollbackInfo?: JsonObject;
+  rollbackInfo?: { rollbackMessage: string };
+  /** CreateDeployment's override of the group's setting, as given. */
   autoRollbackConfiguration?: JsonObject;
-  appSpec: JsonObject;
+  appSpec: { sha256: string | null; content: string };
   taskDefinition: string;
   containerName: string;
   containerPort: number;
-  /** Internal progression. */
-  phase: string;
+  phase: CodeDeployPhase;
   phaseSince: number;
   greenTaskSetId?: string;
   blueTaskSetId?: string;
   blueTargetGroup?: string;
   greenTargetGroup?: string;
+  /** Percentage of production traffic on the replacement (green) target group. */
   trafficShifted: number;
   nextShiftAt?: number;
   readyUntil?: number;
   terminateAt?: number;
   lifecycleEvents: LifecycleEventState[];
+  /** Group alarms already in ALARM when the deployment was created: not held against it (§2.5). */
   ignoredAlarms: string[];
   statusMessages: string[];
 }
@@ -378,7 +406,7 @@ export interface DeploymentGroupState {
   applicationName: string;
   deploymentGroupName: string;
   deploymentGroupId: string;
-  /** The CreateDeploymentGroup input as given. */
+  /** The CreateDeploymentGroup input as given (returned by GetDeploymentGroup); codedeploy/group.ts reads it typed. */
   config: JsonObject;
 }
 

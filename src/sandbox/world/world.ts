@@ -7,7 +7,7 @@ import type { Clock } from '../../util/clock.js';
 import { SandboxApiError } from '../errors.js';
 import { evaluateAlarms } from './cloudwatch/alarms.js';
 import { cloudwatchOperations } from './cloudwatch/index.js';
-import { codedeployOperations, stepCodeDeployDeployment } from './codedeploy.js';
+import { codedeployOperations, stepCodeDeployDeployment } from './codedeploy/index.js';
 import { WorldContext } from './context.js';
 import { ecsOperations } from './ecs/index.js';
 import { stepService } from './ecs/scheduler.js';

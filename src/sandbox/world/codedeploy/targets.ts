@@ -1,0 +1,25 @@
+/** CodeDeploy deployment targets: an ECS deployment has one, the service (`cluster:service`). */
+import { SandboxApiError } from '../../errors.js';
+import type { WorldContext } from '../context.js';
+import { optString, reqString, type Input } from '../input.js';
+import { deployment } from './group.js';
+import { ecsTarget } from './output.js';
+
+export function getDeploymentTarget(w: WorldContext, input: Input): Record<string, unknown> {
+  const d = deployment(w, reqString(input, 'deploymentId', 'DeploymentIdRequiredException'));
+  const out = ecsTarget(w, d);
+  const want = optString(input, 'targetId');
+  const ecs = out.ecsTarget as Record<string, unknown>;
+  if (want && want !== ecs.targetId)
+    throw new SandboxApiError(
+      'DeploymentTargetDoesNotExistException',
+      `The target ${want} does not exist in deployment ${d.deploymentId}.`,
+    );
+  return { deploymentTarget: out };
+}
+
+export function listDeploymentTargets(w: WorldContext, input: Input): Record<string, unknown> {
+  const d = deployment(w, reqString(input, 'deploymentId', 'DeploymentIdRequiredException'));
+  const ecs = ecsTarget(w, d).ecsTarget as Record<string, unknown>;
+  return { targetIds: [ecs.targetId] };
+}

@@ -9,7 +9,7 @@
  */
 import type { WorldContext } from '../context.js';
 import { computedDesiredCount } from '../ecs/scheduler.js';
-import { createTaskSet } from '../ecs/services.js';
+import { createTaskSet } from '../ecs/task-sets.js';
 import { countsHealthy, isLive } from '../ecs/tasks.js';
 import type {
   CodeDeployDeploymentState,

@@ -1,22 +1,10 @@
 /** The ECS operations the world answers, by SDK operation name. */
 import type { WorldContext } from '../context.js';
 import type { Input } from '../input.js';
-import {
-  createCluster,
-  createService,
-  deleteService,
-  describeClusters,
-  describeServiceDeployments,
-  describeServiceRevisions,
-  describeServices,
-  listClusters,
-  listServiceDeployments,
-  listServices,
-  listTagsForResource,
-  tagResource,
-  untagResource,
-  updateService,
-} from './services.js';
+import { createCluster, describeClusters, listClusters } from './clusters.js';
+import { describeServiceDeployments, describeServiceRevisions, listServiceDeployments } from './service-deployments.js';
+import { createService, deleteService, describeServices, listServices, updateService } from './services.js';
+import { listTagsForResource, tagResource, untagResource } from './tags.js';
 import {
   deregisterTaskDefinition,
   describeTaskDefinition,

@@ -1,13 +1,14 @@
 /**
- * ECS clusters and services: Create/Update/Describe/List/DeleteService, the service deployments API (§1.10),
- * and tagging. The dynamics behind them live in scheduler.ts.
+ * ECS services: Create/Update/Describe/List/DeleteService and the service as DescribeServices shows it. The dynamics
+ * behind them live in scheduler.ts; clusters, tags, task sets and the service deployments API have their own modules.
  */
 import { SandboxApiError } from '../../errors.js';
 import type { WorldContext } from '../context.js';
-import { clone, compact, date, isRecord, list, optBool, optNumber, optString, reqString, toMillis, type Input } from '../input.js';
-import type { ClusterState, DeploymentState, JsonObject, ServiceState, Tag, TaskSetState } from '../types.js';
-import { computedDesiredCount, createDeployment } from './scheduler.js';
-import { findTaskDefinition, paginate, parseTaskDefinitionRef, taskDefinition } from './task-definitions.js';
+import { clone, compact, isRecord, list, optBool, optNumber, optString, reqString, tagsOf, type Input } from '../input.js';
+import type { DeploymentState, JsonObject, ServiceState } from '../types.js';
+import { createDeployment } from './scheduler.js';
+import { paginate, taskDefinition } from './task-definitions.js';
+import { createTaskSet, taskSetOut } from './task-sets.js';
 import { isLive } from './tasks.js';
 
 /** Members of CreateService the sandbox models; anything else is kept in `extra` and returned as given. */
@@ -36,12 +37,6 @@ const MODELED = new Set([
   'clientToken',
   'role',
 ]);
-
-function tagsOf(v: unknown): Tag[] {
-  return list(v)
-    .filter(isRecord)
-    .map((t) => ({ key: String(t.key ?? ''), value: String(t.value ?? '') }));
-}
 
 /** AWS fills the deployment configuration's defaults for the ECS controller (§1.2). */
 function deploymentConfigurationDefaults(given: unknown, controller: string): JsonObject {
@@ -83,54 +78,6 @@ function normalizeLoadBalancers(v: unknown): JsonObject[] {
     });
 }
 
-// ---------------------------------------------------------------------------------------------- clusters
-
-function clusterOut(w: WorldContext, c: ClusterState, includeTags: boolean): Record<string, unknown> {
-  let running = 0;
-  let pending = 0;
-  let active = 0;
-  for (const s of Object.values(c.services)) {
-    if (s.status !== 'ACTIVE') continue;
-    active++;
-    for (const a of s.taskArns) {
-      const t = w.st.ecs.tasks[a];
-      if (t?.lastStatus === 'RUNNING') running++;
-      else if (t && (t.lastStatus === 'PENDING' || t.lastStatus === 'PROVISIONING')) pending++;
-    }
-  }
-  const out: Record<string, unknown> = {
-    clusterArn: c.clusterArn,
-    clusterName: c.clusterName,
-    status: c.status,
-    registeredContainerInstancesCount: 0,
-    runningTasksCount: running,
-    pendingTasksCount: pending,
-    activeServicesCount: active,
-    statistics: [],
-    settings: clone(c.settings),
-    capacityProviders: [],
-    defaultCapacityProviderStrategy: [],
-  };
-  if (includeTags) out.tags = clone(w.st.ecs.resourceTags[c.clusterArn] ?? []);
-  return out;
-}
-
-export function createClusterState(w: WorldContext, name: string): ClusterState {
-  const arn = w.arn('ecs', `cluster/${name}`);
-  const existing = w.st.ecs.clusters[arn];
-  if (existing && existing.status === 'ACTIVE') return existing;
-  const c: ClusterState = {
-    clusterArn: arn,
-    clusterName: name,
-    status: 'ACTIVE',
-    createdAt: w.now,
-    services: existing?.services ?? {},
-    settings: [{ name: 'containerInsights', value: 'disabled' }],
-  };
-  w.st.ecs.clusters[arn] = c;
-  return c;
-}
-
 // ---------------------------------------------------------------------------------------------- output
 
 function deploymentOut(w: WorldContext, svc: ServiceState, d: DeploymentState, primary: boolean): Record<string, unknown> {
@@ -161,45 +108,6 @@ function deploymentOut(w: WorldContext, svc: ServiceState, d: DeploymentState, p
     networkConfiguration: d.networkConfiguration ? clone(d.networkConfiguration) : undefined,
     rolloutState: d.rolloutState,
     rolloutStateReason: d.rolloutStateReason,
-  });
-}
-
-function taskSetCounts(w: WorldContext, svc: ServiceState, ts: TaskSetState): { running: number; pending: number } {
-  let running = 0;
-  let pending = 0;
-  for (const a of svc.taskArns) {
-    const t = w.st.ecs.tasks[a];
-    if (!t || t.ownerId !== ts.id) continue;
-    if (t.lastStatus === 'RUNNING') running++;
-    else if (t.lastStatus === 'PENDING' || t.lastStatus === 'PROVISIONING') pending++;
-  }
-  return { running, pending };
-}
-
-export function taskSetOut(w: WorldContext, svc: ServiceState, ts: TaskSetState): Record<string, unknown> {
-  const { running, pending } = taskSetCounts(w, svc, ts);
-  return compact({
-    id: ts.id,
-    taskSetArn: ts.taskSetArn,
-    serviceArn: svc.serviceArn,
-    clusterArn: svc.clusterArn,
-    startedBy: ts.startedBy,
-    externalId: ts.externalId,
-    status: ts.status,
-    taskDefinition: ts.taskDefinition,
-    computedDesiredCount: computedDesiredCount(svc, ts),
-    pendingCount: pending,
-    runningCount: running,
-    createdAt: new Date(ts.createdAt),
-    updatedAt: new Date(ts.updatedAt),
-    launchType: ts.launchType,
-    platformVersion: ts.platformVersion,
-    networkConfiguration: ts.networkConfiguration ? clone(ts.networkConfiguration) : undefined,
-    loadBalancers: clone(ts.loadBalancers),
-    serviceRegistries: [],
-    scale: { value: ts.scale, unit: 'PERCENT' },
-    stabilityStatus: ts.stabilityStatus,
-    stabilityStatusAt: new Date(ts.stabilityStatusAt),
   });
 }
 
@@ -348,38 +256,6 @@ export function createService(w: WorldContext, input: Input): Record<string, unk
   return { service: serviceOut(w, svc, false) };
 }
 
-export function createTaskSet(
-  w: WorldContext,
-  svc: ServiceState,
-  taskDefinitionArn: string,
-  o: { status: TaskSetState['status']; scale: number; loadBalancers: JsonObject[]; externalId?: string; startedBy?: string },
-): TaskSetState {
-  const id = `ecs-svc/${w.digits(19)}`;
-  const clusterName = svc.clusterArn.split('/').pop() ?? 'default';
-  const ts: TaskSetState = {
-    id,
-    taskSetArn: w.arn('ecs', `task-set/${clusterName}/${svc.serviceName}/${id}`),
-    status: o.status,
-    taskDefinition: taskDefinitionArn,
-    startedBy: o.startedBy,
-    externalId: o.externalId,
-    scale: o.scale,
-    createdAt: w.now,
-    updatedAt: w.now,
-    stabilityStatus: 'STABILIZING',
-    stabilityStatusAt: w.now,
-    launchType: svc.launchType,
-    platformVersion: svc.platformVersion,
-    networkConfiguration: svc.networkConfiguration,
-    loadBalancers: o.loadBalancers,
-    consecutiveFailures: 0,
-  };
-  svc.taskSets.push(ts);
-  svc.steady = false;
-  w.activateService(svc.serviceArn);
-  return ts;
-}
-
 const DEPLOYMENT_TRIGGERS = ['networkConfiguration', 'loadBalancers', 'platformVersion', 'capacityProviderStrategy', 'serviceRegistries'];
 
 export function updateService(w: WorldContext, input: Input): Record<string, unknown> {
@@ -495,192 +371,4 @@ export function deleteService(w: WorldContext, input: Input): Record<string, unk
   svc.status = 'DRAINING';
   w.activateService(svc.serviceArn);
   return { service: serviceOut(w, svc, false) };
-}
-
-export function createCluster(w: WorldContext, input: Input): Record<string, unknown> {
-  const name = optString(input, 'clusterName') ?? 'default';
-  const c = createClusterState(w, name);
-  const tags = tagsOf(input.tags);
-  if (tags.length) w.st.ecs.resourceTags[c.clusterArn] = tags;
-  return { cluster: clusterOut(w, c, false) };
-}
-
-export function describeClusters(w: WorldContext, input: Input): Record<string, unknown> {
-  const refs = list(input.clusters).map(String);
-  const includeTags = list(input.include).includes('TAGS');
-  const clusters: Record<string, unknown>[] = [];
-  const failures: Record<string, unknown>[] = [];
-  for (const ref of refs.length ? refs : ['default']) {
-    const c = w.st.ecs.clusters[w.clusterArnFor(ref)];
-    if (c) clusters.push(clusterOut(w, c, includeTags));
-    else failures.push({ arn: w.clusterArnFor(ref), reason: 'MISSING' });
-  }
-  return { clusters, failures };
-}
-
-export function listClusters(w: WorldContext, input: Input): Record<string, unknown> {
-  const arns = Object.values(w.st.ecs.clusters)
-    .filter((c) => c.status === 'ACTIVE')
-    .map((c) => c.clusterArn);
-  return paginate(arns, input, 'clusterArns', 100);
-}
-
-// ---------------------------------------------------------------------------------------------- tags
-
-function tagTarget(w: WorldContext, arn: string): { get: () => Tag[]; set: (t: Tag[]) => void } {
-  if (arn.includes(':task-definition/')) {
-    const td = findTaskDefinition(w, arn);
-    if (!td || parseTaskDefinitionRef(arn).revision === undefined)
-      throw new SandboxApiError('InvalidParameterException', 'The specified resource is not found.');
-    return { get: () => td.tags, set: (t) => (td.tags = t) };
-  }
-  let exists = false;
-  if (arn.includes(':cluster/')) exists = w.st.ecs.clusters[arn] !== undefined;
-  else if (arn.includes(':service/')) exists = w.serviceByArn(arn) !== undefined;
-  else if (arn.includes(':task/')) exists = w.st.ecs.tasks[arn] !== undefined;
-  if (!exists) throw new SandboxApiError('InvalidParameterException', 'The specified resource is not found.');
-  const task = w.st.ecs.tasks[arn];
-  if (task) return { get: () => task.tags, set: (t) => (task.tags = t) };
-  return { get: () => w.st.ecs.resourceTags[arn] ?? [], set: (t) => (w.st.ecs.resourceTags[arn] = t) };
-}
-
-export function tagResource(w: WorldContext, input: Input): Record<string, unknown> {
-  const t = tagTarget(w, reqString(input, 'resourceArn'));
-  const add = tagsOf(input.tags);
-  const keys = new Set(add.map((x) => x.key));
-  t.set([...t.get().filter((x) => !keys.has(x.key)), ...add]);
-  return {};
-}
-
-export function untagResource(w: WorldContext, input: Input): Record<string, unknown> {
-  const t = tagTarget(w, reqString(input, 'resourceArn'));
-  const keys = new Set(list(input.tagKeys).map(String));
-  t.set(t.get().filter((x) => !keys.has(x.key)));
-  return {};
-}
-
-export function listTagsForResource(w: WorldContext, input: Input): Record<string, unknown> {
-  return { tags: clone(tagTarget(w, reqString(input, 'resourceArn')).get()) };
-}
-
-// ---------------------------------------------------------------------------------------------- service deployments (§1.10)
-
-function sdOut(w: WorldContext, arn: string): Record<string, unknown> | undefined {
-  const sd = w.st.ecs.serviceDeployments[arn];
-  if (!sd) return undefined;
-  const svc = w.serviceByArn(sd.serviceArn);
-  const revisionSummary = (revArn: string, deploymentId: string | undefined) => {
-    let running = 0;
-    let pending = 0;
-    let requested = 0;
-    for (const a of svc?.taskArns ?? []) {
-      const t = w.st.ecs.tasks[a];
-      if (!t) continue;
-      const rev = svc?.deployments.find((d) => d.id === t.ownerId)?.serviceRevisionArn;
-      if (rev !== revArn && t.ownerId !== deploymentId) continue;
-      if (isLive(t)) requested++;
-      if (t.lastStatus === 'RUNNING') running++;
-      else if (t.lastStatus === 'PENDING' || t.lastStatus === 'PROVISIONING') pending++;
-    }
-    return { arn: revArn, requestedTaskCount: requested, runningTaskCount: running, pendingTaskCount: pending };
-  };
-  return compact({
-    serviceDeploymentArn: sd.serviceDeploymentArn,
-    serviceArn: sd.serviceArn,
-    clusterArn: sd.clusterArn,
-    createdAt: new Date(sd.createdAt),
-    startedAt: date(sd.startedAt),
-    finishedAt: date(sd.finishedAt),
-    stoppedAt: date(sd.stoppedAt),
-    updatedAt: new Date(sd.updatedAt),
-    sourceServiceRevisions: sd.sourceServiceRevisions.map((r) => revisionSummary(r, undefined)),
-    targetServiceRevision: revisionSummary(sd.targetServiceRevision, sd.deploymentId),
-    status: sd.status,
-    statusReason: sd.statusReason,
-    deploymentConfiguration: clone(sd.deploymentConfiguration),
-    rollback: sd.rollback
-      ? { reason: sd.rollback.reason, startedAt: new Date(sd.rollback.startedAt), serviceRevisionArn: sd.rollback.serviceRevisionArn }
-      : undefined,
-    deploymentCircuitBreaker: clone(sd.circuitBreaker),
-    alarms: clone(sd.alarms),
-  });
-}
-
-export function listServiceDeployments(w: WorldContext, input: Input): Record<string, unknown> {
-  const cluster = w.cluster(optString(input, 'cluster'));
-  const svc = w.findService(cluster, reqString(input, 'service'));
-  if (!svc) throw new SandboxApiError('ServiceNotFoundException', 'Service not found.');
-  const statuses = list(input.status).map(String);
-  const created = isRecord(input.createdAt) ? input.createdAt : {};
-  const before = toMillis(created.before);
-  const after = toMillis(created.after);
-  const all = Object.values(w.st.ecs.serviceDeployments)
-    .filter((sd) => sd.serviceArn === svc.serviceArn)
-    .filter((sd) => !statuses.length || statuses.includes(sd.status))
-    .filter((sd) => (before === undefined || sd.createdAt < before) && (after === undefined || sd.createdAt > after))
-    .sort((a, b) => b.createdAt - a.createdAt);
-  const page = paginate(
-    all.map((sd) => sd.serviceDeploymentArn),
-    { ...input, maxResults: optNumber(input, 'maxResults') ?? 20 },
-    'arns',
-    100,
-  );
-  const briefs = (page.arns as string[]).map((arn) => {
-    const sd = w.st.ecs.serviceDeployments[arn];
-    if (!sd) return {};
-    return compact({
-      serviceDeploymentArn: sd.serviceDeploymentArn,
-      serviceArn: sd.serviceArn,
-      clusterArn: sd.clusterArn,
-      startedAt: date(sd.startedAt),
-      createdAt: new Date(sd.createdAt),
-      finishedAt: date(sd.finishedAt),
-      targetServiceRevisionArn: sd.targetServiceRevision,
-      status: sd.status,
-      statusReason: sd.statusReason,
-    });
-  });
-  return compact({ serviceDeployments: briefs, nextToken: page.nextToken as string | undefined });
-}
-
-export function describeServiceDeployments(w: WorldContext, input: Input): Record<string, unknown> {
-  const arns = list(input.serviceDeploymentArns).map(String);
-  if (!arns.length) throw new SandboxApiError('InvalidParameterException', 'serviceDeploymentArns cannot be empty.');
-  if (arns.length > 20) throw new SandboxApiError('InvalidParameterException', 'serviceDeploymentArns cannot have more than 20 elements.');
-  const serviceDeployments: Record<string, unknown>[] = [];
-  const failures: Record<string, unknown>[] = [];
-  for (const arn of arns) {
-    const out = sdOut(w, arn);
-    if (out) serviceDeployments.push(out);
-    else failures.push({ arn, reason: 'MISSING' });
-  }
-  return { serviceDeployments, failures };
-}
-
-export function describeServiceRevisions(w: WorldContext, input: Input): Record<string, unknown> {
-  const arns = list(input.serviceRevisionArns).map(String);
-  const serviceRevisions: Record<string, unknown>[] = [];
-  const failures: Record<string, unknown>[] = [];
-  for (const arn of arns) {
-    const r = w.st.ecs.serviceRevisions[arn];
-    if (!r) {
-      failures.push({ arn, reason: 'MISSING' });
-      continue;
-    }
-    serviceRevisions.push(
-      compact({
-        serviceRevisionArn: r.serviceRevisionArn,
-        serviceArn: r.serviceArn,
-        clusterArn: r.clusterArn,
-        taskDefinition: r.taskDefinition,
-        launchType: r.launchType,
-        platformVersion: r.platformVersion,
-        networkConfiguration: r.networkConfiguration ? clone(r.networkConfiguration) : undefined,
-        loadBalancers: clone(r.loadBalancers),
-        containerImages: clone(r.containerImages),
-        createdAt: new Date(r.createdAt),
-      }),
-    );
-  }
-  return { serviceRevisions, failures };
 }

@@ -4,8 +4,8 @@
  */
 import { SandboxApiError } from '../../errors.js';
 import type { WorldContext } from '../context.js';
-import { clone, isRecord, list, optNumber, optString, reqString, type Input } from '../input.js';
-import type { JsonObject, Tag, TaskDefinitionState } from '../types.js';
+import { clone, isRecord, list, optNumber, optString, reqString, tagsOf, type Input } from '../input.js';
+import type { JsonObject, TaskDefinitionState } from '../types.js';
 
 const READ_ONLY = ['taskDefinitionArn', 'revision', 'status', 'requiresAttributes', 'compatibilities', 'registeredAt', 'registeredBy'];
 
@@ -79,12 +79,6 @@ function tdOut(t: TaskDefinitionState): Record<string, unknown> {
   td.registeredAt = new Date(td.registeredAt as number);
   if (typeof td.deregisteredAt === 'number') td.deregisteredAt = new Date(td.deregisteredAt);
   return td;
-}
-
-function tagsOf(v: unknown): Tag[] {
-  return list(v)
-    .filter(isRecord)
-    .map((t) => ({ key: String(t.key ?? ''), value: String(t.value ?? '') }));
 }
 
 export function registerTaskDefinition(w: WorldContext, input: Input): Record<string, unknown> {

@@ -37,6 +37,8 @@ export interface DispatchWorld {
   readonly accountId: string;
   readonly scenario: { faults: ApiFault[] };
   dispatch(service: AwsServiceId, operation: string, input: Record<string, unknown>): Record<string, unknown>;
+  /** Empties the account (moto's reset API); only the HTTP server's `resetApi` option calls it. */
+  reset?(): void;
 }
 
 export interface CallLogEntry {

@@ -8,7 +8,7 @@ import { SandboxApiError } from '../errors.js';
 import { evaluateAlarms } from './cloudwatch/alarms.js';
 import { cloudwatchOperations } from './cloudwatch/index.js';
 import { codedeployOperations, stepCodeDeployDeployment } from './codedeploy/index.js';
-import { WorldContext } from './context.js';
+import { createState, WorldContext } from './context.js';
 import { ecsOperations } from './ecs/index.js';
 import { stepService } from './ecs/scheduler.js';
 import { advanceTask, pruneStoppedTasks } from './ecs/tasks.js';
@@ -33,6 +33,8 @@ export interface World {
   snapshot(): WorldSnapshot;
   /** The state for a `--state` file; `loadWorld` reads it back. */
   serialize(): string;
+  /** Forgets everything: an empty account at the current time, same region and account (moto's reset API). */
+  reset(): void;
 }
 
 type Handler = (w: WorldContext, input: Input) => Record<string, unknown>;
@@ -53,14 +55,18 @@ const METRIC_HORIZON_MS = 6 * 3_600_000;
 const READ_ONLY_OPERATION = /^(Describe|List|Get|BatchGet)/;
 
 export class SandboxWorld implements World {
-  readonly context: WorldContext;
+  private current: WorldContext;
   /** Set by state-changing calls; cleared by a step. */
   private dirty = true;
   /** Earliest time anything in motion changes, as of the last step. */
   private nextWake = Number.NEGATIVE_INFINITY;
 
   constructor(state: WorldState, clock: Clock, scenario: Scenario) {
-    this.context = new WorldContext(state, clock, scenario);
+    this.current = new WorldContext(state, clock, scenario);
+  }
+
+  get context(): WorldContext {
+    return this.current;
   }
 
   get region(): string {
@@ -174,5 +180,12 @@ export class SandboxWorld implements World {
 
   serialize(): string {
     return JSON.stringify(this.context.st);
+  }
+
+  reset(): void {
+    const { st, clock, scenario } = this.context;
+    this.current = new WorldContext(createState(st.region, st.accountId, clock.now(), st.rng), clock, scenario);
+    this.dirty = true;
+    this.nextWake = Number.NEGATIVE_INFINITY;
   }
 }

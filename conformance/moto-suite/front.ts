@@ -8,6 +8,7 @@
  */
 import { type IncomingMessage, type Server, type ServerResponse, createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { credentialScopeOf } from '../../src/sandbox/protocol/services.js';
 import { createSandboxRuntime } from '../../src/sandbox/runtime.js';
 import { startSandboxServer } from '../../src/sandbox/server.js';
 
@@ -35,12 +36,6 @@ export interface Front {
   /** Every call routed so far. */
   calls: RoutedCall[];
   close(): Promise<void>;
-}
-
-/** `Credential=AKID/20260101/us-east-1/ecs/aws4_request` → service and region. */
-export function credentialScope(authorization: string | undefined): { service: string; region: string } | undefined {
-  const m = /Credential=[^/,\s]+\/[0-9]{8}\/([^/]+)\/([^/]+)\/aws4_request/.exec(authorization ?? '');
-  return m ? { region: m[1] as string, service: m[2] as string } : undefined;
 }
 
 function readBody(req: IncomingMessage): Promise<Buffer> {
@@ -125,7 +120,7 @@ export async function startFront(options: FrontOptions): Promise<Front> {
       res.writeHead(fromMoto.status, fromMoto.headers).end(fromMoto.body);
       return;
     }
-    const scope = credentialScope(req.headers.authorization);
+    const scope = credentialScopeOf(req.headers.authorization);
     const version = formParam(body.toString('utf8'), 'Version') ?? formParam(req.url?.split('?')[1] ?? '', 'Version');
     const toSandbox =
       !options.motoOnly &&

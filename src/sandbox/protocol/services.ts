@@ -104,11 +104,16 @@ export function serviceByTarget(prefix: string): ServiceWire | undefined {
   return BY_TARGET.get(prefix);
 }
 
-/** The signing name from `Authorization: AWS4-HMAC-SHA256 Credential=AKID/20260101/us-east-1/sns/aws4_request, ...`. */
-export function signingNameOf(authorization: string | undefined): string | undefined {
+/** Service and region from `Authorization: AWS4-HMAC-SHA256 Credential=AKID/20260101/us-east-1/sns/aws4_request, ...`. */
+export function credentialScopeOf(authorization: string | undefined): { region: string; service: string } | undefined {
   if (!authorization) return undefined;
-  const m = /Credential=[^/,\s]+\/[0-9]{8}\/[^/]+\/([^/]+)\/aws4_request/.exec(authorization);
-  return m?.[1];
+  const m = /Credential=[^/,\s]+\/[0-9]{8}\/([^/]+)\/([^/]+)\/aws4_request/.exec(authorization);
+  return m ? { region: m[1] as string, service: m[2] as string } : undefined;
+}
+
+/** The signing name of the credential scope (`sns` above). */
+export function signingNameOf(authorization: string | undefined): string | undefined {
+  return credentialScopeOf(authorization)?.service;
 }
 
 /**

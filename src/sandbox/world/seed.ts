@@ -245,7 +245,7 @@ export function seedFromManifest(world: World, manifest: ResolvedManifest, optio
         {
           Id: t.targetId ?? `${t.rule}-ecs`,
           Arn: w.clusterArnFor(owner.cluster),
-          RoleArn: `arn:aws:iam::${w.accountId}:role/ecsEventsRole`,
+          RoleArn: w.globalArn('iam', 'role/ecsEventsRole'),
           EcsParameters: {
             TaskDefinitionArn: tdArn,
             TaskCount: 1,
@@ -314,7 +314,7 @@ function seedBlueGreen(
   world.dispatch('codedeploy', 'CreateDeploymentGroup', {
     applicationName: strategy.application,
     deploymentGroupName: strategy.deploymentGroup,
-    serviceRoleArn: `arn:aws:iam::${w.accountId}:role/ecsCodeDeployRole`,
+    serviceRoleArn: w.globalArn('iam', 'role/ecsCodeDeployRole'),
     deploymentConfigName: strategy.deploymentConfig ?? 'CodeDeployDefault.ECSAllAtOnce',
     deploymentStyle: { deploymentType: 'BLUE_GREEN', deploymentOption: 'WITH_TRAFFIC_CONTROL' },
     blueGreenDeploymentConfiguration: {

@@ -241,7 +241,7 @@ export function createService(w: WorldContext, input: Input): Record<string, unk
     events: [],
     taskArns: existing?.taskArns ?? [],
     createdAt: w.now,
-    createdBy: `arn:aws:iam::${w.accountId}:role/sandbox`,
+    createdBy: w.globalArn('iam', 'role/sandbox'),
     steady: false,
   };
   cluster.services[name] = svc;

@@ -114,7 +114,7 @@ export function registerTaskDefinition(w: WorldContext, input: Input): Record<st
     placementConstraints: given.placementConstraints ?? [],
     compatibilities: networkMode === 'awsvpc' && given.cpu !== undefined && given.memory !== undefined ? ['EC2', 'FARGATE'] : ['EC2'],
     registeredAt: w.now,
-    registeredBy: `arn:aws:sts::${w.accountId}:assumed-role/sandbox/ecsdeploy`,
+    registeredBy: w.globalArn('sts', 'assumed-role/sandbox/ecsdeploy'),
   };
   td.requiresAttributes = requiresAttributes(td as JsonObject);
   const state: TaskDefinitionState = { td: td as JsonObject, tags };

@@ -6,6 +6,7 @@ import { describeServiceDeployments, describeServiceRevisions, listServiceDeploy
 import { createService, deleteService, describeServices, listServices, updateService } from './services.js';
 import { listTagsForResource, tagResource, untagResource } from './tags.js';
 import {
+  deleteTaskDefinitions,
   deregisterTaskDefinition,
   describeTaskDefinition,
   listTaskDefinitionFamilies,
@@ -18,6 +19,7 @@ export const ecsOperations: Record<string, (w: WorldContext, input: Input) => Re
   RegisterTaskDefinition: registerTaskDefinition,
   DescribeTaskDefinition: describeTaskDefinition,
   DeregisterTaskDefinition: deregisterTaskDefinition,
+  DeleteTaskDefinitions: deleteTaskDefinitions,
   ListTaskDefinitions: listTaskDefinitions,
   ListTaskDefinitionFamilies: listTaskDefinitionFamilies,
   CreateCluster: createCluster,

@@ -9,6 +9,7 @@ import type { BlueGreenStrategy, CanaryStrategy } from '../../model/strategy.js'
 import { applyOverrides, splitImage } from '../../model/overrides.js';
 import type { ContainerDefinition, TaskDefinitionInput } from '../../model/task-definition.js';
 import type { WorldContext } from './context.js';
+import { BUILT_IN_CAPACITY_PROVIDERS } from './ecs/launch.js';
 import { settleService } from './ecs/scheduler.js';
 import { createListenerState, createLoadBalancerState, createRuleState, createTargetGroupState, normalizeActions } from './elbv2.js';
 import { transition } from './cloudwatch/alarms.js';
@@ -171,8 +172,10 @@ export function seedFromManifest(world: World, manifest: ResolvedManifest, optio
   const tdArnByKey = new Map<string, string>();
   const networkByKey = new Map<string, JsonObject>();
   const alarms: AlarmWanted[] = [];
+  const providers = capacityProvidersByCluster(manifest);
   for (const s of manifest.services) {
-    world.dispatch('ecs', 'CreateCluster', { clusterName: s.cluster });
+    const capacityProviders = providers.get(s.cluster) ?? [];
+    world.dispatch('ecs', 'CreateCluster', { clusterName: s.cluster, ...(capacityProviders.length ? { capacityProviders } : {}) });
     const td = previousTaskDefinition(s, tag);
     const registered = world.dispatch('ecs', 'RegisterTaskDefinition', td as unknown as Record<string, unknown>);
     const tdArn = String((registered.taskDefinition as Record<string, unknown>).taskDefinitionArn);
@@ -273,6 +276,19 @@ export function seedFromManifest(world: World, manifest: ResolvedManifest, optio
   }
   // Seeding settles services and alarms directly, outside dispatch.
   (world as SandboxWorld).invalidate();
+}
+
+/** The built-in capacity providers the services of each cluster name: the seeded cluster offers them. */
+function capacityProvidersByCluster(manifest: ResolvedManifest): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const s of manifest.services) {
+    const strategy = (s.settings as { capacityProviderStrategy?: { capacityProvider?: string }[] }).capacityProviderStrategy ?? [];
+    const names = new Set(out.get(s.cluster) ?? []);
+    for (const item of strategy)
+      if (item.capacityProvider && BUILT_IN_CAPACITY_PROVIDERS.includes(item.capacityProvider)) names.add(item.capacityProvider);
+    out.set(s.cluster, [...names].sort());
+  }
+  return out;
 }
 
 function lbOfTargetGroup(w: WorldContext, tgArn: string): string | undefined {

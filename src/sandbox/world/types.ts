@@ -42,6 +42,8 @@ export interface TaskState {
   startedBy?: string;
   taskDefinitionArn: string;
   launchType: string;
+  /** Set when the task was placed by a capacity provider strategy. */
+  capacityProviderName?: string;
   platformVersion?: string;
   cpu?: string;
   memory?: string;
@@ -119,6 +121,7 @@ export interface TaskSetState {
   startedBy?: string;
   externalId?: string;
   scale: number;
+  capacityProviderStrategy?: JsonObject[];
   createdAt: number;
   updatedAt: number;
   stabilityStatus: 'STEADY_STATE' | 'STABILIZING';
@@ -143,6 +146,7 @@ export interface ServiceState {
   clusterArn: string;
   status: 'ACTIVE' | 'DRAINING' | 'INACTIVE';
   desiredCount: number;
+  /** '' for an EXTERNAL service created without one (its primary task set's once there is one). */
   taskDefinition: string;
   launchType?: string;
   platformVersion?: string;
@@ -155,6 +159,8 @@ export interface ServiceState {
   capacityProviderStrategy?: JsonObject[];
   placementConstraints: JsonObject[];
   placementStrategy: JsonObject[];
+  /** The IAM role ECS uses for the load balancer (CreateService `role`), as an ARN. */
+  roleArn?: string;
   healthCheckGracePeriodSeconds?: number;
   enableECSManagedTags: boolean;
   enableExecuteCommand: boolean;
@@ -182,6 +188,12 @@ export interface ClusterState {
   createdAt: number;
   services: Record<string, ServiceState>;
   settings: JsonObject[];
+  /** Capacity providers associated with the cluster (the built-in FARGATE and FARGATE_SPOT). */
+  capacityProviders?: string[];
+  /** Used by services and RunTask that name neither a launch type nor a strategy. */
+  defaultCapacityProviderStrategy?: JsonObject[];
+  configuration?: JsonObject;
+  serviceConnectDefaults?: JsonObject;
 }
 
 export interface TaskDefinitionState {

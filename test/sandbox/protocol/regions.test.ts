@@ -60,7 +60,9 @@ describe('regions: each region a request is signed for has its own state', () =>
 
   it('refuses a request signed for something that is not a region name, and names it', async () => {
     const { client } = account();
-    const error = await client(ECSClient, 'moon-base').send(new ListClustersCommand({})).catch((e: unknown) => e);
+    const error = await client(ECSClient, 'moon-base')
+      .send(new ListClustersCommand({}))
+      .catch((e: unknown) => e);
     expect(error).toMatchObject({ name: 'InvalidClientTokenId' });
     expect((error as Error).message).toContain("'moon-base'");
   });

@@ -1,10 +1,19 @@
 /** The ECS operations the world answers, by SDK operation name. */
 import type { WorldContext } from '../context.js';
 import type { Input } from '../input.js';
-import { createCluster, describeClusters, listClusters } from './clusters.js';
+import {
+  createCluster,
+  deleteCluster,
+  describeClusters,
+  listClusters,
+  putClusterCapacityProviders,
+  updateCluster,
+  updateClusterSettings,
+} from './clusters.js';
 import { describeServiceDeployments, describeServiceRevisions, listServiceDeployments } from './service-deployments.js';
 import { createService, deleteService, describeServices, listServices, updateService } from './services.js';
 import { listTagsForResource, tagResource, untagResource } from './tags.js';
+import { createTaskSetApi, deleteTaskSet, describeTaskSets, updateServicePrimaryTaskSet, updateTaskSet } from './task-sets.js';
 import {
   deleteTaskDefinitions,
   deregisterTaskDefinition,
@@ -25,6 +34,10 @@ export const ecsOperations: Record<string, (w: WorldContext, input: Input) => Re
   CreateCluster: createCluster,
   DescribeClusters: describeClusters,
   ListClusters: listClusters,
+  UpdateCluster: updateCluster,
+  UpdateClusterSettings: updateClusterSettings,
+  PutClusterCapacityProviders: putClusterCapacityProviders,
+  DeleteCluster: deleteCluster,
   CreateService: createService,
   UpdateService: updateService,
   DescribeServices: describeServices,
@@ -37,6 +50,11 @@ export const ecsOperations: Record<string, (w: WorldContext, input: Input) => Re
   ListServiceDeployments: listServiceDeployments,
   DescribeServiceDeployments: describeServiceDeployments,
   DescribeServiceRevisions: describeServiceRevisions,
+  CreateTaskSet: createTaskSetApi,
+  DescribeTaskSets: describeTaskSets,
+  UpdateTaskSet: updateTaskSet,
+  UpdateServicePrimaryTaskSet: updateServicePrimaryTaskSet,
+  DeleteTaskSet: deleteTaskSet,
   TagResource: tagResource,
   UntagResource: untagResource,
   ListTagsForResource: listTagsForResource,

@@ -8,6 +8,8 @@ import { clone, compact, isRecord, list, optBool, optNumber, optString, reqStrin
 import type { DeploymentState, JsonObject, ServiceState } from '../types.js';
 import { createDeployment } from './scheduler.js';
 import { paginate, taskDefinition } from './task-definitions.js';
+import { checkCompatibility, checkLaunchType, checkStrategy, placementOf, readStrategy } from './launch.js';
+import { checkLoadBalancers, normalizeLoadBalancers } from './load-balancers.js';
 import { createTaskSet, taskSetOut } from './task-sets.js';
 import { isLive } from './tasks.js';
 
@@ -48,34 +50,6 @@ function deploymentConfigurationDefaults(given: unknown, controller: string): Js
     if (dc.strategy === undefined) dc.strategy = 'ROLLING';
   }
   return dc;
-}
-
-function checkLoadBalancers(w: WorldContext, lbs: JsonObject[], tdRef: string): void {
-  const td = taskDefinition(w, tdRef);
-  const names = list(td.td.containerDefinitions)
-    .filter(isRecord)
-    .map((c) => c.name);
-  for (const lb of lbs) {
-    if (typeof lb.targetGroupArn === 'string' && !w.st.elbv2.targetGroups[lb.targetGroupArn]) {
-      throw new SandboxApiError('InvalidParameterException', `The target group with targetGroupArn ${lb.targetGroupArn} does not exist.`);
-    }
-    if (lb.containerName !== undefined && !names.includes(lb.containerName)) {
-      throw new SandboxApiError(
-        'InvalidParameterException',
-        `The container ${String(lb.containerName)} does not exist in the task definition.`,
-      );
-    }
-  }
-}
-
-function normalizeLoadBalancers(v: unknown): JsonObject[] {
-  return list(v)
-    .filter(isRecord)
-    .map((lb) => {
-      const out = clone(lb) as JsonObject;
-      if (typeof out.containerPort === 'string') out.containerPort = Number(out.containerPort);
-      return out;
-    });
 }
 
 // ---------------------------------------------------------------------------------------------- output
@@ -120,8 +94,8 @@ export function serviceOut(w: WorldContext, svc: ServiceState, includeTags: bool
     if (t.lastStatus === 'RUNNING') running++;
     else if (t.lastStatus === 'PENDING' || t.lastStatus === 'PROVISIONING') pending++;
   }
-  const codeDeploy = svc.deploymentController.type === 'CODE_DEPLOY';
-  // CODE_DEPLOY (and EXTERNAL) services report task sets; their `deployments` is empty (copilot-cli #1061).
+  const codeDeploy = svc.deploymentController.type !== 'ECS';
+  // CODE_DEPLOY and EXTERNAL services report task sets; their `deployments` is empty (copilot-cli #1061).
   const deployments = codeDeploy ? [] : svc.deployments.map((d, i) => deploymentOut(w, svc, d, i === 0));
   const out: Record<string, unknown> = compact({
     ...clone(svc.extra),
@@ -138,7 +112,7 @@ export function serviceOut(w: WorldContext, svc: ServiceState, includeTags: bool
     capacityProviderStrategy: svc.capacityProviderStrategy ? clone(svc.capacityProviderStrategy) : undefined,
     platformVersion: svc.platformVersion,
     platformFamily: svc.launchType === 'FARGATE' ? 'Linux' : undefined,
-    taskDefinition: svc.taskDefinition,
+    taskDefinition: svc.taskDefinition || undefined,
     deploymentConfiguration: clone(svc.deploymentConfiguration),
     taskSets: codeDeploy ? svc.taskSets.map((ts) => taskSetOut(w, svc, ts)) : undefined,
     deployments,
@@ -146,6 +120,7 @@ export function serviceOut(w: WorldContext, svc: ServiceState, includeTags: bool
     createdAt: new Date(svc.createdAt),
     placementConstraints: clone(svc.placementConstraints),
     placementStrategy: clone(svc.placementStrategy),
+    roleArn: svc.roleArn,
     networkConfiguration: svc.networkConfiguration ? clone(svc.networkConfiguration) : undefined,
     healthCheckGracePeriodSeconds: svc.healthCheckGracePeriodSeconds,
     schedulingStrategy: svc.schedulingStrategy,
@@ -193,22 +168,29 @@ export function createService(w: WorldContext, input: Input): Record<string, unk
     throw new SandboxApiError('InvalidParameterException', 'Creation of service was not idempotent.');
   }
   const controller = isRecord(input.deploymentController) ? String(input.deploymentController.type ?? 'ECS') : 'ECS';
-  const tdRef = reqString(input, 'taskDefinition');
-  const td = taskDefinition(w, tdRef);
-  if (td.td.status !== 'ACTIVE') throw new SandboxApiError('ClientException', 'TaskDefinition is inactive');
-  if (td.td.networkMode === 'awsvpc' && !isRecord(input.networkConfiguration)) {
+  // "A task definition must be specified if the service uses either the ECS or CODE_DEPLOY deployment controllers";
+  // an EXTERNAL service gets its task definitions from its task sets.
+  const tdRef = controller === 'EXTERNAL' ? optString(input, 'taskDefinition') : reqString(input, 'taskDefinition');
+  const td = tdRef !== undefined ? taskDefinition(w, tdRef) : undefined;
+  if (td && td.td.status !== 'ACTIVE') throw new SandboxApiError('ClientException', 'TaskDefinition is inactive');
+  const placement = placementOf(cluster, {
+    launchType: optString(input, 'launchType'),
+    capacityProviderStrategy: input.capacityProviderStrategy,
+  });
+  if (td) checkCompatibility(td, placement);
+  if (td?.td.networkMode === 'awsvpc' && !isRecord(input.networkConfiguration)) {
     throw new SandboxApiError(
       'InvalidParameterException',
       "Network Configuration must be provided when networkMode 'awsvpc' is specified.",
     );
   }
   const loadBalancers = normalizeLoadBalancers(input.loadBalancers);
-  checkLoadBalancers(w, loadBalancers, tdRef);
+  if (tdRef !== undefined) checkLoadBalancers(w, loadBalancers, tdRef);
   const desiredCount = optNumber(input, 'desiredCount') ?? 0;
-  const capacity = list(input.capacityProviderStrategy).filter(isRecord) as JsonObject[];
   // Without a launch type or capacity provider strategy (and no cluster default strategy) AWS uses EC2. The
   // sandbox does not model EC2 capacity, so such tasks are placed as if an instance had room.
-  const launchType = optString(input, 'launchType') ?? (capacity.length ? undefined : 'EC2');
+  const launchType = placement.launchType;
+  const role = optString(input, 'role');
   const extra: JsonObject = {};
   for (const [k, v] of Object.entries(input)) if (!MODELED.has(k) && v !== undefined) extra[k] = clone(v) as JsonObject[string];
   const arn = w.arn('ecs', `service/${cluster.clusterName}/${name}`);
@@ -218,7 +200,7 @@ export function createService(w: WorldContext, input: Input): Record<string, unk
     clusterArn: cluster.clusterArn,
     status: 'ACTIVE',
     desiredCount,
-    taskDefinition: String(td.td.taskDefinitionArn),
+    taskDefinition: td ? String(td.td.taskDefinitionArn) : '',
     launchType,
     platformVersion: optString(input, 'platformVersion') ?? (launchType === 'FARGATE' ? 'LATEST' : undefined),
     schedulingStrategy: optString(input, 'schedulingStrategy') ?? 'REPLICA',
@@ -227,9 +209,11 @@ export function createService(w: WorldContext, input: Input): Record<string, unk
     networkConfiguration: isRecord(input.networkConfiguration) ? (clone(input.networkConfiguration) as JsonObject) : undefined,
     loadBalancers,
     serviceRegistries: list(input.serviceRegistries).filter(isRecord) as JsonObject[],
-    capacityProviderStrategy: capacity.length ? capacity : undefined,
+    capacityProviderStrategy: placement.capacityProviderStrategy,
     placementConstraints: list(input.placementConstraints).filter(isRecord) as JsonObject[],
     placementStrategy: list(input.placementStrategy).filter(isRecord) as JsonObject[],
+    // A role given by name (or path/name) is stored as its ARN.
+    roleArn: role === undefined ? undefined : role.startsWith('arn:') ? role : w.globalArn('iam', `role/${role.replace(/^\//, '')}`),
     healthCheckGracePeriodSeconds: optNumber(input, 'healthCheckGracePeriodSeconds') ?? (loadBalancers.length ? 0 : undefined),
     enableECSManagedTags: optBool(input, 'enableECSManagedTags') ?? false,
     enableExecuteCommand: optBool(input, 'enableExecuteCommand') ?? false,
@@ -250,7 +234,7 @@ export function createService(w: WorldContext, input: Input): Record<string, unk
     // CreateService with CODE_DEPLOY creates the service's first (PRIMARY) task set (§1.3).
     createTaskSet(w, svc, svc.taskDefinition, { status: 'PRIMARY', scale: 100, loadBalancers });
     w.activateService(arn);
-  } else {
+  } else if (controller === 'ECS') {
     createDeployment(w, svc, svc.taskDefinition);
   }
   return { service: serviceOut(w, svc, false) };
@@ -262,12 +246,21 @@ export function updateService(w: WorldContext, input: Input): Record<string, unk
   const cluster = w.cluster(optString(input, 'cluster'));
   const svc = w.service(cluster, reqString(input, 'service'));
   if (svc.status !== 'ACTIVE') throw new SandboxApiError('ServiceNotActiveException', 'Service was not ACTIVE.');
-  const codeDeploy = svc.deploymentController.type === 'CODE_DEPLOY';
+  const codeDeploy = svc.deploymentController.type !== 'ECS';
   const tdRef = optString(input, 'taskDefinition');
   let newTd: string | undefined;
   if (tdRef !== undefined) {
     const td = taskDefinition(w, tdRef);
     if (td.td.status !== 'ACTIVE') throw new SandboxApiError('ClientException', 'TaskDefinition is inactive');
+    // The revision must run where the service runs, now or after this update.
+    const launchType = optString(input, 'launchType');
+    checkLaunchType(launchType);
+    checkCompatibility(
+      td,
+      input.capacityProviderStrategy !== undefined
+        ? { capacityProviderStrategy: readStrategy(input.capacityProviderStrategy) }
+        : { launchType: launchType ?? svc.launchType, capacityProviderStrategy: svc.capacityProviderStrategy },
+    );
     newTd = String(td.td.taskDefinitionArn);
   }
   // With CODE_DEPLOY only a few members may change; the rest needs a CodeDeploy deployment (§1.1).
@@ -294,7 +287,9 @@ export function updateService(w: WorldContext, input: Input): Record<string, unk
     trigger = true;
   }
   if (input.capacityProviderStrategy !== undefined) {
-    svc.capacityProviderStrategy = list(input.capacityProviderStrategy).filter(isRecord) as JsonObject[];
+    const strategy = readStrategy(input.capacityProviderStrategy);
+    checkStrategy(cluster, strategy);
+    svc.capacityProviderStrategy = strategy;
     trigger = true;
   }
   if (input.serviceRegistries !== undefined) {

@@ -16,10 +16,18 @@ function tagTarget(w: WorldContext, arn: string): { get: () => Tag[]; set: (t: T
   if (arn.includes(':cluster/')) exists = w.st.ecs.clusters[arn] !== undefined;
   else if (arn.includes(':service/')) exists = w.serviceByArn(arn) !== undefined;
   else if (arn.includes(':task/')) exists = w.st.ecs.tasks[arn] !== undefined;
+  else if (arn.includes(':task-set/')) exists = taskSetExists(w, arn);
   if (!exists) throw new SandboxApiError('InvalidParameterException', 'The specified resource is not found.');
   const task = w.st.ecs.tasks[arn];
   if (task) return { get: () => task.tags, set: (t) => (task.tags = t) };
   return { get: () => w.st.ecs.resourceTags[arn] ?? [], set: (t) => (w.st.ecs.resourceTags[arn] = t) };
+}
+
+/** `...:task-set/CLUSTER/SERVICE/ID`: a task set of a service that still has it. */
+function taskSetExists(w: WorldContext, arn: string): boolean {
+  const [cluster, service] = arn.split(':task-set/')[1]?.split('/') ?? [];
+  const c = cluster ? w.st.ecs.clusters[w.clusterArnFor(cluster)] : undefined;
+  return (service ? c?.services[service] : undefined)?.taskSets.some((ts) => ts.taskSetArn === arn) === true;
 }
 
 export function tagResource(w: WorldContext, input: Input): Record<string, unknown> {

@@ -6,6 +6,7 @@
 //   node conformance/moto-suite/run.mjs -k alarm        # a subset (pytest -k); listed tests that did not run are fine
 //   node conformance/moto-suite/run.mjs --json out.json # also write every test's outcome and unserved operations
 //   node conformance/moto-suite/run.mjs --moto-only     # the baseline: the same suite against moto's own server
+//   node conformance/moto-suite/run.mjs -k name --tb short  # pytest's tracebacks of the failures
 //
 // Steps: a venv under .cache with requirements.txt (system packages visible, so CI's moto install is reused when it
 // matches the pins); `pip download` of moto's sdist at the pinned version; its tests/ for the services under test;
@@ -32,6 +33,7 @@ const option = (name) => {
 };
 const keyword = option('-k');
 const jsonOut = option('--json');
+const traceback = option('--tb') ?? 'no';
 const onlyFiles = option('--files')?.split(',');
 const files = onlyFiles ?? expectations.files;
 const motoOnly = args.includes('--moto-only');
@@ -136,12 +138,12 @@ async function loadFront() {
 }
 
 function runPytest(python, suite, frontEndpoint, resultsFile) {
-  const argv = ['-m', 'pytest', '-p', 'harness_plugin', '-p', 'no:cacheprovider', '-q', '--color=no', '-rN', '--tb=no', ...files];
+  const argv = ['-m', 'pytest', '-p', 'harness_plugin', '-p', 'no:cacheprovider', '-q', '--color=no', '-rN', `--tb=${traceback}`, ...files];
   if (keyword) argv.push('-k', keyword);
   return new Promise((resolve) => {
     const child = spawn(python, argv, {
       cwd: suite,
-      stdio: ['ignore', 'pipe', 'inherit'],
+      stdio: ['ignore', traceback === 'no' ? 'pipe' : 'inherit', 'inherit'],
       env: {
         ...process.env,
         PYTHONPATH: here,
@@ -158,7 +160,7 @@ function runPytest(python, suite, frontEndpoint, resultsFile) {
       },
     });
     let out = '';
-    child.stdout.on('data', (d) => {
+    child.stdout?.on('data', (d) => {
       out += d;
     });
     child.on('exit', (code) => resolve({ code, tail: out.trim().split('\n').slice(-1)[0] ?? '' }));

@@ -13,7 +13,7 @@ import { WorldContext } from './context.js';
 import { ecsOperations } from './ecs/index.js';
 import { stepService } from './ecs/scheduler.js';
 import { advanceTask, pruneStoppedTasks } from './ecs/tasks.js';
-import { elbv2Operations } from './elbv2.js';
+import { elbv2Operations } from './elbv2/index.js';
 import { eventsOperations } from './eventbridge.js';
 import type { Input } from './input.js';
 import type { AwsServiceId, Scenario } from './scenario.js';

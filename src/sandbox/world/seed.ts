@@ -11,7 +11,7 @@ import type { ContainerDefinition, TaskDefinitionInput } from '../../model/task-
 import type { WorldContext } from './context.js';
 import { BUILT_IN_CAPACITY_PROVIDERS } from './ecs/launch.js';
 import { settleService } from './ecs/scheduler.js';
-import { createListenerState, createLoadBalancerState, createRuleState, createTargetGroupState, normalizeActions } from './elbv2.js';
+import { createListenerState, createLoadBalancerState, createRuleState, createTargetGroupState, normalizeActions } from './elbv2/index.js';
 import { transition } from './cloudwatch/alarms.js';
 import { isRecord } from './input.js';
 import { createTopicState } from './sns.js';

@@ -6,7 +6,7 @@
  * and load balancer — only when requests flowed (§3.3: no traffic, no datapoints).
  */
 import type { WorldContext } from './context.js';
-import { forwardWeights, loadBalancerDimension, servingRule, sweepTargets, targetGroupDimension } from './elbv2.js';
+import { forwardWeights, loadBalancerDimension, servingRule, sweepTargets, targetGroupDimension } from './elbv2/index.js';
 import { putDatapoint } from './cloudwatch/metrics.js';
 import { DEFAULT_LATENCY_MS, DEFAULT_TRAFFIC_PER_MINUTE } from './scenario.js';
 import type { TargetGroupState } from './types.js';

@@ -5,7 +5,7 @@
  */
 import { SandboxApiError } from '../../errors.js';
 import type { WorldContext } from '../context.js';
-import { drainTarget, registerTarget, setTargetState, targetGroupOrUndefined } from '../elbv2.js';
+import { drainTarget, registerTarget, setTargetState, targetGroupOrUndefined } from '../elbv2/index.js';
 import { clone, compact, date, isRecord, list, optNumber, optString, reqString, type Input } from '../input.js';
 import { behaviourFor } from '../scenario.js';
 import type { ClusterState, JsonObject, Tag, TaskDefinitionState, TaskState } from '../types.js';

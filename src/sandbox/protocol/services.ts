@@ -26,6 +26,15 @@ export interface ServiceWire {
 
 const ATTRIBUTES = new Set(['Attributes']);
 
+/** The authenticate actions' extra request parameters are ELBv2's only maps (elasticloadbalancingv2 model). */
+function authParams(actions: string): ReadonlySet<string> {
+  return new Set(
+    ['AuthenticateOidcConfig', 'AuthenticateCognitoConfig'].map((config) => `${actions}.${config}.AuthenticationRequestExtraParams`),
+  );
+}
+const LISTENER_MAPS = authParams('Listeners.DefaultActions');
+const RULE_MAPS = authParams('Rules.Actions');
+
 export const SERVICES: readonly ServiceWire[] = [
   {
     id: 'ecs',
@@ -68,6 +77,15 @@ export const SERVICES: readonly ServiceWire[] = [
     signingName: 'elasticloadbalancing',
     throttleCode: 'Throttling',
     serverErrorCode: 'InternalFailure',
+    mapPaths: {
+      CreateListener: LISTENER_MAPS,
+      DescribeListeners: LISTENER_MAPS,
+      ModifyListener: LISTENER_MAPS,
+      CreateRule: RULE_MAPS,
+      DescribeRules: RULE_MAPS,
+      ModifyRule: RULE_MAPS,
+      SetRulePriorities: RULE_MAPS,
+    },
   },
   {
     id: 'sns',

@@ -11,7 +11,14 @@ import type { ContainerDefinition, TaskDefinitionInput } from '../../model/task-
 import type { WorldContext } from './context.js';
 import { BUILT_IN_CAPACITY_PROVIDERS } from './ecs/launch.js';
 import { settleService } from './ecs/scheduler.js';
-import { createListenerState, createLoadBalancerState, createRuleState, createTargetGroupState, normalizeActions } from './elbv2/index.js';
+import {
+  createListenerState,
+  createLoadBalancerState,
+  createRuleState,
+  createTargetGroupState,
+  normalizeActions,
+  targetGroupInUse,
+} from './elbv2/index.js';
 import { transition } from './cloudwatch/alarms.js';
 import { isRecord } from './input.js';
 import { createTopicState } from './sns.js';
@@ -197,9 +204,14 @@ export function seedFromManifest(world: World, manifest: ResolvedManifest, optio
     const desiredCount = typeof s.desiredCount === 'number' ? s.desiredCount : DEFAULT_DESIRED;
     const { container, port } = firstPort(td);
     const lbs = Array.isArray(settings.loadBalancers) ? (settings.loadBalancers as Record<string, unknown>[]) : [];
+    const rollingTargetGroups: TargetGroupState[] = [];
     for (const lb of lbs) {
-      if (typeof lb.targetGroupArn === 'string') ensureTargetGroup(w, lb.targetGroupArn, Number(lb.containerPort ?? port));
+      if (typeof lb.targetGroupArn !== 'string') continue;
+      rollingTargetGroups.push(ensureTargetGroup(w, lb.targetGroupArn, Number(lb.containerPort ?? port)));
     }
+    // A rolling service's target groups get a load balancer sending them traffic: ECS refuses a target group no
+    // load balancer uses, and the 5XX a deployment alarm watches only exists where requests flow.
+    if (s.strategy.type === 'rolling') attachLoadBalancer(w, s.service, rollingTargetGroups);
     const createdServices: string[] = [s.service];
     const base = {
       cluster: s.cluster,
@@ -276,6 +288,19 @@ export function seedFromManifest(world: World, manifest: ResolvedManifest, optio
   }
   // Seeding settles services and alarms directly, outside dispatch.
   (world as SandboxWorld).invalidate();
+}
+
+/** One load balancer per service; each of its unattached target groups gets a listener (port 80, 81, ...) forwarding to it. */
+function attachLoadBalancer(w: WorldContext, service: string, tgs: TargetGroupState[]): void {
+  const unattached = tgs.filter((tg) => !targetGroupInUse(w, tg.arn));
+  if (!unattached.length) return;
+  const name = `${service}-lb`.slice(0, 32);
+  const lb = Object.values(w.st.elbv2.loadBalancers).find((x) => x.name === name) ?? createLoadBalancerState(w, name);
+  let port = 80;
+  for (const tg of unattached) {
+    while (Object.values(w.st.elbv2.listeners).some((l) => l.loadBalancerArn === lb.arn && l.port === port)) port++;
+    createListenerState(w, lb, port, forward(w, [{ arn: tg.arn, weight: 1 }]));
+  }
 }
 
 /** The built-in capacity providers the services of each cluster name: the seeded cluster offers them. */

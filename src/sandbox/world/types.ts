@@ -247,6 +247,13 @@ export interface LoadBalancerState {
   vpcId: string;
   securityGroups: string[];
   subnets: string[];
+  tags?: Tag[];
+  ipAddressType?: string;
+  dnsName?: string;
+  /** A load balancer created through the API is `provisioning` until then (seeded ones are active at once). */
+  provisioningUntil?: number;
+  /** DescribeLoadBalancerAttributes' attributes that differ from the defaults of the load balancer's type. */
+  attributes?: Record<string, string>;
 }
 
 export interface TargetState {
@@ -281,14 +288,23 @@ export interface TargetGroupState {
   deregistrationDelaySeconds: number;
   targets: TargetState[];
   tags: Tag[];
+  /** Target group attributes set by ModifyTargetGroupAttributes (deregistration delay is its own member). */
+  attributes?: Record<string, string>;
+  ipAddressType?: string;
+  healthCheckEnabled?: boolean;
 }
 
 export interface ListenerState {
   arn: string;
   loadBalancerArn: string;
+  /** 0 on a Gateway Load Balancer's listener, which has neither port nor protocol. */
   port: number;
   protocol: string;
   defaultActions: JsonObject[];
+  tags?: Tag[];
+  certificates?: JsonObject[];
+  sslPolicy?: string;
+  alpnPolicy?: string[];
 }
 
 export interface RuleState {
@@ -298,6 +314,7 @@ export interface RuleState {
   conditions: JsonObject[];
   actions: JsonObject[];
   isDefault: boolean;
+  tags?: Tag[];
 }
 
 // ---------------------------------------------------------------------------------------------- CloudWatch

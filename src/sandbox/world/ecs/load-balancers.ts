@@ -1,8 +1,9 @@
-/** The load balancers of a service or task set: target groups that exist, containers the task definition has. */
+/** The load balancers of a service or task set: target groups a load balancer uses, containers the task definition has. */
 import { SandboxApiError } from '../../errors.js';
 import type { WorldContext } from '../context.js';
 import { clone, isRecord, list } from '../input.js';
 import type { JsonObject } from '../types.js';
+import { targetGroupInUse } from '../elbv2/index.js';
 import { taskDefinition } from './task-definitions.js';
 
 export function checkLoadBalancers(w: WorldContext, lbs: JsonObject[], tdRef: string): void {
@@ -11,8 +12,13 @@ export function checkLoadBalancers(w: WorldContext, lbs: JsonObject[], tdRef: st
     .filter(isRecord)
     .map((c) => c.name);
   for (const lb of lbs) {
-    if (typeof lb.targetGroupArn === 'string' && !w.st.elbv2.targetGroups[lb.targetGroupArn]) {
-      throw new SandboxApiError('InvalidParameterException', `The target group with targetGroupArn ${lb.targetGroupArn} does not exist.`);
+    // ECS registers tasks with a target group a load balancer sends traffic to; one no listener or rule forwards to
+    // (or that does not exist) is refused, in AWS's words.
+    if (typeof lb.targetGroupArn === 'string' && !targetGroupInUse(w, lb.targetGroupArn)) {
+      throw new SandboxApiError(
+        'InvalidParameterException',
+        `The target group with targetGroupArn ${lb.targetGroupArn} does not have an associated load balancer.`,
+      );
     }
     if (lb.containerName !== undefined && !names.includes(lb.containerName)) {
       throw new SandboxApiError(

@@ -1,24 +1,27 @@
-/** ELBv2 output shapes. */
+/** ELBv2 output shapes, with the members AWS leaves out for a type or protocol left out here too. */
 import type { WorldContext } from '../context.js';
-import { clone, date } from '../input.js';
+import { clone, compact, date } from '../input.js';
 import type { ListenerState, LoadBalancerState, RuleState, TargetGroupState } from '../types.js';
 import { forwardWeights } from './actions.js';
+import { dnsName } from './create.js';
 
-export function lbOut(lb: LoadBalancerState): Record<string, unknown> {
-  return {
+export function lbOut(w: WorldContext, lb: LoadBalancerState): Record<string, unknown> {
+  const provisioning = lb.provisioningUntil !== undefined && w.now < lb.provisioningUntil;
+  return compact({
     LoadBalancerArn: lb.arn,
-    DNSName: `${lb.name}-${lb.arn.slice(-8)}.sandbox.elb.localhost`,
+    DNSName: lb.dnsName ?? dnsName(lb.name, lb.scheme, lb.arn, w.region),
     CanonicalHostedZoneId: 'Z35SXDOTRQ7X7K',
     CreatedTime: date(lb.createdAt),
     LoadBalancerName: lb.name,
     Scheme: lb.scheme,
     VpcId: lb.vpcId,
-    State: { Code: 'active' },
+    State: { Code: provisioning ? 'provisioning' : 'active' },
     Type: lb.type,
-    AvailabilityZones: lb.subnets.map((s, i) => ({ ZoneName: `zone-${i}`, SubnetId: s })),
-    SecurityGroups: lb.securityGroups,
-    IpAddressType: 'ipv4',
-  };
+    // The sandbox knows no subnets: each is put in the region's zones a, b, c... in order.
+    AvailabilityZones: lb.subnets.map((s, i) => ({ ZoneName: `${w.region}${'abcdef'[i % 6]}`, SubnetId: s })),
+    SecurityGroups: lb.type === 'gateway' ? undefined : lb.securityGroups,
+    IpAddressType: lb.ipAddressType ?? 'ipv4',
+  });
 }
 
 export function loadBalancerArnsOf(w: WorldContext, tgArn: string): string[] {
@@ -33,36 +36,44 @@ export function loadBalancerArnsOf(w: WorldContext, tgArn: string): string[] {
 }
 
 export function tgOut(w: WorldContext, tg: TargetGroupState): Record<string, unknown> {
-  return {
+  const lambda = tg.targetType === 'lambda';
+  const http = tg.protocol === 'HTTP' || tg.protocol === 'HTTPS';
+  const httpCheck = tg.healthCheck.protocol === 'HTTP' || tg.healthCheck.protocol === 'HTTPS';
+  return compact({
     TargetGroupArn: tg.arn,
     TargetGroupName: tg.name,
-    Protocol: tg.protocol,
-    Port: tg.port,
-    VpcId: tg.vpcId,
-    HealthCheckProtocol: tg.healthCheck.protocol,
-    HealthCheckPort: tg.healthCheck.port,
-    HealthCheckEnabled: true,
+    Protocol: lambda ? undefined : tg.protocol,
+    Port: lambda ? undefined : tg.port,
+    VpcId: lambda ? undefined : tg.vpcId,
+    HealthCheckProtocol: lambda ? undefined : tg.healthCheck.protocol,
+    HealthCheckPort: lambda ? undefined : tg.healthCheck.port,
+    HealthCheckEnabled: tg.healthCheckEnabled ?? true,
     HealthCheckIntervalSeconds: tg.healthCheck.intervalSeconds,
     HealthCheckTimeoutSeconds: tg.healthCheck.timeoutSeconds,
     HealthyThresholdCount: tg.healthCheck.healthyThresholdCount,
     UnhealthyThresholdCount: tg.healthCheck.unhealthyThresholdCount,
-    HealthCheckPath: tg.healthCheck.path,
-    Matcher: { HttpCode: tg.healthCheck.matcher },
+    HealthCheckPath: httpCheck || lambda ? tg.healthCheck.path || '/' : undefined,
+    Matcher: tg.healthCheck.matcher ? { HttpCode: tg.healthCheck.matcher } : undefined,
     LoadBalancerArns: loadBalancerArnsOf(w, tg.arn),
     TargetType: tg.targetType,
-    ProtocolVersion: 'HTTP1',
-    IpAddressType: 'ipv4',
-  };
+    ProtocolVersion: http ? 'HTTP1' : undefined,
+    IpAddressType: lambda ? undefined : (tg.ipAddressType ?? 'ipv4'),
+  });
 }
 
 export function listenerOut(l: ListenerState): Record<string, unknown> {
-  return {
+  // A Gateway Load Balancer's listener has neither port nor protocol.
+  const gateway = l.port === 0;
+  return compact({
     ListenerArn: l.arn,
     LoadBalancerArn: l.loadBalancerArn,
-    Port: l.port,
-    Protocol: l.protocol,
+    Port: gateway ? undefined : l.port,
+    Protocol: gateway ? undefined : l.protocol,
+    Certificates: l.certificates ? clone(l.certificates) : undefined,
+    SslPolicy: l.sslPolicy,
     DefaultActions: clone(l.defaultActions),
-  };
+    AlpnPolicy: l.alpnPolicy ? [...l.alpnPolicy] : undefined,
+  });
 }
 
 export function ruleOut(r: RuleState): Record<string, unknown> {

@@ -22,7 +22,7 @@ export function targetGroupOrUndefined(w: WorldContext, arn: string): TargetGrou
 
 export function targetGroup(w: WorldContext, arn: string): TargetGroupState {
   const tg = w.st.elbv2.targetGroups[arn];
-  if (!tg) throw notFound('TargetGroupNotFound', `Target groups '${arn}' not found`);
+  if (!tg) throw notFound('TargetGroupNotFound', 'One or more target groups not found');
   return tg;
 }
 
@@ -69,18 +69,18 @@ export function sweepTargets(w: WorldContext, tg: TargetGroupState): void {
 
 export function loadBalancer(w: WorldContext, arn: string): LoadBalancerState {
   const lb = w.st.elbv2.loadBalancers[arn];
-  if (!lb) throw notFound('LoadBalancerNotFound', `Load balancers '${arn}' not found`);
+  if (!lb) throw notFound('LoadBalancerNotFound', 'One or more load balancers not found');
   return lb;
 }
 
 export function listener(w: WorldContext, arn: string): ListenerState {
   const l = w.st.elbv2.listeners[arn];
-  if (!l) throw notFound('ListenerNotFound', `Listener '${arn}' not found`);
+  if (!l) throw notFound('ListenerNotFound', 'One or more listeners not found');
   return l;
 }
 
 export function rule(w: WorldContext, arn: string): RuleState {
   const r = w.st.elbv2.rules[arn];
-  if (!r) throw notFound('RuleNotFound', `Rule '${arn}' not found`);
+  if (!r) throw notFound('RuleNotFound', 'One or more rules not found');
   return r;
 }

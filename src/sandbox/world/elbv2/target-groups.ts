@@ -1,16 +1,83 @@
-/** Target groups and their targets: create, describe, attributes, register, deregister, target health. */
+/**
+ * Target groups: Create (checked as AWS checks them: name, protocol, port, VPC, health check), Describe (by ARN,
+ * name or load balancer; all of them by name), ModifyTargetGroup (health checks), Delete (not while an action
+ * forwards to it). The sandbox knows no VPCs: any VPC id is accepted.
+ */
 import { SandboxApiError } from '../../errors.js';
 import type { WorldContext } from '../context.js';
-import { compact, optString, recordList, reqString, stringList, toNumber, type Input } from '../input.js';
-import { createTargetGroupState } from './create.js';
+import { isRecord, optBool, optString, reqString, stringList, toNumber, type Input } from '../input.js';
+import type { TargetGroupState } from '../types.js';
+import { targetGroupInUse } from './actions.js';
+import { createTargetGroupState, targetGroupSettings } from './create.js';
 import { loadBalancerArnsOf, tgOut } from './output.js';
-import { drainTarget, loadBalancer, notFound, registerTarget, setTargetState, sweepTargets, targetGroup } from './state.js';
+import { loadBalancer, notFound, targetGroup, validation } from './state.js';
+
+const PROTOCOLS = ['HTTP', 'HTTPS', 'TCP', 'TLS', 'UDP', 'TCP_UDP', 'GENEVE'];
+const TARGET_TYPES = ['instance', 'ip', 'lambda', 'alb'];
+const NAME_PATTERN = '(?!.*--)(?!^-)(?!.*-$)^[A-Za-z0-9-]+$';
+
+function checkName(name: string): void {
+  if (name.length > 32) throw validation(`Target group name '${name}' cannot be longer than '32' characters`);
+  if (!/^[A-Za-z0-9-]+$/.test(name)) {
+    throw validation(`Target group name '${name}' can only contain characters that are alphanumeric characters or hyphens(-)`);
+  }
+  if (name.includes('--') || name.startsWith('-') || name.endsWith('-')) {
+    throw validation(
+      `1 validation error detected: Value '${name}' at 'targetGroup.targetGroupArn.targetGroupName' failed to satisfy constraint: Member must satisfy regular expression pattern: ${NAME_PATTERN}`,
+    );
+  }
+}
+
+function checkProtocol(value: string | undefined, member: string): void {
+  if (value !== undefined && !PROTOCOLS.includes(value)) {
+    throw validation(
+      `Value ${value} at '${member}' failed to satisfy constraint: Member must satisfy enum value set: ['HTTPS', 'HTTP', 'TCP', 'TLS', 'UDP', 'TCP_UDP', 'GENEVE']`,
+    );
+  }
+}
+
+/** Lambda target groups take no port, protocol or VPC; every other type needs a port and a VPC. */
+function checkShape(input: Input, targetType: string): void {
+  if (targetType === 'lambda') {
+    for (const [member, label] of [
+      ['Port', 'Port'],
+      ['VpcId', 'VPC ID'],
+      ['Protocol', 'Protocol'],
+    ] as const) {
+      if (input[member] !== undefined) throw validation(`${label} cannot be specified for target groups with target type 'lambda'`);
+    }
+    return;
+  }
+  if (input.Port === undefined || input.Port === '') throw validation('A port must be specified');
+  if (input.VpcId === undefined || input.VpcId === '') throw validation('A VPC ID must be specified');
+}
+
+/** HTTP(S) health checks must time out before the next one; the others may take the whole interval. */
+function checkHealthTimes(tg: Pick<TargetGroupState, 'protocol' | 'healthCheck'>): void {
+  const { timeoutSeconds: timeout, intervalSeconds: interval } = tg.healthCheck;
+  const http = tg.protocol === 'HTTP' || tg.protocol === 'HTTPS';
+  if (http ? timeout >= interval : timeout > interval) {
+    throw validation(`Health check timeout '${timeout}' must be smaller than ${http ? '' : 'or equal to '}the interval '${interval}'`);
+  }
+}
 
 export function createTargetGroup(w: WorldContext, input: Input): Record<string, unknown> {
   const name = reqString(input, 'Name', 'ValidationError');
-  if (Object.values(w.st.elbv2.targetGroups).some((t) => t.name === name)) {
+  checkName(name);
+  const targetType = optString(input, 'TargetType') ?? 'instance';
+  if (!TARGET_TYPES.includes(targetType)) {
+    throw validation(
+      `1 validation error detected: Value '${targetType}' at 'targetType' failed to satisfy constraint: Member must satisfy enum value set: [${TARGET_TYPES.join(', ')}]`,
+    );
+  }
+  checkShape(input, targetType);
+  checkProtocol(optString(input, 'Protocol'), 'protocol');
+  checkProtocol(optString(input, 'HealthCheckProtocol'), 'healthCheckProtocol');
+  const existing = Object.values(w.st.elbv2.targetGroups).find((t) => t.name === name);
+  if (existing) {
     throw new SandboxApiError('DuplicateTargetGroupName', 'A target group with the same name exists, but with different settings');
   }
+  checkHealthTimes(targetGroupSettings(input));
   return { TargetGroups: [tgOut(w, createTargetGroupState(w, input))] };
 }
 
@@ -23,7 +90,7 @@ export function describeTargetGroups(w: WorldContext, input: Input): Record<stri
   if (names.length) {
     tgs = names.map((n) => {
       const tg = Object.values(w.st.elbv2.targetGroups).find((x) => x.name === n);
-      if (!tg) throw notFound('TargetGroupNotFound', `One or more target groups not found`);
+      if (!tg) throw notFound('TargetGroupNotFound', 'One or more target groups not found');
       return tg;
     });
   }
@@ -31,84 +98,38 @@ export function describeTargetGroups(w: WorldContext, input: Input): Record<stri
     loadBalancer(w, lbArn);
     tgs = tgs.filter((tg) => loadBalancerArnsOf(w, tg.arn).includes(lbArn));
   }
-  return { TargetGroups: tgs.map((tg) => tgOut(w, tg)) };
+  // Asked for by ARN or name, in the order asked; otherwise all of them, by name.
+  const ordered = arns.length || names.length ? tgs : [...tgs].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return { TargetGroups: ordered.map((tg) => tgOut(w, tg)) };
 }
 
-export function registerTargets(w: WorldContext, input: Input): Record<string, unknown> {
+/** ModifyTargetGroup changes the health check only. */
+export function modifyTargetGroup(w: WorldContext, input: Input): Record<string, unknown> {
   const tg = targetGroup(w, reqString(input, 'TargetGroupArn', 'ValidationError'));
-  for (const t of recordList(input.Targets)) {
-    const port = toNumber(t.Port, 'Port') ?? tg.port;
-    registerTarget(tg, {
-      id: String(t.Id),
-      port,
-      state: 'initial',
-      healthyAt: w.now + tg.healthCheck.intervalSeconds * tg.healthCheck.healthyThresholdCount * 1000,
-    });
+  checkProtocol(optString(input, 'HealthCheckProtocol'), 'healthCheckProtocol');
+  const hc = { ...tg.healthCheck };
+  const num = (k: string) => toNumber(input[k], k);
+  hc.protocol = optString(input, 'HealthCheckProtocol') ?? hc.protocol;
+  hc.port = optString(input, 'HealthCheckPort') ?? hc.port;
+  hc.path = optString(input, 'HealthCheckPath') ?? hc.path;
+  hc.intervalSeconds = num('HealthCheckIntervalSeconds') ?? hc.intervalSeconds;
+  hc.timeoutSeconds = num('HealthCheckTimeoutSeconds') ?? hc.timeoutSeconds;
+  hc.healthyThresholdCount = num('HealthyThresholdCount') ?? hc.healthyThresholdCount;
+  hc.unhealthyThresholdCount = num('UnhealthyThresholdCount') ?? hc.unhealthyThresholdCount;
+  if (isRecord(input.Matcher) && typeof input.Matcher.HttpCode === 'string') hc.matcher = input.Matcher.HttpCode;
+  checkHealthTimes({ protocol: tg.protocol, healthCheck: hc });
+  tg.healthCheck = hc;
+  const enabled = optBool(input, 'HealthCheckEnabled');
+  if (enabled !== undefined) tg.healthCheckEnabled = enabled;
+  return { TargetGroups: [tgOut(w, tg)] };
+}
+
+export function deleteTargetGroup(w: WorldContext, input: Input): Record<string, unknown> {
+  const arn = reqString(input, 'TargetGroupArn', 'ValidationError');
+  if (!w.st.elbv2.targetGroups[arn]) return {};
+  if (targetGroupInUse(w, arn)) {
+    throw new SandboxApiError('ResourceInUse', `The target group '${arn}' is currently in use by a listener or a rule`);
   }
+  delete w.st.elbv2.targetGroups[arn];
   return {};
 }
-
-export function deregisterTargets(w: WorldContext, input: Input): Record<string, unknown> {
-  const tg = targetGroup(w, reqString(input, 'TargetGroupArn', 'ValidationError'));
-  for (const t of recordList(input.Targets)) drainTarget(w, tg, String(t.Id), toNumber(t.Port, 'Port') ?? tg.port);
-  return {};
-}
-
-export function describeTargetHealth(w: WorldContext, input: Input): Record<string, unknown> {
-  const tg = targetGroup(w, reqString(input, 'TargetGroupArn', 'ValidationError'));
-  sweepTargets(w, tg);
-  // Targets registered by hand (not tasks) turn healthy on their own.
-  for (const t of tg.targets) if (!t.taskArn && t.healthyAt !== undefined && w.now >= t.healthyAt) setTargetState(t, 'healthy');
-  const wanted = recordList(input.Targets);
-  const descriptions = (
-    wanted.length
-      ? wanted.map((x) => {
-          const port = toNumber(x.Port, 'Port');
-          return (
-            tg.targets.find((t) => t.id === String(x.Id) && (port === undefined || t.port === port)) ?? {
-              id: String(x.Id),
-              port: port ?? tg.port,
-              state: 'unused' as const,
-            }
-          );
-        })
-      : tg.targets
-  ).map((t) => ({
-    Target: { Id: t.id, Port: t.port },
-    HealthCheckPort: String(t.port),
-    TargetHealth: compact({
-      State: t.state,
-      Reason: REASONS[t.state],
-      Description: DESCRIPTIONS[t.state],
-    }),
-  }));
-  return { TargetHealthDescriptions: descriptions };
-}
-
-export function modifyTargetGroupAttributes(w: WorldContext, input: Input): Record<string, unknown> {
-  const tg = targetGroup(w, reqString(input, 'TargetGroupArn', 'ValidationError'));
-  for (const a of recordList(input.Attributes)) {
-    if (a.Key === 'deregistration_delay.timeout_seconds') tg.deregistrationDelaySeconds = toNumber(a.Value, 'Value') ?? 300;
-  }
-  return { Attributes: [{ Key: 'deregistration_delay.timeout_seconds', Value: String(tg.deregistrationDelaySeconds) }] };
-}
-
-export function describeTargetGroupAttributes(w: WorldContext, input: Input): Record<string, unknown> {
-  const tg = targetGroup(w, reqString(input, 'TargetGroupArn', 'ValidationError'));
-  return { Attributes: [{ Key: 'deregistration_delay.timeout_seconds', Value: String(tg.deregistrationDelaySeconds) }] };
-}
-
-const REASONS: Record<string, string | undefined> = {
-  initial: 'Elb.InitialHealthChecking',
-  unhealthy: 'Target.FailedHealthChecks',
-  draining: 'Target.DeregistrationInProgress',
-  unused: 'Target.NotRegistered',
-  healthy: undefined,
-};
-const DESCRIPTIONS: Record<string, string | undefined> = {
-  initial: 'Initial health checks in progress',
-  unhealthy: 'Health checks failed',
-  draining: 'Target deregistration is in progress',
-  unused: 'Target is not registered to the target group',
-  healthy: undefined,
-};

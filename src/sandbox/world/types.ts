@@ -328,6 +328,8 @@ export interface DatapointState {
   max: number;
   /** Individual values kept for percentiles (bounded). */
   values?: number[];
+  /** The unit PutMetricData gave (AWS keeps datapoints of different units of one metric apart). */
+  unit?: string;
 }
 
 export interface MetricSeriesState {

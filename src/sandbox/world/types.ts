@@ -362,6 +362,7 @@ export interface CodeDeployApplicationState {
   applicationName: string;
   computePlatform: string;
   createTime: number;
+  tags?: { Key: string; Value: string }[];
 }
 
 /** The ECS blue/green lifecycle events (§2.3); codedeploy/lifecycle.ts lists them in the order CodeDeploy runs them. */
@@ -439,6 +440,7 @@ export interface DeploymentGroupState {
   deploymentGroupId: string;
   /** The CreateDeploymentGroup input as given (returned by GetDeploymentGroup); codedeploy/group.ts reads it typed. */
   config: JsonObject;
+  tags?: { Key: string; Value: string }[];
 }
 
 // ---------------------------------------------------------------------------------------------- EventBridge, SNS

@@ -60,8 +60,17 @@ function readAppSpec(input: Input): EcsAppSpec {
 
 export function createDeployment(w: WorldContext, input: Input): Record<string, unknown> {
   const app = reqString(input, 'applicationName', 'ApplicationNameRequiredException');
+  // The application is looked up before the group name is required.
+  const platform = application(w, app).computePlatform;
   const gName = reqString(input, 'deploymentGroupName', 'DeploymentGroupNameRequiredException');
   const g = deploymentGroup(w, app, gName);
+  if (platform !== 'ECS') {
+    // Server (EC2/on-premises instances) and Lambda deployments need compute the sandbox does not simulate.
+    throw new SandboxApiError(
+      'UnknownOperationException',
+      `The sandbox serves CreateDeployment for the ECS compute platform only; application ${app} is ${platform}.`,
+    );
+  }
   const active = Object.values(w.st.codedeploy.deployments).find(
     (d) => d.applicationName === app && d.deploymentGroupName === gName && !isTerminal(d),
   );
@@ -135,7 +144,10 @@ export function batchGetDeployments(w: WorldContext, input: Input): Record<strin
 export function listDeployments(w: WorldContext, input: Input): Record<string, unknown> {
   const app = optString(input, 'applicationName');
   const gName = optString(input, 'deploymentGroupName');
-  if (app) application(w, app);
+  // "If deploymentGroupName is specified, then applicationName must be specified. If it is not specified, then
+  // applicationName must not be specified." (API_ListDeployments)
+  if (app && !gName) throw new SandboxApiError('DeploymentGroupNameRequiredException', 'The deployment group name was not specified.');
+  if (gName && !app) throw new SandboxApiError('ApplicationNameRequiredException', 'The application name was not specified.');
   if (app && gName) deploymentGroup(w, app, gName);
   const statuses = list(input.includeOnlyStatuses).map(String);
   const range = isRecord(input.createTimeRange) ? input.createTimeRange : {};

@@ -6,7 +6,17 @@
  */
 import type { WorldContext } from '../context.js';
 import type { Input } from '../input.js';
-import { createApplication, createDeploymentGroup, getApplication, getDeploymentConfig, getDeploymentGroup } from './applications.js';
+import {
+  batchGetApplications,
+  batchGetDeploymentGroups,
+  createApplication,
+  createDeploymentGroup,
+  getApplication,
+  getDeploymentConfig,
+  getDeploymentGroup,
+  listApplications,
+  listDeploymentGroups,
+} from './applications.js';
 import {
   batchGetDeployments,
   continueDeployment,
@@ -15,15 +25,20 @@ import {
   listDeployments,
   stopDeployment,
 } from './deployments.js';
-import { getDeploymentTarget, listDeploymentTargets } from './targets.js';
+import { listTagsForResource, tagResource, untagResource } from './tags.js';
+import { batchGetDeploymentTargets, getDeploymentTarget, listDeploymentTargets } from './targets.js';
 
 export { stepCodeDeployDeployment } from './lifecycle.js';
 
 export const codedeployOperations: Record<string, (w: WorldContext, input: Input) => Record<string, unknown>> = {
   CreateApplication: createApplication,
   GetApplication: getApplication,
+  ListApplications: listApplications,
+  BatchGetApplications: batchGetApplications,
   CreateDeploymentGroup: createDeploymentGroup,
   GetDeploymentGroup: getDeploymentGroup,
+  ListDeploymentGroups: listDeploymentGroups,
+  BatchGetDeploymentGroups: batchGetDeploymentGroups,
   GetDeploymentConfig: getDeploymentConfig,
   CreateDeployment: createDeployment,
   GetDeployment: getDeployment,
@@ -33,4 +48,8 @@ export const codedeployOperations: Record<string, (w: WorldContext, input: Input
   StopDeployment: stopDeployment,
   GetDeploymentTarget: getDeploymentTarget,
   ListDeploymentTargets: listDeploymentTargets,
+  BatchGetDeploymentTargets: batchGetDeploymentTargets,
+  TagResource: tagResource,
+  UntagResource: untagResource,
+  ListTagsForResource: listTagsForResource,
 };

@@ -169,19 +169,24 @@ function runPytest(python, suite, frontEndpoint, resultsFile) {
 
 const SERVICE_IDS = { ecs: 'ecs', elasticloadbalancing: 'elbv2', monitoring: 'cloudwatch', codedeploy: 'codedeploy' };
 
-/** Each test's outcome, with the operations the sandbox answered UnknownOperationException to. */
+/**
+ * Each test's outcome, with the operations the sandbox answered UnknownOperationException to, and those of the
+ * services it does not serve at all (EC2, ACM, S3...) that moto answered for the test.
+ */
 function results(resultsFile, calls) {
   const unserved = new Map();
+  const elsewhere = new Map();
+  const add = (map, test, op) => map.set(test, (map.get(test) ?? new Set()).add(op));
   for (const c of calls) {
-    if (c.to !== 'sandbox' || c.errorCode !== 'UnknownOperationException' || !c.test) continue;
-    const ops = unserved.get(c.test) ?? new Set();
-    ops.add(`${SERVICE_IDS[c.service] ?? c.service}:${c.operation}`);
-    unserved.set(c.test, ops);
+    if (!c.test) continue;
+    const op = `${SERVICE_IDS[c.service] ?? c.service}:${c.operation}`;
+    if (c.to === 'sandbox' && c.errorCode === 'UnknownOperationException') add(unserved, c.test, op);
+    if (c.to === 'moto') add(elsewhere, c.test, op);
   }
   const lines = existsSync(resultsFile) ? readFileSync(resultsFile, 'utf8').trim().split('\n').filter(Boolean) : [];
   return lines.map((l) => {
     const r = JSON.parse(l);
-    return { ...r, unserved: [...(unserved.get(r.test) ?? [])] };
+    return { ...r, unserved: [...(unserved.get(r.test) ?? [])], elsewhere: [...(elsewhere.get(r.test) ?? [])] };
   });
 }
 

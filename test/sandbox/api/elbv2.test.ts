@@ -274,6 +274,28 @@ describe('listeners, target groups and load balancers', () => {
     );
   });
 
+  it('takes source_ip stickiness on a TCP target group and no stickiness on a TLS one', async () => {
+    const { elb } = await account();
+    const stick = async (Protocol: 'TCP' | 'TLS') => {
+      const tg = (
+        await elb.send(new CreateTargetGroupCommand({ Name: `nlb-${Protocol.toLowerCase()}`, Protocol, Port: 443, VpcId: 'vpc-1' }))
+      ).TargetGroups?.[0];
+      return failure(
+        elb.send(
+          new ModifyTargetGroupAttributesCommand({
+            TargetGroupArn: tg?.TargetGroupArn,
+            Attributes: [
+              { Key: 'stickiness.enabled', Value: 'true' },
+              { Key: 'stickiness.type', Value: 'source_ip' },
+            ],
+          }),
+        ),
+      );
+    };
+    expect(await stick('TCP')).toBe('accepted');
+    expect(await stick('TLS')).toBe('ValidationError: You cannot enable stickiness on target groups with the TLS protocol');
+  });
+
   it('deletes a target group only when nothing forwards to it, and a load balancer with its listeners', async () => {
     const { elb, lbArn, tgArn, listenerArn } = await account();
     await elb.send(

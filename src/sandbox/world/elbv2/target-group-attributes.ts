@@ -78,6 +78,8 @@ function checkStickiness(tg: TargetGroupState, type: string): void {
     throw validation("'Stickiness type' must be one of [app_cookie, lb_cookie, source_ip]");
   const ok = HTTP.includes(tg.protocol) ? type !== 'source_ip' : type === 'source_ip';
   if (!ok) throw validation(`Stickiness type '${type}' is not supported for target groups with the ${tg.protocol} protocol`);
+  // TLS target groups take no stickiness at all.
+  if (tg.protocol === 'TLS') throw validation('You cannot enable stickiness on target groups with the TLS protocol');
 }
 
 export function describeTargetGroupAttributes(w: WorldContext, input: Input): Record<string, unknown> {
@@ -90,10 +92,15 @@ export function modifyTargetGroupAttributes(w: WorldContext, input: Input): Reco
   const known = defaults(tg);
   const changes: Record<string, string> = {};
   for (const a of recordList(input.Attributes)) changes[String(a.Key ?? '')] = String(a.Value ?? '');
-  // Stickiness is judged first: a cookie name on an NLB target group is refused for the cookie, not the key.
+  const checkKeys = () => {
+    for (const key of Object.keys(changes)) if (!(key in known)) throw validation(`Target group attribute key '${key}' is not recognized`);
+  };
+  // On a Gateway target group the keys are judged first; elsewhere stickiness is: a cookie name on an NLB target
+  // group is refused for the cookie, not for the key.
+  if (tg.protocol === 'GENEVE') checkKeys();
   const merged = { ...known, ...(tg.attributes ?? {}), ...changes };
   if (merged['stickiness.enabled'] === 'true' && merged['stickiness.type']) checkStickiness(tg, merged['stickiness.type']);
-  for (const key of Object.keys(changes)) if (!(key in known)) throw validation(`Target group attribute key '${key}' is not recognized`);
+  checkKeys();
   const delay = changes['deregistration_delay.timeout_seconds'];
   if (delay !== undefined) {
     const seconds = Number(delay);

@@ -16,9 +16,11 @@ import {
   DescribeTagsCommand,
   DescribeTargetGroupAttributesCommand,
   DescribeTargetGroupsCommand,
+  DescribeTargetHealthCommand,
   ElasticLoadBalancingV2Client,
   ModifyTargetGroupAttributesCommand,
   type RuleCondition,
+  RegisterTargetsCommand,
   RemoveTagsCommand,
   SetRulePrioritiesCommand,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
@@ -272,6 +274,30 @@ describe('listeners, target groups and load balancers', () => {
     expect(await failure(sourceIp)).toBe(
       "ValidationError: Stickiness type 'source_ip' is not supported for target groups with the HTTP protocol",
     );
+  });
+
+  it('reports targets of a target group no listener uses as unused, and health-checks them once one does', async () => {
+    const { sb, elb, tgArn, listenerArn } = await account();
+    await elb.send(new RegisterTargetsCommand({ TargetGroupArn: tgArn, Targets: [{ Id: '10.0.0.5', Port: 8080 }] }));
+    const health = async () =>
+      (await elb.send(new DescribeTargetHealthCommand({ TargetGroupArn: tgArn }))).TargetHealthDescriptions?.[0]?.TargetHealth;
+    expect(await health()).toEqual({
+      State: 'unused',
+      Reason: 'Target.NotInUse',
+      Description: 'Given target group is not configured to receive traffic from ELB',
+    });
+    await elb.send(
+      new CreateRuleCommand({
+        ListenerArn: listenerArn,
+        Priority: 1,
+        Conditions: [{ Field: 'path-pattern', Values: ['/'] }],
+        Actions: [{ Type: 'forward', TargetGroupArn: tgArn }],
+      }),
+    );
+    expect((await health())?.State).toBe('initial');
+    // AWS's defaults: 30 s between checks, 5 healthy checks in a row.
+    sb.clock.advance(150_000);
+    expect((await health())?.State).toBe('healthy');
   });
 
   it('takes source_ip stickiness on a TCP target group and no stickiness on a TLS one', async () => {

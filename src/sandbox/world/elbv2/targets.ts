@@ -5,6 +5,8 @@
  */
 import type { WorldContext } from '../context.js';
 import { compact, recordList, reqString, toNumber, type Input } from '../input.js';
+import type { TargetState } from '../types.js';
+import { targetGroupInUse } from './actions.js';
 import { drainTarget, registerTarget, setTargetState, sweepTargets, targetGroup } from './state.js';
 
 export function registerTargets(w: WorldContext, input: Input): Record<string, unknown> {
@@ -32,6 +34,8 @@ export function describeTargetHealth(w: WorldContext, input: Input): Record<stri
   sweepTargets(w, tg);
   // Targets registered by hand (not tasks) turn healthy on their own.
   for (const t of tg.targets) if (!t.taskArn && t.healthyAt !== undefined && w.now >= t.healthyAt) setTargetState(t, 'healthy');
+  // A target group no listener or rule forwards to gets no health checks: its registered targets are unused.
+  const inUse = targetGroupInUse(w, tg.arn);
   const wanted = recordList(input.Targets);
   const descriptions = (
     wanted.length
@@ -46,15 +50,24 @@ export function describeTargetHealth(w: WorldContext, input: Input): Record<stri
           );
         })
       : tg.targets
-  ).map((t) => ({
-    Target: { Id: t.id, Port: t.port },
-    HealthCheckPort: String(t.port),
-    TargetHealth: compact({
-      State: t.state,
-      Reason: REASONS[t.state],
-      Description: DESCRIPTIONS[t.state],
-    }),
-  }));
+  ).map((t) => {
+    const registered = tg.targets.includes(t as TargetState);
+    if (registered && !inUse && t.state !== 'draining') {
+      return {
+        Target: { Id: t.id, Port: t.port },
+        TargetHealth: {
+          State: 'unused',
+          Reason: 'Target.NotInUse',
+          Description: 'Given target group is not configured to receive traffic from ELB',
+        },
+      };
+    }
+    return {
+      Target: { Id: t.id, Port: t.port },
+      HealthCheckPort: String(t.port),
+      TargetHealth: compact({ State: t.state, Reason: REASONS[t.state], Description: DESCRIPTIONS[t.state] }),
+    };
+  });
   return { TargetHealthDescriptions: descriptions };
 }
 

@@ -345,12 +345,14 @@ describe('listeners, target groups and load balancers', () => {
     await elb.send(new DeleteLoadBalancerCommand({ LoadBalancerArn: lbArn }));
   });
 
-  it('answers a new load balancer provisioning, with an AWS-shaped DNS name, and active a minute later', async () => {
+  it('answers a new load balancer provisioning, with an AWS-shaped DNS name, and active 15 s later', async () => {
     const { sb, elb, lbArn } = await account();
     const lb = async () => (await elb.send(new DescribeLoadBalancersCommand({ LoadBalancerArns: [lbArn] }))).LoadBalancers?.[0];
     expect((await lb())?.State?.Code).toBe('provisioning');
     expect((await lb())?.DNSName).toMatch(/^shop-\d{10}\.us-east-1\.elb\.amazonaws\.com$/);
-    sb.clock.advance(60_000);
+    sb.clock.advance(14_000);
+    expect((await lb())?.State?.Code).toBe('provisioning');
+    sb.clock.advance(1_000);
     expect((await lb())?.State?.Code).toBe('active');
   });
 });

@@ -14,8 +14,11 @@ import { applyTags, tagsFrom } from './tags.js';
 const TYPES = ['application', 'network', 'gateway'];
 const SCHEMES = ['internet-facing', 'internal'];
 const IP_ADDRESS_TYPES = ['ipv4', 'dualstack'];
-/** A load balancer created through the API provisions for this long before it is active. */
-const PROVISIONING_MS = 60_000;
+/**
+ * A load balancer created through the API provisions for this long before it is active. AWS takes a few minutes;
+ * the sandbox keeps the state change (waiters see it) but not the wait.
+ */
+const PROVISIONING_MS = 15_000;
 
 function enumError(value: string, member: string, allowed: string[]): never {
   throw validation(

@@ -4,3 +4,4 @@ export * from './task-definition.js';
 export * from './overrides.js';
 export * from './live.js';
 export * from './status.js';
+export * from './lookups.js';

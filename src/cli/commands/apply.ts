@@ -9,7 +9,7 @@ import type { ApplyResult } from '../../engine/types.js';
 import { AbortError, InterruptedError, isEcsDeployError, StalePlanError, UsageError } from '../../errors/index.js';
 import { MemorySink, type Prompter } from '../../events/types.js';
 import { readLiveState } from '../../live/read-live-state.js';
-import { loadManifest, selectServices } from '../../manifest/index.js';
+import { type LoadManifestOptions, loadManifest, selectServices } from '../../manifest/index.js';
 import type { ResolvedManifest } from '../../model/manifest.js';
 import { buildPlan } from '../../plan/build.js';
 import { compareWithSavedPlan, parseSavedPlan, type SavedPlan } from '../../plan/saved-plan.js';
@@ -24,6 +24,7 @@ import { AwsCommand } from '../base-command.js';
 import type { CliContext } from '../context.js';
 import { ExitCode } from '../exit-codes.js';
 import { FLAG_RANGES, wholeNumberFlag } from '../flag-values.js';
+import { loadManifestWithLookups } from '../lookups.js';
 import { manifestOptionsOf } from '../manifest-options.js';
 import { formatCallCounts } from './plan.js';
 import { createRefusingPrompter, createTtyPrompter } from '../prompter.js';
@@ -183,7 +184,10 @@ export class ApplyCommand extends DeployCommand {
     const concurrency = wholeNumberFlag('--concurrency', this.concurrency, FLAG_RANGES.concurrency) ?? 4;
 
     const saved = planPath ? await readSavedPlan(context, planPath) : undefined;
-    const manifest = this.loadManifest(saved);
+    const { manifest, calls: lookupCalls } = await loadManifestWithLookups(this, {
+      load: (extra) => this.loadManifest(saved, extra),
+      saved,
+    });
     const runtime = await createCommandRuntime(this, manifest);
     // The renderer starts after the confirmation prompt (a live view must not draw over the question); events
     // until then are kept and replayed to it.
@@ -244,7 +248,7 @@ export class ApplyCommand extends DeployCommand {
       rendererFinished = true;
       await startRenderer().finish();
       await this.writeStepSummary(memory);
-      if (this.verbose) context.stderr.write(formatCallCounts(runtime.ports.calls.counts()));
+      if (this.verbose) context.stderr.write(formatCallCounts({ ...lookupCalls, ...runtime.ports.calls.counts() }));
       return exitCodeFor(result);
     } catch (error) {
       throw interruptedOr(error, context.signal);
@@ -255,8 +259,8 @@ export class ApplyCommand extends DeployCommand {
     }
   }
 
-  private loadManifest(saved: SavedPlan | undefined): ResolvedManifest {
-    const options = manifestOptionsOf(this);
+  private loadManifest(saved: SavedPlan | undefined, extra: Pick<LoadManifestOptions, 'lookupValues' | 'onWarning'>): ResolvedManifest {
+    const options = { ...manifestOptionsOf(this), ...extra };
     if (!saved) return selectServices(loadManifest(options), this.services);
     // Rebuild from the manifest the saved plan names, for the same environment and services.
     const manifest = loadManifest({

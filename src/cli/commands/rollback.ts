@@ -3,11 +3,10 @@ import { teeSink } from '../../engine/emitter.js';
 import { findRollbackTarget, rollbackService } from '../../engine/rollback.js';
 import { AbortError, UsageError } from '../../errors/index.js';
 import { MemorySink } from '../../events/types.js';
-import { selectServices } from '../../manifest/index.js';
 import type { EventRenderer } from '../../render/events-select.js';
 import { shortTaskDefinition } from '../../strategies/names.js';
 import { createCommandRuntime } from '../lazy-runtime.js';
-import { loadManifestForCommand } from '../manifest-options.js';
+import { loadManifestWithLookups } from '../lookups.js';
 import { DeployCommand, exitCodeFor, interruptedOr, newRunId } from './apply.js';
 
 export class RollbackCommand extends DeployCommand {
@@ -32,8 +31,7 @@ export class RollbackCommand extends DeployCommand {
 
   protected async run(): Promise<number> {
     const { context } = this;
-    const all = await loadManifestForCommand(this);
-    const manifest = selectServices(all, this.services);
+    const { manifest } = await loadManifestWithLookups(this, { pin: false });
     if (manifest.services.length !== 1) {
       throw new UsageError('ROLLBACK_NEEDS_ONE_SERVICE', `rollback works on one service; ${manifest.services.length} are selected`, {
         hint: `name it with --service (one of: ${manifest.services.map((s) => s.key).join(', ')})`,

@@ -1,13 +1,12 @@
 /**
  * Environment overlays. An environment is an overlay of the top-level keys; a service's settings are its
- * defaults overlaid with its own. Mappings merge key by key, lists and scalars replace, and `strategy`,
- * `taskDefinition` and `tfstate` replace whole (merging two strategies' settings would make a mix of both, and
- * a state in S3 over a local one would be both).
+ * defaults overlaid with its own. Mappings merge key by key, lists and scalars replace, and `strategy` and
+ * `taskDefinition` replace whole (merging two strategies' settings would make a mix of both).
  */
 import { ownValue, setOwn } from '../util/own.js';
 import type { WrittenManifest, WrittenService, WrittenTop } from './written.js';
 
-const REPLACED_WHOLE = new Set(['strategy', 'taskDefinition', 'tfstate']);
+const REPLACED_WHOLE = new Set(['strategy', 'taskDefinition']);
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v);

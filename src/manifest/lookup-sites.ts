@@ -85,11 +85,15 @@ export class LookupCollector {
   }
 }
 
-/** Every site whose placeholder is still somewhere in `value` (a manifest, or any part of one). */
+/**
+ * Every site whose placeholder is still somewhere in `value` (a manifest, or any part of one), apart from the
+ * list of sites itself (a manifest carries it as `lookups`).
+ */
 export function pendingSites(value: unknown, sites: readonly LookupSite[]): LookupSite[] {
   if (sites.length === 0) return [];
   const found = new Set<number>();
   const walk = (x: unknown): void => {
+    if (x === sites) return;
     if (typeof x === 'string') {
       if (!x.includes(OPEN)) return;
       for (const m of x.matchAll(TOKEN)) found.add(Number(m[1]));

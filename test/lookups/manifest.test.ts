@@ -93,9 +93,15 @@ services:
   });
 
   it('render shows each lookup as written and lists where it is written, unread', () => {
-    const out = renderResolved(load(yaml)) as { services: { cluster: string; environment: Record<string, Record<string, string>> }[]; lookups: unknown };
+    const out = renderResolved(load(yaml)) as {
+      services: { cluster: string; environment: Record<string, Record<string, string>> }[];
+      lookups: unknown;
+    };
     expect(out.services[0]?.cluster).toBe('${cfn:shop-network.ClusterName}');
-    expect(out.services[0]?.environment.web).toEqual({ DB_HOST: '${ssm:/shop/prod/db-host}', QUEUE: 'q-${ssm:/shop/queue}-${ssm:/shop/queue}' });
+    expect(out.services[0]?.environment.web).toEqual({
+      DB_HOST: '${ssm:/shop/prod/db-host}',
+      QUEUE: 'q-${ssm:/shop/queue}-${ssm:/shop/queue}',
+    });
     expect(out.lookups).toEqual([
       { lookup: 'ssm:/shop/prod/db-host', at: [expect.stringMatching(/ecsdeploy\.yaml:4:7$/)], read: false },
       { lookup: 'cfn:shop-network.ClusterName', at: [expect.stringMatching(/ecsdeploy\.yaml:7:14$/)], read: false },
@@ -109,7 +115,8 @@ services:
 
   it('records lookups in task definition files, inline task definitions and defaults, at their own positions', () => {
     const files = {
-      'web.task.json': '{\n  "family": "web",\n  "containerDefinitions": [\n    { "name": "web", "image": "nginx:1",\n      "secrets": [{ "name": "DB_PASSWORD", "valueFrom": "${ssm-arn:/shop/db-password}" }] }\n  ]\n}\n',
+      'web.task.json':
+        '{\n  "family": "web",\n  "containerDefinitions": [\n    { "name": "web", "image": "nginx:1",\n      "secrets": [{ "name": "DB_PASSWORD", "valueFrom": "${ssm-arn:/shop/db-password}" }] }\n  ]\n}\n',
     };
     const m = load(
       `${HEAD}defaults:
@@ -190,11 +197,23 @@ tfstate:
     const issues = issuesOf(() => load(canary, { lookupValues: read }));
     expect(issues).toEqual([
       expect.stringMatching(/ecsdeploy\.yaml:5:14 services\.web\.cluster: `\$\{cfn:net\.Cluster\}` is not valid: a cluster is a name/),
-      expect.stringMatching(/ecsdeploy\.yaml:11:13 services\.web\.strategy\.rule: `\$\{tfstate:aws_lb_listener_rule\.web\.arn\}` does not match/),
+      expect.stringMatching(
+        /ecsdeploy\.yaml:11:13 services\.web\.strategy\.rule: `\$\{tfstate:aws_lb_listener_rule\.web\.arn\}` does not match/,
+      ),
     ]);
     expect(issues.join('\n')).not.toMatch(/shop prod!|not-an-arn-value/);
     // the rules after the schema: an image ECS would refuse
-    const image = issuesOf(() => load(canary, { lookupValues: new Map([...read, ...values({ 'cfn:net.Cluster': 'shop', 'tfstate:aws_lb_listener_rule.web.arn': 'arn:aws:elasticloadbalancing:eu-west-1:123456789012:listener-rule/app/shop/1/2/3' })]) }));
+    const image = issuesOf(() =>
+      load(canary, {
+        lookupValues: new Map([
+          ...read,
+          ...values({
+            'cfn:net.Cluster': 'shop',
+            'tfstate:aws_lb_listener_rule.web.arn': 'arn:aws:elasticloadbalancing:eu-west-1:123456789012:listener-rule/app/shop/1/2/3',
+          }),
+        ]),
+      }),
+    );
     expect(image).toEqual([expect.stringMatching(/ecsdeploy\.yaml:8:20 services\.web\.images\.web: .*`r\/web:\$\{ssm:\/web\/tag\}`/)]);
     expect(image.join('\n')).not.toContain('TAG WITH SPACES');
   });
@@ -208,9 +227,12 @@ tfstate:
   });
 
   it('a value Terraform marks sensitive is a secret wherever it lands', () => {
-    const m = load(`${HEAD}tfstate: { infra: { path: ./s.json } }\nservices:\n  web: { cluster: shop, ${TD}, environment: { web: { DB_URL: "postgres://app@\${tfstate:output.db_host}/app" } } }\n`, {
-      lookupValues: values({ 'tfstate:output.db_host': { value: 'db-sensitive-host.internal', sensitive: true } }),
-    });
+    const m = load(
+      `${HEAD}tfstate: { infra: { path: ./s.json } }\nservices:\n  web: { cluster: shop, ${TD}, environment: { web: { DB_URL: "postgres://app@\${tfstate:output.db_host}/app" } } }\n`,
+      {
+        lookupValues: values({ 'tfstate:output.db_host': { value: 'db-sensitive-host.internal', sensitive: true } }),
+      },
+    );
     expect(m.services[0]?.sensitive).toContain('DB_URL');
     expect(redactText('connecting to db-sensitive-host.internal failed')).toBe('connecting to (sensitive) failed');
   });
@@ -232,23 +254,31 @@ describe('where lookups cannot be used', () => {
 
   it('a task definition file path', () => {
     const issues = issuesOf(() => load(`${HEAD}services:\n  web: { cluster: shop, taskDefinition: "\${ssm:/td-file}" }\n`));
-    expect(issues).toEqual([expect.stringContaining('4:42 services.web.taskDefinition: a task definition file path cannot come from a lookup')]);
+    expect(issues).toEqual([
+      expect.stringContaining('4:42 services.web.taskDefinition: a task definition file path cannot come from a lookup'),
+    ]);
   });
 
   it('a key that needs a list or a mapping: a lookup gives one value', () => {
     const issues = issuesOf(() =>
-      load(`${HEAD}tfstate: { infra: { path: ./s.json } }\nservices:\n  web:\n    cluster: shop\n    ${TD}\n    dependsOn: \${tfstate:output.deps}\n`),
+      load(
+        `${HEAD}tfstate: { infra: { path: ./s.json } }\nservices:\n  web:\n    cluster: shop\n    ${TD}\n    dependsOn: \${tfstate:output.deps}\n`,
+      ),
     );
     expect(issues).toEqual([expect.stringContaining('services.web.dependsOn: a lookup gives one value, and this needs a list')]);
   });
 
   it('inside the name of another lookup, or through a variable that holds one', () => {
     const issues = issuesOf(() =>
-      load(`${HEAD}vars: { env: "\${ssm:/env}" }\nservices:\n  web: { cluster: shop, ${TD}, environment: { web: { A: "\${ssm:/\${ssm:/x}}", B: "\${ssm:/\${var:env}/b}" } } }\n`),
+      load(
+        `${HEAD}vars: { env: "\${ssm:/env}" }\nservices:\n  web: { cluster: shop, ${TD}, environment: { web: { A: "\${ssm:/\${ssm:/x}}", B: "\${ssm:/\${var:env}/b}" } } }\n`,
+      ),
     );
     expect(issues).toEqual([
       expect.stringContaining("services.web.environment.web.A: a lookup cannot be inside another lookup's name"),
-      expect.stringContaining('services.web.environment.web.B: the name of a `${ssm:...}` lookup cannot use a variable that holds a lookup'),
+      expect.stringContaining(
+        'services.web.environment.web.B: the name of a `${ssm:...}` lookup cannot use a variable that holds a lookup',
+      ),
     ]);
   });
 

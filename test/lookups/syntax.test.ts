@@ -13,14 +13,24 @@ describe('lookup syntax', () => {
     ['ssm', '/shop/prod/db-host', 'ssm:/shop/prod/db-host', { kind: 'ssm', name: '/shop/prod/db-host' }],
     ['ssm', 'plain_name.v2', 'ssm:plain_name.v2', { kind: 'ssm', name: 'plain_name.v2' }],
     ['ssm-arn', '/shop/db-password', 'ssm-arn:/shop/db-password', { kind: 'ssm-arn', name: '/shop/db-password' }],
-    ['secretsmanager-arn', 'shop/api+key=1@x', 'secretsmanager-arn:shop/api+key=1@x', { kind: 'secretsmanager-arn', secret: 'shop/api+key=1@x' }],
+    [
+      'secretsmanager-arn',
+      'shop/api+key=1@x',
+      'secretsmanager-arn:shop/api+key=1@x',
+      { kind: 'secretsmanager-arn', secret: 'shop/api+key=1@x' },
+    ],
     [
       'secretsmanager-arn',
       'arn:aws:secretsmanager:eu-west-1:123456789012:secret:shop/api-AbCdEf',
       'secretsmanager-arn:arn:aws:secretsmanager:eu-west-1:123456789012:secret:shop/api-AbCdEf',
       { kind: 'secretsmanager-arn', secret: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:shop/api-AbCdEf' },
     ],
-    ['cfn', 'shop-network.PrivateSubnetA', 'cfn:shop-network.PrivateSubnetA', { kind: 'cfn', stack: 'shop-network', output: 'PrivateSubnetA' }],
+    [
+      'cfn',
+      'shop-network.PrivateSubnetA',
+      'cfn:shop-network.PrivateSubnetA',
+      { kind: 'cfn', stack: 'shop-network', output: 'PrivateSubnetA' },
+    ],
     ['tfstate', 'aws_lb_target_group.web.arn', 'tfstate:aws_lb_target_group.web.arn', { kind: 'tfstate', state: undefined }],
     ['tfstate', 'network:output.vpc_id', 'tfstate:network:output.vpc_id', { kind: 'tfstate', state: 'network' }],
   ] as const)('%s:%s is the lookup %s', (kind, key, text, lookup) => {
@@ -50,7 +60,18 @@ describe('lookup syntax', () => {
 
 describe('Terraform addresses', () => {
   it.each([
-    ['aws_lb_target_group.web.arn', { kind: 'resource', module: '', mode: 'managed', type: 'aws_lb_target_group', name: 'web', index: undefined, path: [{ name: 'arn' }] }],
+    [
+      'aws_lb_target_group.web.arn',
+      {
+        kind: 'resource',
+        module: '',
+        mode: 'managed',
+        type: 'aws_lb_target_group',
+        name: 'web',
+        index: undefined,
+        path: [{ name: 'arn' }],
+      },
+    ],
     [
       'module.net.aws_subnet.private["a"].id',
       { kind: 'resource', module: 'module.net', mode: 'managed', type: 'aws_subnet', name: 'private', index: 'a', path: [{ name: 'id' }] },
@@ -67,7 +88,10 @@ describe('Terraform addresses', () => {
         path: [{ name: 'tags' }, { index: 'Name' }],
       },
     ],
-    ['data.aws_ssm_parameter.x.value', { kind: 'resource', module: '', mode: 'data', type: 'aws_ssm_parameter', name: 'x', index: undefined, path: [{ name: 'value' }] }],
+    [
+      'data.aws_ssm_parameter.x.value',
+      { kind: 'resource', module: '', mode: 'data', type: 'aws_ssm_parameter', name: 'x', index: undefined, path: [{ name: 'value' }] },
+    ],
     ['output.subnets[1]', { kind: 'output', name: 'subnets', path: [{ index: 1 }] }],
     ['output.db.endpoint', { kind: 'output', name: 'db', path: [{ name: 'endpoint' }] }],
     ['module.x["a\\"b"].t.n.id', { kind: 'resource', module: 'module.x["a\\"b"]', index: undefined }],

@@ -27,7 +27,9 @@ const STATE = {
       type: 'aws_lb_target_group',
       name: 'web',
       provider: 'provider["registry.terraform.io/hashicorp/aws"]',
-      instances: [{ schema_version: 0, attributes: { arn: 'arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/web/1', port: 8080 } }],
+      instances: [
+        { schema_version: 0, attributes: { arn: 'arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/web/1', port: 8080 } },
+      ],
     },
     {
       module: 'module.net',
@@ -54,7 +56,11 @@ const STATE = {
       name: 'main',
       instances: [
         {
-          attributes: { address: 'main.abc.eu-west-1.rds.amazonaws.com', password: 'hunter2-from-tf', master_user_secret: [{ secret_arn: 'arn:x' }] },
+          attributes: {
+            address: 'main.abc.eu-west-1.rds.amazonaws.com',
+            password: 'hunter2-from-tf',
+            master_user_secret: [{ secret_arn: 'arn:x' }],
+          },
           sensitive_attributes: [[{ type: 'get_attr', value: 'password' }]],
         },
       ],
@@ -114,12 +120,18 @@ describe('values in a Terraform state', () => {
     ['output.private_subnets[2]', 'output.private_subnets is a list of 2; index it with a number from 0 to 1'],
     ['output.db', 'output.db is a mapping: pick a key, output.db["KEY"]'],
     ['aws_lb_target_group.api.arn', 'the state has no aws_lb_target_group.api (of that type: aws_lb_target_group.web)'],
-    ['module.net.aws_subnet.private.id', 'module.net.aws_subnet.private has several instances: name one, e.g. module.net.aws_subnet.private["a"] (keys: "a", "b")'],
+    [
+      'module.net.aws_subnet.private.id',
+      'module.net.aws_subnet.private has several instances: name one, e.g. module.net.aws_subnet.private["a"] (keys: "a", "b")',
+    ],
     ['module.net.aws_subnet.private["c"].id', 'module.net.aws_subnet.private has no instance ["c"] (keys: "a", "b")'],
     ['aws_subnet.private["a"].id', 'the state has no aws_subnet.private'],
     ['module.net.aws_subnet.private["a"].cidr', 'module.net.aws_subnet.private["a"] has no attribute cidr (attributes: id, tags)'],
     ['module.net.aws_subnet.private["a"].tags["Env"]', 'module.net.aws_subnet.private["a"].tags has no key "Env" (keys: Name)'],
-    ['data.aws_ssm_parameter.other.value', 'the state has no data.aws_ssm_parameter.other (of that type: data.aws_ssm_parameter.image_tag)'],
+    [
+      'data.aws_ssm_parameter.other.value',
+      'the state has no data.aws_ssm_parameter.other (of that type: data.aws_ssm_parameter.image_tag)',
+    ],
   ])('%s: %s', (address, message) => {
     expect(read(address)).toEqual({ ok: false, message });
   });

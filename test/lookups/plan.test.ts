@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: these strings are manifest lookup syntax, not templates
 /**
  * Lookups and pinned images in the plan: what a plan records (fingerprints and where lookups are written, never
  * values; the exact pinned references), what the saved plan keeps and checks, what the renderers show.

@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: these strings are manifest lookup syntax, not templates
 /**
  * Reading lookups through the real SDK clients with aws-sdk-client-mock (any call not answered fails the test):
  * how calls are batched, that each thing is read once, what is never asked for (a secret's value, a decrypted

@@ -6,7 +6,8 @@
  * A manifest with neither costs nothing: the SDK clients for this are loaded only when there is something to read.
  */
 import type { LookupPorts } from '../aws/ports.js';
-import { InternalError } from '../errors/index.js';
+import { AWS_SERVICES, type AwsServiceKey } from '../aws/services.js';
+import { InternalError, UsageError } from '../errors/index.js';
 import { ecrImage, pinImages } from '../live/image-digests.js';
 import { lookupRequests, readLookups } from '../live/lookups/index.js';
 import { type LoadManifestOptions, loadManifest, selectServices } from '../manifest/index.js';
@@ -41,15 +42,26 @@ function records(sites: readonly LookupSite[], values: ReadonlyMap<string, Looku
   }));
 }
 
-/** Does reading these lookups need AWS at all (a local Terraform state does not)? */
-function lookupsNeedAws(sites: readonly LookupSite[], manifest: ResolvedManifest): boolean {
+/** The AWS services reading these lookups needs (none for local Terraform states). */
+function servicesFor(sites: readonly LookupSite[], manifest: ResolvedManifest): AwsServiceKey[] {
   const states = manifest.tfstate ?? {};
   const all = Object.values(states);
-  return sites.some((s) => {
-    if (s.lookup.kind !== 'tfstate') return true;
-    const source = s.lookup.state === undefined ? all[0] : states[s.lookup.state];
-    return source?.kind !== 'file';
-  });
+  const needed = new Set<AwsServiceKey>();
+  for (const s of sites) {
+    if (s.lookup.kind === 'ssm' || s.lookup.kind === 'ssm-arn') needed.add('ssm');
+    else if (s.lookup.kind === 'secretsmanager-arn') needed.add('secretsmanager');
+    else if (s.lookup.kind === 'cfn') needed.add('cloudformation');
+    else if (s.lookup.kind === 'tfstate') {
+      const source = s.lookup.state === undefined ? all[0] : states[s.lookup.state];
+      if (source?.kind !== 'file') needed.add('s3');
+    }
+  }
+  return [...needed];
+}
+
+/** `a`, `a and b`, `a, b and c`. */
+function listed(items: string[]): string {
+  return items.length < 2 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
 }
 
 /** Does pinning need ECR: an image to pin in an ECR registry, outside the sandbox? */
@@ -77,11 +89,25 @@ function noAwsPorts(region: string): LookupPorts {
  * Under --sandbox, lookups go only to services the environment points at an emulator (the sandbox serves none of
  * them); otherwise to AWS with the command's region, credentials and endpoints, like every other call.
  */
-async function lookupPortsFor(cmd: AwsCommand, manifest: ResolvedManifest): Promise<LookupPorts> {
-  const [{ createLookupPorts }, { awsOptionsOf }] = await Promise.all([import('../aws/clients.js'), import('./aws-runtime.js')]);
+async function lookupPortsFor(cmd: AwsCommand, manifest: ResolvedManifest, services: AwsServiceKey[]): Promise<LookupPorts> {
+  const [{ createLookupPorts, resolveEndpoint }, { awsOptionsOf }] = await Promise.all([
+    import('../aws/clients.js'),
+    import('./aws-runtime.js'),
+  ]);
   const options = awsOptionsOf(cmd);
   const env = cmd.context.env;
   if (cmd.sandbox) {
+    // Said for every service at once, before anything is read.
+    const unserved = services.filter((s) => !resolveEndpoint(s, { env }));
+    if (unserved.length > 0) {
+      throw new UsageError(
+        'LOOKUP_SERVICE_NOT_IN_SANDBOX',
+        `the sandbox does not serve ${listed(unserved.map((s) => AWS_SERVICES[s].label))}, which the manifest's lookups read; nothing was read`,
+        {
+          hint: `point ${listed(unserved.map((s) => `AWS_ENDPOINT_URL_${AWS_SERVICES[s].envSuffix}`))} (or AWS_ENDPOINT_URL) at an emulator that serves ${unserved.length === 1 ? 'it' : 'them'}, such as moto`,
+        },
+      );
+    }
     const region = options.region ?? manifest.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1';
     const credentials = {
       accessKeyId: env.AWS_ACCESS_KEY_ID || 'sandbox',
@@ -109,15 +135,16 @@ export async function loadManifestWithLookups(cmd: AwsCommand, options: LookupLo
   const pinning = pin && first.services.some((s) => (s.pin ?? []).length > 0);
   if (sites.length === 0 && !pinning) return { manifest: first, calls: {} };
 
+  const services = servicesFor(sites, first);
   let made: Promise<LookupPorts> | undefined;
   const aws = (): Promise<LookupPorts> => {
-    made ??= lookupPortsFor(cmd, first);
+    made ??= lookupPortsFor(cmd, first, services);
     return made;
   };
   const calls = async () => (made ? (await made).calls.counts() : {});
   let manifest = first;
   if (sites.length > 0) {
-    const ports = lookupsNeedAws(sites, first) ? await aws() : noAwsPorts(cmd.region ?? first.region ?? 'local');
+    const ports = services.length > 0 ? await aws() : noAwsPorts(cmd.region ?? first.region ?? 'local');
     const values = await readLookups(ports, lookupRequests(sites), {
       signal: cmd.context.signal,
       ...(first.tfstate ? { tfstate: first.tfstate } : {}),

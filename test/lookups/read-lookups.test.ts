@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { DescribeSecretCommand, ResourceNotFoundException, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { GetParametersCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { GetParametersCommand, type ParameterType, SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createLookupPorts } from '../../src/aws/clients.js';
@@ -57,7 +57,7 @@ async function issues(promise: Promise<unknown>): Promise<string[]> {
   throw new Error('expected a ManifestError');
 }
 
-function parameter(name: string, value: string, type = 'String') {
+function parameter(name: string, value: string, type: ParameterType = 'String') {
   return {
     Name: name,
     Type: type,
@@ -67,7 +67,10 @@ function parameter(name: string, value: string, type = 'String') {
 }
 
 beforeEach(() => {
-  for (const m of [ssm, sm, cfn, s3]) m.reset().onAnyCommand().rejects(new Error('unexpected AWS call'));
+  ssm.reset().onAnyCommand().rejects(new Error('unexpected AWS call'));
+  sm.reset().onAnyCommand().rejects(new Error('unexpected AWS call'));
+  cfn.reset().onAnyCommand().rejects(new Error('unexpected AWS call'));
+  s3.reset().onAnyCommand().rejects(new Error('unexpected AWS call'));
 });
 
 describe('SSM parameters', () => {

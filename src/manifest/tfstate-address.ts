@@ -94,7 +94,7 @@ export function parseTerraformAddress(text: string): ParsedAddress {
   const index = indexAt(steps, i);
   if (index !== undefined) i += 1;
   const path = steps.slice(i);
-  const resource = `${mode === 'data' ? 'data.' : ''}${type}.${name}${index === undefined ? '' : formatSteps([{ index }])}`;
+  const resource = `${modules.map((m) => `${m}.`).join('')}${mode === 'data' ? 'data.' : ''}${type}.${name}${index === undefined ? '' : formatSteps([{ index }])}`;
   if (path.length === 0 || !('name' in (path[0] as AddressStep))) {
     return { ok: false, message: `name an attribute of ${resource}, e.g. ${resource}.id` };
   }

@@ -317,6 +317,11 @@ describe.skipIf(!available)('lookups and pinned images against moto', () => {
     expect(td?.containerDefinitions?.[0]?.environment).toContainEqual({ name: 'DB_URL', value: `postgres://app@${SENSITIVE_TF}/shop` });
     expect(r.stdout + r.stderr).not.toContain(SENSITIVE_TF);
 
+    // status reads the lookups too (the cluster comes from the Terraform state)
+    const status = await cli(['status', '--format', 'json']);
+    expect(status.code).toBe(0);
+    expect(JSON.parse(status.stdout)).toEqual([expect.objectContaining({ cluster: 'shop', service: 'web' })]);
+
     // a new plan pins the tag where it points now: that is the change left to apply
     const next = await cli(['plan', '--format', 'json', '--detailed-exitcode']);
     expect(next.code).toBe(2);

@@ -23,6 +23,8 @@ export interface InterpolationContext {
   lookups?: LookupCollector;
   /** Where the text being expanded is written: the position of a lookup at index `at` of the scalar's text. */
   siteAt?: (at: number) => SitePosition;
+  /** Set while the name of a lookup is expanded (a lookup cannot be inside another one's name). */
+  inLookupName?: true;
 }
 
 const REF = /^(env|var):([A-Za-z_][A-Za-z0-9_]*)(?::-([\s\S]*))?$/;
@@ -124,15 +126,13 @@ function expandLookup(
   depth: number,
   at: number,
 ): Expanded {
+  if (ctx.inLookupName) return { ok: false, at, message: `a lookup cannot be inside another lookup's name` };
   if (!ctx.lookups || !ctx.siteAt) {
     return { ok: false, at, message: `\`\${${kind}:...}\` cannot be used here: lookups are read from AWS when a command reads live state` };
   }
   const keyAt = at + 2 + kind.length + 1;
-  const key = expand(rawKey, { env: ctx.env, vars: ctx.vars }, depth + 1, keyAt);
-  if (!key.ok) {
-    const message = key.message.includes('cannot be used here') ? `a lookup cannot be inside another lookup's name` : key.message;
-    return { ok: false, at: keyAt + key.at, message };
-  }
+  const key = expand(rawKey, { env: ctx.env, vars: ctx.vars, inLookupName: true }, depth + 1, keyAt);
+  if (!key.ok) return { ok: false, at: keyAt + key.at, message: key.message };
   // A variable that holds a lookup is read with the others; a name made from it would be known only after.
   if (ctx.lookups.holdsPlaceholder(key.value)) {
     return { ok: false, at, message: `the name of a \`\${${kind}:...}\` lookup cannot use a variable that holds a lookup` };

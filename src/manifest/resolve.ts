@@ -216,15 +216,11 @@ function resolveService(key: string, own: WrittenService, w: WrittenService, ctx
       if (pinOf(Object.hasOwn(w.images ?? {}, c) ? w.images?.[c] : undefined, pinByDefault)) pinned.add(c);
     }
   }
-  const pin = [
-    ...new Set([
-      ...Object.entries(images).flatMap(([c, image]) => (pinned.has(c) ? [image] : [])),
-      ...(pinByDefault ? o.repositoryImages.map((r) => r.image) : []),
-    ]),
-  ];
   const environment = Object.fromEntries(Object.entries(w.environment ?? {}).map(([c, vs]) => [c, stringMap(vs)]));
   const command = Object.fromEntries(Object.entries(w.command ?? {}).map(([c, cmd]) => [c, [...cmd]]));
 
+  /** Repositories of `--image REPO:TAG` that match no container here (known for declared task definitions). */
+  let unmatched: string[] = [];
   if (td?.kind === 'declared') {
     const r = applyOverrides(td.input, { images, repositoryImages: o.repositoryImages, environment, command });
     for (const c of r.unknownContainers) {
@@ -237,9 +233,17 @@ function resolveService(key: string, own: WrittenService, w: WrittenService, ctx
     }
     for (const rep of o.repositoryImages)
       if (!r.unmatchedRepositories.includes(rep.repository)) ctx.matchedRepositories.add(rep.repository);
+    unmatched = r.unmatchedRepositories;
     td = { ...td, input: r.taskDefinition };
     issues.push(...taskDefinitionSizeIssue(key, td.input, td.file, at));
   }
+  // What pinImages pins: the images this service sets, by container, and the `--image REPO:TAG` that reach it.
+  const pin = [
+    ...new Set([
+      ...Object.entries(images).flatMap(([c, image]) => (pinned.has(c) ? [image] : [])),
+      ...(pinByDefault ? o.repositoryImages.filter((r) => !unmatched.includes(r.repository)).map((r) => r.image) : []),
+    ]),
+  ];
   const fromCommandLine = new Set(Object.keys(o.containerImages));
   imageFindings({ key, written, fromCommandLine, repositoryImages: o.repositoryImages, declared }, at, ctx);
 

@@ -85,6 +85,12 @@ export function buildPlan(manifest: ResolvedManifest, live: LiveState, options: 
   };
 }
 
+/** The pinned images the desired task definition runs (an `--image REPO:TAG` may pin one a service does not use). */
+function pinnedImagesOf(svc: ResolvedService, td: TaskDefinitionInput): Pick<ServicePlan, 'pinnedImages'> {
+  const used = (svc.pinned ?? []).filter((p) => td.containerDefinitions.some((c) => c.image === p.pinned));
+  return used.length > 0 ? { pinnedImages: used.map((p) => ({ ...p })) } : {};
+}
+
 /**
  * A lookup's placeholder must never reach a task definition or a service: the live step reads every lookup the
  * planned services use before a plan is made. One left over is a bug, refused before anything could deploy it.
@@ -184,7 +190,7 @@ function planService(
     timeoutMs: svc.timeoutMs,
     onFailure: svc.onFailure,
     sensitiveNames: sensitiveNamesIn([desiredTd as unknown as Json, liveTd], tasks, svc.sensitive),
-    ...(svc.pinned?.length && { pinnedImages: svc.pinned.map((p) => ({ ...p })) }),
+    ...pinnedImagesOf(svc, desiredTd),
   };
 }
 

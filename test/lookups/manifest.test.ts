@@ -303,3 +303,39 @@ describe('where lookups cannot be used', () => {
     });
   });
 });
+
+describe('which images are pinned', () => {
+  const REG = '123456789012.dkr.ecr.eu-west-1.amazonaws.com';
+  const yaml = `${HEAD}defaults:
+  pinImages: true
+services:
+  web:
+    cluster: shop
+    taskDefinition: { family: web, containerDefinitions: [{ name: web, image: "nginx:1" }, { name: agent, image: "nginx:1" }, { name: proxy, image: "envoy:1" }] }
+    images:
+      web: "${REG}/web:1.4.2"
+      agent: { image: "public.ecr.aws/datadog/agent:7", pin: false }
+  api:
+    cluster: shop
+    taskDefinition: { family: api, containerDefinitions: [{ name: api, image: "nginx:1" }] }
+    images:
+      api: { image: "${REG}/api:2", pin: true }
+    pinImages: false
+`;
+
+  it("pinImages pins what images: sets (an entry's pin wins); a task definition's own images are not pinned", () => {
+    const m = load(yaml);
+    expect(m.services.find((s) => s.key === 'web')?.pin).toEqual([`${REG}/web:1.4.2`]);
+    expect(m.services.find((s) => s.key === 'api')?.pin).toEqual([`${REG}/api:2`]);
+  });
+
+  it('an --image override is pinned as the entry it replaces says, or as the service says', () => {
+    const m = load(yaml, {
+      overrides: { images: [`web=${REG}/web:1.5.0`, `agent=${REG}/agent:8`, `proxy=${REG}/envoy:2`, `${REG}/api:3`] },
+    });
+    // the repository override reaches no container of web: nothing of it is pinned there
+    expect(m.services.find((s) => s.key === 'web')?.pin).toEqual([`${REG}/web:1.5.0`, `${REG}/envoy:2`]);
+    // api's pinImages is false: only its own entry (replaced by the repository override) is pinned
+    expect(m.services.find((s) => s.key === 'api')?.pin).toEqual([`${REG}/api:2`]);
+  });
+});

@@ -47,6 +47,23 @@ describe('the plan', () => {
     expect(p.services[0]?.desired.taskDefinition.containerDefinitions[0]?.image).toBe(PINNED.pinned);
   });
 
+  it('lists only the pinned images its task definition runs', () => {
+    const td = minimalTaskDefinition();
+    const elsewhere: PinnedImage = {
+      image: 'x.dkr.ecr.eu-west-1.amazonaws.com/other:1',
+      digest: DIGEST,
+      pinned: `x.dkr.ecr.eu-west-1.amazonaws.com/other:1@${DIGEST}`,
+    };
+    const web = service({
+      taskDefinition: {
+        kind: 'declared',
+        input: { ...td, containerDefinitions: td.containerDefinitions.map((c) => (c.name === 'web' ? { ...c, image: PINNED.pinned } : c)) },
+      },
+      pinned: [PINNED, elsewhere],
+    });
+    expect(buildPlan(manifest([web]), liveState([liveService()]), OPTIONS).services[0]?.pinnedImages).toEqual([PINNED]);
+  });
+
   it('has no lookups or pinned images when the manifest has none', () => {
     const p = buildPlan(manifest([service()]), liveState([liveService()]), OPTIONS);
     expect(p).not.toHaveProperty('lookups');

@@ -62,7 +62,7 @@ export type AwsAccess = Pick<
   | 'cache'
 >;
 
-function awsOptionsOf(cmd: AwsAccess): AwsOptions {
+export function awsOptionsOf(cmd: AwsAccess): AwsOptions {
   return {
     ...(cmd.region ? { region: cmd.region } : {}),
     ...(cmd.profile ? { profile: cmd.profile } : {}),

@@ -5,3 +5,4 @@ export * from './overrides.js';
 export * from './live.js';
 export * from './status.js';
 export * from './canary-state.js';
+export * from './lookups.js';

@@ -57,6 +57,9 @@ export function renderPlanMarkdown(input: Plan): string {
       out.push(`- ${escapeCell(s.key)}: ${escapeCell(s.inFlight?.state ?? '')}${next ? `; next: ${next}` : ''}`);
     }
   }
+  const pinned = plan.services.flatMap((s) => (s.pinnedImages ?? []).map((p) => `- ${escapeCell(s.key)}: ${code(p.pinned)}`));
+  if (pinned.length > 0) out.push('', '**Pinned images** (apply deploys exactly these):', ...pinned);
+  if (plan.lookups?.length) out.push('', `**Lookups read:** ${plan.lookups.map((l) => code(`\${${l.lookup}}`)).join(', ')}`);
   const blocked = plan.services.filter((s) => s.blockedReasons.length > 0);
   if (blocked.length > 0) {
     out.push('', '**Blocked** (apply refuses until these are fixed):');

@@ -61,6 +61,8 @@ function serviceBlock(s: ServicePlan, c: Colors, color: boolean): string[] {
   const strategy = s.action === 'no-change' ? '' : ` · strategy ${s.strategy.type}`;
   const lines = [`  ${symbol(s.action, c)} ${c.bold(s.key)} (${s.cluster}/${s.service}) ${describeAction(s)}${strategy}`];
   if (s.diff) lines.push(formatUnifiedDiff(s.diff, { color, indent: DETAIL_INDENT }).replace(/\n$/, ''));
+  // The exact reference apply registers, so a reviewer sees which image a tag stood for.
+  for (const p of s.pinnedImages ?? []) lines.push(`${DETAIL_INDENT}${c.dim('pinned:')} ${p.pinned}`);
   for (const reason of s.blockedReasons) lines.push(`${DETAIL_INDENT}${c.red('blocked:')} ${reason}`);
   if (s.inFlight) {
     lines.push(`${DETAIL_INDENT}${c.yellow('in flight:')} ${s.inFlight.state} (run ${s.inFlight.runId ?? s.inFlight.id})`);
@@ -73,6 +75,8 @@ function serviceBlock(s: ServicePlan, c: Colors, color: boolean): string[] {
 
 function extrasBlock(plan: Plan): string[] {
   const lines: string[] = [];
+  // Never values: which lookups the plan read (a saved plan keeps their fingerprints).
+  if (plan.lookups?.length) lines.push(`  lookups read: ${plan.lookups.map((l) => `\${${l.lookup}}`).join(', ')}`);
   if (!plan.hasChanges) return lines;
   for (const t of plan.before) lines.push(`  before the services: run ${t.name} (task definition of ${t.taskDefinitionOf})`);
   for (const t of plan.scheduledTargets)

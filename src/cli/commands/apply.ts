@@ -4,7 +4,7 @@ import { createEmitter } from '../../engine/emitter.js';
 import { AbortError, UsageError } from '../../errors/index.js';
 import type { EventSink } from '../../events/types.js';
 import { readLiveState } from '../../live/read-live-state.js';
-import { loadManifest, selectServices } from '../../manifest/index.js';
+import { type LoadManifestOptions, loadManifest, selectServices } from '../../manifest/index.js';
 import type { ResolvedManifest } from '../../model/manifest.js';
 import { buildPlan } from '../../plan/build.js';
 import type { SavedPlan } from '../../plan/saved-plan.js';
@@ -19,6 +19,7 @@ import { DeployCommand, exitCodeFor, interruptedOr, newRunId } from '../deploy-c
 import { FLAG_RANGES, wholeNumberFlag } from '../flag-values.js';
 import { readGitCommit } from '../git-commit.js';
 import { createCommandRuntime } from '../lazy-runtime.js';
+import { loadManifestWithLookups } from '../lookups.js';
 import { manifestOptionsOf } from '../manifest-options.js';
 import { readSavedPlan, refuseStalePlan } from '../saved-plan-file.js';
 import { formatCallCounts } from './plan.js';
@@ -68,7 +69,10 @@ export abstract class PlannedDeployCommand extends DeployCommand {
 
   protected async deploy(saved: SavedPlan | undefined, concurrency: number): Promise<number> {
     const { context } = this;
-    const manifest = this.loadManifest(saved);
+    const { manifest, calls: lookupCalls } = await loadManifestWithLookups(this, {
+      load: (extra) => this.loadManifest(saved, extra),
+      saved,
+    });
     const runtime = await createCommandRuntime(this, manifest);
     const output = new DeferredRenderer(() => this.createRenderer());
     const continuation = this.continuation();
@@ -92,7 +96,7 @@ export abstract class PlannedDeployCommand extends DeployCommand {
       );
       await output.finish();
       await this.writeStepSummary(output.memory);
-      if (this.verbose) context.stderr.write(formatCallCounts(runtime.ports.calls.counts()));
+      if (this.verbose) context.stderr.write(formatCallCounts({ ...lookupCalls, ...runtime.ports.calls.counts() }));
       return exitCodeFor(result);
     } catch (error) {
       throw interruptedOr(error, context.signal);
@@ -141,8 +145,8 @@ export abstract class PlannedDeployCommand extends DeployCommand {
     if (!ok) throw new AbortError('DECLINED', 'apply cancelled: nothing was changed');
   }
 
-  protected loadManifest(saved: SavedPlan | undefined): ResolvedManifest {
-    const options = manifestOptionsOf(this);
+  protected loadManifest(saved: SavedPlan | undefined, extra: Pick<LoadManifestOptions, 'lookupValues' | 'onWarning'>): ResolvedManifest {
+    const options = { ...manifestOptionsOf(this), ...extra };
     if (!saved) return selectServices(loadManifest(options), this.services);
     // Rebuild from the manifest the saved plan names, for the same environment and services.
     const manifest = loadManifest({

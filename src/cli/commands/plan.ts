@@ -4,7 +4,6 @@ import { Command, Option } from 'clipanion';
 import * as t from 'typanion';
 import { UsageError } from '../../errors/index.js';
 import { readLiveState } from '../../live/read-live-state.js';
-import { selectServices } from '../../manifest/index.js';
 import type { PreflightIssue } from '../../model/live.js';
 import { buildPlan } from '../../plan/build.js';
 import { serializePlan } from '../../plan/saved-plan.js';
@@ -18,7 +17,7 @@ import { AwsCommand } from '../base-command.js';
 import { createCommandRuntime } from '../lazy-runtime.js';
 import { ExitCode } from '../exit-codes.js';
 import { FLAG_RANGES, wholeNumberFlag } from '../flag-values.js';
-import { loadManifestForCommand } from '../manifest-options.js';
+import { loadManifestWithLookups } from '../lookups.js';
 
 const FORMATS = ['text', 'json', 'markdown'] as const;
 
@@ -72,7 +71,7 @@ export class PlanCommand extends AwsCommand {
 
   protected async run(): Promise<number> {
     const concurrency = wholeNumberFlag('--concurrency', this.concurrency, FLAG_RANGES.concurrency);
-    const manifest = selectServices(await loadManifestForCommand(this), this.services);
+    const { manifest, calls: lookupCalls } = await loadManifestWithLookups(this);
     const runtime = await createCommandRuntime(this, manifest);
     try {
       // Wall time, not the injected clock: a diagnostic for --verbose (the sandbox's clock is virtual).
@@ -84,7 +83,7 @@ export class PlanCommand extends AwsCommand {
       });
       const readMs = performance.now() - readStarted;
       const built = buildPlan(manifest, live, { now: isoTime(runtime.clock), toolVersion: VERSION });
-      const plan: Plan = { ...built, calls: runtime.ports.calls.counts() };
+      const plan: Plan = { ...built, calls: { ...lookupCalls, ...runtime.ports.calls.counts() } };
 
       if (this.out) {
         const file = resolve(this.context.cwd, this.out);

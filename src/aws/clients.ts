@@ -65,7 +65,17 @@ import { createCallCounter, type MutableCallCounter } from './call-counter.js';
 import { createClockRetryStrategy } from './clock-retry.js';
 import { toAwsApiError } from './errors.js';
 import { assertProfileExists } from './profiles.js';
-import type { AwsPorts, CloudWatchPort, CodeDeployPort, EcsPort, Elbv2Port, EventBridgePort, LookupPorts, SnsPort } from './ports.js';
+import type {
+  AwsPorts,
+  CloudWatchPort,
+  CodeDeployPort,
+  EcsPort,
+  Elbv2Port,
+  EventBridgePort,
+  LogsPort,
+  LookupPorts,
+  SnsPort,
+} from './ports.js';
 import { AWS_SERVICES, type AwsServiceKey } from './services.js';
 
 export interface StaticCredentials {
@@ -318,7 +328,8 @@ function clientBase(config: AwsConfig): ClientBase {
 
 /** Builds every client ecsdeploy uses, with one configuration, and the ports over them. */
 export function createAwsPorts(config: AwsConfig): AwsPorts {
-  const { region, counter, bind } = clientBase(config);
+  const base = clientBase(config);
+  const { region, counter, bind } = base;
 
   const e = bind('ecs', (c) => new ECSClient(c));
   const ecs: EcsPort = {
@@ -397,7 +408,14 @@ export function createAwsPorts(config: AwsConfig): AwsPorts {
   const s = bind('sns', (c) => new SNSClient(c));
   const sns: SnsPort = { publish: op<SnsPort['publish']>(s, 'Publish', PublishCommand) };
 
-  return { region, ecs, codedeploy, elbv2, cloudwatch, events, sns, calls: counter };
+  // CloudWatch Logs is read only to explain a failure or for `ecsdeploy run`: its client is loaded then.
+  let logsIn: Promise<(region?: string) => LogsPort> | undefined;
+  const logs = async (inRegion?: string): Promise<LogsPort> => {
+    logsIn ??= import('./logs-client.js').then(({ buildLogsPorts }) => buildLogsPorts(base));
+    return (await logsIn)(inRegion);
+  };
+
+  return { region, ecs, codedeploy, elbv2, cloudwatch, events, sns, logs, calls: counter };
 }
 
 export interface LookupPortsOptions {

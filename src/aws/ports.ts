@@ -5,6 +5,7 @@
  */
 import type * as cd from '@aws-sdk/client-codedeploy';
 import type * as cw from '@aws-sdk/client-cloudwatch';
+import type * as logs from '@aws-sdk/client-cloudwatch-logs';
 import type * as ecs from '@aws-sdk/client-ecs';
 import type * as elb from '@aws-sdk/client-elastic-load-balancing-v2';
 import type * as eb from '@aws-sdk/client-eventbridge';
@@ -69,6 +70,16 @@ export interface Elbv2Port {
 export interface CloudWatchPort {
   describeAlarms: Op<cw.DescribeAlarmsCommandInput, cw.DescribeAlarmsCommandOutput>;
   getMetricData: Op<cw.GetMetricDataCommandInput, cw.GetMetricDataCommandOutput>;
+}
+
+/**
+ * CloudWatch Logs: what the containers of a task printed (the awslogs log driver), for the diagnosis of a failed
+ * rollout or one-off task and for `ecsdeploy run`, which streams them. Reads only.
+ */
+export interface LogsPort {
+  getLogEvents: Op<logs.GetLogEventsCommandInput, logs.GetLogEventsCommandOutput>;
+  filterLogEvents: Op<logs.FilterLogEventsCommandInput, logs.FilterLogEventsCommandOutput>;
+  describeLogStreams: Op<logs.DescribeLogStreamsCommandInput, logs.DescribeLogStreamsCommandOutput>;
 }
 
 export interface EventBridgePort {
@@ -136,6 +147,12 @@ export interface AwsPorts {
   cloudwatch: CloudWatchPort;
   events: EventBridgePort;
   sns: SnsPort;
+  /**
+   * CloudWatch Logs in a region (a container's `awslogs-region`; default the run's). Its SDK client is loaded on
+   * first use: a run that never reads a log never parses it.
+   * @default absent (ports built by hand in tests: no logs are read)
+   */
+  logs?: (region?: string) => Promise<LogsPort>;
   calls: CallCounter;
 }
 

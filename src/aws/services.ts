@@ -17,7 +17,8 @@ export type AwsServiceKey =
   | 'secretsmanager'
   | 's3'
   | 'cloudformation'
-  | 'ecr';
+  | 'ecr'
+  | 'logs';
 
 export interface AwsServiceInfo {
   label: string;
@@ -39,6 +40,8 @@ export const AWS_SERVICES: Record<AwsServiceKey, AwsServiceInfo> = {
   s3: { label: 'S3', envSuffix: 'S3', iamPrefix: 's3' },
   cloudformation: { label: 'CloudFormation', envSuffix: 'CLOUDFORMATION', iamPrefix: 'cloudformation' },
   ecr: { label: 'ECR', envSuffix: 'ECR', iamPrefix: 'ecr' },
+  // Container logs in diagnoses and `ecsdeploy run` (src/aws/logs-client.ts).
+  logs: { label: 'CloudWatchLogs', envSuffix: 'CLOUDWATCH_LOGS', iamPrefix: 'logs' },
 };
 
 /** `ECS` → `ecs`, `ELBv2` → `elasticloadbalancing`: the IAM prefix for a service label. */

@@ -1,6 +1,6 @@
 /**
  * Which wire protocol each service speaks, as the installed SDK clients send it (checked against
- * node_modules/@aws-sdk/client-*): ECS, CodeDeploy and EventBridge use awsJson1_1; CloudWatch uses awsJson1_0
+ * node_modules/@aws-sdk/client-*): ECS, CodeDeploy, EventBridge and CloudWatch Logs use awsJson1_1; CloudWatch uses awsJson1_0
  * with `awsQueryCompatible` (it sends `x-amzn-query-mode: true` and reads the error code from
  * `x-amzn-query-error`); ELBv2, SNS and STS use awsQuery.
  */
@@ -59,6 +59,14 @@ export const SERVICES: readonly ServiceWire[] = [
     signingName: 'events',
     throttleCode: 'ThrottlingException',
     serverErrorCode: 'InternalException',
+  },
+  {
+    id: 'logs',
+    protocol: 'json1.1',
+    target: 'Logs_20140328',
+    signingName: 'logs',
+    throttleCode: 'ThrottlingException',
+    serverErrorCode: 'ServiceUnavailableException',
   },
   {
     id: 'cloudwatch',

@@ -16,6 +16,7 @@ import { advanceTask, pruneStoppedTasks } from './ecs/tasks.js';
 import { elbv2Operations } from './elbv2/index.js';
 import { eventsOperations } from './eventbridge.js';
 import type { Input } from './input.js';
+import { logsOperations } from './logs/index.js';
 import type { AwsServiceId, Scenario } from './scenario.js';
 import { snsOperations } from './sns.js';
 import { generateTraffic } from './traffic.js';
@@ -30,13 +31,14 @@ const OPERATIONS: Record<AwsServiceId, Record<string, Handler>> = {
   cloudwatch: cloudwatchOperations,
   events: eventsOperations,
   sns: snsOperations,
+  logs: logsOperations,
 };
 
 /** Metric minutes older than this before "now" are not simulated when time jumps far ahead. */
 const METRIC_HORIZON_MS = 6 * 3_600_000;
 
 /** Operations that never change state (AWS's naming convention holds for every operation the sandbox has). */
-const READ_ONLY_OPERATION = /^(Describe|List|Get|BatchGet)/;
+const READ_ONLY_OPERATION = /^(Describe|List|Get|BatchGet|Filter)/;
 
 export function servesOperation(service: AwsServiceId, operation: string): boolean {
   return OPERATIONS[service]?.[operation] !== undefined;

@@ -7,9 +7,9 @@ import { ManifestError, type ManifestIssue } from '../../errors/index.js';
 import { globToRegExp } from './input.js';
 import type { TaskBehaviour } from './types.js';
 
-export type AwsServiceId = 'ecs' | 'codedeploy' | 'elbv2' | 'cloudwatch' | 'events' | 'sns';
+export type AwsServiceId = 'ecs' | 'codedeploy' | 'elbv2' | 'cloudwatch' | 'events' | 'sns' | 'logs';
 
-export const AWS_SERVICE_IDS: readonly AwsServiceId[] = ['ecs', 'codedeploy', 'elbv2', 'cloudwatch', 'events', 'sns'];
+export const AWS_SERVICE_IDS: readonly AwsServiceId[] = ['ecs', 'codedeploy', 'elbv2', 'cloudwatch', 'events', 'sns', 'logs'];
 
 export interface ImageBehaviour {
   /** Glob on the full image reference or on its tag alone, e.g. `*:bad`, `*shop-web:2.*`, `2.*`. */
@@ -26,6 +26,11 @@ export interface ImageBehaviour {
   errorRate?: number;
   /** Response time of each request, in ms (default 20). */
   latencyMs?: number;
+  /**
+   * What the container prints when it starts (before a crash, or before a one-off task exits), line by line, to
+   * its awslogs stream (after the sandbox's own start line).
+   */
+  logs?: string[];
 }
 
 /** A scenario's API fault, applied by the protocol layer before dispatch (format: docs/sandbox.md). */
@@ -89,9 +94,14 @@ export function behaviourFor(scenario: Scenario, images: { image: string; essent
   return out;
 }
 
+/** The lines a container running `image` prints when it starts: its rule's `logs` (the first rule that matches). */
+export function outputFor(scenario: Scenario, image: string): string[] {
+  return [...(scenario.images.find((r) => imageMatches(r.match, image))?.logs ?? [])];
+}
+
 // ---------------------------------------------------------------------------------------------- parsing
 
-const IMAGE_KEYS: Record<string, 'string' | 'number' | 'boolean' | 'rate'> = {
+const IMAGE_KEYS: Record<string, 'string' | 'number' | 'boolean' | 'rate' | 'lines'> = {
   match: 'string',
   startSeconds: 'number',
   crashOnStart: 'boolean',
@@ -99,6 +109,7 @@ const IMAGE_KEYS: Record<string, 'string' | 'number' | 'boolean' | 'rate'> = {
   failHealthChecks: 'boolean',
   errorRate: 'rate',
   latencyMs: 'number',
+  logs: 'lines',
 };
 const FAULT_KEYS: Record<string, 'string' | 'number' | 'rate' | 'service'> = {
   service: 'service',
@@ -107,6 +118,17 @@ const FAULT_KEYS: Record<string, 'string' | 'number' | 'rate' | 'service'> = {
   serverErrorRate: 'rate',
   latencyMs: 'number',
 };
+
+/** A YAML list of scalars as text lines (numbers and booleans as written); undefined when it is not one. */
+function linesOf(node: YamlNode | null | undefined): string[] | undefined {
+  if (!isSeq(node)) return undefined;
+  const out: string[] = [];
+  for (const item of node.items) {
+    if (!isScalar(item) || item.value === null || typeof item.value === 'object') return undefined;
+    out.push(String(item.value));
+  }
+  return out;
+}
 
 /** Parses a scenario file. Every problem is reported with its file:line:column, all at once. */
 export function parseScenario(text: string, file: string): Scenario {
@@ -155,7 +177,11 @@ export function parseScenario(text: string, file: string): Scenario {
           const k = isScalar(p.key) ? String(p.key.value) : '';
           const kind = spec[k];
           const v = isScalar(p.value) ? p.value.value : undefined;
-          if (!kind) {
+          if (kind === 'lines') {
+            const lines = linesOf(p.value);
+            if (lines === undefined) at(p.value ?? p.key, `${path}.${k}`, 'must be a list of lines (strings)');
+            else out[k] = lines;
+          } else if (!kind) {
             at(p.key, `${path}.${k}`, `unknown key; expected one of ${Object.keys(spec).join(', ')}`);
           } else if (kind === 'string' && typeof v !== 'string') {
             at(p.value ?? p.key, `${path}.${k}`, 'must be a string');

@@ -29,6 +29,8 @@ export interface ContainerState {
   exitCode?: number;
   reason?: string;
   healthStatus?: string;
+  /** What the scenario says the container prints when it starts (written to its awslogs stream then). */
+  output?: string[];
 }
 
 export interface TaskState {
@@ -471,6 +473,35 @@ export interface SnsMessageState {
   publishedAt: number;
 }
 
+// ---------------------------------------------------------------------------------------------- CloudWatch Logs
+
+export interface LogEventState {
+  timestamp: number;
+  message: string;
+  ingestionTime: number;
+  /** FilterLogEvents' `eventId`. */
+  eventId: string;
+}
+
+export interface LogStreamState {
+  name: string;
+  createdAt: number;
+  /** In timestamp order (PutLogEvents refuses a batch out of order; tasks write at the current time). */
+  events: LogEventState[];
+  storedBytes: number;
+  lastIngestionTime?: number;
+  /** PutLogEvents calls so far: the `nextSequenceToken` it answers. */
+  uploads: number;
+}
+
+export interface LogGroupState {
+  name: string;
+  arn: string;
+  createdAt: number;
+  retentionInDays?: number;
+  streams: Record<string, LogStreamState>;
+}
+
 export interface WorldState {
   version: 1;
   region: string;
@@ -506,6 +537,11 @@ export interface WorldState {
   };
   events: { rules: Record<string, EventRuleState> };
   sns: { topics: Record<string, SnsTopicState>; messages: SnsMessageState[] };
+  /**
+   * CloudWatch Logs: log groups by name. Made on first use, so a state saved before the sandbox served logs
+   * still loads.
+   */
+  logs?: { groups: Record<string, LogGroupState>; eventSeq: number };
   /** What is in motion: only these are advanced, so idle services cost nothing (perf). */
   active: { services: string[]; tasks: string[]; deployments: string[] };
   /** Stopped tasks in stop order, pruned an hour after they stop (ECS keeps stopped tasks visible ~1 h). */

@@ -7,10 +7,11 @@ import { SandboxApiError } from '../../errors.js';
 import type { WorldContext } from '../context.js';
 import { drainTarget, registerTarget, setTargetState, targetGroupOrUndefined } from '../elbv2/index.js';
 import { clone, compact, date, isRecord, list, optNumber, optString, reqString, type Input } from '../input.js';
-import { behaviourFor } from '../scenario.js';
+import { behaviourFor, outputFor } from '../scenario.js';
 import type { ClusterState, JsonObject, Tag, TaskDefinitionState, TaskState } from '../types.js';
+import { writeContainerOutput } from './container-logs.js';
 import { checkCompatibility, checkLaunchType, chosenProvider, effectiveLaunchType, placementOf } from './launch.js';
-import { paginate, taskDefinition } from './task-definitions.js';
+import { findTaskDefinition, paginate, taskDefinition } from './task-definitions.js';
 
 /** Seconds a task without load balancer or container health check takes to count as healthy (§1.2). */
 export const NO_HEALTH_CHECK_SECONDS = 40;
@@ -83,6 +84,7 @@ export function createTask(w: WorldContext, n: NewTask): TaskState {
       essential: c.essential !== false,
       lastStatus: 'PENDING',
       healthStatus: c.healthCheck ? 'UNKNOWN' : undefined,
+      output: outputFor(w.scenario, String(c.image)),
     })),
     behaviour,
     privateIp: ip,
@@ -96,7 +98,10 @@ export function createTask(w: WorldContext, n: NewTask): TaskState {
     hcGraceUntil: undefined,
   };
   if (n.healthCheckGracePeriodSeconds) task.hcGraceUntil = task.runningAt + n.healthCheckGracePeriodSeconds * 1000;
-  for (const c of task.containers) if (c.healthStatus === undefined) delete c.healthStatus;
+  for (const c of task.containers) {
+    if (c.healthStatus === undefined) delete c.healthStatus;
+    if (c.output?.length === 0) delete c.output;
+  }
   w.st.ecs.tasks[taskArn] = task;
   return task;
 }
@@ -228,6 +233,8 @@ export function advanceTask(w: WorldContext, task: TaskState): number | undefine
   }
   if (task.lastStatus === 'PENDING' && now >= task.runningAt) {
     task.pullStoppedAt = task.runningAt;
+    // The containers' processes start now (a crash prints before it exits): their output reaches CloudWatch Logs.
+    writeContainerOutput(w, task, findTaskDefinition(w, task.taskDefinitionArn));
     if (task.behaviour.crashOnStart) {
       task.counted = 'failed';
       exitTask(w, task, task.behaviour.exitCode ?? 1, true);

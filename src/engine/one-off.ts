@@ -12,7 +12,8 @@ import type { Plan, ServicePlan } from '../plan/types.js';
 import { shortTaskDefinition } from '../util/arn.js';
 import { backoffDelay } from '../util/backoff.js';
 import { errorMessage } from '../util/error-text.js';
-import { stoppedTaskInfo } from '../strategies/stopped-tasks.js';
+import type { TaskDefinitionLogSettings } from '../strategies/container-logs.js';
+import { stoppedTaskInfo, withLogs } from '../strategies/stopped-tasks.js';
 import type { EngineContext } from './context.js';
 import { taskDefinitionFor } from './register.js';
 import type { OneOffResult } from './types.js';
@@ -128,7 +129,10 @@ async function runOneOff(ctx: EngineContext, task: OneOffTask, sp: ServicePlan):
   }
   const codes = bad.map((c) => `${c.name}=${c.exitCode ?? 'none'}`).join(', ');
   const reason = `${info.stopCode ?? 'stopped'}: ${info.stoppedReason ?? 'no reason given'}${codes ? `; exit codes ${codes}` : ''}`;
-  ctx.emit({ type: 'oneoff.finished', name: task.name, taskArn, outcome: 'failed', reason, task: info });
+  // What the container printed explains the exit code: its last lines go with the verdict.
+  const td = sp.desired.taskDefinition as unknown as TaskDefinitionLogSettings;
+  const [explained = info] = await withLogs(ctx.ports, [info], arn, ctx.hardSignal, td);
+  ctx.emit({ type: 'oneoff.finished', name: task.name, taskArn, outcome: 'failed', reason, task: explained });
   const exitCode = bad.find((c) => c.exitCode !== undefined)?.exitCode;
   return { name: task.name, outcome: 'failed', taskArn, reason, ...(exitCode !== undefined ? { exitCode } : {}) };
 }

@@ -15,12 +15,35 @@ interface Base {
 /** `paused`: a canary stopped for a person to promote or abort (exit code 3); not a failure. */
 export type ServiceOutcome = 'succeeded' | 'unchanged' | 'failed' | 'rolled-back' | 'timed-out' | 'interrupted' | 'skipped' | 'paused';
 
+/**
+ * The last lines one container of a stopped task printed (its awslogs stream in CloudWatch Logs), bounded in
+ * lines and bytes, redacted like every event; or, in `missing`, why there are none (the log driver is not
+ * awslogs, the group or stream does not exist, ...). Never guessed.
+ */
+export interface ContainerLogs {
+  container: string;
+  /** Log group and stream read, when the container's log configuration names them. */
+  group?: string;
+  stream?: string;
+  /** Oldest first. */
+  lines: string[];
+  /** Earlier lines (or the start of a long line) were left out to stay within the bounds. */
+  truncated?: boolean;
+  /** Why there are no lines, e.g. `the log driver is splunk, not awslogs`, `log stream ... does not exist`. */
+  missing?: string;
+}
+
 export interface StoppedTaskInfo {
   taskArn: string;
   taskDefinitionArn: string;
   stoppedReason: string | undefined;
   stopCode: string | undefined;
   containers: { name: string; exitCode: number | undefined; reason: string | undefined }[];
+  /**
+   * The last log lines of the essential container that stopped the task (the first with a non-zero exit code or a
+   * reason), when logs were read for it.
+   */
+  logs?: ContainerLogs;
 }
 
 /**
@@ -70,7 +93,28 @@ export type EngineEvent =
       reason?: string;
       task?: StoppedTaskInfo;
     })
-  | (Base & { type: 'taskdef.registered'; service: string; taskDefinitionArn: string })
+  /** A line a one-off task's container printed (awslogs), streamed while `ecsdeploy run` waits. */
+  | (Base & { type: 'oneoff.log'; name: string; taskArn: string; container: string; at: string; message: string })
+  /** `ecsdeploy run` ended: its verdict, each container's exit code and the stop reason (exit code 0, 1 or 130). */
+  | (Base & {
+      type: 'run.finished';
+      name: string;
+      /** `started`: --no-wait (the task was started, not waited for). */
+      outcome: 'succeeded' | 'failed' | 'interrupted' | 'started';
+      taskArn?: string;
+      taskDefinitionArn?: string;
+      reason?: string;
+      task?: StoppedTaskInfo;
+      durationMs: number;
+    })
+  | (Base & {
+      type: 'taskdef.registered';
+      /** Manifest key of the service (or, with `task: true`, of the task-only family under `tasks:`). */
+      service: string;
+      taskDefinitionArn: string;
+      /** The revision is of a task-only family (`tasks:`), not of a service. */
+      task?: boolean;
+    })
   | (Base & {
       type: 'service.started';
       service: string;

@@ -3,9 +3,16 @@
  * live region. Each line says which service it belongs to and how prominent it is, so each renderer can lay it out.
  */
 import { isFailedOutcome } from '../events/outcomes.js';
-import type { EngineEvent, EventLevel } from '../events/types.js';
+import type { EngineEvent, EventLevel, StoppedTaskInfo } from '../events/types.js';
 import { revisionName, taskId, topicName } from './events-names.js';
-import { describeStoppedTask, formatGate, formatGateCheck, formatGateFinished, outcomeWords } from './outcome-words.js';
+import {
+  describeContainerLogs,
+  describeStoppedTask,
+  formatGate,
+  formatGateCheck,
+  formatGateFinished,
+  outcomeWords,
+} from './outcome-words.js';
 import { formatDuration } from './time-format.js';
 
 /**
@@ -65,11 +72,25 @@ export function describeEvent(event: EngineEvent): EventLine[] | undefined {
       const subject = `one-off ${event.name}`;
       if (event.outcome === 'succeeded') return [line(subject, 'succeeded', lvl, 'key')];
       const out = [line(subject, `FAILED${event.reason ? `: ${event.reason}` : ''}`, 'error', 'key')];
-      if (event.task) out.push(line(subject, `  task ${taskId(event.task.taskArn)}: ${describeStoppedTask(event.task)}`, 'error', 'key'));
+      if (event.task) {
+        out.push(line(subject, `  task ${taskId(event.task.taskArn)}: ${describeStoppedTask(event.task)}`, 'error', 'key'));
+        out.push(...logLines(subject, event.task, '    ', 'error'));
+      }
       return out;
     }
+    case 'oneoff.log':
+      return [line(`one-off ${event.name}`, `[${event.container}] ${event.message}`, lvl, 'key')];
+    case 'run.finished': {
+      const subject = `one-off ${event.name}`;
+      if (event.outcome === 'started') return [line(subject, `started ${event.taskArn ?? ''}; not waiting for it (--no-wait)`, lvl, 'key')];
+      if (event.outcome === 'interrupted') return [line(subject, `INTERRUPTED: ${event.reason ?? 'the task was stopped'}`, 'warn', 'key')];
+      // oneoff.finished already told the outcome and its evidence.
+      return [];
+    }
     case 'taskdef.registered':
-      return [line(event.service, `registered ${revisionName(event.taskDefinitionArn)}`, lvl, 'chatter')];
+      return [
+        line(event.task ? `task ${event.service}` : event.service, `registered ${revisionName(event.taskDefinitionArn)}`, lvl, 'chatter'),
+      ];
     case 'service.started': {
       const from = event.fromTaskDefinition ? ` (from ${revisionName(event.fromTaskDefinition)})` : '';
       const dep = event.deploymentId ? `, deployment ${event.deploymentId}` : '';
@@ -103,6 +124,7 @@ export function describeEvent(event: EngineEvent): EventLine[] | undefined {
             'key',
           ),
         );
+        out.push(...logLines(event.service, t, '    ', level));
       }
       return out;
     }
@@ -157,6 +179,11 @@ export function describeEvent(event: EngineEvent): EventLine[] | undefined {
     default:
       return undefined;
   }
+}
+
+/** The log lines of a stopped task's container, under the task's line. */
+function logLines(subject: string | undefined, task: StoppedTaskInfo, indent: string, level: EventLevel): EventLine[] {
+  return task.logs ? describeContainerLogs(task.logs).map((text) => line(subject, `${indent}${text}`, level, 'key')) : [];
 }
 
 /**

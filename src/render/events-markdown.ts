@@ -3,9 +3,9 @@
  * outcome, one table row per service, failure detail folded in `<details>`, then one-off tasks, scheduled targets
  * moved and revisions deregistered. Text from AWS is escaped so it can neither break the table nor inject HTML.
  */
-import type { EngineEvent } from '../events/types.js';
+import type { ContainerLogs, EngineEvent } from '../events/types.js';
 import { revisionName, taskId } from './events-names.js';
-import { describeStoppedTask, isFailure, outcomeWords } from './outcome-words.js';
+import { describeContainerLogs, describeStoppedTask, isFailure, outcomeWords } from './outcome-words.js';
 import { type ApplySummary, type ServiceState, summarizeEvents } from './summary-state.js';
 import { describeStanding, revisionColumn } from './summary-text.js';
 import { elapsedMs, formatDuration } from './time-format.js';
@@ -71,6 +71,18 @@ function revisionCell(text: string): string {
     .join('');
 }
 
+/**
+ * A container's log lines as an indented code block (no Markdown or HTML inside is interpreted; the fence is
+ * longer than any run of backticks in the lines), or the one line saying why there are none.
+ */
+function logBlock(logs: ContainerLogs): string[] {
+  const [head = '', ...lines] = describeContainerLogs(logs);
+  if (lines.length === 0) return [`  - ${escapeMarkdown(head)}`];
+  const body = lines.join('\n');
+  const fence = '`'.repeat(Math.max(2, ...[...body.matchAll(/`+/g)].map((m) => m[0].length)) + 1);
+  return [`  - ${escapeMarkdown(head)}`, '', `    ${fence}text`, ...lines.map((l) => `    ${l}`), `    ${fence}`, ''];
+}
+
 export function renderApplySummaryMarkdown(events: readonly EngineEvent[]): string {
   const summary = summarizeEvents(events);
   const out: string[] = [heading(summary), ''];
@@ -107,6 +119,7 @@ export function renderApplySummaryMarkdown(events: readonly EngineEvent[]): stri
         out.push(
           `- stopped task ${code(taskId(t.taskArn))} (${code(revisionName(t.taskDefinitionArn))}): ${escapeMarkdown(describeStoppedTask(t))}`,
         );
+        if (t.logs) out.push(...logBlock(t.logs));
       }
       for (const g of s.gateProblems) out.push(`- ${escapeMarkdown(g)}`);
       const where = describeStanding(s);
@@ -133,6 +146,9 @@ export function renderApplySummaryMarkdown(events: readonly EngineEvent[]): stri
       out.push(`| ${cells.join(' | ')} |`);
     }
     out.push('');
+    for (const o of summary.oneOffs) {
+      if (o.state === 'failed' && o.task?.logs) out.push(`**${escapeMarkdown(o.name)}**:`, '', ...logBlock(o.task.logs), '');
+    }
   }
 
   if (summary.canarySteps.length > 0) {

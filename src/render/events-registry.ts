@@ -14,7 +14,7 @@ export interface EventDoc {
 }
 
 const STOPPED_TASK =
-  '`{ taskArn, taskDefinitionArn, stoppedReason?, stopCode?, containers: { name, exitCode?, reason? }[] }` (from ECS DescribeTasks)';
+  '`{ taskArn, taskDefinitionArn, stoppedReason?, stopCode?, containers: { name, exitCode?, reason? }[], logs? }` (from ECS DescribeTasks); `logs`: `{ container, group?, stream?, lines: string[], truncated?, missing? }`, the last lines (at most 20, 4 KiB) the container that stopped the task printed to CloudWatch Logs (awslogs), redacted, or in `missing` why there are none';
 
 export const EVENT_REGISTRY: Record<EngineEventType, EventDoc> = {
   'plan.computed': {
@@ -68,10 +68,40 @@ export const EVENT_REGISTRY: Record<EngineEventType, EventDoc> = {
       task: `StoppedTaskInfo? — ${STOPPED_TASK}`,
     },
   },
+  'oneoff.log': {
+    description:
+      "A line a one-off task's container printed (awslogs driver, read from CloudWatch Logs), streamed while `ecsdeploy run` waits.",
+    level: 'info',
+    fields: {
+      name: 'string — the task (manifest key) being run',
+      taskArn: 'string',
+      container: 'string',
+      at: 'string — ISO time of the log event',
+      message: 'string — the line, redacted',
+    },
+  },
+  'run.finished': {
+    description:
+      '`ecsdeploy run` ended: exit code 0 when every essential container exited 0 (`succeeded`), 1 otherwise (`failed`), 130 when interrupted (the task was stopped); `started` with --no-wait.',
+    level: 'info, error (failed), warn (interrupted)',
+    fields: {
+      name: 'string — the service or task key whose task definition ran',
+      outcome: '`succeeded` | `failed` | `interrupted` | `started`',
+      taskArn: 'string? — absent when no task started',
+      taskDefinitionArn: 'string? — the revision the task ran',
+      reason: 'string? — why it failed or was stopped',
+      task: `StoppedTaskInfo? — each container's exit code and the stop reason: ${STOPPED_TASK}`,
+      durationMs: 'number — from RunTask to STOPPED, by the engine clock',
+    },
+  },
   'taskdef.registered': {
     description: 'A new task definition revision was registered (only when the desired one differs from the live one).',
     level: 'info',
-    fields: { service: 'string — manifest key', taskDefinitionArn: 'string' },
+    fields: {
+      service: 'string — manifest key (of a service, or of a task under `tasks:`)',
+      taskDefinitionArn: 'string',
+      task: 'boolean? — `true` when the revision is of a task-only family (`tasks:`)',
+    },
   },
   'service.started': {
     description: 'Deployment of a service began.',

@@ -3,7 +3,7 @@
  * service reads the same in the live view, the plain log, the summary and Markdown. Which outcomes are failures
  * is decided in `events/outcomes.ts`, not here.
  */
-import type { EngineEvent, StoppedTaskInfo } from '../events/types.js';
+import type { ContainerLogs, EngineEvent, StoppedTaskInfo } from '../events/types.js';
 import { isFailedOutcome } from '../events/outcomes.js';
 import type { Colors } from './ansi.js';
 import type { ServiceState } from './summary-state.js';
@@ -98,4 +98,19 @@ export function describeStoppedTask(task: StoppedTaskInfo): string {
     parts.push(`container ${c.name}${exit}${c.reason ? ` (${c.reason})` : ''}`);
   }
   return parts.length > 0 ? parts.join('; ') : 'no reason reported';
+}
+
+/**
+ * The log lines of a stopped task's container, for a diagnosis: a heading naming the container and where the
+ * lines came from, then each line behind `| `; or one line saying why there are none. Unindented: the caller
+ * indents (and escapes, for Markdown).
+ */
+export function describeContainerLogs(logs: ContainerLogs): string[] {
+  if (logs.missing !== undefined || logs.lines.length === 0) {
+    return [`no logs of ${logs.container}: ${logs.missing ?? 'nothing was printed'}`];
+  }
+  const where = logs.group && logs.stream ? ` (${logs.group} ${logs.stream})` : '';
+  const n = logs.lines.length;
+  const head = `${logs.truncated ? 'last ' : ''}${n} log line${n === 1 ? '' : 's'} of ${logs.container}${where}:`;
+  return [head, ...logs.lines.map((l) => `| ${l}`)];
 }

@@ -56,8 +56,20 @@ export interface OneOffSummary {
   startedAt: string | undefined;
 }
 
+/** `ecsdeploy run`: how it ended (run.finished). */
+export interface RunSummary {
+  name: string;
+  outcome: 'succeeded' | 'failed' | 'interrupted' | 'started';
+  taskArn: string | undefined;
+  reason: string | undefined;
+  task: StoppedTaskInfo | undefined;
+  durationMs: number;
+}
+
 export interface ApplySummary {
   started: boolean;
+  /** Set by `ecsdeploy run` (which starts no apply). */
+  run?: RunSummary;
   runId: string | undefined;
   dryRun: boolean;
   startedAt: string | undefined;
@@ -217,7 +229,18 @@ export class SummaryBuilder {
       }
       case 'taskdef.registered':
         st.registered.push({ service: event.service, taskDefinitionArn: event.taskDefinitionArn });
-        this.service(event.service).toTaskDefinition ??= event.taskDefinitionArn;
+        // A task-only family's revision belongs to no service row.
+        if (!event.task) this.service(event.service).toTaskDefinition ??= event.taskDefinitionArn;
+        break;
+      case 'run.finished':
+        st.run = {
+          name: event.name,
+          outcome: event.outcome,
+          taskArn: event.taskArn,
+          reason: event.reason,
+          task: event.task,
+          durationMs: event.durationMs,
+        };
         break;
       case 'service.started': {
         const s = this.service(event.service);

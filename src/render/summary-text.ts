@@ -5,8 +5,8 @@
  */
 import { type Colors, createColors } from './ansi.js';
 import { revisionName, taskId } from './events-names.js';
-import { describeStoppedTask, isFailure, outcomeSymbol, outcomeWords } from './outcome-words.js';
-import type { ApplySummary, ServiceState, ServiceSummary } from './summary-state.js';
+import { describeContainerLogs, describeStoppedTask, isFailure, outcomeSymbol, outcomeWords } from './outcome-words.js';
+import type { ApplySummary, RunSummary, ServiceState, ServiceSummary } from './summary-state.js';
 import { elapsedMs, formatDuration } from './time-format.js';
 
 /** Where an unfinished service stands, e.g. `waiting, 1/2 running, 1 pending, rollout IN_PROGRESS`. */
@@ -88,19 +88,10 @@ export function headline(summary: ApplySummary): string {
  * details (stopped tasks with exit codes, gate results, last service events), one-off tasks, then the headline.
  */
 export function renderSummaryText(summary: ApplySummary, options: { color: boolean }): string {
+  if (summary.run) return renderRunSummary(summary, summary.run, createColors(options.color));
   if (!summary.started) return '';
   const c = createColors(options.color);
-  const lines: string[] = [];
-  // One-off tasks run before the services they gate, so they come first.
-  for (const o of summary.oneOffs) {
-    const state: ServiceState = o.state;
-    const took = o.durationMs === undefined ? '' : `  ${formatDuration(o.durationMs)}`;
-    const why = o.state === 'failed' ? `  ${c.red(o.reason ?? (o.task ? describeStoppedTask(o.task) : 'failed'))}` : '';
-    lines.push(
-      `${outcomeSymbol(state, c)} one-off ${c.bold(o.name)}  ${outcomeWords(state)}  ${revisionName(o.taskDefinitionArn)}${took}${why}`,
-    );
-    if (o.state === 'failed' && o.task && o.reason) lines.push(`    task ${taskId(o.task.taskArn)}: ${describeStoppedTask(o.task)}`);
-  }
+  const lines: string[] = [...oneOffLines(summary, c)];
   // Columns are padded on the uncoloured text, then coloured, so alignment survives colour codes.
   const rows = summary.services.map((s) => {
     const duration = serviceDuration(s, summary.lastTime);
@@ -138,10 +129,46 @@ export function renderSummaryText(summary: ApplySummary, options: { color: boole
   return `${lines.join('\n')}\n`;
 }
 
+/** One line per one-off task (they run before the services they gate, so they come first), with failure detail. */
+function oneOffLines(summary: ApplySummary, c: Colors): string[] {
+  const lines: string[] = [];
+  for (const o of summary.oneOffs) {
+    const state: ServiceState = o.state;
+    const took = o.durationMs === undefined ? '' : `  ${formatDuration(o.durationMs)}`;
+    const why = o.state === 'failed' ? `  ${c.red(o.reason ?? (o.task ? describeStoppedTask(o.task) : 'failed'))}` : '';
+    lines.push(
+      `${outcomeSymbol(state, c)} one-off ${c.bold(o.name)}  ${outcomeWords(state)}  ${revisionName(o.taskDefinitionArn)}${took}${why}`,
+    );
+    if (o.state === 'failed' && o.task && o.reason) lines.push(`    task ${taskId(o.task.taskArn)}: ${describeStoppedTask(o.task)}`);
+    if (o.state === 'failed' && o.task?.logs) lines.push(...describeContainerLogs(o.task.logs).map((l) => `      ${l}`));
+  }
+  return lines;
+}
+
+/**
+ * `ecsdeploy run`'s result: the task's line (with its containers' exit codes and log lines when it failed) and
+ * the verdict. With --no-wait, only the task ARN (a result to pipe on).
+ */
+function renderRunSummary(summary: ApplySummary, run: RunSummary, c: Colors): string {
+  if (run.outcome === 'started') return run.taskArn ? `${run.taskArn}\n` : '';
+  const lines = oneOffLines(summary, c);
+  if (run.outcome === 'succeeded' && run.task) {
+    const exits = run.task.containers.map((x) => `${x.name} exit ${x.exitCode ?? 'none'}`).join(', ');
+    if (exits) lines.push(`    ${exits}`);
+  }
+  const took = formatDuration(run.durationMs);
+  if (run.outcome === 'succeeded') lines.push(c.green(c.bold(`Run succeeded in ${took}: ${run.name} exited 0`)));
+  else if (run.outcome === 'interrupted')
+    lines.push(c.yellow(c.bold(`Interrupted after ${took}: ${run.reason ?? `${run.name} was stopped`}`)));
+  else lines.push(c.red(c.bold(`Run FAILED after ${took}: ${run.name}${run.reason ? ` (${run.reason})` : ''}`)));
+  return `${lines.join('\n')}\n`;
+}
+
 function failureDetails(s: ServiceSummary, c: Colors): string[] {
   const out: string[] = [];
   for (const t of s.stoppedTasks) {
     out.push(`    stopped task ${taskId(t.taskArn)} (${revisionName(t.taskDefinitionArn)}): ${describeStoppedTask(t)}`);
+    if (t.logs) out.push(...describeContainerLogs(t.logs).map((l) => `      ${l}`));
   }
   for (const g of s.gateProblems) out.push(`    ${g}`);
   if (s.state === 'interrupted') {

@@ -49,7 +49,7 @@ describe('apply against the sandbox', () => {
     expect(reports[0]).toMatchObject({ revision: finished?.services[0]?.taskDefinitionArn?.split('/')[1], inProgress: false });
   });
 
-  it('reports a crashing image caught by the circuit breaker as a failure with the stop reason, exit 1', async () => {
+  it('reports a crashing image caught by the circuit breaker as a failure with the stop reason and the crash log, exit 1', async () => {
     const cwd = join(EXAMPLES, 'rolling');
     const crashing = join(EXAMPLES, 'scenarios', 'crashing.yaml');
     const r = await cli(['apply', '--sandbox', '--scenario', crashing, '--yes', '--format', 'json'], { cwd, env: { IMAGE_TAG: 'bad' } });
@@ -60,19 +60,52 @@ describe('apply against the sandbox', () => {
     expect(fin?.stoppedTasks?.length).toBeGreaterThan(0);
     expect(fin?.stoppedTasks?.[0]?.containers.some((c) => c.exitCode === 1)).toBe(true);
     expect(fin?.stoppedTasks?.[0]?.stoppedReason).toBeTruthy();
+    // What the container printed before it crashed, from its awslogs stream, with the password in it masked.
+    const logs = fin?.stoppedTasks?.[0]?.logs;
+    const id = fin?.stoppedTasks?.[0]?.taskArn.split('/').pop();
+    expect(logs).toEqual({
+      container: 'web',
+      group: '/ecs/hello-web',
+      stream: `web/web/${id}`,
+      lines: [
+        '(sandbox) container web started from 123456789012.dkr.ecr.us-east-1.amazonaws.com/hello-web:bad',
+        'listening on :8080',
+        'Error: connect ECONNREFUSED 10.0.3.12:5432 (DATABASE_URL=postgres://app:***@db.internal/app)',
+      ],
+    });
+    expect(r.stdout).not.toContain('hunter2');
     expect(ofType(r.events, 'apply.finished')[0]?.outcome).toBe('failed');
+  });
+
+  it('shows the crash log lines in the plain output and the summary', async () => {
+    const cwd = join(EXAMPLES, 'rolling');
+    const crashing = join(EXAMPLES, 'scenarios', 'crashing.yaml');
+    const r = await cli(['apply', '-f', 'ecsdeploy.yaml', '--sandbox', '--scenario', crashing, '--yes'], {
+      cwd,
+      env: { IMAGE_TAG: 'bad' },
+    });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/web:\s+3 log lines of web \(\/ecs\/hello-web web\/web\/[0-9a-f]+\):/);
+    expect(r.stdout).toContain('      | Error: connect ECONNREFUSED 10.0.3.12:5432 (DATABASE_URL=postgres://app:***@db.internal/app)');
+    expect(`${r.stdout}${r.stderr}`).not.toContain('hunter2');
   });
 
   it('stops before any service changes when the migration fails (examples/multi)', async () => {
     const cwd = join(EXAMPLES, 'multi');
     const env = { IMAGE_TAG: '2.0.0' };
     const manifest = loadManifest({ cwd, env, environment: 'staging' });
-    const sb = startInProcessSandbox({ manifest, scenario: { images: [{ match: '*shop-api:2.0.0', exitCode: 3 }] } });
+    const sb = startInProcessSandbox({
+      manifest,
+      scenario: {
+        images: [{ match: '*shop-api:2.0.0', exitCode: 3, logs: ['migrating 0042_orders', 'relation "orders" already exists'] }],
+      },
+    });
     const r = await cli(['apply', '-e', 'staging', '--yes', '--format', 'json'], { cwd, env, context: sandboxContext(sb) });
     expect(r.code).toBe(1);
     const oneoff = ofType(r.events, 'oneoff.finished')[0];
     expect(oneoff).toMatchObject({ name: 'migrate', outcome: 'failed' });
     expect(oneoff?.task?.containers.find((c) => c.name === 'api')?.exitCode).toBe(3);
+    expect(oneoff?.task?.logs?.lines.slice(1)).toEqual(['migrating 0042_orders', 'relation "orders" already exists']);
     expect(sb.runtime.calls().counts['ecs.RunTask']).toBe(1);
     expect(sb.runtime.calls().counts['ecs.UpdateService'] ?? 0).toBe(0);
     expect(ofType(r.events, 'service.started')).toEqual([]);

@@ -96,3 +96,34 @@ describe('Markdown apply summary', () => {
     expect(md).not.toContain('<script>');
   });
 });
+
+describe('Markdown apply summary: container logs', () => {
+  it('shows a stopped task’s last log lines in a code block no line can break out of, and says when there are none', () => {
+    const withLogs = circuitBreaker.map((e) =>
+      e.type === 'service.finished' && e.stoppedTasks
+        ? {
+            ...e,
+            stoppedTasks: e.stoppedTasks.map((t, i) => ({
+              ...t,
+              logs:
+                i === 0
+                  ? { container: 'web', group: '/ecs/web', stream: 'web/web/abc', lines: ['boom ``` <b>not html</b>', 'bye'] }
+                  : { container: 'web', lines: [], missing: 'log group /ecs/web does not exist' },
+            })),
+          }
+        : e,
+    );
+    const md = renderApplySummaryMarkdown(withLogs);
+    expect(md).toContain(
+      [
+        '  - 2 log lines of web (/ecs/web web/web/abc):',
+        '',
+        '    ````text',
+        '    | boom ``` <b>not html</b>',
+        '    | bye',
+        '    ````',
+      ].join('\n'),
+    );
+    expect(md).toContain('  - no logs of web: log group /ecs/web does not exist');
+  });
+});

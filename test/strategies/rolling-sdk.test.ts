@@ -5,6 +5,7 @@
  */
 import {
   DescribeServicesCommand,
+  DescribeTaskDefinitionCommand,
   DescribeTasksCommand,
   ECSClient,
   ListTasksCommand,
@@ -13,6 +14,7 @@ import {
   UntagResourceCommand,
   UpdateServiceCommand,
 } from '@aws-sdk/client-ecs';
+import { CloudWatchLogsClient, GetLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createAwsPorts } from '../../src/aws/clients.js';
@@ -26,6 +28,7 @@ import type { DeployTarget, StrategyContext } from '../../src/strategies/types.j
 
 const TD = (rev: number) => `arn:aws:ecs:us-east-1:111122223333:task-definition/web:${rev}`;
 const ecsMock = mockClient(ECSClient);
+const logsMock = mockClient(CloudWatchLogsClient);
 
 function service(deployments: Service['deployments'], extra: Partial<Service> = {}): Service {
   return {
@@ -111,8 +114,13 @@ const target: DeployTarget = {
 beforeEach(() => {
   ecsMock.reset();
   ecsMock.onAnyCommand().rejects(new Error('unexpected call'));
+  logsMock.reset();
+  logsMock.onAnyCommand().rejects(new Error('unexpected call'));
 });
-afterEach(() => ecsMock.reset());
+afterEach(() => {
+  ecsMock.reset();
+  logsMock.reset();
+});
 
 describe('rolling strategy over the SDK', () => {
   it('sends UpdateService with the revision, count, merged deployment configuration and only updatable settings', async () => {
@@ -164,7 +172,7 @@ describe('rolling strategy over the SDK', () => {
     ]);
   });
 
-  it('reads the stopped tasks of the new revision when the deployment FAILED, and reports their exit codes', async () => {
+  it('reads the stopped tasks of the new revision when the deployment FAILED, and reports their exit codes and last log lines', async () => {
     const failed = ours('FAILED', 'ACTIVE', 'ECS deployment circuit breaker: tasks failed to start.');
     const rollback = { ...old, id: 'ecs-svc/3', status: 'PRIMARY', rolloutState: 'IN_PROGRESS' as const };
     ecsMock
@@ -192,6 +200,18 @@ describe('rolling strategy over the SDK', () => {
         },
       ],
     });
+    ecsMock.on(DescribeTaskDefinitionCommand).resolves({
+      taskDefinition: {
+        family: 'web',
+        containerDefinitions: [
+          {
+            name: 'web',
+            logConfiguration: { logDriver: 'awslogs', options: { 'awslogs-group': '/ecs/web', 'awslogs-stream-prefix': 'app' } },
+          },
+        ],
+      },
+    });
+    logsMock.on(GetLogEventsCommand).resolves({ events: [{ timestamp: 1, message: 'Error: DATABASE_URL is not set\n' }] });
     const { ctx } = context();
     const r = await rollingStrategy.deploy(target, ctx);
     expect(r.outcome).toBe('rolled-back');
@@ -203,8 +223,16 @@ describe('rolling strategy over the SDK', () => {
         stopCode: 'EssentialContainerExited',
         stoppedReason: 'Essential container in task exited',
         containers: [{ name: 'web', exitCode: 1, reason: undefined }],
+        logs: { container: 'web', group: '/ecs/web', stream: 'app/web/a', lines: ['Error: DATABASE_URL is not set'] },
       },
     ]);
+    expect(ecsMock.commandCalls(DescribeTaskDefinitionCommand)[0]?.args[0].input).toEqual({ taskDefinition: TD(8) });
+    expect(logsMock.commandCalls(GetLogEventsCommand)[0]?.args[0].input).toEqual({
+      logGroupName: '/ecs/web',
+      logStreamName: 'app/web/a',
+      startFromHead: false,
+      limit: 21,
+    });
     expect(ecsMock.commandCalls(ListTasksCommand)[0]?.args[0].input).toMatchObject({
       cluster: 'prod',
       serviceName: 'web',

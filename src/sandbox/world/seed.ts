@@ -21,6 +21,7 @@ import {
 } from './elbv2/index.js';
 import { transition } from './cloudwatch/alarms.js';
 import { isRecord } from './input.js';
+import { findGroup } from './logs/store.js';
 import { createTopicState } from './sns.js';
 import type { JsonObject, TargetGroupState } from './types.js';
 import { SandboxWorld, type World } from './world.js';
@@ -184,6 +185,7 @@ export function seedFromManifest(world: World, manifest: ResolvedManifest, optio
     const capacityProviders = providers.get(s.cluster) ?? [];
     world.dispatch('ecs', 'CreateCluster', { clusterName: s.cluster, ...(capacityProviders.length ? { capacityProviders } : {}) });
     const td = previousTaskDefinition(s, tag);
+    ensureLogGroups(world, w, td);
     const registered = world.dispatch('ecs', 'RegisterTaskDefinition', td as unknown as Record<string, unknown>);
     const tdArn = String((registered.taskDefinition as Record<string, unknown>).taskDefinitionArn);
     tdArnByKey.set(s.key, tdArn);
@@ -288,6 +290,25 @@ export function seedFromManifest(world: World, manifest: ResolvedManifest, optio
   }
   // Seeding settles services and alarms directly, outside dispatch.
   (world as SandboxWorld).invalidate();
+}
+
+/**
+ * The log groups the containers' awslogs driver writes to exist already, as in an account where the manifest
+ * runs (AWS would not start a task whose group is missing, unless `awslogs-create-group` says to make it).
+ */
+function ensureLogGroups(world: World, w: WorldContext, td: TaskDefinitionInput): void {
+  for (const c of td.containerDefinitions) {
+    const config = isRecord(c.logConfiguration) ? c.logConfiguration : undefined;
+    const options = config?.logDriver === 'awslogs' && isRecord(config.options) ? config.options : undefined;
+    const group = typeof options?.['awslogs-group'] === 'string' ? options['awslogs-group'] : undefined;
+    const region = typeof options?.['awslogs-region'] === 'string' ? options['awslogs-region'] : w.region;
+    if (!group || region !== w.region || findGroup(w, group)) continue;
+    try {
+      world.dispatch('logs', 'CreateLogGroup', { logGroupName: group });
+    } catch {
+      // A name CloudWatch Logs refuses: AWS could not start such a task either; the sandbox writes nothing for it.
+    }
+  }
 }
 
 /** One load balancer per service; each of its unattached target groups gets a listener (port 80, 81, ...) forwarding to it. */

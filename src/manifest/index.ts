@@ -191,19 +191,21 @@ export function loadManifestAll(options: LoadManifestOptions): ResolvedManifest[
 }
 
 /**
- * Keeps the named services (manifest keys or ECS service names), in manifest order; no names keeps all. One-off
- * tasks and scheduled targets are kept only when they use a kept service's task definition.
+ * Keeps the named services (manifest keys or ECS service names) and tasks (keys under `tasks:`), in manifest
+ * order; no names keeps all. One-off tasks and scheduled targets are kept only when they use a kept service's or
+ * task's task definition.
  */
 export function selectServices(manifest: ResolvedManifest, names: string[]): ResolvedManifest {
   if (names.length === 0) return manifest;
+  const tasks = manifest.tasks ?? [];
   const keys = new Set<string>();
   for (const name of names) {
-    const hits = manifest.services.filter((s) => s.key === name || s.service === name);
+    const hits = [...manifest.services.filter((s) => s.key === name || s.service === name), ...tasks.filter((t) => t.key === name)];
     if (hits.length === 0) {
-      const known = manifest.services.map((s) => s.key);
+      const known = [...manifest.services.map((s) => s.key), ...tasks.map((t) => t.key)];
       throw new UsageError(
         'UNKNOWN_SERVICE',
-        `unknown service \`${name}\`${didYouMean(name, known)}; the manifest declares: ${known.join(', ')}`,
+        `unknown ${tasks.length > 0 ? 'service or task' : 'service'} \`${name}\`${didYouMean(name, known)}; the manifest declares: ${known.join(', ')}`,
       );
     }
     for (const s of hits) keys.add(s.key);
@@ -211,6 +213,7 @@ export function selectServices(manifest: ResolvedManifest, names: string[]): Res
   return {
     ...manifest,
     services: manifest.services.filter((s) => keys.has(s.key)),
+    ...(manifest.tasks && { tasks: tasks.filter((t) => keys.has(t.key)) }),
     before: manifest.before.filter((t) => keys.has(t.taskDefinitionOf)),
     scheduledTargets: manifest.scheduledTargets.filter((t) => keys.has(t.taskDefinitionOf)),
   };

@@ -163,7 +163,7 @@ function lookupRefusal(path: Path): string | undefined {
   if (key === 'region') return 'the region cannot come from a lookup: lookups are read from AWS, in this region';
   if (key === 'version') return 'the version cannot come from a lookup';
   if (key === 'tfstate') return `where a Terraform state is cannot come from a lookup (use \${env:...} or \${var:...})`;
-  if (key === 'services' && top.length === 3 && top[2] === 'taskDefinition') {
+  if ((key === 'services' || key === 'tasks') && top.length === 3 && top[2] === 'taskDefinition') {
     return 'a task definition file path cannot come from a lookup (use lookups inside the file instead)';
   }
   return undefined;

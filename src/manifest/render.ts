@@ -3,7 +3,7 @@
  * environment values are replaced by `(sensitive)` (house rule 9); durations are shown both ways. Lookups not
  * read are shown as written (`${ssm:/shop/db-host}`) and listed under `lookups` with where they are written.
  */
-import type { OneOffTask, ResolvedManifest, ResolvedService } from '../model/manifest.js';
+import type { OneOffTask, ResolvedManifest, ResolvedService, ResolvedTask, TaskDefinitionSpec } from '../model/manifest.js';
 import type { ContainerDefinition, TaskDefinitionInput } from '../model/task-definition.js';
 import { formatDuration } from '../util/duration.js';
 import { siteLocation } from '../model/lookups.js';
@@ -41,12 +41,10 @@ function redactTaskDefinition(td: TaskDefinitionInput, marked: readonly string[]
   };
 }
 
-function renderService(s: ResolvedService): Record<string, unknown> {
+/** The task definition part, shared by services and tasks: the source and what is set over it. */
+function renderDefinition(s: TaskDefinitionSpec): Record<string, unknown> {
   const td = s.taskDefinition;
   return {
-    key: s.key,
-    service: s.service,
-    cluster: s.cluster,
     taskDefinition:
       td.kind === 'declared'
         ? {
@@ -55,7 +53,7 @@ function renderService(s: ResolvedService): Record<string, unknown> {
             input: redactTaskDefinition(td.input, s.sensitive),
           }
         : { source: 'live' },
-    // Overrides are listed for fromLive services: the plan applies them to the live task definition.
+    // Overrides are listed for fromLive definitions: the plan applies them to the live task definition.
     images: s.images,
     ...(s.pin && { pin: s.pin }),
     ...(s.pinned && { pinned: s.pinned }),
@@ -63,6 +61,15 @@ function renderService(s: ResolvedService): Record<string, unknown> {
     environment: Object.fromEntries(Object.entries(s.environment).map(([c, vars]) => [c, redactVars(vars, s.sensitive)])),
     command: s.command,
     sensitive: s.sensitive,
+  };
+}
+
+function renderService(s: ResolvedService): Record<string, unknown> {
+  return {
+    key: s.key,
+    service: s.service,
+    cluster: s.cluster,
+    ...renderDefinition(s),
     desiredCount: s.desiredCount ?? null,
     deployment: s.deployment,
     settings: s.settings,
@@ -76,19 +83,25 @@ function renderService(s: ResolvedService): Record<string, unknown> {
   };
 }
 
-function renderTask(t: OneOffTask, services: ResolvedService[]): Record<string, unknown> {
-  const marked = services.find((s) => s.key === t.taskDefinitionOf)?.sensitive ?? [];
+function renderTaskFamily(t: ResolvedTask): Record<string, unknown> {
+  return { key: t.key, family: t.family, cluster: t.cluster ?? null, ...renderDefinition(t), run: t.run, ignoreTags: t.ignoreTags };
+}
+
+function renderOneOff(t: OneOffTask, owners: TaskDefinitionSpec[]): Record<string, unknown> {
+  const marked = owners.find((s) => s.key === t.taskDefinitionOf)?.sensitive ?? [];
   return { ...t, ...(t.environment && { environment: redactVars(t.environment, marked) }), timeout: formatDuration(t.timeoutMs) };
 }
 
 /**
- * The redacted JSON `render` prints; with a service key, only that service (and the tasks that use it). Sensitive
+ * The redacted JSON `render` prints; with a service (or task) key, only that one (and the one-off tasks that use it). Sensitive
  * variables and options are `(sensitive)`; credentials in any other string (a URL password in a command, a known
  * secret) are masked.
  */
 export function renderResolved(manifest: ResolvedManifest, serviceKey?: string): object {
   const keep = (key: string) => serviceKey === undefined || key === serviceKey;
   const services = manifest.services.filter((s) => keep(s.key));
+  const tasks = (manifest.tasks ?? []).filter((t) => keep(t.key));
+  const owners = [...manifest.services, ...(manifest.tasks ?? [])];
   const rendered = {
     file: manifest.file,
     digest: manifest.digest,
@@ -96,8 +109,9 @@ export function renderResolved(manifest: ResolvedManifest, serviceKey?: string):
     region: manifest.region ?? null,
     keepRevisions: manifest.keepRevisions,
     notify: manifest.notify,
-    before: manifest.before.filter((t) => keep(t.taskDefinitionOf)).map((t) => renderTask(t, manifest.services)),
+    before: manifest.before.filter((t) => keep(t.taskDefinitionOf)).map((t) => renderOneOff(t, owners)),
     services: services.map(renderService),
+    ...(tasks.length > 0 && { tasks: tasks.map(renderTaskFamily) }),
     scheduledTargets: manifest.scheduledTargets.filter((t) => keep(t.taskDefinitionOf)),
   };
   const sites = pendingSites(rendered, manifest.lookups ?? []);

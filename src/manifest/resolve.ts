@@ -4,33 +4,15 @@
  */
 import { dirname, resolve as resolvePath } from 'node:path';
 import { type ManifestIssue, UsageError } from '../errors/index.js';
-import type {
-  DeploymentSettings,
-  OneOffTask,
-  ResolvedManifest,
-  ResolvedService,
-  ScheduledTarget,
-  ServiceSettings,
-  TaskDefinitionSource,
-} from '../model/manifest.js';
+import type { DeploymentSettings, ResolvedManifest, ResolvedService, ServiceSettings } from '../model/manifest.js';
 import type { LookupSite, TfstateSource } from '../model/lookups.js';
 import type { StrategyType } from '../model/strategy.js';
-import { applyOverrides } from '../model/overrides.js';
-import type { TaskDefinitionInput } from '../model/task-definition.js';
 import { parseDuration } from '../util/duration.js';
 import { setOwn } from '../util/own.js';
-import {
-  DEFAULT_KEEP_REVISIONS,
-  DEFAULT_TIMEOUT_MS,
-  displayPath,
-  fail,
-  type ManifestText,
-  type ResolveInput,
-  stringMap,
-} from './common.js';
+import { DEFAULT_KEEP_REVISIONS, DEFAULT_TIMEOUT_MS, displayPath, fail, type ManifestText, type ResolveInput } from './common.js';
+import { type ResolveContext, resolveDefinition } from './definition.js';
 import { didYouMean } from './did-you-mean.js';
 import { gateIssues } from './gate-rules.js';
-import type { InterpolationContext } from './interpolate.js';
 import { applyEnvironment, serviceWithDefaults } from './overlay.js';
 import type { ParsedOverrides } from './overrides.js';
 import {
@@ -41,28 +23,17 @@ import {
   missingForCreate,
   type ServiceIssue,
 } from './rules.js';
-import { environmentValues, learnSecrets, taskDefinitionValues } from './secrets.js';
-import { imageFindings, runTaskOverridesChars, runTaskOverridesMessage, taskDefinitionSizeIssue } from './service-limits.js';
 import { formatPath, hasPath, issueAt, type Path, type SourceFile } from './source.js';
+import { resolveBefore, resolveScheduledTargets } from './steps.js';
 import { resolveStrategy } from './strategy.js';
-import { loadTaskDefinitionFile, toTaskDefinitionInput } from './task-definition-source.js';
-import { SERVICE_SETTING_KEYS, type WrittenImage, type WrittenManifest, type WrittenService, type WrittenTfstate } from './written.js';
+import { namespaceIssues, resolveTasks, taskLocator } from './tasks.js';
+import { SERVICE_SETTING_KEYS, type WrittenManifest, type WrittenService, type WrittenTfstate } from './written.js';
 
 /** Everything the per-service steps share while one environment is resolved. */
-interface Context {
-  m: ManifestText;
-  o: ParsedOverrides;
-  tdCtx: InterpolationContext;
+interface Context extends ResolveContext {
   /** Service keys the top level declares (environment overlays may only add services with a task definition). */
   declared: string[];
   at: ServiceIssue;
-  issues: ManifestIssue[];
-  /** Declared task definitions' container names, per service key. */
-  containersOf: Map<string, string[]>;
-  usedContainerImages: Set<string>;
-  warnings: ManifestIssue[];
-  matchedRepositories: Set<string>;
-  anyLive: boolean;
 }
 
 /**
@@ -108,6 +79,7 @@ export function resolveWritten(
     matchedRepositories: new Set(),
     anyLive: false,
   };
+  const atTask = taskLocator(source, env);
   /** Where a top-level value was written: the environment's overlay, else the top level. */
   const atTop = (path: Path, message: string): ManifestIssue => {
     const envPath: Path = ['environments', env ?? '', ...path];
@@ -122,50 +94,11 @@ export function resolveWritten(
   ctx.issues.push(...dependencyIssues(services, ctx.at), ...duplicateServiceIssues(services, ctx.at));
   ctx.issues.push(...gateIssues(services, ctx.at, ctx.containersOf));
 
-  const keys = services.map((s) => s.key);
-  const checkRef = (path: Path, ref: string): boolean => {
-    if (keys.includes(ref)) return true;
-    ctx.issues.push(atTop(path, `unknown service \`${ref}\`${didYouMean(ref, keys)} (services: ${keys.join(', ')})`));
-    return false;
-  };
-  const before: OneOffTask[] = (top.before ?? []).map((t, i) => {
-    if (checkRef(['before', i, 'taskDefinitionOf'], t.taskDefinitionOf) && t.container !== undefined) {
-      const cs = ctx.containersOf.get(t.taskDefinitionOf);
-      if (cs && !cs.includes(t.container)) {
-        const message = `no container \`${t.container}\` in the task definition of ${t.taskDefinitionOf} (containers: ${cs.join(', ')})`;
-        ctx.issues.push(atTop(['before', i, 'container'], message));
-      }
-    }
-    const timeoutMs = t.timeout === undefined ? DEFAULT_TIMEOUT_MS : (parseDuration(t.timeout) ?? DEFAULT_TIMEOUT_MS);
-    if (timeoutMs === 0) ctx.issues.push(atTop(['before', i, 'timeout'], 'a task timeout must be longer than 0'));
-    const environment = t.environment === undefined ? undefined : stringMap(t.environment);
-    const tooLarge = runTaskOverridesMessage(
-      runTaskOverridesChars({ ...t, environment }, ctx.containersOf.get(t.taskDefinitionOf)?.[0] ?? ''),
-    );
-    if (tooLarge) ctx.issues.push(atTop(['before', i], tooLarge));
-    // A one-off task's variables are redacted by its service's sensitive names: mark those holding a secret there.
-    const owner = services.find((s) => s.key === t.taskDefinitionOf);
-    for (const name of learnSecrets(Object.entries(environment ?? {}), owner?.sensitive ?? [])) {
-      if (owner && !owner.sensitive.includes(name)) owner.sensitive.push(name);
-    }
-    return {
-      name: t.name,
-      taskDefinitionOf: t.taskDefinitionOf,
-      ...(t.command !== undefined && { command: [...t.command] }),
-      ...(t.container !== undefined && { container: t.container }),
-      ...(environment !== undefined && { environment }),
-      timeoutMs,
-    };
-  });
-  const scheduledTargets: ScheduledTarget[] = (top.after?.scheduledTargets ?? []).map((t, i) => {
-    checkRef(['after', 'scheduledTargets', i, 'taskDefinitionOf'], t.taskDefinitionOf);
-    return {
-      rule: t.rule,
-      ...(t.eventBus !== undefined && { eventBus: t.eventBus }),
-      ...(t.targetId !== undefined && { targetId: t.targetId }),
-      taskDefinitionOf: t.taskDefinitionOf,
-    };
-  });
+  const tasks = resolveTasks(top, Object.keys(written.tasks ?? {}), atTask, ctx);
+  ctx.issues.push(...namespaceIssues(services, tasks, atTask));
+  const owners = { services, tasks };
+  const before = resolveBefore(top, owners, ctx, atTop);
+  const scheduledTargets = resolveScheduledTargets(top, owners, ctx, atTop);
   const tfstate = tfstateSources(top.tfstate, m);
   // Problems with values that are still lookup placeholders wait for the values; a lookup naming no state cannot.
   const issues = [...input.lookups.judgeable(ctx.issues), ...tfstateSiteIssues(input.lookups.sites, Object.keys(tfstate))];
@@ -178,6 +111,7 @@ export function resolveWritten(
     environment: env,
     region: top.region,
     services,
+    ...(tasks.length > 0 && { tasks }),
     before,
     scheduledTargets,
     keepRevisions: top.keepRevisions ?? DEFAULT_KEEP_REVISIONS,
@@ -198,54 +132,7 @@ function resolveService(key: string, own: WrittenService, w: WrittenService, ctx
   }
   const name = w.service ?? key;
   if (w.cluster === undefined) issues.push(at(key, [], 'missing `cluster` (set it on the service or under defaults:)', true));
-
-  let td = resolveTaskDefinition(key, w, ctx);
-  const declared = td?.kind === 'declared' ? td : undefined;
-  const containers = declared?.input.containerDefinitions.map((c) => c.name);
-  if (containers) ctx.containersOf.set(key, containers);
-  const written = imageReferences(w.images);
-  const images: Record<string, string> = { ...written };
-  const pinByDefault = w.pinImages === true;
-  const pinned = new Set(Object.keys(written).filter((c) => pinOf(w.images?.[c], pinByDefault)));
-  for (const [c, image] of Object.entries(o.containerImages)) {
-    // `--image NAME=...` applies to the services that have container NAME (fromLive ones: maybe, the plan checks).
-    if (containers === undefined || containers.includes(c)) {
-      setOwn(images, c, image);
-      ctx.usedContainerImages.add(c);
-      // The manifest's entry for the container says whether its image is pinned, whatever replaces the image.
-      if (pinOf(Object.hasOwn(w.images ?? {}, c) ? w.images?.[c] : undefined, pinByDefault)) pinned.add(c);
-    }
-  }
-  const environment = Object.fromEntries(Object.entries(w.environment ?? {}).map(([c, vs]) => [c, stringMap(vs)]));
-  const command = Object.fromEntries(Object.entries(w.command ?? {}).map(([c, cmd]) => [c, [...cmd]]));
-
-  /** Repositories of `--image REPO:TAG` that match no container here (known for declared task definitions). */
-  let unmatched: string[] = [];
-  if (td?.kind === 'declared') {
-    const r = applyOverrides(td.input, { images, repositoryImages: o.repositoryImages, environment, command });
-    for (const c of r.unknownContainers) {
-      for (const k of ['images', 'environment', 'command'] as const) {
-        if (!w[k] || !Object.hasOwn(w[k] as object, c)) continue;
-        const known = containers ?? [];
-        const message = `no container \`${c}\` in task definition \`${td.input.family}\`${didYouMean(c, known)} (containers: ${known.join(', ')})`;
-        issues.push(at(key, [k, c], message, true));
-      }
-    }
-    for (const rep of o.repositoryImages)
-      if (!r.unmatchedRepositories.includes(rep.repository)) ctx.matchedRepositories.add(rep.repository);
-    unmatched = r.unmatchedRepositories;
-    td = { ...td, input: r.taskDefinition };
-    issues.push(...taskDefinitionSizeIssue(key, td.input, td.file, at));
-  }
-  // What pinImages pins: the images this service sets, by container, and the `--image REPO:TAG` that reach it.
-  const pin = [
-    ...new Set([
-      ...Object.entries(images).flatMap(([c, image]) => (pinned.has(c) ? [image] : [])),
-      ...(pinByDefault ? o.repositoryImages.filter((r) => !unmatched.includes(r.repository)).map((r) => r.image) : []),
-    ]),
-  ];
-  const fromCommandLine = new Set(Object.keys(o.containerImages));
-  imageFindings({ key, written, fromCommandLine, repositoryImages: o.repositoryImages, declared }, at, ctx);
+  const { spec, resolved } = resolveDefinition(key, w, at, ctx);
 
   const strategy = resolveStrategy(w.strategy, name);
   const settings = resolveSettings(key, w, strategy.type, ctx);
@@ -264,21 +151,9 @@ function resolveService(key: string, own: WrittenService, w: WrittenService, ctx
   }
 
   const service: ResolvedService = {
-    key,
+    ...spec,
     service: name,
     cluster: w.cluster ?? '',
-    taskDefinition: td ?? { kind: 'live' },
-    images,
-    repositoryImages: o.repositoryImages.map((r) => ({ ...r })),
-    environment,
-    command,
-    sensitive: [
-      ...new Set([
-        ...(w.sensitive ?? []),
-        ...learnSecrets(environmentValues(environment), w.sensitive ?? []),
-        ...(td?.kind === 'declared' ? learnSecrets(taskDefinitionValues(td.input), w.sensitive ?? []) : []),
-      ]),
-    ],
     desiredCount: o.desiredCount ?? w.desiredCount,
     deployment,
     settings,
@@ -287,10 +162,8 @@ function resolveService(key: string, own: WrittenService, w: WrittenService, ctx
     strategy,
     timeoutMs: o.timeoutMs ?? (w.timeout === undefined ? DEFAULT_TIMEOUT_MS : (parseDuration(w.timeout) ?? DEFAULT_TIMEOUT_MS)),
     onFailure: w.onFailure ?? 'rollback',
-    ignoreTags: [...(w.ignoreTags ?? [])],
-    ...(pin.length > 0 && { pin }),
   };
-  const missing = td ? missingForCreate(service) : [];
+  const missing = resolved ? missingForCreate(service) : [];
   if (w.createIfMissing === true && missing.length) {
     issues.push(at(key, ['createIfMissing'], `createIfMissing needs a fully defined service; missing: ${missing.join('; ')}`));
   }
@@ -299,28 +172,6 @@ function resolveService(key: string, own: WrittenService, w: WrittenService, ctx
   const fromCli = o.desiredCount !== undefined || o.minimumHealthyPercent !== undefined || o.maximumPercent !== undefined;
   issues.push(...deploymentProgressIssues(service, at, fromCli), ...canaryIssues(service, at));
   return service;
-}
-
-function resolveTaskDefinition(key: string, w: WrittenService, ctx: Context): TaskDefinitionSource | undefined {
-  const td = w.taskDefinition;
-  if (td === undefined) {
-    ctx.issues.push(
-      ctx.at(key, [], 'missing required key `taskDefinition` (a file path, an inline task definition, or { fromLive: true })', true),
-    );
-    return undefined;
-  }
-  if (typeof td === 'string') {
-    const abs = resolvePath(dirname(ctx.m.absolute), td);
-    const shown = displayPath(ctx.m.cwd, abs);
-    const loaded = loadTaskDefinitionFile(abs, shown, ctx.tdCtx, (msg) => ctx.at(key, ['taskDefinition'], msg));
-    ctx.issues.push(...loaded.issues);
-    return loaded.input ? { kind: 'declared', input: loaded.input, file: shown } : undefined;
-  }
-  if ('fromLive' in td) {
-    ctx.anyLive = true;
-    return { kind: 'live' };
-  }
-  return { kind: 'declared', input: toTaskDefinitionInput(td) as unknown as TaskDefinitionInput };
 }
 
 /** Service settings as written, with the deployment controller the strategy needs. */
@@ -384,18 +235,6 @@ function resolveDeployment(w: WrittenService, o: ParsedOverrides): DeploymentSet
   }
   if (d.alarms) out.alarms = { alarmNames: [...d.alarms.alarmNames], enable: d.alarms.enable ?? true, rollback: d.alarms.rollback ?? true };
   return out;
-}
-
-/** `images:` as references (an entry may be `{ image, pin }`). */
-function imageReferences(images: Record<string, WrittenImage> | undefined): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [c, v] of Object.entries(images ?? {})) setOwn(out, c, typeof v === 'string' ? v : v.image);
-  return out;
-}
-
-/** Is this `images:` entry pinned: its own `pin`, else the service's `pinImages`. */
-function pinOf(entry: WrittenImage | undefined, byDefault: boolean): boolean {
-  return typeof entry === 'object' && entry.pin !== undefined ? entry.pin : byDefault;
 }
 
 /** The Terraform states `${tfstate:...}` reads, by name: files relative to the manifest, or S3 objects. */

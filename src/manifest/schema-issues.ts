@@ -131,7 +131,12 @@ export function schemaIssues(errors: ErrorObject[], data: unknown, source: Sourc
       case 'required': {
         const key = String(e.params.missingProperty);
         const strategy = path.at(-1) === 'strategy' && value && typeof value === 'object' ? (value as { type?: unknown }).type : undefined;
-        const why = typeof strategy === 'string' ? ` (needed by strategy type ${strategy})` : '';
+        const why =
+          typeof strategy === 'string'
+            ? ` (needed by strategy type ${strategy})`
+            : path.length === 0 && key === 'services'
+              ? ' (a manifest declares services, task-only families under `tasks:`, or both)'
+              : '';
         issues.push(issueAt(source, path, `missing required key ${show(key)}${why}`));
         break;
       }

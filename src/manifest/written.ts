@@ -121,6 +121,38 @@ export interface WrittenService {
   [key: string]: unknown;
 }
 
+/** A task-only family (`tasks:`): its task definition and what running it needs. */
+export interface WrittenTask {
+  family?: string;
+  cluster?: string;
+  taskDefinition?: string | { fromLive: true } | JsonObject;
+  images?: Record<string, WrittenImage>;
+  pinImages?: boolean;
+  environment?: Record<string, Record<string, Scalar>>;
+  command?: Record<string, string[]>;
+  sensitive?: string[];
+  ignoreTags?: string[];
+  launchType?: string;
+  capacityProviderStrategy?: JsonObject[];
+  platformVersion?: string;
+  networkConfiguration?: JsonObject;
+}
+
+/** The keys of `defaults:` a task inherits: its definition's and what running it needs (not a service's). */
+export const TASK_DEFAULT_KEYS = [
+  'cluster',
+  'images',
+  'pinImages',
+  'environment',
+  'command',
+  'sensitive',
+  'ignoreTags',
+  'launchType',
+  'capacityProviderStrategy',
+  'platformVersion',
+  'networkConfiguration',
+] as const satisfies readonly (keyof WrittenTask & keyof WrittenService)[];
+
 export interface WrittenOneOffTask {
   name: string;
   taskDefinitionOf: string;
@@ -143,6 +175,7 @@ export interface WrittenTop {
   vars?: Record<string, Scalar>;
   defaults?: WrittenService;
   services?: Record<string, WrittenService>;
+  tasks?: Record<string, WrittenTask>;
   before?: WrittenOneOffTask[];
   after?: { scheduledTargets?: WrittenScheduledTarget[] };
   keepRevisions?: number;

@@ -56,12 +56,13 @@ export interface RepositoryImageOverride {
   image: string;
 }
 
-export interface ResolvedService {
-  /** The key under `services:` in the manifest. */
+/**
+ * What the manifest says about a task definition: where it comes from and what is set over it. Services and
+ * task-only families (`tasks:`) share it, so both are loaded, overridden, pinned and planned the same way.
+ */
+export interface TaskDefinitionSpec {
+  /** The key under `services:` or `tasks:` (one namespace: a key is never both). */
   key: string;
-  /** ECS service name. */
-  service: string;
-  cluster: string;
   taskDefinition: TaskDefinitionSource;
   /** Container name → full image reference; applied over the task definition. */
   images: Record<string, string>;
@@ -73,16 +74,6 @@ export interface ResolvedService {
   command: Record<string, string[]>;
   /** Names of environment variables whose values are sensitive (in addition to names that look secret). */
   sensitive: string[];
-  /** A number, `autoscaling` (never touched), or undefined (keep whatever runs; required to create). */
-  desiredCount: number | 'autoscaling' | undefined;
-  deployment: DeploymentSettings;
-  settings: ServiceSettings;
-  /** The manifest holds a full service definition, so a service missing in AWS can be created. */
-  createIfMissing: boolean;
-  dependsOn: string[];
-  strategy: StrategyConfig;
-  timeoutMs: number;
-  onFailure: 'rollback' | 'leave';
   /** Tag keys owned by other tools: dropped from both sides before diffing and never written. */
   ignoreTags: string[];
   /**
@@ -94,9 +85,46 @@ export interface ResolvedService {
   pinned?: PinnedImage[];
 }
 
+export interface ResolvedService extends TaskDefinitionSpec {
+  /** ECS service name. */
+  service: string;
+  cluster: string;
+  /** A number, `autoscaling` (never touched), or undefined (keep whatever runs; required to create). */
+  desiredCount: number | 'autoscaling' | undefined;
+  deployment: DeploymentSettings;
+  settings: ServiceSettings;
+  /** The manifest holds a full service definition, so a service missing in AWS can be created. */
+  createIfMissing: boolean;
+  dependsOn: string[];
+  strategy: StrategyConfig;
+  timeoutMs: number;
+  onFailure: 'rollback' | 'leave';
+}
+
+/** Where a task runs, in RunTask's shape (camelCase): what a one-off task or `ecsdeploy run` sends. */
+export interface TaskRunSettings {
+  launchType?: string;
+  capacityProviderStrategy?: JsonObject[];
+  networkConfiguration?: JsonObject;
+  platformVersion?: string;
+}
+
+/**
+ * A task definition family that belongs to no service (`tasks:`): a nightly job an EventBridge rule runs, a
+ * worker started by RunTask. Registered when it changes; `before`, `after.scheduledTargets` and `ecsdeploy run`
+ * name it by its key.
+ */
+export interface ResolvedTask extends TaskDefinitionSpec {
+  /** The task definition family: the declared definition's, or (fromLive) `family:`, default the key. */
+  family: string;
+  /** Where it runs when run (one-off tasks, `ecsdeploy run`); a scheduled target has its own. */
+  cluster: string | undefined;
+  run: TaskRunSettings;
+}
+
 export interface OneOffTask {
   name: string;
-  /** Key of the service whose (new) task definition and network configuration the task uses. */
+  /** Key of the service (or task under `tasks:`) whose (new) task definition and network configuration the task uses. */
   taskDefinitionOf: string;
   /** Container name → command override. A bare `command` applies to the first essential container. */
   command?: string[];
@@ -111,6 +139,7 @@ export interface ScheduledTarget {
   eventBus?: string;
   /** Only move this target id; default: every ECS target of the rule whose task definition family matches. */
   targetId?: string;
+  /** Key of the service (or task under `tasks:`) whose new revision the targets get. */
   taskDefinitionOf: string;
 }
 
@@ -128,6 +157,11 @@ export interface ResolvedManifest {
   environment: string | undefined;
   region: string | undefined;
   services: ResolvedService[];
+  /**
+   * Task definition families of no service (`tasks:`), in manifest order.
+   * @default [] (none)
+   */
+  tasks?: ResolvedTask[];
   before: OneOffTask[];
   scheduledTargets: ScheduledTarget[];
   /** Old task definition revisions to keep per family; 0 disables cleanup. */

@@ -30,9 +30,11 @@ export class ValidateCommand extends OverridableCommand {
     for (const m of loaded) selectServices(m, this.services);
     const first = loaded[0];
     const count = first?.services.length ?? 0;
+    const tasks = first?.tasks?.length ?? 0;
     const envs = loaded.map((m) => m.environment).filter((e): e is string => e !== undefined);
     const where = envs.length === 0 ? '' : envs.length === 1 ? `, environment ${envs[0]}` : `, environments ${envs.join(', ')}`;
-    this.context.stderr.write(`${first?.file ?? 'manifest'}: valid (${count} service${count === 1 ? '' : 's'}${where})\n`);
+    const what = `${count} service${count === 1 ? '' : 's'}${tasks > 0 ? `, ${tasks} task${tasks === 1 ? '' : 's'}` : ''}`;
+    this.context.stderr.write(`${first?.file ?? 'manifest'}: valid (${what}${where})\n`);
     return ExitCode.Ok;
   }
 }

@@ -4,6 +4,7 @@
  *   selectChanges ─► refuse: blocked, strategy unavailable        (nothing read yet)
  *   lock + preflight ─► refuse: busy (lock / deployment in progress), a strategy's preflight
  *   announceStart ─► apply.started, notify
+ *   registerTaskFamilies (task-only families that changed; a failure stops here, no service touched)
  *   runOneOffs (`before`, in order; any failure stops here, no service touched)
  *   deployServices (dependsOn order, ≤ concurrency at once: register once → strategy.deploy → service.finished)
  *   afterCleanRun: moveScheduledTargets, cleanUpAfterRun (only when everything succeeded)
@@ -14,7 +15,7 @@
  */
 import { PlanError, UsageError } from '../errors/index.js';
 import { isFailedOutcome, isPausedOutcome } from '../events/outcomes.js';
-import type { Plan, ServicePlan } from '../plan/types.js';
+import type { Plan, ServicePlan, TaskPlan } from '../plan/types.js';
 import { unsupportedReason } from '../strategies/select.js';
 import { refuseResumeOfAnotherRevision } from './canary-revision.js';
 import { cleanUpAfterRun } from './cleanup.js';
@@ -23,27 +24,37 @@ import { deployService, targetFor } from './deploy-service.js';
 import { acquireLocks, type HeldLocks, touchedServices } from './lock.js';
 import { notify } from './notify.js';
 import { runOneOffs, stoppingOneOff } from './one-off.js';
+import { taskFamilyRevision } from './register.js';
 import { createRunContext, finishRun, lockTtlMs, type Run, reportServiceFinished, startRun, untouchedResult } from './run.js';
 import { runInOrder } from './schedule.js';
 import { moveScheduledTargets } from './scheduled-targets.js';
+import { errorMessage } from '../util/error-text.js';
 import type { ApplyDeps, ApplyOptions, ApplyResult, OneOffResult, ServiceResult } from './types.js';
 
-/** The services of the plan the run covers: all, or those named by `--service` (manifest key or ECS name). */
-function selectPlanServices(plan: Plan, names: string[] | undefined): ServicePlan[] {
-  if (!names || names.length === 0) return plan.services;
-  const unknown = names.filter((n) => !plan.services.some((s) => s.key === n || s.service === n));
+/**
+ * The services and task-only families of the plan the run covers: all, or those named by `--service` (manifest
+ * key or ECS name; a task by its key).
+ */
+function selectPlanServices(plan: Plan, names: string[] | undefined): { services: ServicePlan[]; tasks: TaskPlan[] } {
+  const tasks = plan.tasks ?? [];
+  if (!names || names.length === 0) return { services: plan.services, tasks };
+  const unknown = names.filter((n) => !plan.services.some((s) => s.key === n || s.service === n) && !tasks.some((t) => t.key === n));
   if (unknown.length > 0) {
     throw new UsageError('SERVICE_UNKNOWN', `no such service in the plan: ${unknown.join(', ')}`, {
-      hint: `services in the plan: ${plan.services.map((s) => s.key).join(', ')}`,
+      hint: `services in the plan: ${[...plan.services, ...tasks].map((s) => s.key).join(', ')}`,
     });
   }
-  return plan.services.filter((s) => names.includes(s.key) || names.includes(s.service));
+  return {
+    services: plan.services.filter((s) => names.includes(s.key) || names.includes(s.service)),
+    tasks: tasks.filter((t) => names.includes(t.key)),
+  };
 }
 
 export async function applyPlan(plan: Plan, deps: ApplyDeps, options: ApplyOptions): Promise<ApplyResult> {
   const run = startRun(deps, options.runId, options.dryRun);
-  const { selected, changing, unchanged } = selectChanges(plan, options, deps);
-  if (changing.length === 0) return finishRun(run, 'no-change', unchanged);
+  const { selected, changing, unchanged, tasks, changingTasks } = selectChanges(plan, options, deps);
+  if (changing.length === 0 && changingTasks.length === 0) return finishRun(run, 'no-change', unchanged);
+  const covered = new Set([...selected.map((s) => s.key), ...tasks.map((t) => t.key)]);
 
   const eachCall = (options.notifyEachCall ?? plan.notify.eachCall) && plan.notify.sns;
   const ctx = createRunContext(deps, run, plan, options, eachCall || undefined);
@@ -55,11 +66,14 @@ export async function applyPlan(plan: Plan, deps: ApplyDeps, options: ApplyOptio
     refuseOnPreflight(ctx, changing, locks);
     if (ctx.options.continuation === 'resume') await refuseResumeOfAnotherRevision(ctx, changing);
     await refuseOnChecks(ctx, changing);
-    await announceStart(ctx, changing);
-    oneOffs = await runOneOffs(ctx, plan, new Set(selected.map((s) => s.key)), locks.refresh);
-    services = await deployServices(ctx, changing, locks, stoppingOneOff(oneOffs));
-    const clean = !stoppingOneOff(oneOffs) && !ctx.signal.aborted && services.every((s) => deployed(ctx, s));
-    if (clean) problems = await afterCleanRun(ctx, plan, selected);
+    await announceStart(ctx, changing, changingTasks);
+    problems = await registerTaskFamilies(ctx, changingTasks);
+    const notRegistered = problems[0];
+    if (!notRegistered) oneOffs = await runOneOffs(ctx, plan, covered, locks.refresh);
+    const stop = notRegistered ? `not started: ${notRegistered}` : stopReasonOf(stoppingOneOff(oneOffs));
+    services = await deployServices(ctx, changing, locks, stop);
+    const clean = !stop && !ctx.signal.aborted && services.every((s) => deployed(ctx, s));
+    if (clean) problems = await afterCleanRun(ctx, plan, selected, tasks);
   } finally {
     await locks.release();
   }
@@ -67,16 +81,22 @@ export async function applyPlan(plan: Plan, deps: ApplyDeps, options: ApplyOptio
 }
 
 /** The selected services, split into those the run changes and those it leaves; refuses what cannot be applied. */
-function selectChanges(
-  plan: Plan,
-  options: ApplyOptions,
-  deps: ApplyDeps,
-): { selected: ServicePlan[]; changing: ServicePlan[]; unchanged: ServiceResult[] } {
-  const selected = selectPlanServices(plan, options.services);
-  if (options.continuation) return selectCanariesInFlight(selected, options.continuation);
+interface Selection {
+  selected: ServicePlan[];
+  changing: ServicePlan[];
+  unchanged: ServiceResult[];
+  /** The task-only families the run covers, and those it changes (registers, or moves the targets of). */
+  tasks: TaskPlan[];
+  changingTasks: TaskPlan[];
+}
+
+function selectChanges(plan: Plan, options: ApplyOptions, deps: ApplyDeps): Selection {
+  const { services: selected, tasks } = selectPlanServices(plan, options.services);
+  if (options.continuation) return { ...selectCanariesInFlight(selected, options.continuation), tasks: [], changingTasks: [] };
   refuseCanariesInFlight(selected);
   const changing = selected.filter((s) => s.action !== 'no-change');
-  const blocked = changing.filter((s) => s.action === 'blocked');
+  const changingTasks = tasks.filter((t) => t.action !== 'no-change');
+  const blocked = [...changing, ...changingTasks].filter((s) => s.action === 'blocked');
   if (blocked.length > 0) {
     throw new PlanError(
       'PLAN_BLOCKED',
@@ -91,7 +111,7 @@ function selectChanges(
     });
   }
   const unchanged = selected.filter((s) => s.action === 'no-change').map((s) => untouchedResult(s, 'unchanged'));
-  return { selected, changing, unchanged };
+  return { selected, changing, unchanged, tasks, changingTasks };
 }
 
 /**
@@ -141,7 +161,7 @@ function timeoutOf(ctx: EngineContext, sp: ServicePlan): number {
  * killed run frees it soon.
  */
 function lockChangingServices(ctx: EngineContext, plan: Plan, changing: ServicePlan[]): Promise<HeldLocks> {
-  const longest = Math.max(...changing.map((s) => timeoutOf(ctx, s)), ...plan.before.map((b) => b.timeoutMs));
+  const longest = Math.max(0, ...changing.map((s) => timeoutOf(ctx, s)), ...plan.before.map((b) => b.timeoutMs));
   return acquireLocks(
     ctx,
     changing.flatMap((s) => touchedServices(ctx.strategies(s.strategy), targetFor(s, '', timeoutOf(ctx, s)))),
@@ -168,12 +188,43 @@ async function refuseOnChecks(ctx: EngineContext, changing: ServicePlan[]): Prom
   if (problems.length > 0) throw new UsageError('PREFLIGHT_FAILED', problems.join('\n'));
 }
 
-async function announceStart(ctx: EngineContext, changing: ServicePlan[]): Promise<void> {
-  ctx.emit({ type: 'apply.started', runId: ctx.options.runId, services: changing.map((s) => s.key), dryRun: ctx.options.dryRun });
+async function announceStart(ctx: EngineContext, changing: ServicePlan[], tasks: TaskPlan[]): Promise<void> {
+  ctx.emit({
+    type: 'apply.started',
+    runId: ctx.options.runId,
+    services: changing.map((s) => s.key),
+    ...(tasks.length > 0 && { tasks: tasks.map((t) => t.key) }),
+    dryRun: ctx.options.dryRun,
+  });
   await notify(ctx, {
     event: 'started',
     services: changing.map((s) => ({ key: s.key, service: s.service, from: s.live?.taskDefinitionArn })),
   });
+}
+
+/**
+ * The task-only families that changed get their new revision now, once each (the one-off tasks and scheduled
+ * targets that use them take it from there). Returns the problems (already emitted as errors): any stops the run
+ * before a one-off task or service starts.
+ */
+async function registerTaskFamilies(ctx: EngineContext, tasks: TaskPlan[]): Promise<string[]> {
+  const problems: string[] = [];
+  for (const t of tasks.filter((x) => x.taskDefinitionChanged)) {
+    if (ctx.signal.aborted) break;
+    try {
+      await taskFamilyRevision(ctx, t);
+    } catch (error) {
+      const problem = `could not register a new revision of task ${t.key} (family ${t.family}): ${errorMessage(error)}`;
+      ctx.emit({ type: 'log', level: 'error', message: problem });
+      problems.push(problem);
+    }
+  }
+  return problems;
+}
+
+function stopReasonOf(oneOff: OneOffResult | undefined): string | undefined {
+  if (!oneOff) return undefined;
+  return `not started: one-off task ${oneOff.name} ${oneOff.outcome === 'failed' ? 'failed' : 'was interrupted'}`;
 }
 
 /** Done as far as the run goes: succeeded, or (under --dry-run) skipped after announcing its calls. */
@@ -190,7 +241,7 @@ async function deployServices(
   ctx: EngineContext,
   changing: ServicePlan[],
   locks: HeldLocks,
-  oneOffStop: OneOffResult | undefined,
+  stop: string | undefined,
 ): Promise<ServiceResult[]> {
   const results = new Map<string, ServiceResult>();
   let failedAny = false;
@@ -207,8 +258,7 @@ async function deployServices(
       return ok;
     },
     () => {
-      if (oneOffStop)
-        return `not started: one-off task ${oneOffStop.name} ${oneOffStop.outcome === 'failed' ? 'failed' : 'was interrupted'}`;
+      if (stop) return stop;
       if (ctx.signal.aborted) return 'not started: interrupted';
       if (failedAny) return 'not started: an earlier service failed';
       return undefined;
@@ -228,11 +278,20 @@ async function deployServices(
  * After a clean run only: the scheduled targets move to the new revisions, then, when they all moved, old
  * revisions are cleaned up (its problems are warnings, marked `cleanup:`). Returns the problems.
  */
-async function afterCleanRun(ctx: EngineContext, plan: Plan, selected: ServicePlan[]): Promise<string[]> {
+async function afterCleanRun(ctx: EngineContext, plan: Plan, selected: ServicePlan[], tasks: TaskPlan[]): Promise<string[]> {
   const inUse = new Set<string>();
-  const problems = await moveScheduledTargets(ctx, plan, new Set(selected.map((s) => s.key)), inUse);
+  const covered = new Set([...selected.map((s) => s.key), ...tasks.map((t) => t.key)]);
+  const problems = await moveScheduledTargets(ctx, plan, covered, inUse);
   if (problems.length > 0 || plan.keepRevisions <= 0) return problems;
-  return (await cleanUpAfterRun(ctx, plan, selected, inUse)).map((w) => `cleanup: ${w}`);
+  return (
+    await cleanUpAfterRun(
+      ctx,
+      plan,
+      selected,
+      inUse,
+      tasks.map((t) => t.family),
+    )
+  ).map((w) => `cleanup: ${w}`);
 }
 
 /** The run's verdict, the closing notification, and apply.finished. */

@@ -28,12 +28,18 @@ export async function listActiveRevisions(ports: AwsPorts, family: string, signa
 }
 
 /**
- * Cleanup after a clean run: the families of the services the run covered lose their old revisions, keeping every
- * revision that is in use (`inUse` comes in with what the scheduled targets reference). Returns warnings (already
- * emitted).
+ * Cleanup after a clean run: the families of the services (and task-only families) the run covered lose their old
+ * revisions, keeping every revision that is in use (`inUse` comes in with what the scheduled targets reference).
+ * Returns warnings (already emitted).
  */
-export async function cleanUpAfterRun(ctx: EngineContext, plan: Plan, selected: ServicePlan[], inUse: Set<string>): Promise<string[]> {
-  const families = new Set<string>();
+export async function cleanUpAfterRun(
+  ctx: EngineContext,
+  plan: Plan,
+  selected: ServicePlan[],
+  inUse: Set<string>,
+  taskFamilies: string[] = [],
+): Promise<string[]> {
+  const families = new Set<string>(taskFamilies);
   for (const s of selected) {
     families.add(s.desired.taskDefinition.family);
     if (s.live?.taskDefinitionArn) families.add(taskDefinitionFamily(s.live.taskDefinitionArn));

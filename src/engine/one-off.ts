@@ -1,29 +1,23 @@
 /**
- * One-off tasks (`before:`, e.g. migrations) run with the new task definition of a service, before any service
- * changes: RunTask with the service's network configuration and capacity settings, then wait for STOPPED.
- * Any essential container with a non-zero exit code, or a task that never started, fails the run.
+ * One-off tasks (`before:`, e.g. migrations) run with the new task definition of a service or task-only family,
+ * before any service changes: RunTask with its network configuration and capacity settings, then wait for
+ * STOPPED. Any essential container with a non-zero exit code, or a task that never started, fails the run.
  * An interrupted run leaves a running one-off task alone (stopping a migration halfway is worse) and names it.
  */
-import type { EcsService, EcsTask } from '../aws/ports.js';
 import { PlanError } from '../errors/index.js';
 import type { OneOffRunner } from '../gates/types.js';
 import type { OneOffTask } from '../model/manifest.js';
-import type { Plan, ServicePlan } from '../plan/types.js';
-import { shortTaskDefinition } from '../util/arn.js';
-import { backoffDelay } from '../util/backoff.js';
+import type { Plan } from '../plan/types.js';
 import { errorMessage } from '../util/error-text.js';
-import type { TaskDefinitionLogSettings } from '../strategies/container-logs.js';
-import { stoppedTaskInfo, withLogs } from '../strategies/stopped-tasks.js';
 import type { EngineContext } from './context.js';
-import { taskDefinitionFor } from './register.js';
+import { judgeStoppedTask, runTaskInput, startTask, stopTaskQuietly, waitUntilStopped } from './task-run.js';
+import { type TaskSource, taskSourceFor } from './task-sources.js';
 import type { OneOffResult } from './types.js';
 
-type RunTaskInput = Parameters<EngineContext['ports']['ecs']['runTask']>[0];
-
 /**
- * The plan's one-off tasks for the services the run covers, in order, before any service changes. The first that
- * fails or is interrupted stops the list; after a Ctrl-C the rest are skipped. `beforeEach` runs before each task
- * (the lock heartbeat).
+ * The plan's one-off tasks for the services and tasks the run covers, in order, before any service changes. The
+ * first that fails or is interrupted stops the list; after a Ctrl-C the rest are skipped. `beforeEach` runs before
+ * each task (the lock heartbeat).
  */
 export async function runOneOffs(
   ctx: EngineContext,
@@ -34,14 +28,14 @@ export async function runOneOffs(
   const results: OneOffResult[] = [];
   for (const task of plan.before) {
     if (!covered.has(task.taskDefinitionOf)) continue;
-    const sp = plan.services.find((s) => s.key === task.taskDefinitionOf);
-    if (!sp) throw new PlanError('PLAN_INVALID', `one-off task ${task.name} names unknown service ${task.taskDefinitionOf}`);
+    const source = taskSourceFor(plan, task.taskDefinitionOf);
+    if (!source) throw new PlanError('PLAN_INVALID', `one-off task ${task.name} names unknown service or task ${task.taskDefinitionOf}`);
     if (ctx.signal.aborted) {
       results.push({ name: task.name, outcome: 'skipped', reason: 'interrupted' });
       continue;
     }
     await beforeEach();
-    const r = await runOneOff(ctx, task, sp);
+    const r = await runOneOff(ctx, task, source);
     results.push(r);
     if (r.outcome === 'failed' || r.outcome === 'interrupted') break;
   }
@@ -53,88 +47,51 @@ export function stoppingOneOff(results: OneOffResult[]): OneOffResult | undefine
   return results.find((o) => o.outcome === 'failed' || o.outcome === 'interrupted');
 }
 
-async function runOneOff(ctx: EngineContext, task: OneOffTask, sp: ServicePlan): Promise<OneOffResult> {
+async function runOneOff(ctx: EngineContext, task: OneOffTask, source: TaskSource): Promise<OneOffResult> {
+  const cluster = source.cluster;
+  if (cluster === undefined) return finish(ctx, task, undefined, 'failed', `task ${source.key} names no cluster to run in`);
   let arn: string;
   try {
-    arn = await taskDefinitionFor(ctx, sp);
+    arn = await source.revision(ctx);
   } catch (error) {
     return finish(ctx, task, undefined, 'failed', `could not register the task definition: ${errorMessage(error)}`);
   }
-  let live: EcsService | undefined;
-  if (sp.live) {
-    try {
-      live = await ctx.watcher.next(sp.cluster, sp.service, 0, ctx.hardSignal);
-    } catch (error) {
-      return finish(ctx, task, undefined, 'failed', `could not read service ${sp.service}: ${errorMessage(error)}`);
-    }
+  let placement: Awaited<ReturnType<TaskSource['placement']>>;
+  try {
+    placement = await source.placement(ctx);
+  } catch (error) {
+    return finish(ctx, task, undefined, 'failed', `could not read service ${source.key}: ${errorMessage(error)}`);
   }
   // A Ctrl-C that came while the revision was registered or the service read: start nothing new (a migration
   // started now would run on after we exit).
   if (ctx.signal.aborted) return { name: task.name, outcome: 'interrupted', reason: 'interrupted; the one-off task was not started' };
-  const input = runTaskInput(task, sp, arn, live);
-  const command = task.command ? ` (${task.command.join(' ')})` : '';
-  let out: Awaited<ReturnType<EngineContext['ports']['ecs']['runTask']>> | undefined;
-  try {
-    out = await ctx.calls.mutate(
-      {
-        service: 'ECS',
-        operation: 'RunTask',
-        summary: `run one-off task ${task.name} with ${shortTaskDefinition(arn)} in ${sp.cluster}${command}`,
-      },
-      (signal) => ctx.ports.ecs.runTask(input, { signal }),
-    );
-  } catch (error) {
-    return finish(ctx, task, undefined, 'failed', `RunTask failed: ${errorMessage(error)}`);
-  }
-  if (ctx.calls.dryRun) return { name: task.name, outcome: 'skipped', reason: 'dry run' };
-  const started = out?.tasks?.[0];
-  if (!started?.taskArn) {
-    const f = out?.failures?.[0];
-    return finish(ctx, task, undefined, 'failed', `RunTask started no task${f ? `: ${f.reason ?? ''} ${f.detail ?? ''}`.trimEnd() : ''}`);
-  }
+  const input = runTaskInput(cluster, arn, source.taskDefinition, placement, task);
+  const started = await startTask(ctx, task.name, input, task.command);
+  if ('dryRun' in started) return { name: task.name, outcome: 'skipped', reason: 'dry run' };
+  if ('failure' in started) return finish(ctx, task, undefined, 'failed', started.failure);
   const taskArn = started.taskArn;
   ctx.emit({ type: 'oneoff.started', name: task.name, taskArn, taskDefinitionArn: arn });
 
-  const deadline = ctx.clock.now() + task.timeoutMs;
-  let stopped: EcsTask | undefined;
-  for (let attempt = 0; !stopped; attempt += 1) {
-    const remaining = deadline - ctx.clock.now();
-    if (remaining <= 0) {
-      await ctx.calls
-        .mutate({ service: 'ECS', operation: 'StopTask', summary: `stop one-off task ${task.name}: timed out` }, (signal) =>
-          ctx.ports.ecs.stopTask({ cluster: sp.cluster, task: taskArn, reason: 'ecsdeploy: one-off task timed out' }, { signal }),
-        )
-        .catch(() => undefined);
-      return finish(ctx, task, taskArn, 'failed', `did not finish within ${Math.round(task.timeoutMs / 1000)}s; stopped`);
-    }
-    try {
-      await ctx.clock.sleep(Math.min(backoffDelay(attempt), remaining), ctx.signal);
-    } catch {
-      return { name: task.name, outcome: 'interrupted', taskArn, reason: `interrupted; one-off task ${taskArn} left running` };
-    }
-    try {
-      const d = await ctx.ports.ecs.describeTasks({ cluster: sp.cluster, tasks: [taskArn] }, { signal: ctx.hardSignal });
-      const t = d.tasks?.[0];
-      if (t?.lastStatus === 'STOPPED') stopped = t;
-    } catch {
-      // Transient read failure: the SDK already retried; poll again until the deadline.
-    }
+  const waited = await waitUntilStopped(ctx, cluster, taskArn, ctx.clock.now() + task.timeoutMs, ctx.signal);
+  if ('interrupted' in waited)
+    return { name: task.name, outcome: 'interrupted', taskArn, reason: `interrupted; one-off task ${taskArn} left running` };
+  if ('timedOut' in waited) {
+    await stopTaskQuietly(ctx, cluster, taskArn, 'one-off task timed out', `stop one-off task ${task.name}: timed out`);
+    return finish(ctx, task, taskArn, 'failed', `did not finish within ${Math.round(task.timeoutMs / 1000)}s; stopped`);
   }
-  const essential = new Set(sp.desired.taskDefinition.containerDefinitions.filter((c) => c.essential !== false).map((c) => c.name));
-  const info = stoppedTaskInfo(stopped);
-  const bad = info.containers.filter((c) => (essential.size === 0 || essential.has(c.name)) && c.exitCode !== 0);
-  if (bad.length === 0 && info.containers.length > 0) {
-    ctx.emit({ type: 'oneoff.finished', name: task.name, taskArn, outcome: 'succeeded', task: info });
+  const verdict = await judgeStoppedTask(ctx, waited.stopped, source.taskDefinition, arn);
+  if (verdict.ok) {
+    ctx.emit({ type: 'oneoff.finished', name: task.name, taskArn, outcome: 'succeeded', task: verdict.task });
     return { name: task.name, outcome: 'succeeded', taskArn, exitCode: 0 };
   }
-  const codes = bad.map((c) => `${c.name}=${c.exitCode ?? 'none'}`).join(', ');
-  const reason = `${info.stopCode ?? 'stopped'}: ${info.stoppedReason ?? 'no reason given'}${codes ? `; exit codes ${codes}` : ''}`;
-  // What the container printed explains the exit code: its last lines go with the verdict.
-  const td = sp.desired.taskDefinition as unknown as TaskDefinitionLogSettings;
-  const [explained = info] = await withLogs(ctx.ports, [info], arn, ctx.hardSignal, td);
-  ctx.emit({ type: 'oneoff.finished', name: task.name, taskArn, outcome: 'failed', reason, task: explained });
-  const exitCode = bad.find((c) => c.exitCode !== undefined)?.exitCode;
-  return { name: task.name, outcome: 'failed', taskArn, reason, ...(exitCode !== undefined ? { exitCode } : {}) };
+  ctx.emit({ type: 'oneoff.finished', name: task.name, taskArn, outcome: 'failed', reason: verdict.reason, task: verdict.task });
+  return {
+    name: task.name,
+    outcome: 'failed',
+    taskArn,
+    ...(verdict.reason ? { reason: verdict.reason } : {}),
+    ...(verdict.exitCode !== undefined ? { exitCode: verdict.exitCode } : {}),
+  };
 }
 
 function finish(ctx: EngineContext, task: OneOffTask, taskArn: string | undefined, outcome: 'failed', reason: string): OneOffResult {
@@ -142,50 +99,20 @@ function finish(ctx: EngineContext, task: OneOffTask, taskArn: string | undefine
   return { name: task.name, outcome, ...(taskArn ? { taskArn } : {}), reason };
 }
 
-function runTaskInput(task: OneOffTask, sp: ServicePlan, arn: string, live: EcsService | undefined): RunTaskInput {
-  const desired = sp.desired.service;
-  const containers = sp.desired.taskDefinition.containerDefinitions;
-  const container = task.container ?? containers.find((c) => c.essential !== false)?.name ?? containers[0]?.name;
-  const override: Record<string, unknown> = { name: container };
-  if (task.command) override.command = task.command;
-  if (task.environment) override.environment = Object.entries(task.environment).map(([name, value]) => ({ name, value }));
-  const input: RunTaskInput = {
-    cluster: sp.cluster,
-    taskDefinition: arn,
-    count: 1,
-    startedBy: 'ecsdeploy',
-    overrides: { containerOverrides: [override] },
-  };
-  const network = desired.networkConfiguration ?? live?.networkConfiguration;
-  if (network) input.networkConfiguration = network as RunTaskInput['networkConfiguration'];
-  const cps = desired.capacityProviderStrategy ?? live?.capacityProviderStrategy;
-  if (cps && cps.length > 0) input.capacityProviderStrategy = cps as RunTaskInput['capacityProviderStrategy'];
-  else {
-    const launchType = desired.launchType ?? live?.launchType;
-    if (launchType) input.launchType = launchType as RunTaskInput['launchType'];
-  }
-  const platformVersion = desired.platformVersion ?? live?.platformVersion;
-  if (platformVersion) input.platformVersion = platformVersion;
-  return input;
-}
-
 /**
  * Gate task checks (a smoke test during a canary step) run as the engine's one-off tasks: the task definition,
- * cluster and network of the service they name, as `before:` tasks do. When the hold ends early the task is stopped.
+ * cluster and network of the service (or task) they name, as `before:` tasks do. When the hold ends early the
+ * task is stopped.
  */
 export function gateOneOffRunner(ctx: EngineContext): OneOffRunner {
   return {
     async run(spec, signal) {
-      const sp = ctx.plan?.services.find((s) => s.key === spec.taskDefinitionOf);
-      if (!sp) return { exitCode: undefined, stopReason: `no planned service ${spec.taskDefinitionOf} to take the task definition from` };
-      const r = await runOneOff({ ...ctx, signal: AbortSignal.any([ctx.signal, signal]) }, { ...spec }, sp);
-      if (r.outcome === 'interrupted' && r.taskArn) {
-        const taskArn = r.taskArn;
-        await ctx.calls
-          .mutate({ service: 'ECS', operation: 'StopTask', summary: `stop gate task ${spec.name}: the hold ended` }, (s) =>
-            ctx.ports.ecs.stopTask({ cluster: sp.cluster, task: taskArn, reason: 'ecsdeploy: the gate hold ended' }, { signal: s }),
-          )
-          .catch(() => undefined);
+      const source = ctx.plan ? taskSourceFor(ctx.plan, spec.taskDefinitionOf) : undefined;
+      if (!source)
+        return { exitCode: undefined, stopReason: `no planned service ${spec.taskDefinitionOf} to take the task definition from` };
+      const r = await runOneOff({ ...ctx, signal: AbortSignal.any([ctx.signal, signal]) }, { ...spec }, source);
+      if (r.outcome === 'interrupted' && r.taskArn && source.cluster) {
+        await stopTaskQuietly(ctx, source.cluster, r.taskArn, 'the gate hold ended', `stop gate task ${spec.name}: the hold ended`);
       }
       return {
         exitCode: r.exitCode,

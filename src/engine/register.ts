@@ -5,7 +5,8 @@
  * `plan` ignores `ecsdeploy:` tags when diffing.
  */
 import { InternalError } from '../errors/index.js';
-import type { ServicePlan } from '../plan/types.js';
+import type { TaskDefinitionInput } from '../model/task-definition.js';
+import type { ServicePlan, TaskPlan } from '../plan/types.js';
 import type { EngineContext } from './context.js';
 
 export const TAG_MANIFEST_DIGEST = 'ecsdeploy:manifest-digest';
@@ -25,14 +26,27 @@ export function taskDefinitionFor(ctx: EngineContext, sp: ServicePlan): Promise<
   }
   let p = ctx.registered.get(sp.key);
   if (!p) {
-    p = register(ctx, sp);
+    p = register(ctx, sp.key, sp.desired.taskDefinition, false);
     ctx.registered.set(sp.key, p);
   }
   return p;
 }
 
-async function register(ctx: EngineContext, sp: ServicePlan): Promise<string> {
-  const td = sp.desired.taskDefinition;
+/**
+ * The revision a task-only family runs with after this run: a new one when the plan says it changed (registered
+ * once, under the task's key: keys are one namespace with services), else the one compared with.
+ */
+export function taskFamilyRevision(ctx: EngineContext, tp: TaskPlan): Promise<string> {
+  if (!tp.taskDefinitionChanged && tp.live) return Promise.resolve(tp.live.taskDefinitionArn);
+  let p = ctx.registered.get(tp.key);
+  if (!p) {
+    p = register(ctx, tp.key, tp.desired.taskDefinition, true);
+    ctx.registered.set(tp.key, p);
+  }
+  return p;
+}
+
+async function register(ctx: EngineContext, key: string, td: TaskDefinitionInput, task: boolean): Promise<string> {
   const ours: { key: string; value: string }[] = ctx.plan ? [{ key: TAG_MANIFEST_DIGEST, value: ctx.plan.manifest.digest }] : [];
   if (ctx.options.gitCommit) ours.push({ key: TAG_GIT_COMMIT, value: ctx.options.gitCommit });
   const tags = [...(td.tags ?? []).filter((t) => !t.key.startsWith('ecsdeploy:')), ...ours];
@@ -45,6 +59,6 @@ async function register(ctx: EngineContext, sp: ServicePlan): Promise<string> {
   if (ctx.calls.dryRun) return `${td.family}:(new revision)`;
   const arn = out?.taskDefinition?.taskDefinitionArn;
   if (!arn) throw new InternalError(`RegisterTaskDefinition for ${td.family} returned no ARN`);
-  ctx.emit({ type: 'taskdef.registered', service: sp.key, taskDefinitionArn: arn });
+  ctx.emit({ type: 'taskdef.registered', service: key, taskDefinitionArn: arn, ...(task && { task }) });
   return arn;
 }

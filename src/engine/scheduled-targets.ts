@@ -1,5 +1,5 @@
 /**
- * Moves EventBridge ECS targets to the new revision. The whole target object is copied and only
+ * Moves EventBridge ECS targets to the new revision (of a service's family, or of a task-only family). The whole target object is copied and only
  * `EcsParameters.TaskDefinitionArn` changes: network configuration, launch type, overrides (Input), role,
  * retry policy, dead-letter queue... all survive (the old tools lost them: peer-tools.md, fabfuel #54/#116).
  */
@@ -26,9 +26,10 @@ export async function listRuleTargets(ctx: EngineContext, rule: string, eventBus
 }
 
 /**
- * Moves the scheduled targets of the services the run covers to the revision each service now runs: the one
- * registered in this run (a placeholder under --dry-run), else the live one. Returns the problems (already
- * emitted as errors); `inUse` collects what cleanup must keep.
+ * Moves the scheduled targets of the services and task-only families the run covers to the revision each now
+ * runs: the one registered in this run (a placeholder under --dry-run), else the live one (a task family's
+ * targets left on another revision move to it too). Returns the problems (already emitted as errors); `inUse`
+ * collects what cleanup must keep.
  */
 export async function moveScheduledTargets(
   ctx: EngineContext,
@@ -39,10 +40,11 @@ export async function moveScheduledTargets(
   const problems: string[] = [];
   for (const st of plan.scheduledTargets) {
     if (!covered.has(st.taskDefinitionOf)) continue;
-    const sp = plan.services.find((s) => s.key === st.taskDefinitionOf);
-    if (!sp) continue;
-    const registered = ctx.registered.get(sp.key);
-    const arn = registered ? await registered : sp.live?.taskDefinitionArn;
+    const registered = ctx.registered.get(st.taskDefinitionOf);
+    const live =
+      plan.services.find((s) => s.key === st.taskDefinitionOf)?.live?.taskDefinitionArn ??
+      plan.tasks?.find((t) => t.key === st.taskDefinitionOf)?.live?.taskDefinitionArn;
+    const arn = registered ? await registered : live;
     if (!arn) continue;
     const problem = await moveScheduledTarget(ctx, st, arn, inUse);
     if (problem) {

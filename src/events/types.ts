@@ -74,7 +74,14 @@ export interface GateCheckEvidence {
 
 export type EngineEvent =
   | (Base & { type: 'plan.computed'; plan: Plan })
-  | (Base & { type: 'apply.started'; runId: string; services: string[]; dryRun: boolean })
+  | (Base & {
+      type: 'apply.started';
+      runId: string;
+      services: string[];
+      /** Task-only families the run registers or whose targets it moves. @default absent (none) */
+      tasks?: string[];
+      dryRun: boolean;
+    })
   | (Base & {
       type: 'apply.finished';
       runId: string;

@@ -14,6 +14,7 @@ import { clusterName, serviceName } from '../util/arn.js';
 import { createLimit, mapLimited } from './concurrency.js';
 import { describeServiceBatch, type ServiceRef, serviceBatches } from './describe-services.js';
 import { runPreflight } from './preflight.js';
+import { readTaskFamilies } from './read-task-families.js';
 import { ServiceIndex } from './service-index.js';
 import type { TaskDefinitionCache } from './task-definition-cache.js';
 import { toJson, toJsonObject } from './to-json.js';
@@ -67,7 +68,7 @@ function holdsSensitiveValue(td: JsonObject, marked: readonly string[]): boolean
 
 export async function readLiveState(ports: AwsPorts, manifest: ResolvedManifest, options: ReadLiveStateOptions = {}): Promise<LiveState> {
   const { signal, cache } = options;
-  const marked = [...new Set(manifest.services.flatMap((s) => s.sensitive))];
+  const marked = [...new Set([...manifest.services, ...(manifest.tasks ?? [])].flatMap((s) => s.sensitive))];
   const limit = createLimit(options.concurrency ?? DEFAULT_CONCURRENCY, signal);
   const before = ports.calls.counts();
   const index = new ServiceIndex();
@@ -128,9 +129,12 @@ export async function readLiveState(ports: AwsPorts, manifest: ResolvedManifest,
     signal,
     limit,
   });
-  const [resolved, issues] = await Promise.all([
+  // Task-only families (their rules, newest revisions and task definitions) are read alongside.
+  const taskFamilies = readTaskFamilies(ports, manifest, { signal, limit, describe: readTaskDefinition });
+  const [resolved, issues, tasks] = await Promise.all([
     Promise.all([...taskDefinitions].map(async ([arn, pending]) => [arn, await pending] as const)),
     preflightIssues,
+    taskFamilies,
   ]);
   const byArn = new Map(resolved);
 
@@ -156,5 +160,10 @@ export async function readLiveState(ports: AwsPorts, manifest: ResolvedManifest,
   preflight.push(...issues);
   await Promise.all(writes);
 
-  return { services, preflight, calls: callsSince(before, ports.calls.counts()) };
+  return {
+    services,
+    ...(manifest.tasks?.length ? { tasks } : {}),
+    preflight,
+    calls: callsSince(before, ports.calls.counts()),
+  };
 }

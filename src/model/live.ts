@@ -27,8 +27,44 @@ export interface PreflightIssue {
   message: string;
 }
 
+/** An EventBridge target of a manifest rule that runs a task-only family (or is named by `targetId`). */
+export interface LiveTaskTarget {
+  rule: string;
+  eventBus?: string;
+  targetId: string;
+  /** What the target runs now (as EventBridge keeps it: an ARN, or `family:revision`). */
+  taskDefinitionArn: string;
+}
+
+/**
+ * What runs in AWS for a task-only family (`tasks:`): the EventBridge targets of the manifest's rules that run
+ * it, its newest ACTIVE revision, and the revision the plan compares with (the targets', else the newest).
+ */
+export interface LiveTaskState {
+  /** Manifest key under `tasks:`. */
+  key: string;
+  family: string;
+  targets: LiveTaskTarget[];
+  /** What could not be read or found about its rules (a rule that does not exist, no target of the family). */
+  problems: string[];
+  /** The family's newest ACTIVE revision; undefined when it has none. */
+  latestActiveArn?: string;
+  /** The revision the plan compares with: the one the targets run (the newest, when they differ), else the newest ACTIVE one. */
+  baseArn?: string;
+  baseFrom?: 'scheduled-target' | 'latest-active';
+  /** DescribeTaskDefinition (include TAGS) of `baseArn`, as JSON with `tags`. */
+  taskDefinition?: JsonObject;
+  /** DescribeTaskDefinition of `latestActiveArn`, for `{ fromLive: true }` (the same object when it is the base). */
+  latest?: JsonObject;
+}
+
 export interface LiveState {
   services: LiveServiceState[];
+  /**
+   * Task-only families (`tasks:`), in manifest order.
+   * @default absent (the manifest has none)
+   */
+  tasks?: LiveTaskState[];
   preflight: PreflightIssue[];
   /** AWS calls made while reading, by `Service.Operation`. */
   calls: Record<string, number>;

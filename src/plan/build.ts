@@ -30,7 +30,9 @@ import {
   type Plan,
   type PlanAction,
   type ServicePlan,
+  type TaskPlan,
 } from './types.js';
+import { planTask } from './task-plan.js';
 
 export interface BuildPlanOptions {
   /** ISO 8601 time the plan is made at (from the injected clock). */
@@ -61,12 +63,10 @@ export function buildPlan(manifest: ResolvedManifest, live: LiveState, options: 
     );
   }
   if (missing.length > 0) throw serviceNotFound(missing);
+  const tasks = planTasks(manifest, live);
 
-  const summary = { create: 0, update: 0, noChange: 0, blocked: 0 };
-  for (const s of services) {
-    if (s.action === 'no-change') summary.noChange++;
-    else summary[s.action]++;
-  }
+  const summary: Plan['summary'] = countActions(services);
+  if (tasks) summary.tasks = countActions(tasks);
   return {
     format: PLAN_FORMAT,
     version: PLAN_VERSION,
@@ -75,16 +75,40 @@ export function buildPlan(manifest: ResolvedManifest, live: LiveState, options: 
     manifest: { file: manifest.file, digest: manifest.digest, environment: manifest.environment },
     region: manifest.region,
     services,
+    ...(tasks && { tasks }),
     before: manifest.before,
     scheduledTargets: manifest.scheduledTargets,
     keepRevisions: manifest.keepRevisions,
     notify: manifest.notify,
     summary,
     // A rollout not decided yet is something to do, whatever the diff says (plan --detailed-exitcode: 2).
-    hasChanges: services.some((s) => s.action !== 'no-change' || s.inFlight !== undefined),
+    hasChanges:
+      services.some((s) => s.action !== 'no-change' || s.inFlight !== undefined) || (tasks ?? []).some((t) => t.action !== 'no-change'),
     calls: { ...live.calls },
     ...(manifest.resolvedLookups?.length && { lookups: manifest.resolvedLookups.map((l) => ({ ...l, at: [...l.at] })) }),
   };
+}
+
+/** How many plans of each action. */
+function countActions(plans: { action: PlanAction }[]): { create: number; update: number; noChange: number; blocked: number } {
+  const counts = { create: 0, update: 0, noChange: 0, blocked: 0 };
+  for (const p of plans) {
+    if (p.action === 'no-change') counts.noChange++;
+    else counts[p.action]++;
+  }
+  return counts;
+}
+
+/** The task-only families' plans; undefined when the manifest has none. */
+function planTasks(manifest: ResolvedManifest, live: LiveState): TaskPlan[] | undefined {
+  const tasks = manifest.tasks ?? [];
+  if (tasks.length === 0) return undefined;
+  const byKey = new Map((live.tasks ?? []).map((t) => [t.key, t]));
+  return tasks.map((task) => {
+    const state = byKey.get(task.key);
+    if (!state) throw new InternalError(`live state has no entry for task "${task.key}"`);
+    return planTask(task, state, manifest.before);
+  });
 }
 
 /** The pinned images the desired task definition runs (an `--image REPO:TAG` may pin one a service does not use). */
@@ -100,7 +124,7 @@ function pinnedImagesOf(svc: ResolvedService, td: TaskDefinitionInput): Pick<Ser
 function refuseUnreadLookups(manifest: ResolvedManifest): void {
   const sites = manifest.lookups ?? [];
   if (sites.length === 0) return;
-  const text = JSON.stringify([manifest.services, manifest.before, manifest.scheduledTargets, manifest.notify]);
+  const text = JSON.stringify([manifest.services, manifest.tasks, manifest.before, manifest.scheduledTargets, manifest.notify]);
   const unread = sites.filter((s) => text.includes(s.token));
   if (unread.length === 0) return;
   const list = [...new Set(unread.map((s) => `\${${s.text}} (${siteLocation(s)})`))].join(', ');

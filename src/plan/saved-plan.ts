@@ -8,18 +8,30 @@
 import { UsageError } from '../errors/index.js';
 import type { LookupRecord } from '../model/lookups.js';
 import type { Json } from '../model/task-definition.js';
+import { shortTaskDefinition } from '../util/arn.js';
 import { redactStrings } from '../util/redact.js';
 import { canonicalJson, isObject, sha256Hex } from './json.js';
 import { redactChanges, redactOneOffTask, redactTaskDefinition, sensitivityTest } from './sensitive.js';
-import { type LiveFingerprint, PLAN_FORMAT, PLAN_VERSION, type Plan, type ServicePlan } from './types.js';
+import { type LiveFingerprint, PLAN_FORMAT, PLAN_VERSION, type Plan, type ServicePlan, type TaskPlan } from './types.js';
 
 interface SavedServicePlan extends ServicePlan {
   /** sha256 (hex) of the canonical JSON of the unredacted desired task definition, settings, count and deployment. */
   desiredDigest: string;
 }
 
-export interface SavedPlan extends Omit<Plan, 'services'> {
+interface SavedTaskPlan extends TaskPlan {
+  /** sha256 (hex) of the canonical JSON of the unredacted desired task definition and run settings. */
+  desiredDigest: string;
+}
+
+export interface SavedPlan extends Omit<Plan, 'services' | 'tasks'> {
   services: SavedServicePlan[];
+  tasks?: SavedTaskPlan[];
+}
+
+/** The digest apply compares for a task family: what would be registered and how it runs, before redaction. */
+function taskDesiredDigest(task: TaskPlan): string {
+  return sha256Hex(canonicalJson({ taskDefinition: task.desired.taskDefinition, run: task.desired.run }));
 }
 
 /** The digest apply compares: what would be registered and sent, before redaction. */
@@ -41,7 +53,7 @@ function desiredDigest(service: ServicePlan): string {
  * blocked reason).
  */
 export function redactPlan(plan: Plan): Plan {
-  const namesByKey = new Map(plan.services.map((s) => [s.key, s.sensitiveNames]));
+  const namesByKey = new Map([...plan.services, ...(plan.tasks ?? [])].map((s) => [s.key, s.sensitiveNames]));
   return redactStrings({
     ...plan,
     services: plan.services.map((s) => {
@@ -53,6 +65,16 @@ export function redactPlan(plan: Plan): Plan {
         changes: redactChanges(s.changes, test),
       };
     }),
+    ...(plan.tasks && {
+      tasks: plan.tasks.map((t) => {
+        const test = sensitivityTest(t.sensitiveNames);
+        return {
+          ...t,
+          desired: { ...t.desired, taskDefinition: redactTaskDefinition(t.desired.taskDefinition, test) },
+          changes: redactChanges(t.changes, test),
+        };
+      }),
+    }),
     before: plan.before.map((t) => redactOneOffTask(t, sensitivityTest(namesByKey.get(t.taskDefinitionOf) ?? []))),
   });
 }
@@ -60,9 +82,11 @@ export function redactPlan(plan: Plan): Plan {
 /** The saved-plan file: pretty JSON, redacted, with a `desiredDigest` per service. */
 export function serializePlan(plan: Plan): string {
   const redacted = redactPlan(plan);
+  const { tasks, ...rest } = redacted;
   const saved: SavedPlan = {
-    ...redacted,
+    ...rest,
     services: redacted.services.map((s, i) => ({ ...s, desiredDigest: desiredDigest(plan.services[i] as ServicePlan) })),
+    ...(tasks && { tasks: tasks.map((t, i) => ({ ...t, desiredDigest: taskDesiredDigest(plan.tasks?.[i] as TaskPlan) })) }),
   };
   return `${JSON.stringify(saved, null, 2)}\n`;
 }
@@ -109,6 +133,20 @@ export function parseSavedPlan(text: string, file: string): SavedPlan {
         problems.push(`services[${i}].pinnedImages`);
       }
     });
+  }
+  if (doc.tasks !== undefined) {
+    if (!Array.isArray(doc.tasks)) problems.push('tasks');
+    else {
+      doc.tasks.forEach((t: Json, i: number) => {
+        if (!isObject(t)) {
+          problems.push(`tasks[${i}]`);
+          return;
+        }
+        for (const k of ['key', 'family', 'action', 'desiredDigest']) if (typeof t[k] !== 'string') problems.push(`tasks[${i}].${k}`);
+        if (t.live !== null && !isObject(t.live)) problems.push(`tasks[${i}].live`);
+        if (!Array.isArray(t.targets)) problems.push(`tasks[${i}].targets`);
+      });
+    }
   }
   if (doc.lookups !== undefined && !(Array.isArray(doc.lookups) && doc.lookups.every(isLookupRecord))) problems.push('lookups');
   if (problems.length > 0) {
@@ -207,5 +245,42 @@ export function compareWithSavedPlan(saved: SavedPlan, fresh: Plan): string[] {
   for (const f of fresh.services) {
     if (!savedKeys.has(f.key)) moved.push(`service ${f.key} (${f.cluster}/${f.service}) is in the manifest now but was not in the plan`);
   }
+  moved.push(...movedTasks(saved.tasks ?? [], fresh.tasks ?? []));
+  return moved;
+}
+
+/** `rule/target → web:7` for every target, in a stable order: what the targets ran when planned. */
+function targetsText(targets: TaskPlan['targets']): string {
+  return targets
+    .map((t) => `${t.rule}/${t.targetId} → ${shortTaskDefinition(t.taskDefinitionArn)}`)
+    .sort()
+    .join(', ');
+}
+
+/** What moved for the task-only families: their compared revision, their targets, or what they register. */
+function movedTasks(saved: SavedTaskPlan[], fresh: TaskPlan[]): string[] {
+  const moved: string[] = [];
+  const freshByKey = new Map(fresh.map((t) => [t.key, t]));
+  for (const s of saved) {
+    const name = `task ${s.key} (family ${s.family})`;
+    const f = freshByKey.get(s.key);
+    if (!f) {
+      moved.push(`${name} was in the plan but is no longer in the manifest`);
+      continue;
+    }
+    const before = s.live?.taskDefinitionArn;
+    const now = f.live?.taskDefinitionArn;
+    if ((before ?? null) !== (now ?? null))
+      moved.push(`${name}: live revision ${show(before && shortTaskDefinition(before))} → ${show(now && shortTaskDefinition(now))}`);
+    if (targetsText(s.targets) !== targetsText(f.targets)) {
+      moved.push(`${name}: its EventBridge targets moved (${targetsText(s.targets) || 'none'} → ${targetsText(f.targets) || 'none'})`);
+    }
+    if (s.desiredDigest !== taskDesiredDigest(f)) {
+      moved.push(`${name}: the desired task definition differs from the plan (manifest, overrides or the copied live definition changed)`);
+    }
+  }
+  const savedKeys = new Set(saved.map((t) => t.key));
+  for (const f of fresh)
+    if (!savedKeys.has(f.key)) moved.push(`task ${f.key} (family ${f.family}) is in the manifest now but was not in the plan`);
   return moved;
 }

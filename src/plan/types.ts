@@ -3,7 +3,15 @@
  * out, renderers show it. Saved plans never hold sensitive values: see `saved-plan.ts`.
  */
 import type { LookupRecord, PinnedImage } from '../model/lookups.js';
-import type { DeploymentSettings, NotifySettings, OneOffTask, ScheduledTarget, ServiceSettings } from '../model/manifest.js';
+import type { LiveTaskTarget } from '../model/live.js';
+import type {
+  DeploymentSettings,
+  NotifySettings,
+  OneOffTask,
+  ScheduledTarget,
+  ServiceSettings,
+  TaskRunSettings,
+} from '../model/manifest.js';
 import type { StrategyConfig } from '../model/strategy.js';
 import type { Json, TaskDefinitionInput } from '../model/task-definition.js';
 
@@ -110,11 +118,55 @@ export interface ServicePlan {
   pinnedImages?: PinnedImage[];
 }
 
-interface PlanSummary {
+/**
+ * A task-only family (`tasks:`): its desired task definition diffed against the revision its EventBridge targets
+ * run (else the family's newest ACTIVE one), normalized the same way as a service's. Apply registers a revision
+ * only when it changed, and moves the family's targets to the planned revision.
+ */
+export interface TaskPlan {
+  key: string;
+  family: string;
+  /** Where one-off tasks and `ecsdeploy run` run it; undefined when the manifest gives none. */
+  cluster: string | undefined;
+  /**
+   * - `create`: the family has no revision yet: apply registers the first.
+   * - `update`: a new revision, and/or targets that run another revision than the planned one.
+   * - `no-change`: nothing to do. (`blocked` is not used for tasks today.)
+   */
+  action: PlanAction;
+  /** The normalized desired task definition differs from the live one: apply registers a new revision. */
+  taskDefinitionChanged: boolean;
+  desired: {
+    /** RegisterTaskDefinition input, exactly what apply registers (not normalized). */
+    taskDefinition: TaskDefinitionInput;
+    /** How one-off tasks and `ecsdeploy run` run it (RunTask shape). */
+    run: TaskRunSettings;
+  };
+  /** The revision compared with, and where it was found; null when the family has no revision. */
+  live: { taskDefinitionArn: string; from: 'scheduled-target' | 'latest-active' } | null;
+  /** The EventBridge targets of the manifest's rules that run the family, as they are now. */
+  targets: LiveTaskTarget[];
+  changes: FieldChange[];
+  /** Unified diff of the normalized live vs desired task definition, redacted. */
+  diff: string;
+  blockedReasons: string[];
+  /** What the plan could not find about the family's rules (a missing rule, no target of the family): apply fails to move it. */
+  warnings: string[];
+  sensitiveNames: string[];
+  /** Images pinned to their digest when the plan was made (see ServicePlan.pinnedImages). @default absent */
+  pinnedImages?: PinnedImage[];
+}
+
+interface ActionCounts {
   create: number;
   update: number;
   noChange: number;
   blocked: number;
+}
+
+interface PlanSummary extends ActionCounts {
+  /** Task-only families per action. @default absent (the manifest has none) */
+  tasks?: ActionCounts;
 }
 
 export interface Plan {
@@ -125,6 +177,11 @@ export interface Plan {
   manifest: { file: string; digest: string; environment: string | undefined };
   region: string | undefined;
   services: ServicePlan[];
+  /**
+   * Task-only families (`tasks:`), in manifest order.
+   * @default absent (the manifest has none)
+   */
+  tasks?: TaskPlan[];
   before: OneOffTask[];
   scheduledTargets: ScheduledTarget[];
   keepRevisions: number;

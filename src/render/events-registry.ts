@@ -28,6 +28,7 @@ export const EVENT_REGISTRY: Record<EngineEventType, EventDoc> = {
     fields: {
       runId: 'string — identifies this run in logs and notifications',
       services: 'string[] — manifest keys of the services the run will handle, in order',
+      tasks: 'string[]? — keys of the task-only families (`tasks:`) the run registers a revision of or moves the targets of',
       dryRun: 'boolean — true under `--dry-run`: nothing is changed',
     },
   },

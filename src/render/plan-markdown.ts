@@ -3,8 +3,8 @@
  * table row per service, and per changed service a collapsible `<details>` with a ```diff block. Everything that
  * comes from the manifest or AWS is escaped so it can neither break the table nor inject HTML.
  */
-import type { Plan, ServicePlan } from '../plan/types.js';
-import { ACTION_SYMBOL, describeAction, summarySentence } from './plan-words.js';
+import type { Plan, ServicePlan, TaskPlan } from '../plan/types.js';
+import { ACTION_SYMBOL, describeAction, describeTaskAction, summarySentence } from './plan-words.js';
 import { redactPlanForOutput } from './plan-redact.js';
 
 const MAX_CHANGES_IN_CELL = 4;
@@ -23,7 +23,7 @@ function fence(body: string): string {
   return '`'.repeat(longest + 1);
 }
 
-function changesCell(s: ServicePlan): string {
+function changesCell(s: Pick<ServicePlan | TaskPlan, 'action' | 'changes'>): string {
   if (s.action === 'no-change') return '';
   const paths = s.changes.map((c) => code(c.requiresReplacement ? `${c.path} (replacement)` : c.path));
   const shown = paths.slice(0, MAX_CHANGES_IN_CELL);
@@ -43,11 +43,23 @@ export function renderPlanMarkdown(input: Plan): string {
   const where = [code(plan.manifest.file), plan.region ? `region ${code(plan.region)}` : undefined].filter(Boolean).join(' · ');
   out.push(`**${summarySentence(plan)}** ${where}`);
   out.push('');
-  out.push('| service | cluster | action | strategy | changes |');
-  out.push('| --- | --- | --- | --- | --- |');
+  if (plan.services.length > 0 || !plan.tasks?.length) {
+    out.push('| service | cluster | action | strategy | changes |');
+    out.push('| --- | --- | --- | --- | --- |');
+  }
   for (const s of plan.services) {
     const action = `${ACTION_SYMBOL[s.action]} ${escapeCell(describeAction(s))}`;
     out.push(`| ${serviceCell(s)} | ${escapeCell(s.cluster)} | ${action} | ${s.strategy.type} | ${changesCell(s)} |`);
+  }
+  if (plan.tasks?.length) {
+    if (plan.services.length > 0) out.push('');
+    out.push('| task | family | action | changes |', '| --- | --- | --- | --- |');
+    for (const t of plan.tasks) {
+      const action = `${ACTION_SYMBOL[t.action]} ${escapeCell(describeTaskAction(t))}`;
+      out.push(`| ${escapeCell(t.key)} | ${escapeCell(t.family)} | ${action} | ${changesCell(t)} |`);
+    }
+    const warned = plan.tasks.flatMap((t) => t.warnings.map((w) => `- ${escapeCell(t.key)}: ${escapeCell(w)}`));
+    if (warned.length > 0) out.push('', '**Warnings** (apply cannot move these targets):', ...warned);
   }
   const inFlight = plan.services.filter((s) => s.inFlight);
   if (inFlight.length > 0) {
@@ -57,13 +69,25 @@ export function renderPlanMarkdown(input: Plan): string {
       out.push(`- ${escapeCell(s.key)}: ${escapeCell(s.inFlight?.state ?? '')}${next ? `; next: ${next}` : ''}`);
     }
   }
-  const pinned = plan.services.flatMap((s) => (s.pinnedImages ?? []).map((p) => `- ${escapeCell(s.key)}: ${code(p.pinned)}`));
+  const pinned = [...plan.services, ...(plan.tasks ?? [])].flatMap((s) =>
+    (s.pinnedImages ?? []).map((p) => `- ${escapeCell(s.key)}: ${code(p.pinned)}`),
+  );
   if (pinned.length > 0) out.push('', '**Pinned images** (apply deploys exactly these):', ...pinned);
   if (plan.lookups?.length) out.push('', `**Lookups read:** ${plan.lookups.map((l) => code(`\${${l.lookup}}`)).join(', ')}`);
   const blocked = plan.services.filter((s) => s.blockedReasons.length > 0);
   if (blocked.length > 0) {
     out.push('', '**Blocked** (apply refuses until these are fixed):');
     for (const s of blocked) for (const r of s.blockedReasons) out.push(`- ${escapeCell(s.key)}: ${escapeCell(r)}`);
+  }
+  for (const t of plan.tasks ?? []) {
+    if (!t.diff) continue;
+    const f = fence(t.diff);
+    out.push(
+      '',
+      `<details><summary>task ${escapeCell(t.key)} (family ${escapeCell(t.family)}): ${escapeCell(describeTaskAction(t))}</summary>`,
+      '',
+    );
+    out.push(`${f}diff`, t.diff.replace(/\n$/, ''), f, '', '</details>');
   }
   for (const s of plan.services) {
     if (!s.diff) continue;

@@ -11,11 +11,12 @@
  *
  *   Plan: 0 to create, 1 to update, 1 unchanged, 0 blocked.
  */
-import type { Plan, PlanAction, ServicePlan } from '../plan/types.js';
+import type { Plan, PlanAction, ServicePlan, TaskPlan } from '../plan/types.js';
 import { type Colors, createColors } from './ansi.js';
 import { formatUnifiedDiff } from './diff-format.js';
-import { ACTION_SYMBOL, describeAction, summarySentence } from './plan-words.js';
+import { ACTION_SYMBOL, describeAction, describeTaskAction, summarySentence } from './plan-words.js';
 import { redactPlanForOutput } from './plan-redact.js';
+import { shortTaskDefinition } from '../util/arn.js';
 
 const DETAIL_INDENT = '      ';
 
@@ -26,6 +27,7 @@ export function renderPlanText(input: Plan, options: { color: boolean }): string
   out.push(c.bold(header(plan)));
   out.push('');
   for (const s of plan.services) out.push(...serviceBlock(s, c, options.color));
+  for (const t of plan.tasks ?? []) out.push(...taskBlock(t, c, options.color));
   if (out.at(-1) !== '') out.push('');
   const extras = extrasBlock(plan);
   if (extras.length > 0) out.push(...extras, '');
@@ -69,6 +71,21 @@ function serviceBlock(s: ServicePlan, c: Colors, color: boolean): string[] {
     for (const command of s.inFlight.next ?? []) lines.push(`${DETAIL_INDENT}  next: ${command}`);
   }
   // a blank line after details keeps the next service's line from reading as part of this diff
+  if (lines.length > 1) lines.push('');
+  return lines;
+}
+
+function taskBlock(t: TaskPlan, c: Colors, color: boolean): string[] {
+  const compared = t.live
+    ? ` · compared with ${shortTaskDefinition(t.live.taskDefinitionArn)} (${t.live.from === 'scheduled-target' ? 'what its targets run' : 'newest ACTIVE'})`
+    : '';
+  const lines = [
+    `  ${symbol(t.action, c)} ${c.bold(`task ${t.key}`)} (family ${t.family}) ${describeTaskAction(t)}${t.action === 'no-change' ? '' : compared}`,
+  ];
+  if (t.diff) lines.push(formatUnifiedDiff(t.diff, { color, indent: DETAIL_INDENT }).replace(/\n$/, ''));
+  for (const p of t.pinnedImages ?? []) lines.push(`${DETAIL_INDENT}${c.dim('pinned:')} ${p.pinned}`);
+  for (const reason of t.blockedReasons) lines.push(`${DETAIL_INDENT}${c.red('blocked:')} ${reason}`);
+  for (const warning of t.warnings) lines.push(`${DETAIL_INDENT}${c.yellow('warning:')} ${warning}`);
   if (lines.length > 1) lines.push('');
   return lines;
 }

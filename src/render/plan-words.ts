@@ -1,5 +1,6 @@
 /** Words shared by the plan renderers: one-line service descriptions and the summary sentence. */
-import type { Plan, PlanAction, ServicePlan } from '../plan/types.js';
+import { targetsToMove } from '../plan/task-plan.js';
+import type { Plan, PlanAction, ServicePlan, TaskPlan } from '../plan/types.js';
 
 export const ACTION_SYMBOL: Record<PlanAction, string> = {
   'no-change': '=',
@@ -43,10 +44,30 @@ export function describeAction(s: ServicePlan): string {
   }
 }
 
+/** What will happen to a task-only family, in a few words (no name). */
+export function describeTaskAction(t: TaskPlan): string {
+  const moving = targetsToMove(t);
+  const targets = moving.length > 0 ? `move ${moving.map((m) => `${m.rule}/${m.targetId}`).join(', ')}` : '';
+  switch (t.action) {
+    case 'no-change':
+      return 'no change';
+    case 'blocked':
+      return 'blocked';
+    case 'create':
+      return ['register the first revision', targets].filter(Boolean).join(', ');
+    case 'update':
+      return [t.taskDefinitionChanged ? 'new task definition revision' : '', targets].filter(Boolean).join(', ');
+  }
+}
+
 export function summarySentence(plan: Plan): string {
-  const { create, update, noChange, blocked } = plan.summary;
+  const { create, update, noChange, blocked, tasks } = plan.summary;
   if (!plan.hasChanges) return 'No changes. Live state matches the manifest.';
   const inFlight = plan.services.filter((s) => s.inFlight).length;
   const rollouts = inFlight > 0 ? ` ${inFlight} rollout${inFlight === 1 ? '' : 's'} in flight.` : '';
-  return `Plan: ${create} to create, ${update} to update, ${noChange} unchanged, ${blocked} blocked.${rollouts}`;
+  const families = tasks
+    ? `${tasks.create} to create, ${tasks.update} to update, ${tasks.noChange} unchanged${tasks.blocked > 0 ? `, ${tasks.blocked} blocked` : ''}.`
+    : '';
+  if (plan.services.length === 0 && tasks) return `Plan (task families): ${families}`;
+  return `Plan: ${create} to create, ${update} to update, ${noChange} unchanged, ${blocked} blocked.${families ? ` Task families: ${families}` : ''}${rollouts}`;
 }

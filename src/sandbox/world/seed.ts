@@ -4,7 +4,7 @@
  * paths the API takes), except what must carry an ARN the manifest names (load balancer, listener, rule, target
  * group, topic), which is created with exactly that ARN.
  */
-import type { ResolvedManifest, ResolvedService } from '../../model/manifest.js';
+import type { ResolvedManifest, ResolvedService, ResolvedTask, TaskDefinitionSpec } from '../../model/manifest.js';
 import type { BlueGreenStrategy, CanaryStrategy } from '../../model/strategy.js';
 import { applyOverrides, splitImage } from '../../model/overrides.js';
 import type { ContainerDefinition, TaskDefinitionInput } from '../../model/task-definition.js';
@@ -49,15 +49,15 @@ function context(world: World): WorldContext {
   return world.context;
 }
 
-/** The previous revision: the manifest's task definition with its images at `tag`. */
-function previousTaskDefinition(s: ResolvedService, tag: string): TaskDefinitionInput {
+/** The previous revision: the manifest's task definition with its images at `tag` (`family` for fromLive ones). */
+function previousTaskDefinition(s: TaskDefinitionSpec, family: string, tag: string): TaskDefinitionInput {
   let base: TaskDefinitionInput;
   if (s.taskDefinition.kind === 'declared') {
     base = JSON.parse(JSON.stringify(s.taskDefinition.input)) as TaskDefinitionInput;
   } else {
     // fromLive: a minimal Fargate definition running the manifest's images.
     base = {
-      family: s.service,
+      family,
       networkMode: 'awsvpc',
       requiresCompatibilities: ['FARGATE'],
       cpu: '256',
@@ -184,7 +184,7 @@ export function seedFromManifest(world: World, manifest: ResolvedManifest, optio
   for (const s of manifest.services) {
     const capacityProviders = providers.get(s.cluster) ?? [];
     world.dispatch('ecs', 'CreateCluster', { clusterName: s.cluster, ...(capacityProviders.length ? { capacityProviders } : {}) });
-    const td = previousTaskDefinition(s, tag);
+    const td = previousTaskDefinition(s, s.service, tag);
     ensureLogGroups(world, w, td);
     const registered = world.dispatch('ecs', 'RegisterTaskDefinition', td as unknown as Record<string, unknown>);
     const tdArn = String((registered.taskDefinition as Record<string, unknown>).taskDefinitionArn);
@@ -242,10 +242,19 @@ export function seedFromManifest(world: World, manifest: ResolvedManifest, optio
     }
   }
   for (const a of alarms) putAlarm(world, w, a);
+  for (const t of manifest.tasks ?? []) {
+    const seeded = seedTaskFamily(world, w, t, tag);
+    tdArnByKey.set(t.key, seeded.tdArn);
+    if (seeded.network) networkByKey.set(t.key, seeded.network);
+  }
+  const clusterOf = (key: string): string | undefined =>
+    manifest.services.find((s) => s.key === key)?.cluster ?? manifest.tasks?.find((t) => t.key === key)?.cluster;
   for (const t of manifest.scheduledTargets) {
-    const owner = manifest.services.find((s) => s.key === t.taskDefinitionOf);
     const tdArn = tdArnByKey.get(t.taskDefinitionOf);
-    if (!owner || !tdArn) continue;
+    if (!tdArn) continue;
+    // A task family's rule may run it in a cluster the manifest does not name for it: the account's default one.
+    const cluster = clusterOf(t.taskDefinitionOf) ?? 'default';
+    world.dispatch('ecs', 'CreateCluster', { clusterName: cluster });
     const bus = t.eventBus;
     world.dispatch('events', 'PutRule', {
       Name: t.rule,
@@ -253,7 +262,7 @@ export function seedFromManifest(world: World, manifest: ResolvedManifest, optio
       State: 'ENABLED',
       ...(bus ? { EventBusName: bus } : {}),
     });
-    const net = networkByKey.get(owner.key);
+    const net = networkByKey.get(t.taskDefinitionOf);
     const awsvpc = net && isRecord(net.awsvpcConfiguration) ? net.awsvpcConfiguration : undefined;
     world.dispatch('events', 'PutTargets', {
       Rule: t.rule,
@@ -261,7 +270,7 @@ export function seedFromManifest(world: World, manifest: ResolvedManifest, optio
       Targets: [
         {
           Id: t.targetId ?? `${t.rule}-ecs`,
-          Arn: w.clusterArnFor(owner.cluster),
+          Arn: w.clusterArnFor(cluster),
           RoleArn: w.globalArn('iam', 'role/ecsEventsRole'),
           EcsParameters: {
             TaskDefinitionArn: tdArn,
@@ -290,6 +299,20 @@ export function seedFromManifest(world: World, manifest: ResolvedManifest, optio
   }
   // Seeding settles services and alarms directly, outside dispatch.
   (world as SandboxWorld).invalidate();
+}
+
+/**
+ * A task-only family runs a previous revision too, as the EventBridge rules that run it do: registered (with its
+ * cluster and log groups), so that a plan of the same manifest shows only the image changes.
+ */
+function seedTaskFamily(world: World, w: WorldContext, t: ResolvedTask, tag: string): { tdArn: string; network?: JsonObject } {
+  if (t.cluster) world.dispatch('ecs', 'CreateCluster', { clusterName: t.cluster });
+  const td = previousTaskDefinition(t, t.family, tag);
+  ensureLogGroups(world, w, td);
+  const registered = world.dispatch('ecs', 'RegisterTaskDefinition', td as unknown as Record<string, unknown>);
+  const tdArn = String((registered.taskDefinition as Record<string, unknown>).taskDefinitionArn);
+  const network = (t.run.networkConfiguration as JsonObject | undefined) ?? (td.networkMode === 'awsvpc' ? SANDBOX_NETWORK : undefined);
+  return { tdArn, ...(network && { network }) };
 }
 
 /**

@@ -9,6 +9,7 @@ import type { LiveServiceState, LiveState, PreflightIssue } from '../model/live.
 import { applyOverrides } from '../model/overrides.js';
 import type { Json, JsonObject, TaskDefinitionInput } from '../model/task-definition.js';
 import { diffDocuments, unifiedDiff } from './diff.js';
+import { detectInFlight } from './in-flight.js';
 import { isObject, toJsonObject } from './json.js';
 import { isIgnoredTag, normalizeServiceDocument, normalizeTaskDefinition, stripReadOnly } from './normalize.js';
 import { markChangedSensitiveLines, redactChanges, redactPair, sensitiveNamesIn, sensitivityTest } from './sensitive.js';
@@ -59,10 +60,11 @@ export function buildPlan(manifest: ResolvedManifest, live: LiveState, options: 
   }
   if (missing.length > 0) throw serviceNotFound(missing);
 
-  const summary = { create: 0, update: 0, noChange: 0, blocked: 0 };
+  const summary = { create: 0, update: 0, noChange: 0, blocked: 0, inFlight: 0 };
   for (const s of services) {
     if (s.action === 'no-change') summary.noChange++;
     else summary[s.action]++;
+    if (s.inFlight) summary.inFlight++;
   }
   return {
     format: PLAN_FORMAT,
@@ -70,14 +72,16 @@ export function buildPlan(manifest: ResolvedManifest, live: LiveState, options: 
     tool: { name: 'ecsdeploy', version: options.toolVersion },
     createdAt: options.now,
     manifest: { file: manifest.file, digest: manifest.digest, environment: manifest.environment },
-    region: manifest.region,
+    // Where the calls went (`--region`, AWS_REGION...), which may not be the manifest's region.
+    region: live.region ?? manifest.region,
     services,
     before: manifest.before,
     scheduledTargets: manifest.scheduledTargets,
     keepRevisions: manifest.keepRevisions,
     notify: manifest.notify,
     summary,
-    hasChanges: services.some((s) => s.action !== 'no-change'),
+    // A rollout in flight is not "no changes": ECS may still roll it back (it drives --detailed-exitcode too).
+    hasChanges: services.some((s) => s.action !== 'no-change' || s.inFlight !== undefined),
     calls: { ...live.calls },
   };
 }
@@ -139,6 +143,7 @@ function planService(
     ...replacementReasons(svcChanges.filter((c) => c.requiresReplacement)),
   ];
   const taskDefinitionChanged = tdChanges.length > 0;
+  const inFlight = detectInFlight(svc, state);
   const serviceChanged = svcChanges.length > 0;
   let action: PlanAction;
   if (blockedReasons.length > 0) action = 'blocked';
@@ -167,6 +172,7 @@ function planService(
     timeoutMs: svc.timeoutMs,
     onFailure: svc.onFailure,
     sensitiveNames: sensitiveNamesIn([desiredTd as unknown as Json, liveTd], tasks, svc.sensitive),
+    ...(inFlight ? { inFlight } : {}),
   };
 }
 

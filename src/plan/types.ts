@@ -108,6 +108,8 @@ interface PlanSummary {
   update: number;
   noChange: number;
   blocked: number;
+  /** Services with a rollout in flight (whatever their action). */
+  inFlight: number;
 }
 
 export interface Plan {
@@ -116,6 +118,7 @@ export interface Plan {
   tool: { name: 'ecsdeploy'; version: string };
   createdAt: string;
   manifest: { file: string; digest: string; environment: string | undefined };
+  /** The region the plan was made in: where its AWS calls went (`--region`, `AWS_REGION`, else the manifest's). */
   region: string | undefined;
   services: ServicePlan[];
   before: OneOffTask[];
@@ -123,6 +126,7 @@ export interface Plan {
   keepRevisions: number;
   notify: NotifySettings;
   summary: PlanSummary;
+  /** Some service changes, or has a rollout in flight: `plan --detailed-exitcode` exits 2. */
   hasChanges: boolean;
   /** AWS calls made to build the plan, by `Service.Operation`. */
   calls?: Record<string, number>;

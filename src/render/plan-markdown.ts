@@ -4,7 +4,7 @@
  * comes from the manifest or AWS is escaped so it can neither break the table nor inject HTML.
  */
 import type { Plan, ServicePlan } from '../plan/types.js';
-import { ACTION_SYMBOL, describeAction, summarySentence } from './plan-words.js';
+import { describeAction, IN_FLIGHT_NOTE, inFlightWords, serviceSymbol, summarySentence } from './plan-words.js';
 import { redactPlanForOutput } from './plan-redact.js';
 
 const MAX_CHANGES_IN_CELL = 4;
@@ -46,8 +46,13 @@ export function renderPlanMarkdown(input: Plan): string {
   out.push('| service | cluster | action | strategy | changes |');
   out.push('| --- | --- | --- | --- | --- |');
   for (const s of plan.services) {
-    const action = `${ACTION_SYMBOL[s.action]} ${escapeCell(describeAction(s))}`;
+    const action = `${serviceSymbol(s)} ${escapeCell(describeAction(s))}`;
     out.push(`| ${serviceCell(s)} | ${escapeCell(s.cluster)} | ${action} | ${s.strategy.type} | ${changesCell(s)} |`);
+  }
+  const inFlight = plan.services.filter((s) => s.inFlight);
+  if (inFlight.length > 0) {
+    out.push('', `**Rollouts in progress** (${escapeCell(IN_FLIGHT_NOTE)}):`);
+    for (const s of inFlight) out.push(`- ${escapeCell(s.key)}: ${escapeCell(inFlightWords(s) ?? '')}`);
   }
   const blocked = plan.services.filter((s) => s.blockedReasons.length > 0);
   if (blocked.length > 0) {

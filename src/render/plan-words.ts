@@ -1,4 +1,5 @@
 /** Words shared by the plan renderers: one-line service descriptions and the summary sentence. */
+import { describeInFlight } from '../plan/in-flight.js';
 import type { Plan, PlanAction, ServicePlan } from '../plan/types.js';
 
 export const ACTION_SYMBOL: Record<PlanAction, string> = {
@@ -23,11 +24,28 @@ function topLevel(path: string): string {
   return m?.[0] || path;
 }
 
+/** Shown instead of the action's symbol for a service with nothing to change but a rollout in flight. */
+export const IN_FLIGHT_SYMBOL = '>';
+
+/** The symbol of a service's line: its action's, or the in-flight one when nothing else changes. */
+export function serviceSymbol(s: ServicePlan): string {
+  return s.action === 'no-change' && s.inFlight ? IN_FLIGHT_SYMBOL : ACTION_SYMBOL[s.action];
+}
+
+/** `rollout in progress: ecs-svc/1 (IN_PROGRESS to web:42), started by ecsdeploy run R`; undefined when none. */
+export function inFlightWords(s: ServicePlan): string | undefined {
+  if (!s.inFlight) return undefined;
+  const what = s.inFlight.awaitingApproval ? 'rollout awaiting approval' : 'rollout in progress';
+  const next = s.inFlight.next?.length ? `; next: ${s.inFlight.next.join(' or ')}` : '';
+  return `${what}: ${describeInFlight(s.inFlight)}${next}`;
+}
+
 /** What will happen to the service, in a few words (no name, no strategy). */
 export function describeAction(s: ServicePlan): string {
   switch (s.action) {
     case 'no-change':
-      return 'no change';
+      // Never "no change" while ECS may still roll the live deployment back.
+      return s.inFlight ? (s.inFlight.awaitingApproval ? 'rollout awaiting approval' : 'rollout in progress') : 'no change';
     case 'create':
       return 'create';
     case 'blocked': {
@@ -45,6 +63,14 @@ export function describeAction(s: ServicePlan): string {
 
 export function summarySentence(plan: Plan): string {
   const { create, update, noChange, blocked } = plan.summary;
+  // Counted here too: a plan saved before the summary counted them has no `inFlight`.
+  const inFlight = plan.services.filter((s) => s.inFlight).length;
   if (!plan.hasChanges) return 'No changes. Live state matches the manifest.';
-  return `Plan: ${create} to create, ${update} to update, ${noChange} unchanged, ${blocked} blocked.`;
+  const unchanged = plan.services.filter((s) => s.action === 'no-change' && !s.inFlight).length;
+  const counts = `${create} to create, ${update} to update, ${Math.min(noChange, unchanged)} unchanged, ${blocked} blocked`;
+  return inFlight > 0 ? `Plan: ${counts}, ${inFlight} with a rollout in progress.` : `Plan: ${counts}.`;
 }
+
+/** What apply does with services whose rollout is in flight, for the plan's readers. */
+export const IN_FLIGHT_NOTE =
+  'apply refuses these (SERVICE_BUSY) until the rollout is decided; `ecsdeploy apply --wait` follows it to its verdict first';

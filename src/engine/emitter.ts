@@ -22,6 +22,8 @@ function defaultLevel(e: EventInput): EventLevel {
       return e.outcome === 'interrupted' ? 'warn' : 'info';
     case 'gate.evaluated':
       return e.outcome === 'fail' ? 'error' : 'info';
+    case 'step.skipped':
+      return 'warn';
     default:
       return 'info';
   }

@@ -20,8 +20,8 @@ type RunTaskInput = Parameters<EngineContext['ports']['ecs']['runTask']>[0];
 
 /**
  * The plan's one-off tasks for the services the run covers, in order, before any service changes. The first that
- * fails or is interrupted stops the list; after a Ctrl-C the rest are skipped. `beforeEach` runs before each task
- * (the lock heartbeat).
+ * fails or is interrupted stops the list: the rest are `skipped`, with why, as they are after a Ctrl-C. `beforeEach`
+ * runs before each task (the lock heartbeat).
  */
 export async function runOneOffs(
   ctx: EngineContext,
@@ -34,14 +34,17 @@ export async function runOneOffs(
     if (!covered.has(task.taskDefinitionOf)) continue;
     const sp = plan.services.find((s) => s.key === task.taskDefinitionOf);
     if (!sp) throw new PlanError('PLAN_INVALID', `one-off task ${task.name} names unknown service ${task.taskDefinitionOf}`);
+    const stop = stoppingOneOff(results);
+    if (stop) {
+      results.push({ name: task.name, outcome: 'skipped', reason: `not run: one-off task ${stop.name} ${stop.outcome}` });
+      continue;
+    }
     if (ctx.signal.aborted) {
-      results.push({ name: task.name, outcome: 'skipped', reason: 'interrupted' });
+      results.push({ name: task.name, outcome: 'skipped', reason: 'not run: interrupted' });
       continue;
     }
     await beforeEach();
-    const r = await runOneOff(ctx, task, sp);
-    results.push(r);
-    if (r.outcome === 'failed' || r.outcome === 'interrupted') break;
+    results.push(await runOneOff(ctx, task, sp));
   }
   return results;
 }

@@ -19,7 +19,7 @@ import { errorMessage } from '../util/error-text.js';
 import { listActiveRevisions } from './cleanup.js';
 import { acquireLocks, touchedServices } from './lock.js';
 import { TAG_DEPLOYED, TAG_MANIFEST_DIGEST } from './register.js';
-import { createRunContext, finishRun, lockTtlMs, reportServiceFinished, startRun } from './run.js';
+import { createRunContext, finishRun, reportServiceFinished, runDeadline, startRun } from './run.js';
 import type { ApplyDeps, ApplyResult, ServiceResult } from './types.js';
 
 export interface RollbackOptions {
@@ -170,8 +170,9 @@ export async function rollbackService(service: ResolvedService, deps: ApplyDeps,
     purpose: 'rollback',
   };
   // A rollback is how one gets out of a stuck deployment, so an in-progress deployment does not block it;
-  // another ecsdeploy run holding the service still does. The lock is never refreshed here: it covers the one step.
-  const locks = await acquireLocks(ctx, touchedServices(strategy, target), lockTtlMs(timeoutMs), { allowInProgress: true });
+  // another ecsdeploy run holding the service still does. The heartbeat keeps the lock while the rollback waits.
+  const deadline = runDeadline(run.startedAt, { oneOffTimeoutsMs: [], serviceTimeoutsMs: [timeoutMs] });
+  const locks = await acquireLocks(ctx, touchedServices(strategy, target), { deadline, allowInProgress: true });
   let result: ServiceResult;
   try {
     run.emit({ type: 'apply.started', runId: run.runId, services: [service.key], dryRun: run.dryRun });

@@ -90,7 +90,8 @@ function startedBy(state: LiveServiceState, taskDefinitionArn: string | undefine
   const holder = lock ? parseLock(lock)?.runId : undefined;
   if (holder) return holder;
   // Only the revision the plan described (the service's current one) has its tags at hand.
-  if (taskDefinitionArn && str(state.taskDefinition?.taskDefinitionArn) === taskDefinitionArn) return tagValue(state.taskDefinition, TAG_RUN);
+  if (taskDefinitionArn && str(state.taskDefinition?.taskDefinitionArn) === taskDefinitionArn)
+    return tagValue(state.taskDefinition, TAG_RUN);
   return undefined;
 }
 
@@ -156,6 +157,7 @@ export const ecsDeploymentInFlight: InFlightDetector = (_svc, state) => {
     state: describeEcsDeployment(found),
     ...(to ? { taskDefinitionArn: to } : {}),
     ...(runId ? { runId } : {}),
+    ...(found.rollingBackFrom?.id ? { rollingBackFrom: found.rollingBackFrom.id } : {}),
   };
 };
 

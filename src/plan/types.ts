@@ -63,6 +63,11 @@ export interface InFlightRollout {
   runId?: string;
   /** The task definition it moves the service to, when known. */
   taskDefinitionArn?: string;
+  /**
+   * ECS is undoing a failed deployment (this id) with this rollout: even when it completes, the release that failed
+   * did not land.
+   */
+  rollingBackFrom?: string;
   /** Waiting for a person: `ecsdeploy promote` or `ecsdeploy abort` moves it on. */
   awaitingApproval?: boolean;
   /** Commands that move it on, e.g. `ecsdeploy promote -n web`, `ecsdeploy abort -n web`. */

@@ -303,7 +303,9 @@ describe('applyPlan', () => {
         ['web', 'update'],
         ['worker', 'no-change'],
       ]);
-      const r = await h.apply(plan);
+      // worker's rollout is in flight: a run that covers worker is refused; this one deploys web alone.
+      await expect(h.apply(plan)).rejects.toMatchObject({ code: 'SERVICE_BUSY' });
+      const r = await h.apply(plan, { services: ['web'] });
       expect(r.outcome).toBe('succeeded');
       const worker = await h.describe('worker');
       expect(worker.deployments?.map((d) => [d.status, short(d.taskDefinition)])).toEqual([
@@ -385,7 +387,7 @@ describe('applyPlan', () => {
       const err = await h.apply(plan).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(EcsDeployError);
       expect(err).toMatchObject({ code: 'SERVICE_BUSY' });
-      expect((err as Error).message).toContain(`deployment in progress (${theirs}`);
+      expect((err as Error).message).toContain(`web: rollout in progress: ${theirs} (IN_PROGRESS to web:2)`);
       expect(h.rec.mutatingCalls()).toEqual([]);
       const forced = await h.apply(plan, { force: true });
       expect(forced.outcome).toBe('succeeded');
@@ -563,12 +565,11 @@ describe('applyPlan', () => {
 
     it('registers nothing for a service whose turn came just after Ctrl-C', async () => {
       const h = await engineOnSandbox({ manifest: manifestDoc({ web: service('web') }) });
-      let lockWrites = 0;
-      h.rec.afterCall = (call) => {
-        // The first write takes the lock; the second is the refresh just before the service's turn.
-        if (call.op === 'TagResource' && JSON.stringify(call.input).includes(LOCK_TAG) && ++lockWrites === 2) {
-          h.soft.abort(new Error('SIGINT'));
-        }
+      const emit = h.sink.emit.bind(h.sink);
+      h.sink.emit = (e) => {
+        emit(e);
+        // Locked and announced: the services' turns come next.
+        if (e.type === 'apply.started') h.soft.abort(new Error('SIGINT'));
       };
       const old = (await h.describe('web')).taskDefinition;
       const r = await h.apply(await h.plan());

@@ -59,10 +59,13 @@ describe('a rollout in flight in the plan', () => {
   });
 
   it('names the run that registered the revision being rolled out when no lock is left', () => {
-    const plan = planWith([deployment('ecs-svc/2', 'PRIMARY', 'IN_PROGRESS', NEXT), deployment('ecs-svc/1', 'ACTIVE', 'COMPLETED', TD_ARN)], {
-      current: NEXT,
-      tdTags: [{ key: 'ecsdeploy:run', value: 'run-7' }],
-    });
+    const plan = planWith(
+      [deployment('ecs-svc/2', 'PRIMARY', 'IN_PROGRESS', NEXT), deployment('ecs-svc/1', 'ACTIVE', 'COMPLETED', TD_ARN)],
+      {
+        current: NEXT,
+        tdTags: [{ key: 'ecsdeploy:run', value: 'run-7' }],
+      },
+    );
     expect(plan.services[0]?.inFlight).toMatchObject({ id: 'ecs-svc/2', taskDefinitionArn: NEXT, runId: 'run-7' });
   });
 
@@ -74,6 +77,7 @@ describe('a rollout in flight in the plan', () => {
     expect(plan.services[0]?.inFlight?.state).toBe(
       'ECS is rolling back to shop-web:7 after ecs-svc/2 failed (ECS deployment circuit breaker: tasks failed to start.)',
     );
+    expect(plan.services[0]?.inFlight?.rollingBackFrom).toBe('ecs-svc/2');
   });
 
   it('counts older deployments still listed as in flight where ECS reports no rollout state', () => {
@@ -117,7 +121,9 @@ describe('a rollout in flight in the plan', () => {
 
   it('shows an ongoing ECS service deployment of a service on an ECS-native strategy', () => {
     const state = liveService({
-      serviceDeployments: [{ serviceDeploymentArn: 'arn:aws:ecs:eu-west-1:111122223333:service-deployment/shop/web/x', status: 'IN_PROGRESS' }],
+      serviceDeployments: [
+        { serviceDeploymentArn: 'arn:aws:ecs:eu-west-1:111122223333:service-deployment/shop/web/x', status: 'IN_PROGRESS' },
+      ],
     });
     const plan = buildPlan(manifest([service()]), liveState([state]), OPTIONS);
     expect(plan.services[0]?.inFlight).toMatchObject({ kind: 'ecs-service-deployment', state: 'IN_PROGRESS to shop-web:7' });

@@ -1,5 +1,5 @@
 import { Command, Option } from 'clipanion';
-import { applyPlan } from '../../engine/apply.js';
+import { applyPlan, refuseInFlight } from '../../engine/apply.js';
 import { createEmitter } from '../../engine/emitter.js';
 import { AbortError, UsageError } from '../../errors/index.js';
 import type { EventSink } from '../../events/types.js';
@@ -52,6 +52,10 @@ export class ApplyCommand extends DeployCommand {
   planFile = Option.String({ required: false, name: 'PLANFILE' });
   planOption = Option.String('--plan', { description: 'Saved plan to apply (same as the PLANFILE argument)' });
   concurrency = Option.String('--concurrency', { description: 'Services deployed at the same time (default 4, at most 64)' });
+  wait = Option.Boolean('--wait', false, {
+    description:
+      'A service with a rollout in flight (a run that died, a deployment someone else started): follow it to its verdict first instead of refusing; a failed one fails the run, else the run plans again and goes on',
+  });
 
   protected async run(): Promise<number> {
     const { context } = this;
@@ -63,20 +67,31 @@ export class ApplyCommand extends DeployCommand {
     const output = new DeferredRenderer(() => this.createRenderer());
     try {
       const plan = await this.freshPlan(runtime, manifest, saved, output.sink);
+      const runId = newRunId(runtime.clock);
+      const options = {
+        concurrency,
+        dryRun: this.dryRun,
+        force: this.force,
+        wait: this.wait,
+        onInterrupt: this.onInterrupt,
+        runId,
+      };
+      // A rollout in flight is refused before anyone is asked to confirm a plan that cannot be applied.
+      refuseInFlight(plan, options);
       await this.confirm(plan, saved);
       output.start();
       const gitCommit = await readGitCommit(context.cwd, context.env);
       const result = await applyPlan(
         plan,
-        { ports: runtime.ports, sink: output.sink, clock: runtime.clock, signal: context.signal, hardSignal: context.hardSignal },
         {
-          concurrency,
-          dryRun: this.dryRun,
-          force: this.force,
-          onInterrupt: this.onInterrupt,
-          runId: newRunId(runtime.clock),
-          ...(gitCommit ? { gitCommit } : {}),
+          ports: runtime.ports,
+          sink: output.sink,
+          clock: runtime.clock,
+          signal: context.signal,
+          hardSignal: context.hardSignal,
+          replan: () => this.freshPlan(runtime, manifest, saved, output.sink),
         },
+        { ...options, ...(gitCommit ? { gitCommit } : {}) },
       );
       await output.finish();
       await this.writeStepSummary(output.memory);

@@ -251,6 +251,8 @@ async function deployServices(
   oneOffStop: OneOffResult | undefined,
 ): Promise<ServiceResult[]> {
   const results = new Map<string, ServiceResult>();
+  const releasing: Promise<void>[] = [];
+  const skippedKeys = new Set<string>();
   let failedAny = false;
   const state = await runInOrder(
     changing,
@@ -271,9 +273,16 @@ async function deployServices(
       if (failedAny) return 'not started: an earlier service failed';
       return undefined;
     },
+    // Released while the others still deploy: a run that dies later leaves no lock on a service it never touched
+    // (unless another service of the run touches it too).
+    (sp) => {
+      skippedKeys.add(sp.key);
+      const others = changing.filter((o) => !skippedKeys.has(o.key)).flatMap((o) => lockTargetsOf(ctx, o));
+      const mine = lockTargetsOf(ctx, sp).filter((t) => !others.some((o) => o.cluster === t.cluster && o.service === t.service));
+      releasing.push(locks.release(mine));
+    },
   );
-  const never = changing.filter((sp) => !results.has(sp.key));
-  await locks.release(never.flatMap((sp) => lockTargetsOf(ctx, sp)));
+  await Promise.all(releasing);
   return changing.map((sp) => {
     const done = results.get(sp.key);
     if (done) return done;

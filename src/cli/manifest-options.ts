@@ -1,11 +1,14 @@
 /** The bridge from a command's options to the manifest loader. */
 import { type LoadManifestOptions, loadManifest } from '../manifest/index.js';
 import type { ResolvedManifest } from '../model/manifest.js';
-import type { OverridableCommand } from './base-command.js';
+import type { ManifestCommand, OverrideFlags } from './base-command.js';
 import { FLAG_RANGES, wholeNumberFlag } from './flag-values.js';
 
+/** A command that reads the manifest, with the overrides it declared (those it did not are left alone). */
+type ManifestReader = Pick<ManifestCommand, 'file' | 'env' | 'vars' | 'context'> & OverrideFlags;
+
 /** Loads the manifest as the command's -f/--env/--var/--image/--desired-count/--min/--max/--timeout say. */
-export function loadManifestForCommand(cmd: OverridableCommand): ResolvedManifest {
+export function loadManifestForCommand(cmd: ManifestReader): ResolvedManifest {
   return loadManifest(manifestOptionsOf(cmd));
 }
 
@@ -13,7 +16,7 @@ export function loadManifestForCommand(cmd: OverridableCommand): ResolvedManifes
  * The loader options a command's flags and context stand for (also used by `validate` and `apply`). Manifest
  * warnings go to stderr as they are found (stdout may carry JSON).
  */
-export function manifestOptionsOf(cmd: OverridableCommand): LoadManifestOptions {
+export function manifestOptionsOf(cmd: ManifestReader): LoadManifestOptions {
   const desiredCount = wholeNumberFlag('--desired-count', cmd.desiredCount, FLAG_RANGES.desiredCount);
   const min = wholeNumberFlag('--min', cmd.min, FLAG_RANGES.minimumHealthyPercent);
   const max = wholeNumberFlag('--max', cmd.max, FLAG_RANGES.maximumPercent);

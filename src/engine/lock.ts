@@ -104,7 +104,7 @@ export function busyHint(kinds: ReadonlySet<'lock' | 'deployment'>, runIds: read
   return [
     "`ecsdeploy status` shows each service's deployments and lock (run, expiry)",
     ...(kinds.has('deployment') ? ['`ecsdeploy apply --wait` follows a deployment in progress to its verdict first'] : []),
-    ...(kinds.has('lock') ? [`\`ecsdeploy unlock --run ${run}\` releases the locks of a run that died`] : []),
+    ...(kinds.has('lock') ? [`\`ecsdeploy unlock --run ${run} --force\` releases the locks of a run that died`] : []),
     '--force deploys anyway (only when you are sure nothing else is deploying)',
   ].join('; ');
 }

@@ -14,6 +14,7 @@ import { isoTime } from '../../util/clock.js';
 import { VERSION } from '../../util/version.js';
 import type { CommandRuntime } from '../aws-runtime.js';
 import { DeferredRenderer } from '../deferred-renderer.js';
+import { noCacheOption, overrideOption } from '../base-command.js';
 import { DeployCommand, exitCodeFor, interruptedOr, newRunId } from '../deploy-command.js';
 import { FLAG_RANGES, wholeNumberFlag } from '../flag-values.js';
 import { readGitCommit } from '../git-commit.js';
@@ -25,7 +26,7 @@ import { formatCallCounts } from './plan.js';
 export class ApplyCommand extends DeployCommand {
   static override paths = [['apply']];
   static override usage = Command.Usage({
-    description: 'deploy the manifest (or a saved plan) to ECS',
+    description: 'Deploy the manifest (or a saved plan) to ECS',
     details: `
       Builds a fresh plan (or reads a saved one and refuses it if AWS moved since), asks for confirmation on a
       terminal, then applies it: one-off tasks first (a non-zero exit stops the run before any service changes),
@@ -49,6 +50,12 @@ export class ApplyCommand extends DeployCommand {
     ],
   });
 
+  images = overrideOption.images();
+  desiredCount = overrideOption.desiredCount();
+  min = overrideOption.min();
+  max = overrideOption.max();
+  timeout = overrideOption.timeout();
+  noCache = noCacheOption();
   planFile = Option.String({ required: false, name: 'PLANFILE' });
   planOption = Option.String('--plan', { description: 'Saved plan to apply (same as the PLANFILE argument)' });
   concurrency = Option.String('--concurrency', { description: 'Services deployed at the same time (default 4, at most 64)' });
@@ -56,6 +63,10 @@ export class ApplyCommand extends DeployCommand {
     description:
       'A service with a rollout in flight (a run that died, a deployment someone else started): follow it to its verdict first instead of refusing; a failed one fails the run, else the run plans again and goes on',
   });
+
+  override get cache(): boolean {
+    return !this.noCache;
+  }
 
   protected async run(): Promise<number> {
     const { context } = this;

@@ -14,7 +14,7 @@ import { renderPlanMarkdown } from '../../render/plan-markdown.js';
 import { renderPlanText } from '../../render/plan-text.js';
 import { isoTime } from '../../util/clock.js';
 import { VERSION } from '../../util/version.js';
-import { AwsCommand } from '../base-command.js';
+import { AwsCommand, noCacheOption, overrideOption } from '../base-command.js';
 import { createCommandRuntime } from '../lazy-runtime.js';
 import { ExitCode } from '../exit-codes.js';
 import { FLAG_RANGES, wholeNumberFlag } from '../flag-values.js';
@@ -42,7 +42,7 @@ function unshownPreflight(plan: Plan, issues: PreflightIssue[]): PreflightIssue[
 export class PlanCommand extends AwsCommand {
   static override paths = [['plan']];
   static override usage = Command.Usage({
-    description: 'show what `apply` would change',
+    description: 'Show what `apply` would change',
     details: `
       Reads the manifest and the live ECS services (and, for blue-green and canary services, the CodeDeploy,
       load balancer and alarm resources they need), then shows the difference: new task definition revisions,
@@ -61,6 +61,12 @@ export class PlanCommand extends AwsCommand {
     ],
   });
 
+  images = overrideOption.images();
+  desiredCount = overrideOption.desiredCount();
+  min = overrideOption.min();
+  max = overrideOption.max();
+  timeout = overrideOption.timeout();
+  noCache = noCacheOption();
   format = Option.String('--format', 'text', {
     validator: t.isEnum(FORMATS),
     description: 'Output format: text (default), json, or markdown',
@@ -68,6 +74,10 @@ export class PlanCommand extends AwsCommand {
   out = Option.String('-o,--out', { description: 'Also save the plan to this file, for `ecsdeploy apply --plan FILE`' });
   detailedExitcode = Option.Boolean('--detailed-exitcode', false, { description: 'Exit 2 when the plan has changes, 0 when it has none' });
   concurrency = Option.String('--concurrency', { description: 'AWS calls in flight at once while reading (default 8, at most 64)' });
+
+  override get cache(): boolean {
+    return !this.noCache;
+  }
 
   protected async run(): Promise<number> {
     const concurrency = wholeNumberFlag('--concurrency', this.concurrency, FLAG_RANGES.concurrency);

@@ -59,8 +59,8 @@ export const overrideOption = {
 export const serviceOption = () =>
   Option.Array('-n,--service', [], { description: 'Limit to this service (manifest key or ECS name; repeatable)' });
 
-/** The overrides a command may have declared, as manifest-options.ts reads them. */
-export interface OverrideFlags {
+/** The overrides a command may have declared (as typed), as manifest-options.ts reads them. */
+export interface OverrideOptions {
   images?: string[];
   desiredCount?: string | undefined;
   min?: string | undefined;

@@ -10,6 +10,7 @@ import { applyOverrides } from '../model/overrides.js';
 import type { Json, JsonObject, TaskDefinitionInput } from '../model/task-definition.js';
 import { diffDocuments, unifiedDiff } from './diff.js';
 import { detectInFlight } from './in-flight.js';
+import { type OverrideFlags, recordOverrides } from './recorded-overrides.js';
 import { isObject, toJsonObject } from './json.js';
 import { isIgnoredTag, normalizeServiceDocument, normalizeTaskDefinition, stripReadOnly } from './normalize.js';
 import { markChangedSensitiveLines, redactChanges, redactPair, sensitiveNamesIn, sensitivityTest } from './sensitive.js';
@@ -35,6 +36,8 @@ export interface BuildPlanOptions {
   /** ISO 8601 time the plan is made at (from the injected clock). */
   now: string;
   toolVersion: string;
+  /** The overrides the manifest was loaded with, to record in the plan. */
+  overrides?: OverrideFlags;
 }
 
 export function buildPlan(manifest: ResolvedManifest, live: LiveState, options: BuildPlanOptions): Plan {
@@ -83,6 +86,7 @@ export function buildPlan(manifest: ResolvedManifest, live: LiveState, options: 
     // A rollout in flight is not "no changes": ECS may still roll it back (it drives --detailed-exitcode too).
     hasChanges: services.some((s) => s.action !== 'no-change' || s.inFlight !== undefined),
     calls: { ...live.calls },
+    ...(options.overrides ? { overrides: recordOverrides(options.overrides) } : {}),
   };
 }
 

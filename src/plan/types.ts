@@ -5,6 +5,7 @@
 import type { DeploymentSettings, NotifySettings, OneOffTask, ScheduledTarget, ServiceSettings } from '../model/manifest.js';
 import type { StrategyConfig } from '../model/strategy.js';
 import type { Json, TaskDefinitionInput } from '../model/task-definition.js';
+import type { RecordedOverrides } from './recorded-overrides.js';
 
 export const PLAN_FORMAT = 'ecsdeploy.plan';
 export const PLAN_VERSION = 1;
@@ -122,7 +123,16 @@ export interface Plan {
   version: typeof PLAN_VERSION;
   tool: { name: 'ecsdeploy'; version: string };
   createdAt: string;
-  manifest: { file: string; digest: string; environment: string | undefined };
+  manifest: {
+    file: string;
+    digest: string;
+    environment: string | undefined;
+    /**
+     * Saved plans: the manifest's path relative to the plan file's folder, so the plan finds its manifest when it
+     * is applied from another folder (the digest still proves it is the same file).
+     */
+    fromPlan?: string;
+  };
   /** The region the plan was made in: where its AWS calls went (`--region`, `AWS_REGION`, else the manifest's). */
   region: string | undefined;
   services: ServicePlan[];
@@ -135,4 +145,10 @@ export interface Plan {
   hasChanges: boolean;
   /** AWS calls made to build the plan, by `Service.Operation`. */
   calls?: Record<string, number>;
+  /**
+   * The overrides the plan was made with (`--image`, `--var`, `-D`, `--min`, `--max`, `--timeout`); `apply plan.json`
+   * uses them. A variable whose value may be secret is recorded by name only. Absent in plans made before they were
+   * recorded.
+   */
+  overrides?: RecordedOverrides;
 }

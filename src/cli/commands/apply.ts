@@ -1,3 +1,4 @@
+import { dirname, relative, resolve } from 'node:path';
 import { Command, Option } from 'clipanion';
 import { applyPlan, refuseInFlight } from '../../engine/apply.js';
 import { createEmitter } from '../../engine/emitter.js';
@@ -7,6 +8,7 @@ import { readLiveState } from '../../live/read-live-state.js';
 import { loadManifest, selectServices } from '../../manifest/index.js';
 import type { ResolvedManifest } from '../../model/manifest.js';
 import { buildPlan } from '../../plan/build.js';
+import { type OverrideFlags, overridesForSavedPlan } from '../../plan/recorded-overrides.js';
 import type { SavedPlan } from '../../plan/saved-plan.js';
 import type { Plan } from '../../plan/types.js';
 import { renderPlanText } from '../../render/plan-text.js';
@@ -19,7 +21,7 @@ import { DeployCommand, exitCodeFor, interruptedOr, newRunId } from '../deploy-c
 import { FLAG_RANGES, wholeNumberFlag } from '../flag-values.js';
 import { readGitCommit } from '../git-commit.js';
 import { createCommandRuntime } from '../lazy-runtime.js';
-import { manifestOptionsOf } from '../manifest-options.js';
+import { manifestOptionsOf, overrideFlagsOf } from '../manifest-options.js';
 import { readSavedPlan, refuseStalePlan } from '../saved-plan-file.js';
 import { formatCallCounts } from './plan.js';
 
@@ -73,11 +75,12 @@ export class ApplyCommand extends DeployCommand {
     const planPath = this.savedPlanPath();
     const concurrency = this.concurrencyOption();
     const saved = planPath ? await readSavedPlan(context.cwd, planPath) : undefined;
-    const manifest = this.loadManifest(saved);
+    const overrides = this.overrides(saved, planPath);
+    const manifest = this.loadManifest(saved, planPath, overrides);
     const runtime = await createCommandRuntime(this, manifest);
     const output = new DeferredRenderer(() => this.createRenderer());
     try {
-      const plan = await this.freshPlan(runtime, manifest, saved, output.sink);
+      const plan = await this.freshPlan(runtime, manifest, saved, output.sink, overrides);
       const runId = newRunId(runtime.clock);
       const options = {
         concurrency,
@@ -100,7 +103,7 @@ export class ApplyCommand extends DeployCommand {
           clock: runtime.clock,
           signal: context.signal,
           hardSignal: context.hardSignal,
-          replan: () => this.freshPlan(runtime, manifest, saved, output.sink),
+          replan: () => this.freshPlan(runtime, manifest, saved, output.sink, overrides),
         },
         { ...options, ...(gitCommit ? { gitCommit } : {}) },
       );
@@ -136,12 +139,13 @@ export class ApplyCommand extends DeployCommand {
     manifest: ResolvedManifest,
     saved: SavedPlan | undefined,
     sink: EventSink,
+    overrides: OverrideFlags,
   ): Promise<Plan> {
     const live = await readLiveState(runtime.ports, manifest, {
       signal: this.context.signal,
       ...(runtime.cache ? { cache: runtime.cache } : {}),
     });
-    const plan: Plan = buildPlan(manifest, live, { now: isoTime(runtime.clock), toolVersion: VERSION });
+    const plan: Plan = buildPlan(manifest, live, { now: isoTime(runtime.clock), toolVersion: VERSION, overrides });
     if (saved) refuseStalePlan(saved, plan);
     // Made by the engine's emitter, like every event: it redacts them (the plan holds secrets apply needs).
     const emit = createEmitter(sink, runtime.clock);
@@ -163,13 +167,47 @@ export class ApplyCommand extends DeployCommand {
     if (!ok) throw new AbortError('DECLINED', 'apply cancelled: nothing was changed');
   }
 
-  private loadManifest(saved: SavedPlan | undefined): ResolvedManifest {
-    const options = manifestOptionsOf(this);
-    if (!saved) return selectServices(loadManifest(options), this.services);
-    // Rebuild from the manifest the saved plan names, for the same environment and services.
+  /**
+   * The overrides to load the manifest with: the flags given, or with a saved plan, those the plan recorded (flags
+   * that differ from them are refused, and secret variables the plan could not hold must be given again).
+   */
+  private overrides(saved: SavedPlan | undefined, planPath: string | undefined): OverrideFlags {
+    const given = overrideFlagsOf(this);
+    if (!saved) return given;
+    const r = overridesForSavedPlan(saved.overrides, given);
+    const problems = 'problems' in r ? [...r.problems] : [];
+    if (this.env !== undefined && this.env !== (saved.manifest.environment ?? undefined)) {
+      problems.push(`--env ${this.env} (the plan was made for ${saved.manifest.environment ?? 'no environment'})`);
+    }
+    if (problems.length > 0 || 'problems' in r) {
+      throw new UsageError(
+        'PLAN_OVERRIDES_DIFFER',
+        `${planPath} was made with other overrides than this command gives:\n${problems.map((p) => `  - ${p}`).join('\n')}`,
+        {
+          hint: 'a saved plan carries its overrides: apply it without them (giving again only the secret variables it names), or make a new plan',
+        },
+      );
+    }
+    return r.overrides;
+  }
+
+  /**
+   * The manifest to plan with. For a saved plan: the one it names (found next to the plan file when it was saved
+   * elsewhere, -f overrides that), for the same environment and services, with its overrides.
+   */
+  private loadManifest(saved: SavedPlan | undefined, planPath: string | undefined, overrides: OverrideFlags): ResolvedManifest {
+    const options = manifestOptionsOf(this, overrides);
+    if (!saved || planPath === undefined) return selectServices(loadManifest(options), this.services);
+    const planDir = dirname(resolve(this.context.cwd, planPath));
+    // Relative to the working directory (the loader's base), so messages show a short path.
+    const file =
+      this.file ??
+      (saved.manifest.fromPlan !== undefined
+        ? relative(this.context.cwd, resolve(planDir, saved.manifest.fromPlan)) || '.'
+        : saved.manifest.file);
     const manifest = loadManifest({
       ...options,
-      file: this.file ?? saved.manifest.file,
+      file,
       ...((this.env ?? saved.manifest.environment) ? { environment: this.env ?? saved.manifest.environment } : {}),
     });
     return selectServices(manifest, this.services.length > 0 ? this.services : saved.services.map((s) => s.key));

@@ -1,10 +1,10 @@
 import { writeFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { dirname, relative, resolve } from 'node:path';
 import { Command, Option } from 'clipanion';
 import * as t from 'typanion';
 import { UsageError } from '../../errors/index.js';
 import { readLiveState } from '../../live/read-live-state.js';
-import { selectServices } from '../../manifest/index.js';
+import { loadManifest, selectServices } from '../../manifest/index.js';
 import type { PreflightIssue } from '../../model/live.js';
 import { buildPlan } from '../../plan/build.js';
 import { serializePlan } from '../../plan/saved-plan.js';
@@ -18,7 +18,7 @@ import { AwsCommand, noCacheOption, overrideOption } from '../base-command.js';
 import { createCommandRuntime } from '../lazy-runtime.js';
 import { ExitCode } from '../exit-codes.js';
 import { FLAG_RANGES, wholeNumberFlag } from '../flag-values.js';
-import { loadManifestForCommand } from '../manifest-options.js';
+import { manifestOptionsOf, overrideFlagsOf } from '../manifest-options.js';
 
 const FORMATS = ['text', 'json', 'markdown'] as const;
 
@@ -81,7 +81,8 @@ export class PlanCommand extends AwsCommand {
 
   protected async run(): Promise<number> {
     const concurrency = wholeNumberFlag('--concurrency', this.concurrency, FLAG_RANGES.concurrency);
-    const manifest = selectServices(await loadManifestForCommand(this), this.services);
+    const overrides = overrideFlagsOf(this);
+    const manifest = selectServices(loadManifest(manifestOptionsOf(this, overrides)), this.services);
     const runtime = await createCommandRuntime(this, manifest);
     try {
       // Wall time, not the injected clock: a diagnostic for --verbose (the sandbox's clock is virtual).
@@ -92,13 +93,15 @@ export class PlanCommand extends AwsCommand {
         ...(concurrency !== undefined ? { concurrency } : {}),
       });
       const readMs = performance.now() - readStarted;
-      const built = buildPlan(manifest, live, { now: isoTime(runtime.clock), toolVersion: VERSION });
+      const built = buildPlan(manifest, live, { now: isoTime(runtime.clock), toolVersion: VERSION, overrides });
       const plan: Plan = { ...built, calls: runtime.ports.calls.counts() };
 
       if (this.out) {
         const file = resolve(this.context.cwd, this.out);
+        // Applied from another folder, the plan still finds its manifest: next to itself, as it was.
+        const manifestFromPlan = relative(dirname(file), resolve(this.context.cwd, manifest.file)) || manifest.file;
         try {
-          await writeFile(file, serializePlan(plan));
+          await writeFile(file, serializePlan(plan, { manifestFromPlan }));
         } catch (error) {
           throw new UsageError('PLAN_OUT_UNWRITABLE', `cannot write the plan to ${this.out}: ${(error as Error).message}`);
         }

@@ -115,7 +115,7 @@ describe('a plan saved with overrides', () => {
 
   it('holds no variable value that may be secret: it must be given again, and is checked by the plan’s digests', async () => {
     // The service gets API_TOKEN from a variable.
-    appendFileSync(join(cwd, 'ecsdeploy.yaml'), '    environment: { web: { API_TOKEN: "${var:token}" } }\n');
+    appendFileSync(join(cwd, 'ecsdeploy.yaml'), `    environment: { web: { API_TOKEN: "\${var:token}" } }\n`);
     const sb = startInProcessSandbox({ manifest: loadManifest({ cwd, env: ENV, vars: ['token=placeholder-token-value'] }) });
     const secret = 'tok-8f3a9c1e5b7d2046';
     const p = await cli(['plan', '--out', 'plan.json', '--var', `token=${secret}`], { cwd, env: ENV, context: sandboxContext(sb) });

@@ -62,12 +62,13 @@ export function describeAction(s: ServicePlan): string {
 }
 
 export function summarySentence(plan: Plan): string {
-  const { create, update, noChange, blocked } = plan.summary;
-  // Counted here too: a plan saved before the summary counted them has no `inFlight`.
+  const { create, update, blocked } = plan.summary;
+  // Counted from the services: a plan saved before the summary counted them has no `inFlight`, and a service with
+  // a rollout in flight is not "unchanged".
   const inFlight = plan.services.filter((s) => s.inFlight).length;
   if (!plan.hasChanges) return 'No changes. Live state matches the manifest.';
   const unchanged = plan.services.filter((s) => s.action === 'no-change' && !s.inFlight).length;
-  const counts = `${create} to create, ${update} to update, ${Math.min(noChange, unchanged)} unchanged, ${blocked} blocked`;
+  const counts = `${create} to create, ${update} to update, ${unchanged} unchanged, ${blocked} blocked`;
   return inFlight > 0 ? `Plan: ${counts}, ${inFlight} with a rollout in progress.` : `Plan: ${counts}.`;
 }
 

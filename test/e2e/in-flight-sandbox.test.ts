@@ -130,3 +130,50 @@ describe('a rollout left in flight by a run that died', () => {
     expect(sb.runtime.calls().counts['ecs.UpdateService']).toBe(1);
   });
 });
+
+describe('a CodeDeploy deployment not final', () => {
+  it('is in progress for plan, named with the revision of its replacement task set, and refused by apply', async () => {
+    const bgCwd = resolve(__dirname, '../../examples/blue-green');
+    const bgEnv = { IMAGE_TAG: '2.0.0' };
+    const sb = startInProcessSandbox({ manifest: loadManifest({ cwd: bgCwd, env: bgEnv }) });
+    const ports = createAwsPorts(sb.awsConfig());
+    const running = (await ports.ecs.describeServices({ cluster: 'orders', services: ['orders-api'] })).services?.[0];
+    const td = (await ports.ecs.describeTaskDefinition({ taskDefinition: running?.taskDefinition })).taskDefinition ?? {};
+    const green = await ports.ecs.registerTaskDefinition({
+      family: td.family,
+      cpu: td.cpu,
+      memory: td.memory,
+      networkMode: td.networkMode,
+      requiresCompatibilities: td.requiresCompatibilities,
+      containerDefinitions: (td.containerDefinitions ?? []).map((c) => ({ ...c, image: String(c.image).replace(':previous', ':2.0.0') })),
+    } as never);
+    const appSpec = [
+      'version: 0.0',
+      'Resources:',
+      '  - TargetService:',
+      '      Type: AWS::ECS::Service',
+      '      Properties:',
+      `        TaskDefinition: "${green.taskDefinition?.taskDefinitionArn}"`,
+      '        LoadBalancerInfo: { ContainerName: "api", ContainerPort: 8080 }',
+    ].join('\n');
+    // Someone else's CodeDeploy deployment, still installing the replacement task set.
+    const { deploymentId } = await ports.codedeploy.createDeployment({
+      applicationName: 'orders',
+      deploymentGroupName: 'orders-api',
+      revision: { revisionType: 'AppSpecContent', appSpecContent: { content: appSpec } },
+    });
+    await sb.clock.sleep(5_000);
+
+    const plan = await cli(['plan', '--format', 'json', '--detailed-exitcode'], { cwd: bgCwd, env: bgEnv, context: sandboxContext(sb) });
+    expect(plan.code).toBe(2);
+    const inFlight = JSON.parse(plan.stdout).services[0].inFlight;
+    expect(inFlight).toMatchObject({ kind: 'codedeploy', id: deploymentId, taskDefinitionArn: green.taskDefinition?.taskDefinitionArn });
+    expect(inFlight.state).toMatch(/^(Created|Queued|InProgress) to orders-api:2$/);
+
+    const apply = await cli(['apply', '--yes'], { cwd: bgCwd, env: bgEnv, context: sandboxContext(sb) });
+    expect(apply.code).toBe(1);
+    expect(apply.stderr).toContain(
+      `error [SERVICE_BUSY]: refusing to deploy: a rollout is not decided yet:\n  - api: rollout in progress: CodeDeploy deployment ${deploymentId}`,
+    );
+  });
+});

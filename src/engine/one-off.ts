@@ -9,7 +9,7 @@ import { PlanError } from '../errors/index.js';
 import type { OneOffTask } from '../model/manifest.js';
 import type { Plan, ServicePlan } from '../plan/types.js';
 import { shortTaskDefinition } from '../util/arn.js';
-import { backoffDelay } from '../util/backoff.js';
+import { backoffDelay, rolloutPollDelay } from '../util/backoff.js';
 import { errorMessage } from '../util/error-text.js';
 import { stoppedTaskInfo } from '../strategies/stopped-tasks.js';
 import type { EngineContext } from './context.js';
@@ -98,7 +98,8 @@ async function runOneOff(ctx: EngineContext, task: OneOffTask, sp: ServicePlan):
 
   const deadline = ctx.clock.now() + task.timeoutMs;
   let stopped: EcsTask | undefined;
-  for (let attempt = 0; !stopped; attempt += 1) {
+  let readErrors = 0;
+  while (!stopped) {
     const remaining = deadline - ctx.clock.now();
     if (remaining <= 0) {
       await ctx.calls
@@ -109,16 +110,19 @@ async function runOneOff(ctx: EngineContext, task: OneOffTask, sp: ServicePlan):
       return finish(ctx, task, taskArn, 'failed', `did not finish within ${Math.round(task.timeoutMs / 1000)}s; stopped`);
     }
     try {
-      await ctx.clock.sleep(Math.min(backoffDelay(attempt), remaining), ctx.signal);
+      // About every second, as rollouts are polled: the services wait on this task, so its end is noticed at once.
+      await ctx.clock.sleep(Math.min(readErrors > 0 ? backoffDelay(readErrors) : rolloutPollDelay(), remaining), ctx.signal);
     } catch {
       return { name: task.name, outcome: 'interrupted', taskArn, reason: `interrupted; one-off task ${taskArn} left running` };
     }
     try {
       const d = await ctx.ports.ecs.describeTasks({ cluster: sp.cluster, tasks: [taskArn] }, { signal: ctx.hardSignal });
+      readErrors = 0;
       const t = d.tasks?.[0];
       if (t?.lastStatus === 'STOPPED') stopped = t;
     } catch {
-      // Transient read failure: the SDK already retried; poll again until the deadline.
+      // Transient read failure: the SDK already retried; poll again (less often) until the deadline.
+      readErrors += 1;
     }
   }
   const essential = new Set(sp.desired.taskDefinition.containerDefinitions.filter((c) => c.essential !== false).map((c) => c.name));

@@ -59,3 +59,23 @@ describe('noticing the end of a rollout', () => {
     expect(polls.length).toBeLessThanOrEqual(2 * Math.ceil(seconds / 0.9 + 1));
   });
 });
+
+describe('noticing the end of a one-off task', () => {
+  it('reports a migration within 2 s of its task stopping, so the services it gates start at once', async () => {
+    const h = await engineOnSandbox({
+      manifest: manifestDoc(
+        { api: service('api') },
+        { keepRevisions: 0, before: [{ name: 'migrate', taskDefinitionOf: 'api', command: ['migrate'] }] },
+      ),
+      // The migration runs for a while before it exits 0.
+      scenario: { images: [{ match: '*api:v2', startSeconds: 47.3 }] },
+    });
+    const r = await h.apply(await h.plan());
+    expect(r.outcome).toBe('succeeded');
+    const finished = h.sink.ofType('oneoff.finished')[0];
+    const task = (await h.admin.ecs.describeTasks({ cluster: 'prod', tasks: [finished?.taskArn as string] })).tasks?.[0];
+    const delay = Date.parse(finished?.time as string) - new Date(task?.stoppedAt as Date).getTime();
+    expect(delay).toBeGreaterThanOrEqual(0);
+    expect(delay).toBeLessThanOrEqual(2000);
+  });
+});

@@ -30,7 +30,7 @@ export { LOCK_TAG, parseLock };
 /** How far ahead a lock's expiry is set: how long a killed run's services stay locked, at most. */
 export const LOCK_LEASE_MS = 10 * 60_000;
 /** How often a waiting run pushes its locks' expiry out. */
-export const LOCK_HEARTBEAT_MS = 60_000;
+const LOCK_HEARTBEAT_MS = 60_000;
 /** Reads of the lock tag after writing it, while it does not show yet. */
 const LOCK_READS = 3;
 /** The pause between writing the lock and reading it back: long enough for a racer's write to show up. */

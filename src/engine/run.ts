@@ -12,7 +12,7 @@ import type { ApplyDeps, ApplyOptions, ApplyResult, OneOffResult, ServiceResult,
 /** What a run may take beyond its steps' bounds: reads, registrations, scheduled targets, cleanup, notifications. */
 const RUN_MARGIN_MS = 15 * 60_000;
 /** No run's locks outlive this, however many steps it has. */
-export const MAX_RUN_MS = 24 * 60 * 60_000;
+const MAX_RUN_MS = 24 * 60 * 60_000;
 
 export interface Run {
   readonly runId: string;

@@ -101,7 +101,7 @@ export type InFlightDetector = (svc: ResolvedService, state: LiveServiceState) =
 const CODEDEPLOY_ACTIVE_TASK_SET = 'ACTIVE';
 
 /** A CodeDeploy deployment of the service's group that is not Succeeded, Failed or Stopped (aws-semantics §2.3). */
-export const codeDeployInFlight: InFlightDetector = (_svc, state) => {
+const codeDeployInFlight: InFlightDetector = (_svc, state) => {
   const d = state.codeDeployDeployments?.[0];
   const id = str(d?.deploymentId);
   if (!d || !id) return undefined;
@@ -123,7 +123,7 @@ export const codeDeployInFlight: InFlightDetector = (_svc, state) => {
 };
 
 /** An ECS service deployment still ongoing (ECS-native BLUE_GREEN, LINEAR, CANARY: aws-semantics §1.10). */
-export const serviceDeploymentInFlight: InFlightDetector = (_svc, state) => {
+const serviceDeploymentInFlight: InFlightDetector = (_svc, state) => {
   const d = state.serviceDeployments?.[0];
   const arn = str(d?.serviceDeploymentArn);
   if (!d || !arn) return undefined;
@@ -139,7 +139,7 @@ export const serviceDeploymentInFlight: InFlightDetector = (_svc, state) => {
 };
 
 /** An ECS deployment IN_PROGRESS, or older deployments still listed where ECS reports no rollout state (§1.3). */
-export const ecsDeploymentInFlight: InFlightDetector = (_svc, state) => {
+const ecsDeploymentInFlight: InFlightDetector = (_svc, state) => {
   const deployments = objects(state.described?.deployments).map((d) => ({
     id: str(d.id),
     status: str(d.status),

@@ -55,20 +55,6 @@ export function recordOverrides(flags: OverrideFlags): RecordedOverrides {
   };
 }
 
-/** `--image a --var x=1 -D 3`: the flags a plan was made with, as one would type them (secret values hidden). */
-export function describeOverrides(o: RecordedOverrides | undefined): string {
-  if (!o) return '(none)';
-  const parts = [
-    ...o.images.map((i) => `--image ${i}`),
-    ...o.vars.map((v) => `--var ${v.name}=${'value' in v ? v.value : '(sensitive)'}`),
-    ...(o.desiredCount !== undefined ? [`--desired-count ${o.desiredCount}`] : []),
-    ...(o.minimumHealthyPercent !== undefined ? [`--min ${o.minimumHealthyPercent}`] : []),
-    ...(o.maximumPercent !== undefined ? [`--max ${o.maximumPercent}`] : []),
-    ...(o.timeout !== undefined ? [`--timeout ${o.timeout}`] : []),
-  ];
-  return parts.length > 0 ? parts.join(' ') : '(none)';
-}
-
 /**
  * The overrides to apply a saved plan with: those it recorded, with the values of its secret variables from
  * `given` (the command's flags). Flags given that differ from what the plan recorded are refused, as are secret

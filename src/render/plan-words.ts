@@ -25,7 +25,7 @@ function topLevel(path: string): string {
 }
 
 /** Shown instead of the action's symbol for a service with nothing to change but a rollout in flight. */
-export const IN_FLIGHT_SYMBOL = '>';
+const IN_FLIGHT_SYMBOL = '>';
 
 /** The symbol of a service's line: its action's, or the in-flight one when nothing else changes. */
 export function serviceSymbol(s: ServicePlan): string {

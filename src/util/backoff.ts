@@ -9,7 +9,7 @@ export function backoffDelay(attempt: number, random: () => number = Math.random
  * reporting it, as a peer polling every second would. The shared poller makes that one DescribeServices per 10
  * services of a cluster per poll (aws-semantics.md §6.1: service reads are allowed 20 per second).
  */
-export const ROLLOUT_POLL_MS = 1000;
+const ROLLOUT_POLL_MS = 1000;
 
 export function rolloutPollDelay(random: () => number = Math.random): number {
   return Math.round(ROLLOUT_POLL_MS * (0.9 + 0.2 * random()));

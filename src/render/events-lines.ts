@@ -56,12 +56,14 @@ export function describeEvent(event: EngineEvent): EventLine[] | undefined {
   switch (event.type) {
     case 'plan.computed': {
       const s = event.plan.summary;
+      // A service with a rollout in flight is not "unchanged", whatever its action.
       const inFlight = event.plan.services.filter((x) => x.inFlight).length;
+      const unchanged = event.plan.services.filter((x) => x.action === 'no-change' && !x.inFlight).length;
       const more = inFlight > 0 ? `, ${inFlight} with a rollout in progress` : '';
       return [
         line(
           undefined,
-          `plan: ${s.create} to create, ${s.update} to update, ${s.noChange} unchanged, ${s.blocked} blocked${more}`,
+          `plan: ${s.create} to create, ${s.update} to update, ${unchanged} unchanged, ${s.blocked} blocked${more}`,
           lvl,
           'key',
         ),

@@ -108,3 +108,21 @@ describe('the lock', () => {
     expect(bLock.at(-1)).toBeUndefined();
   });
 });
+
+describe('--force over a dead run’s lock', () => {
+  it('takes over the services it deploys, leaves none of its own behind, and names the run whose other locks stay', async () => {
+    const h = await engineOnSandbox({ manifest: manifestDoc({ a: service('a'), b: service('b') }) });
+    const expires = Math.ceil(h.clock.now() / 1000) + 600;
+    for (const k of ['a', 'b']) {
+      const arn = (await h.describe(k)).serviceArn as string;
+      await h.admin.ecs.tagResource({ resourceArn: arn, tags: [{ key: LOCK_TAG, value: `run-dead:${expires}` }] });
+    }
+    const r = await h.apply(await h.plan(), { services: ['a'], force: true });
+    expect(r.outcome).toBe('succeeded');
+    expect(h.sink.ofType('log').find((l) => l.message.startsWith('--force'))?.message).toMatch(
+      /run-dead.*other locks of run-dead stay until they expire \(`ecsdeploy unlock --run RUN`\)/,
+    );
+    expect((await h.describe('a')).tags?.some((t) => t.key === LOCK_TAG)).toBe(false);
+    expect((await h.describe('b')).tags?.find((t) => t.key === LOCK_TAG)?.value).toBe(`run-dead:${expires}`);
+  });
+});

@@ -48,6 +48,7 @@ import {
 import {
   DescribeListenersCommand,
   DescribeRulesCommand,
+  DescribeTargetGroupAttributesCommand,
   DescribeTargetGroupsCommand,
   DescribeTargetHealthCommand,
   ElasticLoadBalancingV2Client,
@@ -65,7 +66,7 @@ import { createCallCounter, type MutableCallCounter } from './call-counter.js';
 import { createClockRetryStrategy } from './clock-retry.js';
 import { toAwsApiError } from './errors.js';
 import { assertProfileExists } from './profiles.js';
-import type { AwsPorts, CloudWatchPort, CodeDeployPort, EcsPort, Elbv2Port, EventBridgePort, SnsPort } from './ports.js';
+import type { AwsPorts, CloudWatchPort, CodeDeployPort, EcsPort, Elbv2Port, EventBridgePort, LookupPorts, SnsPort } from './ports.js';
 import { AWS_SERVICES, type AwsServiceKey } from './services.js';
 
 export interface StaticCredentials {
@@ -214,7 +215,8 @@ interface Sender {
 
 type AnyOp = (input: never, options?: { signal?: AbortSignal }) => Promise<unknown>;
 
-interface Binding {
+/** A client bound to its label, the run's call counter, its region and endpoint: what {@link op} needs. */
+export interface Binding {
   client: Sender;
   label: string;
   counter: MutableCallCounter;
@@ -257,7 +259,7 @@ function callSignal(parent: AbortSignal): { signal: AbortSignal; done(): void } 
  * One port method: counts the logical call once (before the SDK's retries, which stay inside `send`), passes the
  * abort signal through, and maps any failure exactly once.
  */
-function op<F extends AnyOp>(b: Binding, operation: string, Command: new (input: Parameters<F>[0]) => object): F {
+export function op<F extends AnyOp>(b: Binding, operation: string, Command: new (input: Parameters<F>[0]) => object): F {
   const name = `${b.label}.${operation}`;
   const context = { region: b.region, ...(b.endpoint ? { endpoint: b.endpoint } : {}) };
   const call = async (input: Parameters<F>[0], options?: { signal?: AbortSignal }) => {
@@ -274,8 +276,17 @@ function op<F extends AnyOp>(b: Binding, operation: string, Command: new (input:
   return call as unknown as F;
 }
 
-/** Builds every client ecsdeploy uses, with one configuration, and the ports over them. */
-export function createAwsPorts(config: AwsConfig): AwsPorts {
+/** What every client made from one configuration shares, and how a client is made and bound. */
+export interface ClientBase {
+  region: string;
+  counter: MutableCallCounter;
+  /** The endpoint a service's calls go to, when one is configured (else AWS's own). */
+  endpointOf(service: AwsServiceKey): string | undefined;
+  /** Makes a service's client (in `region`, default the run's) and binds it for {@link op}. */
+  bind(service: AwsServiceKey, make: (clientConfig: Record<string, unknown>) => unknown, region?: string): Binding;
+}
+
+function clientBase(config: AwsConfig): ClientBase {
   const region = resolveRegion(config);
   const maxAttempts = resolveMaxAttempts(config);
   const credentials = resolveCredentials(config, region);
@@ -294,14 +305,21 @@ export function createAwsPorts(config: AwsConfig): AwsPorts {
     ignoreConfiguredEndpointUrls: true,
     ...(config.requestHandler ? { requestHandler: config.requestHandler as never } : {}),
   };
-  const settingsFor = (service: AwsServiceKey) => {
-    const endpoint = resolveEndpoint(service, config);
-    return { endpoint, clientConfig: { ...shared, ...(endpoint ? { endpoint } : {}) } };
+  return {
+    region,
+    counter,
+    endpointOf: (service) => resolveEndpoint(service, config),
+    bind: (service, make, inRegion = region) => {
+      const endpoint = resolveEndpoint(service, config);
+      const clientConfig = { ...shared, region: inRegion, ...(endpoint ? { endpoint } : {}) };
+      return { client: make(clientConfig) as Sender, label: AWS_SERVICES[service].label, counter, region: inRegion, endpoint };
+    },
   };
-  const bind = (service: AwsServiceKey, make: (clientConfig: ReturnType<typeof settingsFor>['clientConfig']) => unknown): Binding => {
-    const { endpoint, clientConfig } = settingsFor(service);
-    return { client: make(clientConfig) as Sender, label: AWS_SERVICES[service].label, counter, region, endpoint };
-  };
+}
+
+/** Builds every client ecsdeploy uses, with one configuration, and the ports over them. */
+export function createAwsPorts(config: AwsConfig): AwsPorts {
+  const { region, counter, bind } = clientBase(config);
 
   const e = bind('ecs', (c) => new ECSClient(c));
   const ecs: EcsPort = {
@@ -358,6 +376,11 @@ export function createAwsPorts(config: AwsConfig): AwsPorts {
     modifyListener: op<Elbv2Port['modifyListener']>(l, 'ModifyListener', ModifyListenerCommand),
     describeTargetGroups: op<Elbv2Port['describeTargetGroups']>(l, 'DescribeTargetGroups', DescribeTargetGroupsCommand),
     describeTargetHealth: op<Elbv2Port['describeTargetHealth']>(l, 'DescribeTargetHealth', DescribeTargetHealthCommand),
+    describeTargetGroupAttributes: op<Elbv2Port['describeTargetGroupAttributes']>(
+      l,
+      'DescribeTargetGroupAttributes',
+      DescribeTargetGroupAttributesCommand,
+    ),
   };
 
   const w = bind('cloudwatch', (c) => new CloudWatchClient(c));
@@ -377,4 +400,24 @@ export function createAwsPorts(config: AwsConfig): AwsPorts {
   const sns: SnsPort = { publish: op<SnsPort['publish']>(s, 'Publish', PublishCommand) };
 
   return { region, ecs, codedeploy, elbv2, cloudwatch, events, sns, calls: counter };
+}
+
+export interface LookupPortsOptions {
+  /**
+   * Reach only services with an endpoint configured (`AWS_ENDPOINT_URL_<SERVICE>` or `AWS_ENDPOINT_URL`): under
+   * `--sandbox`, which does not serve them, lookups go to an emulator the user names, never to AWS. `purpose`
+   * ends the refusal's message.
+   */
+  endpointsOnly?: { purpose: string };
+}
+
+/**
+ * The ports lookups and image pinning use, over their own SDK clients (SSM, Secrets Manager, S3, CloudFormation,
+ * ECR), made with the same configuration as {@link createAwsPorts}. Loaded on demand: a command whose manifest
+ * has no lookups never parses these clients.
+ */
+export async function createLookupPorts(config: AwsConfig, options: LookupPortsOptions = {}): Promise<LookupPorts> {
+  const base = clientBase(config);
+  const { buildLookupPorts } = await import('./lookup-clients.js');
+  return buildLookupPorts(base, options);
 }

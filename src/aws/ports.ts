@@ -8,7 +8,12 @@ import type * as cw from '@aws-sdk/client-cloudwatch';
 import type * as ecs from '@aws-sdk/client-ecs';
 import type * as elb from '@aws-sdk/client-elastic-load-balancing-v2';
 import type * as eb from '@aws-sdk/client-eventbridge';
+import type * as cfn from '@aws-sdk/client-cloudformation';
+import type * as ecr from '@aws-sdk/client-ecr';
+import type * as s3 from '@aws-sdk/client-s3';
+import type * as sm from '@aws-sdk/client-secrets-manager';
 import type * as sns from '@aws-sdk/client-sns';
+import type * as ssm from '@aws-sdk/client-ssm';
 
 /** Every port method takes the SDK input and an optional abort signal, and returns the SDK output. */
 type Op<I, O> = (input: I, options?: { signal?: AbortSignal }) => Promise<O>;
@@ -59,6 +64,8 @@ export interface Elbv2Port {
   modifyListener: Op<elb.ModifyListenerCommandInput, elb.ModifyListenerCommandOutput>;
   describeTargetGroups: Op<elb.DescribeTargetGroupsCommandInput, elb.DescribeTargetGroupsCommandOutput>;
   describeTargetHealth: Op<elb.DescribeTargetHealthCommandInput, elb.DescribeTargetHealthCommandOutput>;
+  /** The canary reads the canary target group's deregistration delay before scaling it in. */
+  describeTargetGroupAttributes: Op<elb.DescribeTargetGroupAttributesCommandInput, elb.DescribeTargetGroupAttributesCommandOutput>;
 }
 
 export interface CloudWatchPort {
@@ -74,6 +81,47 @@ export interface EventBridgePort {
 
 export interface SnsPort {
   publish: Op<sns.PublishCommandInput, sns.PublishCommandOutput>;
+}
+
+/** SSM Parameter Store: `${ssm:...}` and `${ssm-arn:...}` (GetParameters, up to 10 names per call). */
+export interface SsmPort {
+  getParameters: Op<ssm.GetParametersCommandInput, ssm.GetParametersCommandOutput>;
+}
+
+/** Secrets Manager: only the ARN of a secret (`${secretsmanager-arn:...}`), never its value. */
+export interface SecretsManagerPort {
+  describeSecret: Op<sm.DescribeSecretCommandInput, sm.DescribeSecretCommandOutput>;
+}
+
+/** S3: Terraform states (`${tfstate:...}` with `s3:`), read whole as text. */
+export interface S3Port {
+  /** GetObject with the body read as UTF-8 text. */
+  getObjectText: Op<s3.GetObjectCommandInput, { text: string }>;
+}
+
+/** CloudFormation: stack outputs (`${cfn:STACK.OutputKey}`). */
+export interface CloudFormationPort {
+  describeStacks: Op<cfn.DescribeStacksCommandInput, cfn.DescribeStacksCommandOutput>;
+}
+
+/** ECR: the digest an image tag points to (image pinning), as the registry stores it. */
+export interface EcrPort {
+  describeImages: Op<ecr.DescribeImagesCommandInput, ecr.DescribeImagesCommandOutput>;
+}
+
+/**
+ * The ports lookups and image pinning use. Their SDK clients are loaded only when a manifest has lookups or
+ * pinned images (`createLookupPorts` in clients.ts), and each is made on first use.
+ */
+export interface LookupPorts {
+  region: string;
+  ssm(): SsmPort;
+  secretsManager(): SecretsManagerPort;
+  s3(): S3Port;
+  cloudformation(): CloudFormationPort;
+  /** ECR in a region (an image's registry names its region). */
+  ecr(region: string): EcrPort;
+  calls: CallCounter;
 }
 
 /** Counts every call by `Service.Operation` (attempts after retries are not counted twice). */

@@ -5,7 +5,19 @@
  * hints).
  */
 
-export type AwsServiceKey = 'ecs' | 'codedeploy' | 'elbv2' | 'cloudwatch' | 'events' | 'sns' | 'sts';
+export type AwsServiceKey =
+  | 'ecs'
+  | 'codedeploy'
+  | 'elbv2'
+  | 'cloudwatch'
+  | 'events'
+  | 'sns'
+  | 'sts'
+  | 'ssm'
+  | 'secretsmanager'
+  | 's3'
+  | 'cloudformation'
+  | 'ecr';
 
 export interface AwsServiceInfo {
   label: string;
@@ -21,6 +33,12 @@ export const AWS_SERVICES: Record<AwsServiceKey, AwsServiceInfo> = {
   events: { label: 'EventBridge', envSuffix: 'EVENTBRIDGE', iamPrefix: 'events' },
   sns: { label: 'SNS', envSuffix: 'SNS', iamPrefix: 'sns' },
   sts: { label: 'STS', envSuffix: 'STS', iamPrefix: 'sts' },
+  // Lookups and image pinning (src/aws/lookup-clients.ts).
+  ssm: { label: 'SSM', envSuffix: 'SSM', iamPrefix: 'ssm' },
+  secretsmanager: { label: 'SecretsManager', envSuffix: 'SECRETS_MANAGER', iamPrefix: 'secretsmanager' },
+  s3: { label: 'S3', envSuffix: 'S3', iamPrefix: 's3' },
+  cloudformation: { label: 'CloudFormation', envSuffix: 'CLOUDFORMATION', iamPrefix: 'cloudformation' },
+  ecr: { label: 'ECR', envSuffix: 'ECR', iamPrefix: 'ecr' },
 };
 
 /** `ECS` → `ecs`, `ELBv2` → `elasticloadbalancing`: the IAM prefix for a service label. */

@@ -7,8 +7,9 @@ import type { CliContext } from './context.js';
  * declares exactly the options it reads (a flag it would accept and ignore is a trap: `--image` on `status` looks
  * like it does something). Option descriptions are sentences that start with a capital letter.
  *
- *   BaseCommand (-v) ─► ManifestCommand (-f, -e, --var) ─► OverridableCommand (-i, -D, -m, -M, -t, -n): validate, render
- *                                                      └► AwsCommand (-n, AWS access, --sandbox, --no-color): plan, status, unlock, ...
+ *   BaseCommand (-v) ─► ManifestCommand (-f, -e, --var) ─► OverridableCommand (-i, -D, -m, -M, -t, -n): validate
+ *                                                      └► AwsAccessCommand (-n, AWS access, --sandbox): render
+ *                                                           └► AwsCommand (--scenario, --state, --no-color): plan, status, ...
  *
  * Commands implement `run()`; they never call process.exit and never let clipanion print an error (clipanion
  * would print it to stdout, corrupting `--format json`).
@@ -78,8 +79,11 @@ export abstract class OverridableCommand extends ManifestCommand {
   services = serviceOption();
 }
 
-/** AWS access options, for commands that talk to AWS. */
-export abstract class AwsCommand extends ManifestCommand {
+/**
+ * AWS access options: for commands that may read AWS (render, only for its lookups: no sandbox account, so no
+ * --scenario or --state, and JSON output, so no colour).
+ */
+export abstract class AwsAccessCommand extends ManifestCommand {
   services = serviceOption();
   region = Option.String('-r,--region', { description: 'AWS region (else AWS_REGION / AWS_DEFAULT_REGION, else the manifest)' });
   profile = Option.String('-p,--profile', { description: 'Shared config / SSO profile (else AWS_PROFILE)' });
@@ -94,6 +98,10 @@ export abstract class AwsCommand extends ManifestCommand {
   awsSecretKey = Option.String('-s,--aws-secret-key', { description: 'Secret access key (prefer AWS_SECRET_ACCESS_KEY)' });
   maxAttempts = Option.String('--max-attempts', { description: 'Attempts per AWS call, retries included (default 8, at most 50)' });
   sandbox = Option.Boolean('--sandbox', false, { description: 'Run against a seeded in-process sandbox AWS account instead of AWS' });
+}
+
+/** AWS access options, for commands that talk to AWS (or to the sandbox account) and write for people. */
+export abstract class AwsCommand extends AwsAccessCommand {
   scenario = Option.String('--scenario', { description: 'With --sandbox: scenario file (image behaviour, API faults)' });
   state = Option.String('--state', { description: 'With --sandbox: keep the sandbox account in this file between runs' });
   noColor = Option.Boolean('--no-color', false, {

@@ -99,5 +99,6 @@ export function interruptedOr(error: unknown, signal: AbortSignal): unknown {
 export function exitCodeFor(result: ApplyResult): number {
   if (result.outcome === 'interrupted') return ExitCode.Interrupted;
   if (result.outcome === 'failed') return ExitCode.Failed;
+  if (result.outcome === 'paused') return ExitCode.Paused;
   return ExitCode.Ok;
 }

@@ -1,7 +1,8 @@
 /**
  * Carries out a Plan, as a sequence of named steps:
  *
- *   refuse or wait: a rollout in flight (SERVICE_BUSY; with --wait follow it to its verdict, then plan again)
+ *   refuse or wait: a rollout in flight (SERVICE_BUSY; with --wait follow it to its verdict, then plan again;
+ *                   a canary in flight is only ever moved on by promote, abort or apply --resume: `continuation`)
  *   selectChanges ─► refuse: blocked, strategy unavailable        (nothing read yet)
  *   lock + preflight ─► refuse: busy (lock / deployment in progress), a strategy's preflight
  *   announceStart ─► apply.started, notify
@@ -16,10 +17,11 @@
  * with why (`step.skipped`), as a service that did not start is (`service.finished`, `skipped`).
  */
 import { InternalError, PlanError, UsageError } from '../errors/index.js';
-import { isFailedOutcome } from '../events/outcomes.js';
+import { isFailedOutcome, isPausedOutcome } from '../events/outcomes.js';
 import type { SkippedStep } from '../events/types.js';
 import type { Plan, ServicePlan } from '../plan/types.js';
 import { unsupportedReason } from '../strategies/select.js';
+import { refuseResumeOfAnotherRevision } from './canary-revision.js';
 import { cleanUpAfterRun } from './cleanup.js';
 import type { EngineContext } from './context.js';
 import { deployService, targetFor } from './deploy-service.js';
@@ -50,15 +52,19 @@ function selectPlanServices(plan: Plan, names: string[] | undefined): ServicePla
 /**
  * The selected services with a rollout in flight that this run must not simply go ahead with: all of them, except
  * those --force deploys over (it is for deploying over a rollout in flight; a service with nothing to deploy gains
- * nothing from it).
+ * nothing from it). Never a canary in flight, not even with --force: it holds its service until someone promotes,
+ * aborts or resumes it. None for those commands (`options.continuation`): the canary is what they move on.
  */
 function undecided(plan: Plan, options: ApplyOptions): ServicePlan[] {
-  return selectPlanServices(plan, options.services).filter((s) => s.inFlight && !(options.force && s.action !== 'no-change'));
+  if (options.continuation) return [];
+  const forced = (s: ServicePlan) => options.force && s.action !== 'no-change' && s.inFlight?.kind !== 'canary';
+  return selectPlanServices(plan, options.services).filter((s) => s.inFlight && !forced(s));
 }
 
 /**
  * Throws SERVICE_BUSY when a selected service has a rollout in flight and the run may not wait for it (no --wait, or
- * it waits for a person). The command calls it before asking for confirmation; `applyPlan` again.
+ * it waits for a person, or it is a canary). The command calls it before asking for confirmation; `applyPlan`
+ * again. Never for promote, abort and `apply --resume`.
  */
 export function refuseInFlight(plan: Plan, options: ApplyOptions): void {
   const refused = undecided(plan, options);
@@ -148,6 +154,8 @@ async function applyChanges(run: Run, plan: Plan, deps: ApplyDeps, options: Appl
   const skipped: SkippedStepResult[] = [];
   try {
     refuseOnPreflight(ctx, changing, locks);
+    if (ctx.options.continuation === 'resume') await refuseResumeOfAnotherRevision(ctx, changing);
+    await refuseOnChecks(ctx, changing);
     await announceStart(ctx, changing);
     oneOffs = await runOneOffs(ctx, plan, new Set(selected.map((s) => s.key)), locks.refresh);
     for (const o of oneOffs)
@@ -173,6 +181,8 @@ function selectChanges(
   deps: ApplyDeps,
 ): { selected: ServicePlan[]; changing: ServicePlan[]; unchanged: ServiceResult[] } {
   const selected = selectPlanServices(plan, options.services);
+  // A plain apply never gets here with a canary in flight: refuseInFlight refused it.
+  if (options.continuation) return selectCanariesInFlight(selected, options.continuation);
   const changing = selected.filter((s) => s.action !== 'no-change');
   const blocked = changing.filter((s) => s.action === 'blocked');
   if (blocked.length > 0) {
@@ -190,6 +200,26 @@ function selectChanges(
   }
   const unchanged = selected.filter((s) => s.action === 'no-change').map((s) => untouchedResult(s, 'unchanged'));
   return { selected, changing, unchanged };
+}
+
+/** `promote`, `abort`, `apply --resume`: exactly the selected services with a canary in flight. */
+function selectCanariesInFlight(
+  selected: ServicePlan[],
+  continuation: NonNullable<ApplyOptions['continuation']>,
+): { selected: ServicePlan[]; changing: ServicePlan[]; unchanged: ServiceResult[] } {
+  const changing = selected.filter((s) => s.inFlight?.kind === 'canary');
+  if (changing.length === 0) {
+    const verb = continuation === 'promote-full' ? 'promote' : continuation;
+    throw new UsageError(
+      'CANARY_NOT_IN_FLIGHT',
+      `nothing to ${verb}: no canary is in flight for ${selected.map((s) => s.key).join(', ')}`,
+      {
+        hint: 'a canary in flight is recorded as ecsdeploy:canary:* tags on its canary service; `ecsdeploy plan` and `ecsdeploy status` show it',
+      },
+    );
+  }
+  const unchanged = selected.filter((s) => !changing.includes(s)).map((s) => untouchedResult(s, 'unchanged'));
+  return { selected: changing, changing, unchanged };
 }
 
 function timeoutOf(ctx: EngineContext, sp: ServicePlan): number {
@@ -213,7 +243,7 @@ function lockChangingServices(ctx: EngineContext, run: Run, plan: Plan, changing
   return acquireLocks(
     ctx,
     changing.flatMap((s) => lockTargetsOf(ctx, s)),
-    { deadline },
+    { deadline, allowCanaryInFlight: ctx.options.continuation !== undefined },
   );
 }
 
@@ -222,6 +252,16 @@ function refuseOnPreflight(ctx: EngineContext, changing: ServicePlan[], locks: H
   const problems = changing.flatMap(
     (s) => ctx.strategies(s.strategy)?.preflight(targetFor(s, '', timeoutOf(ctx, s)), locks.described) ?? [],
   );
+  if (problems.length > 0) throw new UsageError('PREFLIGHT_FAILED', problems.join('\n'));
+}
+
+/** Each strategy's checks that need AWS reads (a canary's rule and weights), still before anything changes. */
+async function refuseOnChecks(ctx: EngineContext, changing: ServicePlan[]): Promise<void> {
+  const problems: string[] = [];
+  for (const s of changing) {
+    const check = ctx.strategies(s.strategy)?.check;
+    if (check) problems.push(...(await check(targetFor(s, '', timeoutOf(ctx, s), ctx.options.continuation), ctx)));
+  }
   if (problems.length > 0) throw new UsageError('PREFLIGHT_FAILED', problems.join('\n'));
 }
 
@@ -358,7 +398,8 @@ async function finishApply(
     services.some((s) => isFailedOutcome(s.outcome)) ||
     oneOffs.some((o) => o.outcome === 'failed') ||
     problems.some((p) => !p.startsWith('cleanup:'));
-  const outcome: ApplyResult['outcome'] = ctx.signal.aborted ? 'interrupted' : failed ? 'failed' : 'succeeded';
+  const paused = services.some((s) => isPausedOutcome(s.outcome));
+  const outcome: ApplyResult['outcome'] = ctx.signal.aborted ? 'interrupted' : failed ? 'failed' : paused ? 'paused' : 'succeeded';
   const durationMs = run.elapsedMs();
   await notify(ctx, {
     event: outcome,

@@ -6,6 +6,8 @@ import type { StrategyContext } from '../strategies/types.js';
 import type { Clock } from '../util/clock.js';
 import type { CallRunner } from '../strategies/types.js';
 import type { Emit } from './emitter.js';
+import { notifyMilestone } from './notify.js';
+import { gateOneOffRunner } from './one-off.js';
 import { BatchingServiceWatcher } from './service-poller.js';
 import type { ApplyDeps, ApplyOptions } from './types.js';
 
@@ -42,7 +44,7 @@ export function createEngineContext(
       return deps.clock.sleep(ms, signal);
     },
   };
-  return {
+  const ctx: EngineContext = {
     ports: deps.ports,
     emit: run.emit,
     clock,
@@ -56,5 +58,11 @@ export function createEngineContext(
     registered: new Map(),
     strategies: deps.strategies ?? builtInStrategies,
     heartbeats,
+    runId: run.options.runId,
   };
+  // Canary milestones (start, each step, promotion, abort) go to the run's SNS topic; gate task checks run as
+  // the engine's one-off tasks.
+  ctx.notify = (milestone) => notifyMilestone(ctx, milestone);
+  ctx.oneOff = gateOneOffRunner(ctx);
+  return ctx;
 }

@@ -9,6 +9,7 @@ import type { DeployTarget } from '../strategies/types.js';
 import { shortTaskDefinition } from '../util/arn.js';
 import { errorMessage } from '../util/error-text.js';
 import type { EngineContext } from './context.js';
+import { revisionInFlight } from './canary-revision.js';
 import { TAG_DEPLOYED, taskDefinitionFor } from './register.js';
 import { reportServiceFinished, untouchedResult } from './run.js';
 import type { ServiceResult } from './types.js';
@@ -19,7 +20,12 @@ function removedTagKeys(sp: ServicePlan): string[] {
 }
 
 /** What the strategy gets for a planned service: what the plan showed, to be deployed as `taskDefinitionArn`. */
-export function targetFor(sp: ServicePlan, taskDefinitionArn: string, timeoutMs: number): DeployTarget {
+export function targetFor(
+  sp: ServicePlan,
+  taskDefinitionArn: string,
+  timeoutMs: number,
+  continuation?: DeployTarget['continuation'],
+): DeployTarget {
   return {
     key: sp.key,
     service: sp.service,
@@ -36,6 +42,7 @@ export function targetFor(sp: ServicePlan, taskDefinitionArn: string, timeoutMs:
     timeoutMs,
     onFailure: sp.onFailure,
     purpose: 'deploy',
+    ...(continuation && sp.inFlight?.kind === 'canary' ? { continuation } : {}),
   };
 }
 
@@ -51,10 +58,11 @@ export async function deployService(ctx: EngineContext, sp: ServicePlan, timeout
   const base = { key: sp.key, service: sp.service, cluster: sp.cluster };
   let result: ServiceResult;
   try {
-    const arn = await taskDefinitionFor(ctx, sp);
+    const continuation = ctx.options.continuation;
+    const arn = continuation && sp.inFlight ? revisionInFlight(sp, continuation) : await taskDefinitionFor(ctx, sp);
     const strategy = ctx.strategies(sp.strategy);
     if (!strategy) throw new UsageError('STRATEGY_UNAVAILABLE', `no strategy for ${sp.strategy.type}`);
-    const r = await strategy.deploy(targetFor(sp, arn, timeoutMs), ctx);
+    const r = await strategy.deploy(targetFor(sp, arn, timeoutMs, continuation), ctx);
     result = { ...base, ...r };
     if (r.outcome === 'succeeded') await markDeployed(ctx, arn);
   } catch (error) {

@@ -19,7 +19,13 @@ function defaultLevel(e: EventInput): EventLevel {
       return e.outcome === 'failed' ? 'error' : 'info';
     case 'service.finished':
       if (isFailedOutcome(e.outcome)) return 'error';
-      return e.outcome === 'interrupted' ? 'warn' : 'info';
+      return e.outcome === 'interrupted' || e.outcome === 'paused' ? 'warn' : 'info';
+    case 'canary.step':
+      return e.verdict === 'fail' ? 'error' : e.verdict === 'pause' ? 'warn' : 'info';
+    case 'canary.paused':
+      return 'warn';
+    case 'canary.aborted':
+      return e.trigger === 'interrupt' && e.trafficRestored ? 'warn' : 'error';
     case 'gate.evaluated':
       return e.outcome === 'fail' ? 'error' : 'info';
     case 'step.skipped':

@@ -7,18 +7,19 @@
  *   service deployment: DescribeServiceDeployments) ─► succeeded: the run goes on with a fresh plan
  *                                                     └► failed, timed out, rolled back: the run fails (nothing new starts)
  *
- * A rollout waiting for a person (a paused canary, CodeDeploy `Ready`) cannot be waited for: refused, with the
- * commands that move it on. A strategy with rollouts of its own adds a follower to IN_FLIGHT_FOLLOWERS.
+ * A rollout waiting for a person (a paused canary, CodeDeploy `Ready`), and any canary in flight, cannot be waited
+ * for: refused, with the commands that move it on (promote, abort, `apply --resume`). A strategy with rollouts of its
+ * own that a run may wait for adds a follower to IN_FLIGHT_FOLLOWERS.
  */
 import { UsageError } from '../errors/index.js';
-import { describeInFlight } from '../plan/in-flight.js';
+import { describeInFlight, inFlightHeadline } from '../plan/in-flight.js';
 import type { InFlightRollout, ServicePlan } from '../plan/types.js';
 import { followEcsDeployment } from '../strategies/follow-ecs-deployment.js';
 import { shortTaskDefinition } from '../util/arn.js';
 import { backoffDelay, rolloutPollDelay } from '../util/backoff.js';
 import { errorMessage } from '../util/error-text.js';
 import type { EngineContext } from './context.js';
-import { busyHint } from './lock.js';
+import { type BusyKind, busyHint } from './lock.js';
 
 /** How a rollout in flight ended, as far as the run goes. */
 export interface InFlightVerdict {
@@ -136,7 +137,11 @@ const followServiceDeployment: InFlightFollower = async (ctx, _sp, f, deadline) 
     : { outcome: 'failed', text: `service deployment ${f.id} ended ${end.status}` };
 };
 
-/** Followers by kind; a kind without one (a canary, until its strategy adds one) cannot be waited for. */
+/**
+ * Followers by kind; a kind without one cannot be waited for. A canary has none on purpose: one that is paused waits
+ * for a person, and one that is running was left by a run (or is driven by one) that only promote, abort or
+ * `apply --resume` may take over.
+ */
 export const IN_FLIGHT_FOLLOWERS: Partial<Record<InFlightRollout['kind'], InFlightFollower>> = {
   'ecs-deployment': followEcs,
   codedeploy: followCodeDeploy,
@@ -158,10 +163,17 @@ export function inFlightRefusal(services: ServicePlan[], o: { force: boolean }):
     const forced =
       o.force && s.action === 'no-change' ? ' (--force deploys over a rollout in flight, but this service has nothing to deploy)' : '';
     const next = f.next?.length ? `; to move it on: ${f.next.join(' or ')}` : '';
-    return `  - ${s.key}: ${f.awaitingApproval ? 'rollout awaiting approval' : 'rollout in progress'}: ${describeInFlight(f)}${next}${forced}`;
+    return `  - ${s.key}: ${inFlightHeadline(f)}: ${describeInFlight(f)}${next}${forced}`;
   });
-  const runs = [...new Set(services.flatMap((s) => (s.inFlight?.runId ? [s.inFlight.runId] : [])))];
+  // A canary's run holds no lock the hint could offer to release: its state tags hold the service.
+  const others = services.filter((s) => s.inFlight?.kind !== 'canary');
+  const runs = [...new Set(others.flatMap((s) => (s.inFlight?.runId ? [s.inFlight.runId] : [])))];
+  const kinds = new Set<BusyKind>([
+    ...(others.length > 0 ? (['deployment'] as const) : []),
+    ...(runs.length > 0 ? (['lock'] as const) : []),
+    ...(others.length < services.length ? (['canary'] as const) : []),
+  ]);
   return new UsageError('SERVICE_BUSY', `refusing to deploy: a rollout is not decided yet:\n${lines.join('\n')}`, {
-    hint: busyHint(new Set(['deployment', ...(runs.length > 0 ? (['lock'] as const) : [])]), runs),
+    hint: busyHint(kinds, runs),
   });
 }

@@ -20,6 +20,7 @@
 import type { EcsService } from '../aws/ports.js';
 import { UsageError } from '../errors/index.js';
 import { type DescribedServices, describeServices } from '../live/describe-services.js';
+import { decodeCanaryState, describeCanaryState } from '../model/canary-state.js';
 import { describeEcsDeployment, LOCK_TAG, parseLock, undecidedEcsDeployment } from '../plan/in-flight.js';
 import type { DeployStrategy, DeployTarget, TouchedEcsService } from '../strategies/types.js';
 import { errorMessage } from '../util/error-text.js';
@@ -64,12 +65,27 @@ export interface HeldLocks {
   release(targets?: LockTarget[]): Promise<void>;
 }
 
-/** Why a service may not be deployed now: another run's lock, or a deployment in progress. */
+/** Why a service may not be deployed now: another run's lock, a deployment in progress, or a canary in flight. */
 interface BusyReason {
-  kind: 'lock' | 'deployment';
+  kind: BusyKind;
   text: string;
   /** The run that holds the lock, or whose lock (live or expired) is on a service with a deployment in progress. */
   runId?: string;
+}
+
+export type BusyKind = 'lock' | 'deployment' | 'canary';
+
+/**
+ * A canary in flight recorded on this service (it is some canary's canary service): the state tags are the guard,
+ * whatever any run lock says, for as long as the canary is undecided. Not overridden by --force.
+ */
+function canaryInFlightReason(svc: EcsService): BusyReason | undefined {
+  const state = decodeCanaryState(svc.tags);
+  if (!state) return undefined;
+  return {
+    kind: 'canary',
+    text: `${svc.serviceName} carries a canary in flight: ${describeCanaryState(state)} (run ${state.runId}); promote it, abort it, or apply --resume`,
+  };
 }
 
 function lockOf(svc: EcsService): { runId: string; expiresAt: number } | undefined {
@@ -99,13 +115,19 @@ function busyReason(svc: EcsService, runId: string, now: number, allowInProgress
 }
 
 /** What helps with each kind of refusal, in the order a person would try them. */
-export function busyHint(kinds: ReadonlySet<'lock' | 'deployment'>, runIds: readonly string[]): string {
+export function busyHint(kinds: ReadonlySet<BusyKind>, runIds: readonly string[]): string {
   const run = runIds.length === 1 ? runIds[0] : 'RUN';
   return [
+    ...(kinds.has('canary')
+      ? [
+          'a canary in flight is promoted (`ecsdeploy promote`), aborted (`ecsdeploy abort`) or continued (`ecsdeploy apply --resume`); see docs/canary.md',
+        ]
+      : []),
     "`ecsdeploy status` shows each service's deployments and lock (run, expiry)",
     ...(kinds.has('deployment') ? ['`ecsdeploy apply --wait` follows a deployment in progress to its verdict first'] : []),
     ...(kinds.has('lock') ? [`\`ecsdeploy unlock --run ${run} --force\` releases the locks of a run that died`] : []),
-    '--force deploys anyway (only when you are sure nothing else is deploying)',
+    // Not over a canary: its state tags hold it until someone decides.
+    ...(kinds.has('lock') || kinds.has('deployment') ? ['--force deploys anyway (only when you are sure nothing else is deploying)'] : []),
   ].join('; ');
 }
 
@@ -131,10 +153,16 @@ interface Held {
 export async function acquireLocks(
   ctx: EngineContext,
   targets: LockTarget[],
-  o: { deadline: number; allowInProgress?: boolean },
+  o: { deadline: number; allowInProgress?: boolean; allowCanaryInFlight?: boolean },
 ): Promise<HeldLocks> {
   const { ports, options, clock } = ctx;
   const described = await describeServices(ports, targets, { include: ['TAGS'], signal: ctx.hardSignal });
+  const canaries = o.allowCanaryInFlight
+    ? []
+    : targets.map((t) => described.find(t.cluster, t.service)).flatMap((svc) => (svc ? [canaryInFlightReason(svc)] : []));
+  const inFlight = canaries.filter((r): r is BusyReason => r !== undefined);
+  // Each service once, however many targets name it.
+  if (inFlight.length > 0) throw refusal(inFlight.filter((r, i) => inFlight.findIndex((o) => o.text === r.text) === i));
   // Each existing service once, however many targets name it (two strategies may share a stable service).
   const existing = new Map<string, { target: LockTarget; svc: EcsService; arn: string | undefined }>();
   for (const t of targets) {

@@ -6,6 +6,7 @@
  */
 import type { EcsService, EcsTask } from '../aws/ports.js';
 import { PlanError } from '../errors/index.js';
+import type { OneOffRunner } from '../gates/types.js';
 import type { OneOffTask } from '../model/manifest.js';
 import type { Plan, ServicePlan } from '../plan/types.js';
 import { shortTaskDefinition } from '../util/arn.js';
@@ -130,12 +131,13 @@ async function runOneOff(ctx: EngineContext, task: OneOffTask, sp: ServicePlan):
   const bad = info.containers.filter((c) => (essential.size === 0 || essential.has(c.name)) && c.exitCode !== 0);
   if (bad.length === 0 && info.containers.length > 0) {
     ctx.emit({ type: 'oneoff.finished', name: task.name, taskArn, outcome: 'succeeded', task: info });
-    return { name: task.name, outcome: 'succeeded', taskArn };
+    return { name: task.name, outcome: 'succeeded', taskArn, exitCode: 0 };
   }
   const codes = bad.map((c) => `${c.name}=${c.exitCode ?? 'none'}`).join(', ');
   const reason = `${info.stopCode ?? 'stopped'}: ${info.stoppedReason ?? 'no reason given'}${codes ? `; exit codes ${codes}` : ''}`;
   ctx.emit({ type: 'oneoff.finished', name: task.name, taskArn, outcome: 'failed', reason, task: info });
-  return { name: task.name, outcome: 'failed', taskArn, reason };
+  const exitCode = bad.find((c) => c.exitCode !== undefined)?.exitCode;
+  return { name: task.name, outcome: 'failed', taskArn, reason, ...(exitCode !== undefined ? { exitCode } : {}) };
 }
 
 function finish(ctx: EngineContext, task: OneOffTask, taskArn: string | undefined, outcome: 'failed', reason: string): OneOffResult {
@@ -168,4 +170,31 @@ function runTaskInput(task: OneOffTask, sp: ServicePlan, arn: string, live: EcsS
   const platformVersion = desired.platformVersion ?? live?.platformVersion;
   if (platformVersion) input.platformVersion = platformVersion;
   return input;
+}
+
+/**
+ * Gate task checks (a smoke test during a canary step) run as the engine's one-off tasks: the task definition,
+ * cluster and network of the service they name, as `before:` tasks do. When the hold ends early the task is stopped.
+ */
+export function gateOneOffRunner(ctx: EngineContext): OneOffRunner {
+  return {
+    async run(spec, signal) {
+      const sp = ctx.plan?.services.find((s) => s.key === spec.taskDefinitionOf);
+      if (!sp) return { exitCode: undefined, stopReason: `no planned service ${spec.taskDefinitionOf} to take the task definition from` };
+      const r = await runOneOff({ ...ctx, signal: AbortSignal.any([ctx.signal, signal]) }, { ...spec }, sp);
+      if (r.outcome === 'interrupted' && r.taskArn) {
+        const taskArn = r.taskArn;
+        await ctx.calls
+          .mutate({ service: 'ECS', operation: 'StopTask', summary: `stop gate task ${spec.name}: the hold ended` }, (s) =>
+            ctx.ports.ecs.stopTask({ cluster: sp.cluster, task: taskArn, reason: 'ecsdeploy: the gate hold ended' }, { signal: s }),
+          )
+          .catch(() => undefined);
+      }
+      return {
+        exitCode: r.exitCode,
+        ...(r.reason ? { stopReason: r.reason } : {}),
+        ...(r.taskArn ? { taskArn: r.taskArn } : {}),
+      };
+    },
+  };
 }

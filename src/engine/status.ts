@@ -4,6 +4,7 @@
  */
 import type { AwsPorts, EcsDeployment, EcsService } from '../aws/ports.js';
 import { describeServices } from '../live/describe-services.js';
+import { canaryStatuses } from './canary-status.js';
 import type { ResolvedService } from '../model/manifest.js';
 import type { DeploymentStatus, LockStatus, ServiceStatusReport } from '../model/status.js';
 import { LOCK_TAG, parseLock } from '../plan/in-flight.js';
@@ -98,6 +99,11 @@ export async function buildStatusReports(
 ): Promise<ServiceStatusReport[]> {
   // With tags: the lock lives in one.
   const found = await describeServices(ports, services, { include: ['TAGS'], ...(options.signal ? { signal: options.signal } : {}) });
+  const canaries = await canaryStatuses(ports, services, options.signal ?? new AbortController().signal);
   const now = options.now ?? Date.now();
-  return services.map((s) => statusReport(s, found.find(s.cluster, s.service), options.events ?? 5, now));
+  return services.map((s) => {
+    const report = statusReport(s, found.find(s.cluster, s.service), options.events ?? 5, now);
+    const canary = canaries.get(s.key);
+    return canary ? { ...report, canary } : report;
+  });
 }

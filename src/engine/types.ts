@@ -48,6 +48,12 @@ export interface ApplyOptions {
   timeoutMs?: number;
   /** How long to wait between writing the lock tag and re-reading it (lets a racing writer show up). @default 1000 */
   lockSettleMs?: number;
+  /**
+   * Continue the canaries in flight (from their state tags) instead of refusing them: `resume` (apply --resume),
+   * `promote`, `promote-full` (ecsdeploy promote [--full]) or `abort` (ecsdeploy abort). Only services with a
+   * canary in flight are touched.
+   */
+  continuation?: 'resume' | 'promote' | 'promote-full' | 'abort';
 }
 
 export interface ServiceResult {
@@ -67,6 +73,8 @@ export interface OneOffResult {
   outcome: 'succeeded' | 'failed' | 'interrupted' | 'skipped';
   taskArn?: string;
   reason?: string;
+  /** The essential container's exit code (the first non-zero one when it failed), when the task ran to an exit. */
+  exitCode?: number;
 }
 
 /** A step the plan promised that did not happen (one-off task, scheduled target, cleanup), and why. */
@@ -78,7 +86,8 @@ export interface SkippedStepResult {
 
 export interface ApplyResult {
   runId: string;
-  outcome: 'succeeded' | 'failed' | 'interrupted' | 'no-change';
+  /** `paused`: a canary stopped for a person to promote or abort it (exit code 3). */
+  outcome: 'succeeded' | 'failed' | 'interrupted' | 'no-change' | 'paused';
   dryRun: boolean;
   durationMs: number;
   services: ServiceResult[];

@@ -13,3 +13,8 @@ export type FailedOutcome = (typeof FAILED_OUTCOMES)[number];
 export function isFailedOutcome(outcome: string): outcome is FailedOutcome {
   return (FAILED_OUTCOMES as readonly string[]).includes(outcome);
 }
+
+/** Stopped for a person (a canary awaiting approval, or a gate that paused): not a failure, exit code 3. */
+export function isPausedOutcome(outcome: string): outcome is 'paused' {
+  return outcome === 'paused';
+}

@@ -15,7 +15,8 @@ interface Base {
 /** Steps of a run besides the services, which `step.skipped` reports when they did not happen. */
 export type SkippedStep = 'one-off' | 'scheduled-target' | 'cleanup';
 
-export type ServiceOutcome = 'succeeded' | 'unchanged' | 'failed' | 'rolled-back' | 'timed-out' | 'interrupted' | 'skipped';
+/** `paused`: a canary stopped for a person to promote or abort (exit code 3); not a failure. */
+export type ServiceOutcome = 'succeeded' | 'unchanged' | 'failed' | 'rolled-back' | 'timed-out' | 'interrupted' | 'skipped' | 'paused';
 
 export interface StoppedTaskInfo {
   taskArn: string;
@@ -57,7 +58,7 @@ export type EngineEvent =
   | (Base & {
       type: 'apply.finished';
       runId: string;
-      outcome: 'succeeded' | 'failed' | 'interrupted' | 'no-change';
+      outcome: 'succeeded' | 'failed' | 'interrupted' | 'no-change' | 'paused';
       durationMs: number;
       services: { key: string; outcome: ServiceOutcome; taskDefinitionArn?: string; reason?: string }[];
     })
@@ -132,6 +133,42 @@ export type EngineEvent =
       evaluations: number;
       counts: { passed: number; failed: number; inconclusive: number };
       durationMs: number;
+    })
+  /** A canary step ended: the weight it held (verified on the load balancer) and the gate's verdict. */
+  | (Base & {
+      type: 'canary.step';
+      service: string;
+      /** 1-based, as listed in the manifest. */
+      step: number;
+      /** The canary's share in percent. */
+      weight: number;
+      /** Target group name → relative weight, as read back from the load balancer. */
+      weights: Record<string, number>;
+      /** `approval`: an until-approved step (the run stops there). */
+      verdict: 'pass' | 'fail' | 'pause' | 'approval';
+      reason?: string;
+    })
+  /** The canary stopped for a person: `next` are the commands that move it on (exit code 3). */
+  | (Base & { type: 'canary.paused'; service: string; step: number; weight: number; runId: string; reason: string; next: string[] })
+  /** The stable service runs the new revision, all traffic is back on it, the canary is scaled in. */
+  | (Base & { type: 'canary.promoted'; service: string; taskDefinitionArn: string; steps: number })
+  /**
+   * The canary was undone: traffic back on stable (verified) before the canary was scaled in. `checks` are the
+   * failing checks of the evaluation that decided, when a gate did.
+   */
+  | (Base & {
+      type: 'canary.aborted';
+      service: string;
+      step: number;
+      weight: number;
+      /** `gate`, `timeout`, `command` (ecsdeploy abort), `interrupt` (Ctrl-C), `failure` (the canary or stable deployment). */
+      trigger: 'gate' | 'timeout' | 'command' | 'interrupt' | 'failure';
+      reason: string;
+      checks?: GateCheckEvidence[];
+      /** Traffic read back as stable 100 / canary 0. */
+      trafficRestored: boolean;
+      /** The canary service was scaled to 0 (only ever after trafficRestored). */
+      scaledIn: boolean;
     })
   | (Base & { type: 'scheduled-target.updated'; rule: string; targetId: string; from: string; to: string })
   /**

@@ -145,6 +145,7 @@ export async function readLiveState(ports: AwsPorts, manifest: ResolvedManifest,
       described,
       taskDefinition: arn ? byArn.get(arn) : undefined,
       ...rollouts.get(s.key),
+      ...(s.strategy.type === 'canary' ? { canaryService: index.find(s.cluster, s.strategy.canary.service) } : {}),
     };
   });
 

@@ -1,6 +1,7 @@
 /** What the manifest pipeline's stages share: the inputs, defaults, and how issues are collected and thrown. */
 import { isAbsolute, relative } from 'node:path';
 import { type ManifestIssue, ManifestError } from '../errors/index.js';
+import type { LookupCollector } from './lookup-sites.js';
 import type { ParsedOverrides } from './overrides.js';
 import type { Scalar } from './written.js';
 
@@ -26,6 +27,8 @@ export interface ResolveInput {
   overrides: ParsedOverrides;
   /** Collects problems that do not make the manifest invalid (an image ECS registers but no registry can pull). */
   warnings?: ManifestIssue[];
+  /** Where lookups go: values already read, or placeholders recorded with their positions. */
+  lookups: LookupCollector;
 }
 
 export function issueAtStart(file: string, message: string): ManifestIssue {

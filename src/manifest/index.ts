@@ -7,9 +7,11 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve as resolvePath } from 'node:path';
 import { formatManifestIssue, ManifestError, type ManifestIssue, UsageError } from '../errors/index.js';
+import type { LookupValue } from '../model/lookups.js';
 import type { ResolvedManifest } from '../model/manifest.js';
 import { didYouMean } from './did-you-mean.js';
 import { fail, type ManifestText, parseManifest, resolveForEnvironment, textIssues } from './load.js';
+import { LookupCollector } from './lookup-sites.js';
 import { type ManifestOverrides, parseOverrides, parseVars } from './overrides.js';
 import { manifestSchema as schemaObject } from './schema.js';
 
@@ -31,6 +33,11 @@ export interface LoadManifestOptions {
    * accepts but cannot work (an image no registry can pull). Warnings never make the manifest invalid.
    */
   onWarning?: (message: string) => void;
+  /**
+   * Lookup values already read (by the live step), by lookup text (`ssm:/shop/db-host`). Lookups without a value
+   * stay placeholders, listed in the result's `lookups`.
+   */
+  lookupValues?: ReadonlyMap<string, LookupValue>;
 }
 
 export const MANIFEST_FILE_NAMES = ['ecsdeploy.yaml', 'ecsdeploy.yml'] as const;
@@ -76,18 +83,35 @@ export function loadManifest(options: LoadManifestOptions): ResolvedManifest {
   const m = readManifest(options);
   const overrides = parseOverrides(options.overrides);
   const warnings: ManifestIssue[] = [];
+  const lookups = new LookupCollector(options.lookupValues);
   try {
-    return resolveForEnvironment(m, {
-      environment: options.environment,
-      cliVars: parseVars(options.vars ?? []),
-      env: options.env,
-      overrides,
-      warnings,
-    });
+    return withLookups(
+      lookups,
+      resolveForEnvironment(m, {
+        environment: options.environment,
+        cliVars: parseVars(options.vars ?? []),
+        env: options.env,
+        overrides,
+        warnings,
+        lookups,
+      }),
+    );
+  } catch (error) {
+    throw hideLookupValues(error, lookups);
   } finally {
     // Also when the manifest is invalid: the warnings come first, then the errors.
-    reportWarnings(options, overrides.warnings, warnings);
+    reportWarnings(options, overrides.warnings, lookups.hideValues(lookups.judgeable(warnings)));
   }
+}
+
+/** The manifest with the lookups still to read (and the states `${tfstate:...}` reads them from). */
+function withLookups(lookups: LookupCollector, manifest: ResolvedManifest): ResolvedManifest {
+  return { ...manifest, lookups: lookups.sites };
+}
+
+/** A manifest error whose messages show lookup values as the lookups they came from. */
+function hideLookupValues(error: unknown, lookups: LookupCollector): unknown {
+  return error instanceof ManifestError ? new ManifestError(lookups.hideValues(error.issues)) : error;
 }
 
 function reportWarnings(options: LoadManifestOptions, flags: string[], issues: ManifestIssue[]): void {
@@ -148,14 +172,16 @@ export function loadManifestAll(options: LoadManifestOptions): ResolvedManifest[
   const warned = new Map<string, { issue: ManifestIssue; environments: string[] }>();
   for (const environment of targets) {
     const warnings: ManifestIssue[] = [];
+    const lookups = new LookupCollector(options.lookupValues);
     try {
       // Each environment after the first resolves on a clone of the one parse (interpolation writes into it).
-      loaded.push(resolveForEnvironment(m, { environment, cliVars, env: options.env, overrides, warnings }, parsed, targets.length > 1));
+      const input = { environment, cliVars, env: options.env, overrides, warnings, lookups };
+      loaded.push(withLookups(lookups, resolveForEnvironment(m, input, parsed, targets.length > 1)));
     } catch (error) {
       if (!(error instanceof ManifestError)) throw error;
-      collect(found, error.issues, environment);
+      collect(found, lookups.hideValues(error.issues), environment);
     } finally {
-      collect(warned, warnings, environment);
+      collect(warned, lookups.hideValues(lookups.judgeable(warnings)), environment);
     }
   }
   reportWarnings(options, overrides.warnings, mergeEnvironmentIssues(warned, targets.length));

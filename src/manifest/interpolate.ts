@@ -2,17 +2,29 @@
  * `${env:NAME}`, `${env:NAME:-default}`, `${var:NAME}` (also with `:-default`) in string scalars, in place on
  * the YAML document so positions survive. Keys are never interpolated, nothing is ever run by a shell, and `$${`
  * is a literal `${`. Values never appear in messages (they may be secrets).
+ *
+ * Lookups (`${ssm:...}`, `${ssm-arn:...}`, `${secretsmanager-arn:...}`, `${tfstate:...}`, `${cfn:...}`) are read from
+ * AWS by the live step, not here: each becomes its value when one was read, else a placeholder recorded with its
+ * position (lookup-sites.ts). Their keys may hold references: `${ssm:/shop/${var:env}/db-host}`.
  */
 import { type Document, isAlias, isMap, isNode, isPair, isScalar, isSeq, Scalar, visit } from 'yaml';
 import type { ManifestIssue } from '../errors/index.js';
 import { ownValue } from '../util/own.js';
 import { looksSensitive, rememberSecret } from '../util/redact.js';
-import { issueAt, type Path, type SourceFile } from './source.js';
+import type { LookupCollector, SitePosition } from './lookup-sites.js';
+import { isLookupKind, parseLookup } from './lookup-syntax.js';
+import { formatPath, issueAt, type Path, positionOf, type SourceFile } from './source.js';
 
 export interface InterpolationContext {
   env: Record<string, string | undefined>;
   /** Variables; undefined when `${var:...}` is not allowed here (inside `vars:` themselves). */
   vars: Record<string, string> | undefined;
+  /** Where lookups go (their values, or placeholders); undefined where lookups cannot be used. */
+  lookups?: LookupCollector;
+  /** Where the text being expanded is written: the position of a lookup at index `at` of the scalar's text. */
+  siteAt?: (at: number) => SitePosition;
+  /** Set while the name of a lookup is expanded (a lookup cannot be inside another one's name). */
+  inLookupName?: true;
 }
 
 const REF = /^(env|var):([A-Za-z_][A-Za-z0-9_]*)(?::-([\s\S]*))?$/;
@@ -24,7 +36,18 @@ type Expanded = { ok: true; value: string } | { ok: false; message: string; at: 
 /** Defaults may nest references (`${env:A:-${env:B:-x}}`); deeper than this is a mistake, not a configuration. */
 const MAX_NESTING = 8;
 
-export function expand(text: string, ctx: InterpolationContext, depth = 0): Expanded {
+/** `${ssm:...}` and the other lookups: the kind, and the rest (which may hold references). */
+const LOOKUP = /^([a-z][a-z-]*):([\s\S]*)$/;
+
+const REFERENCE_HELP =
+  `use \${env:NAME}, \${env:NAME:-default}, \${var:NAME} or a lookup (\${ssm:/path}, \${ssm-arn:/path}, ` +
+  `\${secretsmanager-arn:NAME}, \${tfstate:ADDRESS}, \${cfn:STACK.OutputKey}) (write \`$\${\` for a literal \`\${\`)`;
+
+/**
+ * Expands every reference in `text`. `base` is where `text` starts in the scalar's own text (defaults are
+ * expanded on their own), so lookups can say where they are written.
+ */
+export function expand(text: string, ctx: InterpolationContext, depth = 0, base = 0): Expanded {
   let out = '';
   let i = 0;
   while (i < text.length) {
@@ -43,11 +66,15 @@ export function expand(text: string, ctx: InterpolationContext, depth = 0): Expa
     const expr = text.slice(i + 2, end);
     const m = REF.exec(expr);
     if (!m) {
-      return {
-        ok: false,
-        at: i,
-        message: `unknown reference \`\${${expr}}\`: use \${env:NAME}, \${env:NAME:-default} or \${var:NAME} (write \`$\${\` for a literal \`\${\`)`,
-      };
+      const lookup = LOOKUP.exec(expr);
+      if (lookup && isLookupKind(lookup[1] as string)) {
+        const r = expandLookup(lookup[1] as Parameters<typeof parseLookup>[0], lookup[2] as string, ctx, depth, base + i);
+        if (!r.ok) return { ...r, at: r.at - base };
+        out += r.value;
+        i = end + 1;
+        continue;
+      }
+      return { ok: false, at: i, message: `unknown reference \`\${${expr}}\`: ${REFERENCE_HELP}` };
     }
     const [, kind, name, fallback] = m as unknown as [string, 'env' | 'var', string, string | undefined];
     if (kind === 'var' && ctx.vars === undefined) {
@@ -66,8 +93,9 @@ export function expand(text: string, ctx: InterpolationContext, depth = 0): Expa
       if (depth >= MAX_NESTING) {
         return { ok: false, at: i, message: `references nested more than ${MAX_NESTING} deep in defaults` };
       }
-      const inner = expand(fallback, ctx, depth + 1);
-      if (!inner.ok) return { ...inner, at: i + 2 + expr.indexOf(':-') + 2 + inner.at };
+      const offset = i + 2 + expr.indexOf(':-') + 2;
+      const inner = expand(fallback, ctx, depth + 1, base + offset);
+      if (!inner.ok) return { ...inner, at: offset + inner.at };
       out += inner.value;
     } else if (kind === 'env') {
       return {
@@ -85,6 +113,33 @@ export function expand(text: string, ctx: InterpolationContext, depth = 0): Expa
     i = end + 1;
   }
   return { ok: true, value: out };
+}
+
+/**
+ * A lookup at index `at` of the scalar: its key's references expanded (no lookups inside a lookup), its syntax
+ * checked, then its value or a placeholder. Failures carry `at` relative to the scalar.
+ */
+function expandLookup(
+  kind: Parameters<typeof parseLookup>[0],
+  rawKey: string,
+  ctx: InterpolationContext,
+  depth: number,
+  at: number,
+): Expanded {
+  if (ctx.inLookupName) return { ok: false, at, message: `a lookup cannot be inside another lookup's name` };
+  if (!ctx.lookups || !ctx.siteAt) {
+    return { ok: false, at, message: `\`\${${kind}:...}\` cannot be used here: lookups are read from AWS when a command reads live state` };
+  }
+  const keyAt = at + 2 + kind.length + 1;
+  const key = expand(rawKey, { env: ctx.env, vars: ctx.vars, inLookupName: true }, depth + 1, keyAt);
+  if (!key.ok) return { ok: false, at: keyAt + key.at, message: key.message };
+  // A variable that holds a lookup is read with the others; a name made from it would be known only after.
+  if (ctx.lookups.holdsPlaceholder(key.value)) {
+    return { ok: false, at, message: `the name of a \`\${${kind}:...}\` lookup cannot use a variable that holds a lookup` };
+  }
+  const parsed = parseLookup(kind, key.value);
+  if (!parsed.ok) return { ok: false, at, message: parsed.message };
+  return { ok: true, value: ctx.lookups.place(parsed.lookup, parsed.text, ctx.siteAt(at)) };
 }
 
 /**
@@ -107,17 +162,23 @@ function closingBrace(text: string, from: number): number {
 }
 
 /**
- * Moves an issue from the start of a one-line scalar to the reference that failed, when the scalar's source text
- * matches its value up to there (no escapes or folded lines).
+ * Where index `at` of a one-line scalar's value is in the file, when the scalar's source text matches its value
+ * up to there (no escapes or folded lines); else undefined (callers fall back to the scalar's start).
  */
-function pointInside(source: SourceFile, node: Scalar, raw: string, at: number, issue: ManifestIssue): ManifestIssue {
+function positionInside(source: SourceFile, node: Scalar, raw: string, at: number): { line: number; column: number } | undefined {
   const start = node.range?.[0];
-  if (start === undefined || raw.includes('\n')) return issue;
+  if (start === undefined || raw.includes('\n')) return undefined;
   const quoted = node.type === Scalar.QUOTE_DOUBLE || node.type === Scalar.QUOTE_SINGLE;
-  if (!quoted && node.type !== Scalar.PLAIN) return issue;
-  if (quoted && /['"\\]/.test(raw.slice(0, at))) return issue;
+  if (!quoted && node.type !== Scalar.PLAIN) return undefined;
+  if (quoted && /['"\\]/.test(raw.slice(0, at))) return undefined;
   const pos = source.lines.linePos(start + (quoted ? 1 : 0) + at);
-  return { ...issue, line: pos.line, column: pos.col };
+  return { line: pos.line, column: pos.col };
+}
+
+/** Moves an issue from the start of a one-line scalar to the reference that failed. */
+function pointInside(source: SourceFile, node: Scalar, raw: string, at: number, issue: ManifestIssue): ManifestIssue {
+  const pos = positionInside(source, node, raw, at);
+  return pos ? { ...issue, ...pos } : issue;
 }
 
 /**
@@ -164,6 +225,7 @@ export function interpolateTree(
   root: Path,
   ctx: InterpolationContext,
   skip: (path: Path) => boolean = () => false,
+  noLookups: (path: Path) => string | undefined = () => undefined,
 ): ManifestIssue[] {
   const issues: ManifestIssue[] = [];
   const seen = new Set<unknown>();
@@ -189,10 +251,25 @@ export function interpolateTree(
     } else if (isScalar(node) && typeof node.value === 'string' && node.value.includes('$') && !interpolated.has(node)) {
       interpolated.add(node);
       const raw = node.value;
-      const r = expand(raw, ctx);
+      const siteAt = (at: number) => {
+        const { line, column } = positionInside(source, node, raw, at) ?? positionOf(source, node);
+        return { file: source.file, line, column, path: formatPath(path) };
+      };
+      const placed = ctx.lookups?.placed ?? 0;
+      const r = expand(raw, { ...ctx, siteAt });
       if (!r.ok) {
         issues.push(pointInside(source, node, raw, r.at, issueAt(source, path, r.message)));
         return;
+      }
+      if (ctx.lookups) {
+        const holds = ctx.lookups.holdsPlaceholder(r.value);
+        const refused = holds || ctx.lookups.placed > placed ? noLookups(path) : undefined;
+        if (refused) {
+          issues.push(pointInside(source, node, raw, raw.indexOf('${'), issueAt(source, path, refused)));
+          return;
+        }
+        // Problems with this value wait until it is read (a placeholder is no valid ARN, name or image).
+        if (holds) ctx.lookups.landedAt(source.file, formatPath(path));
       }
       node.value = node.type === Scalar.PLAIN && WHOLE_REF.test(raw) ? typed(r.value) : r.value;
     }

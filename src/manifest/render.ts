@@ -1,11 +1,14 @@
 /**
  * The resolved desired state as JSON for `ecsdeploy render`: what ecsdeploy would register and set. Sensitive
- * environment values are replaced by `(sensitive)` (house rule 9); durations are shown both ways.
+ * environment values are replaced by `(sensitive)` (house rule 9); durations are shown both ways. Lookups not
+ * read are shown as written (`${ssm:/shop/db-host}`) and listed under `lookups` with where they are written.
  */
 import type { OneOffTask, ResolvedManifest, ResolvedService } from '../model/manifest.js';
 import type { ContainerDefinition, TaskDefinitionInput } from '../model/task-definition.js';
 import { formatDuration } from '../util/duration.js';
+import { siteLocation } from '../model/lookups.js';
 import { isSensitive, REDACTED, redactStrings } from '../util/redact.js';
+import { pendingSites, showPlaceholders } from './lookup-sites.js';
 
 function redactVars(vars: Record<string, string>, marked: readonly string[]): Record<string, string> {
   return Object.fromEntries(Object.entries(vars).map(([k, v]) => [k, isSensitive(k, marked) ? REDACTED : v]));
@@ -54,6 +57,8 @@ function renderService(s: ResolvedService): Record<string, unknown> {
         : { source: 'live' },
     // Overrides are listed for fromLive services: the plan applies them to the live task definition.
     images: s.images,
+    ...(s.pin && { pin: s.pin }),
+    ...(s.pinned && { pinned: s.pinned }),
     repositoryImages: s.repositoryImages,
     environment: Object.fromEntries(Object.entries(s.environment).map(([c, vars]) => [c, redactVars(vars, s.sensitive)])),
     command: s.command,
@@ -84,7 +89,7 @@ function renderTask(t: OneOffTask, services: ResolvedService[]): Record<string, 
 export function renderResolved(manifest: ResolvedManifest, serviceKey?: string): object {
   const keep = (key: string) => serviceKey === undefined || key === serviceKey;
   const services = manifest.services.filter((s) => keep(s.key));
-  return redactStrings({
+  const rendered = {
     file: manifest.file,
     digest: manifest.digest,
     environment: manifest.environment ?? null,
@@ -94,5 +99,15 @@ export function renderResolved(manifest: ResolvedManifest, serviceKey?: string):
     before: manifest.before.filter((t) => keep(t.taskDefinitionOf)).map((t) => renderTask(t, manifest.services)),
     services: services.map(renderService),
     scheduledTargets: manifest.scheduledTargets.filter((t) => keep(t.taskDefinitionOf)),
-  });
+  };
+  const sites = pendingSites(rendered, manifest.lookups ?? []);
+  const lookups = [
+    ...(manifest.resolvedLookups ?? []).map((r) => ({ lookup: r.lookup, at: r.at, read: true })),
+    ...[...new Set(sites.map((s) => s.text))].map((text) => ({
+      lookup: text,
+      at: sites.filter((s) => s.text === text).map(siteLocation),
+      read: false,
+    })),
+  ];
+  return redactStrings({ ...showPlaceholders(rendered, manifest.lookups ?? []), ...(lookups.length > 0 && { lookups }) });
 }

@@ -13,6 +13,7 @@ import type {
   ServiceSettings,
   TaskDefinitionSource,
 } from '../model/manifest.js';
+import type { LookupSite, TfstateSource } from '../model/lookups.js';
 import type { StrategyType } from '../model/strategy.js';
 import { applyOverrides } from '../model/overrides.js';
 import type { TaskDefinitionInput } from '../model/task-definition.js';
@@ -45,7 +46,7 @@ import { imageFindings, runTaskOverridesChars, runTaskOverridesMessage, taskDefi
 import { formatPath, hasPath, issueAt, type Path, type SourceFile } from './source.js';
 import { resolveStrategy } from './strategy.js';
 import { loadTaskDefinitionFile, toTaskDefinitionInput } from './task-definition-source.js';
-import { SERVICE_SETTING_KEYS, type WrittenManifest, type WrittenService } from './written.js';
+import { SERVICE_SETTING_KEYS, type WrittenImage, type WrittenManifest, type WrittenService, type WrittenTfstate } from './written.js';
 
 /** Everything the per-service steps share while one environment is resolved. */
 interface Context {
@@ -97,7 +98,7 @@ export function resolveWritten(
   const ctx: Context = {
     m,
     o: input.overrides,
-    tdCtx: { env: input.env, vars },
+    tdCtx: { env: input.env, vars, lookups: input.lookups },
     declared: Object.keys(written.services ?? {}),
     at: serviceLocator(source, env),
     issues: [],
@@ -165,7 +166,10 @@ export function resolveWritten(
       taskDefinitionOf: t.taskDefinitionOf,
     };
   });
-  if (ctx.issues.length) fail(ctx.issues);
+  const tfstate = tfstateSources(top.tfstate, m);
+  // Problems with values that are still lookup placeholders wait for the values; a lookup naming no state cannot.
+  const issues = [...input.lookups.judgeable(ctx.issues), ...tfstateSiteIssues(input.lookups.sites, Object.keys(tfstate))];
+  if (issues.length) fail(issues);
   checkImageOverridesUsed(ctx);
 
   return {
@@ -178,6 +182,7 @@ export function resolveWritten(
     scheduledTargets,
     keepRevisions: top.keepRevisions ?? DEFAULT_KEEP_REVISIONS,
     notify: { ...(top.notify?.sns !== undefined && { sns: top.notify.sns }), eachCall: top.notify?.eachCall ?? false },
+    ...(Object.keys(tfstate).length > 0 && { tfstate }),
   };
 }
 
@@ -198,17 +203,24 @@ function resolveService(key: string, own: WrittenService, w: WrittenService, ctx
   const declared = td?.kind === 'declared' ? td : undefined;
   const containers = declared?.input.containerDefinitions.map((c) => c.name);
   if (containers) ctx.containersOf.set(key, containers);
-  const images: Record<string, string> = { ...(w.images ?? {}) };
+  const written = imageReferences(w.images);
+  const images: Record<string, string> = { ...written };
+  const pinByDefault = w.pinImages === true;
+  const pinned = new Set(Object.keys(written).filter((c) => pinOf(w.images?.[c], pinByDefault)));
   for (const [c, image] of Object.entries(o.containerImages)) {
     // `--image NAME=...` applies to the services that have container NAME (fromLive ones: maybe, the plan checks).
     if (containers === undefined || containers.includes(c)) {
       setOwn(images, c, image);
       ctx.usedContainerImages.add(c);
+      // The manifest's entry for the container says whether its image is pinned, whatever replaces the image.
+      if (pinOf(Object.hasOwn(w.images ?? {}, c) ? w.images?.[c] : undefined, pinByDefault)) pinned.add(c);
     }
   }
   const environment = Object.fromEntries(Object.entries(w.environment ?? {}).map(([c, vs]) => [c, stringMap(vs)]));
   const command = Object.fromEntries(Object.entries(w.command ?? {}).map(([c, cmd]) => [c, [...cmd]]));
 
+  /** Repositories of `--image REPO:TAG` that match no container here (known for declared task definitions). */
+  let unmatched: string[] = [];
   if (td?.kind === 'declared') {
     const r = applyOverrides(td.input, { images, repositoryImages: o.repositoryImages, environment, command });
     for (const c of r.unknownContainers) {
@@ -221,11 +233,19 @@ function resolveService(key: string, own: WrittenService, w: WrittenService, ctx
     }
     for (const rep of o.repositoryImages)
       if (!r.unmatchedRepositories.includes(rep.repository)) ctx.matchedRepositories.add(rep.repository);
+    unmatched = r.unmatchedRepositories;
     td = { ...td, input: r.taskDefinition };
     issues.push(...taskDefinitionSizeIssue(key, td.input, td.file, at));
   }
+  // What pinImages pins: the images this service sets, by container, and the `--image REPO:TAG` that reach it.
+  const pin = [
+    ...new Set([
+      ...Object.entries(images).flatMap(([c, image]) => (pinned.has(c) ? [image] : [])),
+      ...(pinByDefault ? o.repositoryImages.filter((r) => !unmatched.includes(r.repository)).map((r) => r.image) : []),
+    ]),
+  ];
   const fromCommandLine = new Set(Object.keys(o.containerImages));
-  imageFindings({ key, written: w.images ?? {}, fromCommandLine, repositoryImages: o.repositoryImages, declared }, at, ctx);
+  imageFindings({ key, written, fromCommandLine, repositoryImages: o.repositoryImages, declared }, at, ctx);
 
   const strategy = resolveStrategy(w.strategy, name);
   const settings = resolveSettings(key, w, strategy.type, ctx);
@@ -268,6 +288,7 @@ function resolveService(key: string, own: WrittenService, w: WrittenService, ctx
     timeoutMs: o.timeoutMs ?? (w.timeout === undefined ? DEFAULT_TIMEOUT_MS : (parseDuration(w.timeout) ?? DEFAULT_TIMEOUT_MS)),
     onFailure: w.onFailure ?? 'rollback',
     ignoreTags: [...(w.ignoreTags ?? [])],
+    ...(pin.length > 0 && { pin }),
   };
   const missing = td ? missingForCreate(service) : [];
   if (w.createIfMissing === true && missing.length) {
@@ -363,4 +384,52 @@ function resolveDeployment(w: WrittenService, o: ParsedOverrides): DeploymentSet
   }
   if (d.alarms) out.alarms = { alarmNames: [...d.alarms.alarmNames], enable: d.alarms.enable ?? true, rollback: d.alarms.rollback ?? true };
   return out;
+}
+
+/** `images:` as references (an entry may be `{ image, pin }`). */
+function imageReferences(images: Record<string, WrittenImage> | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [c, v] of Object.entries(images ?? {})) setOwn(out, c, typeof v === 'string' ? v : v.image);
+  return out;
+}
+
+/** Is this `images:` entry pinned: its own `pin`, else the service's `pinImages`. */
+function pinOf(entry: WrittenImage | undefined, byDefault: boolean): boolean {
+  return typeof entry === 'object' && entry.pin !== undefined ? entry.pin : byDefault;
+}
+
+/** The Terraform states `${tfstate:...}` reads, by name: files relative to the manifest, or S3 objects. */
+function tfstateSources(written: Record<string, WrittenTfstate> | undefined, m: ManifestText): Record<string, TfstateSource> {
+  const out: Record<string, TfstateSource> = {};
+  for (const [name, w] of Object.entries(written ?? {})) {
+    if ('path' in w) {
+      const path = resolvePath(dirname(m.absolute), w.path);
+      setOwn(out, name, { name, kind: 'file', path, shown: displayPath(m.cwd, path) });
+    } else {
+      // The schema's pattern guarantees `s3://bucket/key`.
+      const rest = w.s3.slice('s3://'.length);
+      const slash = rest.indexOf('/');
+      setOwn(out, name, { name, kind: 's3', bucket: rest.slice(0, slash), key: rest.slice(slash + 1), url: w.s3 });
+    }
+  }
+  return out;
+}
+
+/** Each `${tfstate:...}` must name a declared state, or leave the name out when exactly one is declared. */
+function tfstateSiteIssues(sites: readonly LookupSite[], states: string[]): ManifestIssue[] {
+  const issues: ManifestIssue[] = [];
+  for (const site of sites) {
+    if (site.lookup.kind !== 'tfstate') continue;
+    const named = site.lookup.state;
+    let message: string | undefined;
+    if (states.length === 0) {
+      message = `\`\${${site.text}}\` needs a Terraform state: declare it under tfstate: (e.g. tfstate: { infra: { path: ./terraform.tfstate } })`;
+    } else if (named !== undefined && !states.includes(named)) {
+      message = `no Terraform state \`${named}\` under tfstate:${didYouMean(named, states)} (states: ${states.join(', ')})`;
+    } else if (named === undefined && states.length > 1) {
+      message = `several Terraform states are declared (${states.join(', ')}): name one, as in \`\${tfstate:${states[0]}:ADDRESS}\``;
+    }
+    if (message) issues.push({ file: site.file, line: site.line, column: site.column, path: site.path, message });
+  }
+  return issues;
 }

@@ -174,6 +174,15 @@ export function schemaIssues(errors: ErrorObject[], data: unknown, source: Sourc
       case 'minProperties':
         issues.push(issueAt(source, path, `must have at least ${e.params.limit} entr${e.params.limit === 1 ? 'y' : 'ies'}`));
         break;
+      case 'maxProperties':
+        issues.push(
+          issueAt(
+            source,
+            path,
+            `must have at most ${e.params.limit} entr${e.params.limit === 1 ? 'y' : 'ies'}, not ${Object.keys(value ?? {}).length}`,
+          ),
+        );
+        break;
       case 'minLength':
         issues.push(issueAt(source, path, 'must not be empty'));
         break;

@@ -92,11 +92,18 @@ export const SERVICE_SETTING_KEYS = [
   'deploymentController',
 ] as const;
 
+/** An `images:` entry: the reference, or the reference and whether to pin it to its digest at plan time. */
+export type WrittenImage = string | { image: string; pin?: boolean };
+
+/** Where a Terraform state is read from: a local file (relative to the manifest) or `s3://bucket/key`. */
+export type WrittenTfstate = { path: string } | { s3: string };
+
 export interface WrittenService {
   service?: string;
   cluster?: string;
   taskDefinition?: string | { fromLive: true } | JsonObject;
-  images?: Record<string, string>;
+  images?: Record<string, WrittenImage>;
+  pinImages?: boolean;
   environment?: Record<string, Record<string, Scalar>>;
   command?: Record<string, string[]>;
   sensitive?: string[];
@@ -140,6 +147,7 @@ export interface WrittenTop {
   after?: { scheduledTargets?: WrittenScheduledTarget[] };
   keepRevisions?: number;
   notify?: { sns?: string; eachCall?: boolean };
+  tfstate?: Record<string, WrittenTfstate>;
 }
 
 export interface WrittenManifest extends WrittenTop {

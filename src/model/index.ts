@@ -4,3 +4,5 @@ export * from './task-definition.js';
 export * from './overrides.js';
 export * from './live.js';
 export * from './status.js';
+export * from './canary-state.js';
+export * from './lookups.js';

@@ -26,6 +26,8 @@ export interface LiveServiceState {
    * (ListServiceDeployments briefs, newest first); absent when not read.
    */
   serviceDeployments?: JsonObject[];
+  /** A canary strategy's canary ECS service, as described (with tags): its state tags say whether a canary is in flight. */
+  canaryService?: JsonObject | undefined;
 }
 
 /** A preflight finding: something a strategy needs that is missing or wrong. Blocks apply of that service. */

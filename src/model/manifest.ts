@@ -2,6 +2,7 @@
  * The resolved manifest: what `src/manifest/` produces after loading, interpolating, validating, applying the
  * environment overlay and the command-line overrides. This is the only manifest shape the rest of the code sees.
  */
+import type { LookupRecord, LookupSite, PinnedImage, TfstateSource } from './lookups.js';
 import type { StrategyConfig } from './strategy.js';
 import type { JsonObject, TaskDefinitionInput } from './task-definition.js';
 
@@ -84,6 +85,13 @@ export interface ResolvedService {
   onFailure: 'rollback' | 'leave';
   /** Tag keys owned by other tools: dropped from both sides before diffing and never written. */
   ignoreTags: string[];
+  /**
+   * Image references (values of `images`, `--image`) to pin to their digest when the plan is made.
+   * @default [] (none)
+   */
+  pin?: string[];
+  /** The digests they were pinned to (set by the live step; apply deploys these). */
+  pinned?: PinnedImage[];
 }
 
 export interface OneOffTask {
@@ -125,4 +133,14 @@ export interface ResolvedManifest {
   /** Old task definition revisions to keep per family; 0 disables cleanup. */
   keepRevisions: number;
   notify: NotifySettings;
+  /**
+   * Lookups written in the manifest and its task definition files that are not read yet: their values are
+   * placeholders ({@link LookupSite.token}) until the live step reads them and the manifest is loaded again.
+   * @default [] (none)
+   */
+  lookups?: LookupSite[];
+  /** Terraform states `${tfstate:...}` reads, by name (top-level `tfstate:`). @default {} */
+  tfstate?: Record<string, TfstateSource>;
+  /** The lookups that were read to make this manifest, with their fingerprints (never values). */
+  resolvedLookups?: LookupRecord[];
 }

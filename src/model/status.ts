@@ -35,6 +35,8 @@ export interface ServiceStatusReport {
   events: { at: string; message: string }[];
   /** The ecsdeploy lock on the service (tag `ecsdeploy:lock`), when there is one. */
   lock?: LockStatus;
+  /** A canary service's canary: in flight or not, and the rule's weights as read now. */
+  canary?: CanaryStatus;
 }
 
 /** An ecsdeploy run's lock on a service. */
@@ -45,4 +47,26 @@ export interface LockStatus {
   expiresAt: string;
   /** It expired: the run that took it died (or forgot it); it no longer blocks anyone. */
   expired: boolean;
+}
+
+export interface CanaryStatus {
+  /** The canary ECS service. */
+  service: string;
+  /** Undefined: no canary in flight (no state tags). */
+  phase?: string;
+  /** `paused at step 2 (50 %) awaiting approval`. */
+  state?: string;
+  step?: number;
+  /** The canary's share as recorded. */
+  weight?: number;
+  runId?: string;
+  revision?: string;
+  /** The last gate verdict recorded. */
+  verdict?: string;
+  /** Target group name → relative weight, read from the rule (or listener) now; undefined when unreadable. */
+  weights?: Record<string, number>;
+  /** Why the weights could not be read. */
+  weightsError?: string;
+  /** Commands that move it on. */
+  next?: string[];
 }

@@ -4,6 +4,7 @@
  * diff them (diff.ts), redact what is shown (sensitive.ts), and classify the result.
  */
 import { InternalError, PlanError } from '../errors/index.js';
+import { siteLocation } from '../model/lookups.js';
 import type { ResolvedManifest, ResolvedService } from '../model/manifest.js';
 import type { LiveServiceState, LiveState, PreflightIssue } from '../model/live.js';
 import { applyOverrides } from '../model/overrides.js';
@@ -41,6 +42,7 @@ export interface BuildPlanOptions {
 }
 
 export function buildPlan(manifest: ResolvedManifest, live: LiveState, options: BuildPlanOptions): Plan {
+  refuseUnreadLookups(manifest);
   const byKey = new Map(live.services.map((s) => [s.key, s]));
   const missing: ResolvedService[] = [];
   const services: ServicePlan[] = [];
@@ -87,7 +89,28 @@ export function buildPlan(manifest: ResolvedManifest, live: LiveState, options: 
     hasChanges: services.some((s) => s.action !== 'no-change' || s.inFlight !== undefined),
     calls: { ...live.calls },
     ...(options.overrides ? { overrides: recordOverrides(options.overrides) } : {}),
+    ...(manifest.resolvedLookups?.length && { lookups: manifest.resolvedLookups.map((l) => ({ ...l, at: [...l.at] })) }),
   };
+}
+
+/** The pinned images the desired task definition runs (an `--image REPO:TAG` may pin one a service does not use). */
+function pinnedImagesOf(svc: ResolvedService, td: TaskDefinitionInput): Pick<ServicePlan, 'pinnedImages'> {
+  const used = (svc.pinned ?? []).filter((p) => td.containerDefinitions.some((c) => c.image === p.pinned));
+  return used.length > 0 ? { pinnedImages: used.map((p) => ({ ...p })) } : {};
+}
+
+/**
+ * A lookup's placeholder must never reach a task definition or a service: the live step reads every lookup the
+ * planned services use before a plan is made. One left over is a bug, refused before anything could deploy it.
+ */
+function refuseUnreadLookups(manifest: ResolvedManifest): void {
+  const sites = manifest.lookups ?? [];
+  if (sites.length === 0) return;
+  const text = JSON.stringify([manifest.services, manifest.before, manifest.scheduledTargets, manifest.notify]);
+  const unread = sites.filter((s) => text.includes(s.token));
+  if (unread.length === 0) return;
+  const list = [...new Set(unread.map((s) => `\${${s.text}} (${siteLocation(s)})`))].join(', ');
+  throw new InternalError(`lookups were not read before planning: ${list}`);
 }
 
 function serviceNotFound(missing: ResolvedService[]): PlanError {
@@ -177,6 +200,7 @@ function planService(
     onFailure: svc.onFailure,
     sensitiveNames: sensitiveNamesIn([desiredTd as unknown as Json, liveTd], tasks, svc.sensitive),
     ...(inFlight ? { inFlight } : {}),
+    ...pinnedImagesOf(svc, desiredTd),
   };
 }
 

@@ -16,6 +16,7 @@ import type { LiveServiceState } from '../model/live.js';
 import type { ResolvedService } from '../model/manifest.js';
 import type { Json, JsonObject } from '../model/task-definition.js';
 import { shortTaskDefinition } from '../util/arn.js';
+import { canaryInFlight } from './canary-in-flight.js';
 import { isObject } from './json.js';
 import type { InFlightRollout } from './types.js';
 
@@ -162,10 +163,16 @@ const ecsDeploymentInFlight: InFlightDetector = (_svc, state) => {
 };
 
 /**
- * Every detector, first match wins. A strategy with state of its own (e.g. a canary's tags) adds its detector in
- * front: it knows more than the generic ones about what its rollout is waiting for.
+ * Every detector, first match wins. A strategy with state of its own (a canary's tags) has its detector in front:
+ * it knows more than the generic ones about what its rollout is waiting for (a canary's stable service may also
+ * have an ECS deployment in progress, and that is still the canary's).
  */
-export const IN_FLIGHT_DETECTORS: readonly InFlightDetector[] = [codeDeployInFlight, serviceDeploymentInFlight, ecsDeploymentInFlight];
+export const IN_FLIGHT_DETECTORS: readonly InFlightDetector[] = [
+  canaryInFlight,
+  codeDeployInFlight,
+  serviceDeploymentInFlight,
+  ecsDeploymentInFlight,
+];
 
 export function detectInFlight(
   svc: ResolvedService,
@@ -180,8 +187,18 @@ export function detectInFlight(
   return undefined;
 }
 
-/** `ecs-svc/1 (IN_PROGRESS to web:42), started by ecsdeploy run R`: one line for messages. */
+/**
+ * `ecs-svc/1 (IN_PROGRESS to web:42), started by ecsdeploy run R`: one line for messages. A canary's id is its run,
+ * and its state names it: `canary on web-canary paused at step 1 (10 %) awaiting approval, started by ...`.
+ */
 export function describeInFlight(f: InFlightRollout): string {
   const by = f.runId ? `, started by ecsdeploy run ${f.runId}` : '';
+  if (f.kind === 'canary') return `${f.state}${by}`;
   return `${f.kind === 'codedeploy' ? 'CodeDeploy deployment ' : ''}${f.id} (${f.state})${by}`;
+}
+
+/** What is in flight, in a few words: `a canary is in flight`, `rollout awaiting approval`, `rollout in progress`. */
+export function inFlightHeadline(f: InFlightRollout): string {
+  if (f.kind === 'canary') return 'a canary is in flight';
+  return f.awaitingApproval ? 'rollout awaiting approval' : 'rollout in progress';
 }

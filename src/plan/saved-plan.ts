@@ -2,9 +2,11 @@
  * Saved plans (`ecsdeploy plan --out plan.json`, `apply --plan plan.json`). A saved plan never holds a sensitive
  * value; instead each service carries `desiredDigest`, a sha256 over the UNredacted desired task definition and
  * settings, so apply can rebuild the plan and prove that what it would do is exactly what was reviewed
- * (house rule 2: apply of a saved plan refuses when anything moved).
+ * (house rule 2: apply of a saved plan refuses when anything moved). Lookups are kept as fingerprints: apply reads
+ * them again, and a value that changed makes the plan stale, named with where the lookup is written.
  */
 import { UsageError } from '../errors/index.js';
+import type { LookupRecord } from '../model/lookups.js';
 import type { Json } from '../model/task-definition.js';
 import { redactStrings } from '../util/redact.js';
 import { canonicalJson, isObject, sha256Hex } from './json.js';
@@ -107,14 +109,48 @@ export function parseSavedPlan(text: string, file: string): SavedPlan {
         if (typeof s[k] !== 'string') problems.push(`services[${i}].${k}`);
       if (s.live !== null && !isObject(s.live)) problems.push(`services[${i}].live`);
       if (!isObject(s.desired)) problems.push(`services[${i}].desired`);
+      if (s.pinnedImages !== undefined && !(Array.isArray(s.pinnedImages) && s.pinnedImages.every(isPinnedImage))) {
+        problems.push(`services[${i}].pinnedImages`);
+      }
     });
   }
+  if (doc.lookups !== undefined && !(Array.isArray(doc.lookups) && doc.lookups.every(isLookupRecord))) problems.push('lookups');
   if (problems.length > 0) {
     throw new UsageError('PLAN_FILE_INVALID', `${file} is not a complete ecsdeploy plan: missing or wrong ${problems.join(', ')}`, {
       hint: HINT,
     });
   }
   return doc as unknown as SavedPlan;
+}
+
+function isPinnedImage(p: Json): boolean {
+  return isObject(p) && typeof p.image === 'string' && typeof p.digest === 'string' && typeof p.pinned === 'string';
+}
+
+function isLookupRecord(l: Json): boolean {
+  return (
+    isObject(l) &&
+    typeof l.lookup === 'string' &&
+    typeof l.fingerprint === 'string' &&
+    Array.isArray(l.at) &&
+    l.at.every((a) => typeof a === 'string')
+  );
+}
+
+/** The lookups whose values are not what the plan read, one line each (naming the lookup and where it is written). */
+function movedLookups(saved: readonly LookupRecord[], fresh: readonly LookupRecord[]): string[] {
+  const moved: string[] = [];
+  const now = new Map(fresh.map((l) => [l.lookup, l]));
+  const before = new Set(saved.map((l) => l.lookup));
+  for (const l of saved) {
+    const f = now.get(l.lookup);
+    const where = `\${${l.lookup}} (${l.at.join(', ')})`;
+    if (!f) moved.push(`lookup ${where} was read for the plan and is no longer used`);
+    else if (f.fingerprint !== l.fingerprint) moved.push(`lookup ${where} has a different value than when the plan was made`);
+  }
+  for (const f of fresh)
+    if (!before.has(f.lookup)) moved.push(`lookup \${${f.lookup}} (${f.at.join(', ')}) is used now but was not in the plan`);
+  return moved;
 }
 
 const FINGERPRINT_FIELDS: [keyof LiveFingerprint, string][] = [
@@ -147,6 +183,7 @@ export function compareWithSavedPlan(saved: SavedPlan, fresh: Plan): string[] {
     moved.push(`environment ${show(saved.manifest.environment)} → ${show(fresh.manifest.environment)}`);
   }
   if ((saved.region ?? null) !== (fresh.region ?? null)) moved.push(`region ${show(saved.region)} → ${show(fresh.region)}`);
+  moved.push(...movedLookups(saved.lookups ?? [], fresh.lookups ?? []));
 
   const freshByKey = new Map(fresh.services.map((s) => [s.key, s]));
   const savedKeys = new Set(saved.services.map((s) => s.key));

@@ -2,6 +2,7 @@
  * The Plan: a pure, versioned, JSON-serialisable value. `buildPlan(manifest, live)` makes it, `apply` carries it
  * out, renderers show it. Saved plans never hold sensitive values: see `saved-plan.ts`.
  */
+import type { LookupRecord, PinnedImage } from '../model/lookups.js';
 import type { DeploymentSettings, NotifySettings, OneOffTask, ScheduledTarget, ServiceSettings } from '../model/manifest.js';
 import type { StrategyConfig } from '../model/strategy.js';
 import type { Json, TaskDefinitionInput } from '../model/task-definition.js';
@@ -107,6 +108,12 @@ export interface ServicePlan {
   sensitiveNames: string[];
   /** A rollout not decided yet on this service (or on a service its strategy touches): see InFlightRollout. */
   inFlight?: InFlightRollout;
+  /**
+   * Images pinned to their digest when the plan was made (`pin`, `pinImages`): the desired task definition holds
+   * `pinned`, and apply of a saved plan deploys exactly these even if a tag moved since.
+   * @default absent (nothing pinned)
+   */
+  pinnedImages?: PinnedImage[];
 }
 
 interface PlanSummary {
@@ -151,4 +158,10 @@ export interface Plan {
    * recorded.
    */
   overrides?: RecordedOverrides;
+  /**
+   * The lookups (`${ssm:...}`, `${tfstate:...}`, ...) read to make the plan: where each is written and a
+   * fingerprint of its value, never the value. Apply of a saved plan reads them again and refuses if one changed.
+   * @default absent (no lookups)
+   */
+  lookups?: LookupRecord[];
 }

@@ -5,7 +5,7 @@
 import { isFailedOutcome } from '../events/outcomes.js';
 import type { EngineEvent, EventLevel } from '../events/types.js';
 import { revisionName, taskId, topicName } from './events-names.js';
-import { describeStoppedTask, formatGate, formatGateFinished, outcomeWords } from './outcome-words.js';
+import { describeStoppedTask, formatGate, formatGateCheck, formatGateFinished, outcomeWords } from './outcome-words.js';
 import { formatDuration } from './time-format.js';
 
 /**
@@ -140,6 +140,27 @@ export function describeEvent(event: EngineEvent): EventLine[] | undefined {
     case 'gate.finished': {
       const level: EventLevel = event.verdict === 'fail' ? 'error' : event.verdict === 'pause' ? 'warn' : lvl;
       return [line(event.service, formatGateFinished(event), level, 'key')];
+    }
+    case 'canary.step': {
+      const level: EventLevel = event.verdict === 'fail' ? 'error' : event.verdict === 'pause' ? 'warn' : lvl;
+      return [
+        line(event.service, `canary step ${event.step} at ${event.weight}% (${weights(event.weights)}): ${event.verdict}`, level, 'key'),
+      ];
+    }
+    case 'canary.paused':
+      return [
+        line(event.service, `canary PAUSED at step ${event.step} (${event.weight}%): ${event.reason}`, 'warn', 'key'),
+        ...event.next.map((command) => line(event.service, `  next: ${command}`, 'warn', 'key')),
+      ];
+    case 'canary.promoted':
+      return [
+        line(event.service, `canary promoted: ${revisionName(event.taskDefinitionArn)} runs on stable, all traffic on stable`, lvl, 'key'),
+      ];
+    case 'canary.aborted': {
+      const level: EventLevel = event.trigger === 'interrupt' && event.trafficRestored ? 'warn' : 'error';
+      const out = [line(event.service, `canary ABORTED at step ${event.step} (${event.weight}%): ${event.reason}`, level, 'key')];
+      for (const c of event.checks ?? []) out.push(line(event.service, `  evidence: ${formatGateCheck(c)}`, level, 'key'));
+      return out;
     }
     case 'scheduled-target.updated':
       return [

@@ -28,11 +28,22 @@ const EMOJI: Record<ServiceState, string> = {
   'timed-out': '⏱️',
   interrupted: '⏹️',
   skipped: '⏭️',
+  paused: '⏸️',
   pending: '⏳',
   running: '🔄',
 };
 
 const GATE_EMOJI: Record<'pass' | 'fail' | 'inconclusive', string> = { pass: '✅', fail: '❌', inconclusive: '❔' };
+
+const CANARY_EMOJI: Record<string, string> = {
+  pass: '✅',
+  fail: '❌',
+  pause: '⏸️',
+  approval: '⏸️',
+  paused: '⏸️',
+  promoted: '🚀',
+  aborted: '↩️',
+};
 
 function heading(summary: ApplySummary): string {
   const total = summary.durationMs ?? elapsedMs(summary.startedAt, summary.lastTime);
@@ -46,6 +57,8 @@ function heading(summary: ApplySummary): string {
       return '## ➖ ecsdeploy apply: no changes';
     case 'interrupted':
       return `## ⏹️ ecsdeploy apply interrupted${took}`;
+    case 'paused':
+      return `## ⏸️ ecsdeploy apply paused for approval${took}`;
     default:
       return `## ❌ ecsdeploy apply failed${took}`;
   }
@@ -117,6 +130,21 @@ export function renderApplySummaryMarkdown(events: readonly EngineEvent[]): stri
         code(revisionName(o.taskDefinitionArn)),
         o.durationMs === undefined ? '' : formatDuration(o.durationMs),
         escapeMarkdown(reason),
+      ];
+      out.push(`| ${cells.join(' | ')} |`);
+    }
+    out.push('');
+  }
+
+  if (summary.canarySteps.length > 0) {
+    out.push('### Canary steps', '', '| service | step | canary weight | verdict | detail |', '| --- | --- | --- | --- | --- |');
+    for (const row of summary.canarySteps) {
+      const cells = [
+        `**${escapeMarkdown(row.service)}**`,
+        escapeMarkdown(row.step),
+        `${row.weight} %`,
+        `${CANARY_EMOJI[row.verdict] ?? ''} ${escapeMarkdown(row.verdict)}`,
+        escapeMarkdown(row.detail),
       ];
       out.push(`| ${cells.join(' | ')} |`);
     }

@@ -36,7 +36,7 @@ export const EVENT_REGISTRY: Record<EngineEventType, EventDoc> = {
     level: 'info, error (failed), warn (interrupted)',
     fields: {
       runId: 'string',
-      outcome: '`succeeded` | `failed` | `interrupted` | `no-change`',
+      outcome: '`succeeded` | `failed` | `interrupted` | `no-change` | `paused` (a canary awaits approval: exit code 3)',
       durationMs: 'number — wall time of the run, by the engine clock',
       services: '`{ key, outcome, taskDefinitionArn?, reason? }[]` — `outcome` is a service outcome (see `service.finished`)',
     },
@@ -108,10 +108,11 @@ export const EVENT_REGISTRY: Record<EngineEventType, EventDoc> = {
   },
   'service.finished': {
     description: 'Deployment of a service ended.',
-    level: 'info, error (failed/rolled-back/timed-out), warn (interrupted/skipped)',
+    level: 'info, error (failed/rolled-back/timed-out), warn (interrupted/skipped/paused)',
     fields: {
       service: 'string',
-      outcome: '`succeeded` | `unchanged` | `failed` | `rolled-back` | `timed-out` | `interrupted` | `skipped`',
+      outcome:
+        '`succeeded` | `unchanged` | `failed` | `rolled-back` | `timed-out` | `interrupted` | `skipped` | `paused` (a canary stopped for a person to promote or abort it: not a failure, exit code 3)',
       durationMs: 'number',
       taskDefinitionArn: 'string? — the revision the service runs now (after a rollback: the previous one)',
       reason: 'string? — e.g. the deployment `rolloutStateReason`',
@@ -153,6 +154,50 @@ export const EVENT_REGISTRY: Record<EngineEventType, EventDoc> = {
       evaluations: 'number — evaluations made during the hold',
       counts: '`{ passed, failed, inconclusive }`',
       durationMs: 'number — how long the hold lasted, by the engine clock',
+    },
+  },
+  'canary.step': {
+    description: 'A canary step ended: the weight it held, as read back from the load balancer, and the gate verdict (docs/canary.md).',
+    level: 'info (pass, approval), warn (pause), error (fail)',
+    fields: {
+      service: 'string',
+      step: 'number — 1-based, as listed in the manifest',
+      weight: "number — the canary's share of the traffic, in percent",
+      weights: 'Record<string, number> — target group name → relative weight, as read back with DescribeRules / DescribeListeners',
+      verdict: '`pass` | `fail` | `pause` | `approval` — `approval`: an until-approved step, where the run stops',
+      reason: "string? — the gate's reason",
+    },
+  },
+  'canary.paused': {
+    description: 'A canary stopped for a person: an until-approved step, or a gate that paused. The run exits with code 3.',
+    level: 'warn',
+    fields: {
+      service: 'string',
+      step: 'number',
+      weight: 'number — the share the canary keeps while paused',
+      runId: 'string — the run that paused it (recorded on the canary service)',
+      reason: 'string',
+      next: 'string[] — the commands that move it on: `ecsdeploy promote -n <service>`, `ecsdeploy abort -n <service>`',
+    },
+  },
+  'canary.promoted': {
+    description: 'The stable service runs the new revision, all traffic is back on it (verified), the canary is scaled in.',
+    level: 'info',
+    fields: { service: 'string', taskDefinitionArn: 'string — the revision promoted', steps: 'number — steps in the manifest' },
+  },
+  'canary.aborted': {
+    description:
+      'A canary was undone: traffic back to stable 100 / canary 0, read back, and only then the canary scaled in. Carries the evidence when a gate decided.',
+    level: 'error, warn (interrupt)',
+    fields: {
+      service: 'string',
+      step: 'number — the step it was at (0: before the first weight was set)',
+      weight: "number — the canary's share when the abort began",
+      trigger: '`gate` | `timeout` | `command` (`ecsdeploy abort`) | `interrupt` (Ctrl-C) | `failure` (a deployment or an AWS call)',
+      reason: 'string — what happened and what was undone',
+      checks: 'GateCheckEvidence[]? — the failing checks of the deciding evaluation (see `gate.evaluated`)',
+      trafficRestored: 'boolean — the weights read back as stable 100 / canary 0',
+      scaledIn: 'boolean — the canary service was scaled to 0 (never before trafficRestored)',
     },
   },
   'scheduled-target.updated': {

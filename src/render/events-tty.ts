@@ -16,6 +16,7 @@ import { type Colors, createColors, cursor, truncate } from './ansi.js';
 import { describeEvent, type EventLine } from './events-lines.js';
 import { taskId } from './events-names.js';
 import { type EventRenderer, flushed } from './events-renderer.js';
+import { metricChartLine } from './sparkline.js';
 import { outcomeSymbol, outcomeWords } from './outcome-words.js';
 import { type ServiceSummary, SummaryBuilder } from './summary-state.js';
 import { renderSummaryText, revisionColumn } from './summary-text.js';
@@ -77,6 +78,7 @@ export function createTtyRenderer(options: TtyRendererOptions): TtyRenderer {
     }
     const took = elapsedMs(s.startedAt, lastTime);
     if (took !== undefined) cols.push(c.dim(formatDuration(took)));
+    if (s.canaryWeight !== undefined) cols.push(`canary ${s.canaryWeight}%`);
     if (s.phaseDetail) cols.push(c.dim(s.phaseDetail));
     return cols.join(' ');
   }
@@ -84,7 +86,11 @@ export function createTtyRenderer(options: TtyRendererOptions): TtyRenderer {
   function regionLines(): string[] {
     const summary = builder.summary();
     const keyWidth = Math.max(0, ...summary.services.map((s) => s.key.length));
-    const lines = summary.services.map((s) => serviceLine(s, keyWidth, summary.lastTime));
+    const lines = summary.services.flatMap((s) => [
+      serviceLine(s, keyWidth, summary.lastTime),
+      // A canary's gate metrics, drawn against their limits while it rolls out.
+      ...(s.state === 'running' ? s.gateSeries.map((g) => `    ${metricChartLine(g.name, g.values, g.limits, c)}`) : []),
+    ]);
     for (const o of summary.oneOffs) {
       if (o.state !== 'running') continue;
       const took = elapsedMs(o.startedAt, summary.lastTime);

@@ -16,6 +16,7 @@ const OUTCOME_WORDS: Record<ServiceState, string> = {
   'timed-out': 'timed out',
   interrupted: 'interrupted',
   skipped: 'skipped',
+  paused: 'paused for approval',
   pending: 'not started',
   running: 'in progress',
 };
@@ -43,6 +44,8 @@ export function outcomeSymbol(state: ServiceState, c: Colors): string {
       return c.red('↺');
     case 'interrupted':
       return c.yellow('■');
+    case 'paused':
+      return c.yellow('‖');
     case 'skipped':
       return c.dim('-');
     case 'running':

@@ -52,8 +52,14 @@ export function renderPlanMarkdown(input: Plan): string {
   const inFlight = plan.services.filter((s) => s.inFlight);
   if (inFlight.length > 0) {
     out.push('', `**Rollouts in progress** (${escapeCell(IN_FLIGHT_NOTE)}):`);
-    for (const s of inFlight) out.push(`- ${escapeCell(s.key)}: ${escapeCell(inFlightWords(s) ?? '')}`);
+    for (const s of inFlight) {
+      const next = (s.inFlight?.next ?? []).map(code).join(', ');
+      out.push(`- ${escapeCell(s.key)}: ${escapeCell(inFlightWords(s) ?? '')}${next ? `; next: ${next}` : ''}`);
+    }
   }
+  const pinned = plan.services.flatMap((s) => (s.pinnedImages ?? []).map((p) => `- ${escapeCell(s.key)}: ${code(p.pinned)}`));
+  if (pinned.length > 0) out.push('', '**Pinned images** (apply deploys exactly these):', ...pinned);
+  if (plan.lookups?.length) out.push('', `**Lookups read:** ${plan.lookups.map((l) => code(`\${${l.lookup}}`)).join(', ')}`);
   const blocked = plan.services.filter((s) => s.blockedReasons.length > 0);
   if (blocked.length > 0) {
     out.push('', '**Blocked** (apply refuses until these are fixed):');

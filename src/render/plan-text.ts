@@ -66,7 +66,10 @@ function serviceBlock(s: ServicePlan, c: Colors, color: boolean): string[] {
   const lines = [`  ${symbol(s, c)} ${c.bold(s.key)} (${s.cluster}/${s.service}) ${describeAction(s)}${strategy}`];
   const inFlight = inFlightWords(s);
   if (inFlight) lines.push(`${DETAIL_INDENT}${c.yellow(inFlight)}`);
+  for (const command of s.inFlight?.next ?? []) lines.push(`${DETAIL_INDENT}  next: ${command}`);
   if (s.diff) lines.push(formatUnifiedDiff(s.diff, { color, indent: DETAIL_INDENT }).replace(/\n$/, ''));
+  // The exact reference apply registers, so a reviewer sees which image a tag stood for.
+  for (const p of s.pinnedImages ?? []) lines.push(`${DETAIL_INDENT}${c.dim('pinned:')} ${p.pinned}`);
   for (const reason of s.blockedReasons) lines.push(`${DETAIL_INDENT}${c.red('blocked:')} ${reason}`);
   // a blank line after details keeps the next service's line from reading as part of this diff
   if (lines.length > 1) lines.push('');
@@ -75,6 +78,8 @@ function serviceBlock(s: ServicePlan, c: Colors, color: boolean): string[] {
 
 function extrasBlock(plan: Plan): string[] {
   const lines: string[] = [];
+  // Never values: which lookups the plan read (a saved plan keeps their fingerprints).
+  if (plan.lookups?.length) lines.push(`  lookups read: ${plan.lookups.map((l) => `\${${l.lookup}}`).join(', ')}`);
   if (!plan.hasChanges) return lines;
   for (const t of plan.before) lines.push(`  before the services: run ${t.name} (task definition of ${t.taskDefinitionOf})`);
   for (const t of plan.scheduledTargets)

@@ -1,5 +1,5 @@
 /** Words shared by the plan renderers: one-line service descriptions and the summary sentence. */
-import { describeInFlight } from '../plan/in-flight.js';
+import { describeInFlight, inFlightHeadline } from '../plan/in-flight.js';
 import type { Plan, PlanAction, ServicePlan } from '../plan/types.js';
 
 export const ACTION_SYMBOL: Record<PlanAction, string> = {
@@ -32,12 +32,13 @@ export function serviceSymbol(s: ServicePlan): string {
   return s.action === 'no-change' && s.inFlight ? IN_FLIGHT_SYMBOL : ACTION_SYMBOL[s.action];
 }
 
-/** `rollout in progress: ecs-svc/1 (IN_PROGRESS to web:42), started by ecsdeploy run R`; undefined when none. */
+/**
+ * `rollout in progress: ecs-svc/1 (IN_PROGRESS to web:42), started by ecsdeploy run R`; undefined when none. The
+ * commands that move it on (`inFlight.next`) are the renderer's to list.
+ */
 export function inFlightWords(s: ServicePlan): string | undefined {
   if (!s.inFlight) return undefined;
-  const what = s.inFlight.awaitingApproval ? 'rollout awaiting approval' : 'rollout in progress';
-  const next = s.inFlight.next?.length ? `; next: ${s.inFlight.next.join(' or ')}` : '';
-  return `${what}: ${describeInFlight(s.inFlight)}${next}`;
+  return `${inFlightHeadline(s.inFlight)}: ${describeInFlight(s.inFlight)}`;
 }
 
 /** What will happen to the service, in a few words (no name, no strategy). */
@@ -74,4 +75,5 @@ export function summarySentence(plan: Plan): string {
 
 /** What apply does with services whose rollout is in flight, for the plan's readers. */
 export const IN_FLIGHT_NOTE =
-  'apply refuses these (SERVICE_BUSY) until the rollout is decided; `ecsdeploy apply --wait` follows it to its verdict first';
+  'apply refuses these (SERVICE_BUSY) until the rollout is decided; `ecsdeploy apply --wait` follows it to its verdict first, ' +
+  'unless it is a canary or waits for a person: the commands listed move those on';

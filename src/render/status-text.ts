@@ -2,7 +2,7 @@
  * `ecsdeploy status` as text (stdout: it is the result): per service what runs, how many tasks, the deployments with
  * their rollout state, whether one is in progress, and the latest service events, newest first.
  */
-import type { DeploymentStatus, ServiceStatusReport } from '../model/status.js';
+import type { CanaryStatus, DeploymentStatus, ServiceStatusReport } from '../model/status.js';
 import { type Colors, createColors } from './ansi.js';
 import { revisionName } from './events-names.js';
 import { formatDateTime } from './time-format.js';
@@ -54,6 +54,19 @@ function deploymentLines(deployments: DeploymentStatus[], c: Colors): string[] {
   return out;
 }
 
+function canaryLines(canary: CanaryStatus, c: Colors): string[] {
+  const weights = canary.weights
+    ? Object.entries(canary.weights)
+        .map(([name, w]) => `${name} ${w}`)
+        .join(' / ')
+    : `unreadable (${canary.weightsError ?? 'unknown'})`;
+  if (!canary.phase) return [`  canary ${canary.service}: none in flight; rule weights ${weights}`];
+  const lines = [`  ${c.yellow(`canary ${canary.service}: ${canary.state}`)} (run ${canary.runId}); rule weights ${weights}`];
+  if (canary.verdict) lines.push(`    last verdict: ${canary.verdict}`);
+  for (const command of canary.next ?? []) lines.push(`    next: ${command}`);
+  return lines;
+}
+
 export function renderStatusText(reports: ServiceStatusReport[], options: StatusTextOptions): string {
   const c = createColors(options.color);
   const maxEvents = options.events ?? 5;
@@ -84,6 +97,7 @@ export function renderStatusText(reports: ServiceStatusReport[], options: Status
           : `  ${c.yellow('locked')} by ecsdeploy run ${runId} until ${formatDateTime(expiresAt)} (if that run died: \`ecsdeploy unlock --run ${runId}\`)`,
       );
     }
+    if (r.canary) lines.push(...canaryLines(r.canary, c));
     if (r.deployments.length > 0) {
       lines.push('  deployments:');
       lines.push(...deploymentLines(r.deployments, c));

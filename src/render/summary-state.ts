@@ -30,7 +30,20 @@ export interface ServiceSummary {
   recentEvents: string[];
   /** Gate evaluations that did not pass, as `step 2: fail (p99 latency 812 > 500)`. */
   gateProblems: string[];
+  /** Each gate metric's recent values (the canary side) and its fixed limits, for the live chart. */
+  gateSeries: GateSeries[];
+  /** The canary's traffic share, as last shifted and read back. */
+  canaryWeight: number | undefined;
 }
+
+interface GateSeries {
+  name: string;
+  values: number[];
+  limits: { min?: number; max?: number };
+}
+
+/** Values kept per gate metric for the live chart. */
+const SERIES_LENGTH = 20;
 
 export interface OneOffSummary {
   name: string;
@@ -50,7 +63,7 @@ export interface ApplySummary {
   startedAt: string | undefined;
   /** Time of the latest event seen: "now" for elapsed times (never the wall clock). */
   lastTime: string | undefined;
-  outcome: 'succeeded' | 'failed' | 'interrupted' | 'no-change' | undefined;
+  outcome: 'succeeded' | 'failed' | 'interrupted' | 'no-change' | 'paused' | undefined;
   durationMs: number | undefined;
   services: ServiceSummary[];
   oneOffs: OneOffSummary[];
@@ -67,6 +80,18 @@ export interface ApplySummary {
   skippedSteps: { step: string; name: string; reason: string }[];
   /** Every gate evaluation, in order (the Markdown summary tabulates them). */
   gateEvaluations: GateEvaluationRow[];
+  /** Every canary step that ended, in order, and how each canary ended (the Markdown step table). */
+  canarySteps: CanaryStepRow[];
+}
+
+interface CanaryStepRow {
+  service: string;
+  /** A step number, or `promote` / `abort` / `pause` for how the canary ended. */
+  step: string;
+  /** Canary share in percent. */
+  weight: number;
+  verdict: string;
+  detail: string;
 }
 
 interface GateEvaluationRow {
@@ -101,6 +126,7 @@ export class SummaryBuilder {
     errors: [],
     skippedSteps: [],
     gateEvaluations: [],
+    canarySteps: [],
   };
 
   service(key: string): ServiceSummary {
@@ -122,6 +148,8 @@ export class SummaryBuilder {
         stoppedTasks: [],
         recentEvents: [],
         gateProblems: [],
+        gateSeries: [],
+        canaryWeight: undefined,
       };
       this.state.services.push(s);
     }
@@ -234,6 +262,7 @@ export class SummaryBuilder {
       }
       case 'gate.evaluated':
         if (event.outcome !== 'pass') this.service(event.service).gateProblems.push(formatGate(event));
+        this.addSeries(event);
         st.gateEvaluations.push({
           service: event.service,
           where: gateWhere({
@@ -248,6 +277,50 @@ export class SummaryBuilder {
       case 'gate.finished':
         if (event.verdict !== 'pass') this.service(event.service).gateProblems.push(formatGateFinished(event));
         break;
+      case 'traffic.shifted': {
+        const weights = Object.values(event.weights);
+        const total = weights.reduce((a, b) => a + b, 0);
+        if (weights.length === 2 && total > 0) this.service(event.service).canaryWeight = Math.round((100 * (weights[1] ?? 0)) / total);
+        break;
+      }
+      case 'canary.step':
+        st.canarySteps.push({
+          service: event.service,
+          step: String(event.step),
+          weight: event.weight,
+          verdict: event.verdict,
+          detail: event.reason ?? '',
+        });
+        break;
+      case 'canary.paused':
+        st.canarySteps.push({
+          service: event.service,
+          step: 'paused',
+          weight: event.weight,
+          verdict: 'paused',
+          detail: `${event.reason}: ${event.next.join(' or ')}`,
+        });
+        break;
+      case 'canary.promoted':
+        st.canarySteps.push({
+          service: event.service,
+          step: 'promote',
+          weight: 0,
+          verdict: 'promoted',
+          detail: 'stable runs the new revision; all traffic on stable',
+        });
+        break;
+      case 'canary.aborted': {
+        const evidence = (event.checks ?? []).map(formatGateCheck).join('; ');
+        st.canarySteps.push({
+          service: event.service,
+          step: 'abort',
+          weight: event.trafficRestored ? 0 : event.weight,
+          verdict: 'aborted',
+          detail: evidence ? `${event.reason} (evidence: ${evidence})` : event.reason,
+        });
+        break;
+      }
       case 'scheduled-target.updated':
         st.scheduledTargets.push({ rule: event.rule, targetId: event.targetId, from: event.from, to: event.to });
         break;
@@ -267,6 +340,20 @@ export class SummaryBuilder {
       default:
         // Types added later carry nothing the summary needs.
         break;
+    }
+  }
+
+  private addSeries(event: Extract<EngineEvent, { type: 'gate.evaluated' }>): void {
+    const s = this.service(event.service);
+    for (const check of event.checks) {
+      if (check.kind !== 'metric' || check.value === undefined) continue;
+      let series = s.gateSeries.find((x) => x.name === check.name);
+      if (!series) {
+        series = { name: check.name, values: [], limits: { ...(check.threshold ?? {}) } };
+        s.gateSeries.push(series);
+      }
+      series.values.push(check.value);
+      if (series.values.length > SERIES_LENGTH) series.values.shift();
     }
   }
 

@@ -77,6 +77,10 @@ export function headline(summary: ApplySummary): string {
   }
   if (outcome === 'failed') return `Apply FAILED${after}: ${failures.join('; ') || 'see the errors above'}`;
   if (outcome === 'no-change') return 'No changes: every service is up to date';
+  if (outcome === 'paused') {
+    const paused = summary.services.filter((s) => s.state === 'paused').map((s) => s.key);
+    return `Apply PAUSED${took}: ${paused.join(', ')} awaiting approval (ecsdeploy promote to go on, ecsdeploy abort to roll back)`;
+  }
   return `Apply succeeded${took}`;
 }
 
@@ -102,7 +106,7 @@ export function renderSummaryText(summary: ApplySummary, options: { color: boole
   const rows = summary.services.map((s) => {
     const duration = serviceDuration(s, summary.lastTime);
     const shown = !(s.state === 'pending' || s.state === 'unchanged' || s.state === 'skipped');
-    const reason = s.reason && (isFailure(s.state) || s.state === 'interrupted' || s.state === 'skipped') ? s.reason : '';
+    const reason = s.reason && (isFailure(s.state) || ['interrupted', 'skipped', 'paused'].includes(s.state)) ? s.reason : '';
     return {
       s,
       cells: [s.key, outcomeWords(s.state), revisionColumn(s), shown && duration !== undefined ? formatDuration(duration) : ''],
@@ -113,8 +117,10 @@ export function renderSummaryText(summary: ApplySummary, options: { color: boole
   for (const { s, cells, reason } of rows) {
     const padded = cells.map((cell, i) => pad(cell, widths[i] as number));
     const [key, word, revision, took] = padded as [string, string, string, string];
-    const colouredWord = isFailure(s.state) ? c.red(word) : s.state === 'interrupted' ? c.yellow(word) : word;
-    const row = `${outcomeSymbol(s.state, c)} ${c.bold(key)}  ${colouredWord}  ${revision}  ${c.dim(took)}${reason ? `  ${c.red(reason)}` : ''}`;
+    const calm = s.state === 'interrupted' || s.state === 'paused';
+    const colouredWord = isFailure(s.state) ? c.red(word) : calm ? c.yellow(word) : word;
+    const colouredReason = calm ? c.yellow(reason) : c.red(reason);
+    const row = `${outcomeSymbol(s.state, c)} ${c.bold(key)}  ${colouredWord}  ${revision}  ${c.dim(took)}${reason ? `  ${colouredReason}` : ''}`;
     lines.push(row.trimEnd());
     if (isFailure(s.state) || s.state === 'interrupted') lines.push(...failureDetails(s, c));
   }

@@ -21,7 +21,15 @@ export interface SandboxServerOptions {
   port?: number;
   /** Loopback only by default: the sandbox checks no signature, so it must not be reachable from elsewhere. */
   host?: string;
+  /**
+   * Answer moto's `POST /moto-api/reset` by emptying the account, as moto's own test suite expects between tests
+   * (the conformance harness, conformance/moto-suite). Off by default: one request would wipe the account.
+   */
+  resetApi?: boolean;
 }
+
+/** moto's reset endpoint (moto/moto_api/_internal/urls.py). */
+const RESET_PATH = '/moto-api/reset';
 
 function headersOf(req: IncomingMessage): Record<string, string> {
   const out: Record<string, string> = {};
@@ -32,7 +40,25 @@ function headersOf(req: IncomingMessage): Record<string, string> {
   return out;
 }
 
-async function serve(host: ProtocolHost | { host: ProtocolHost }, req: IncomingMessage, res: ServerResponse): Promise<void> {
+function resetAccount(host: ProtocolHost, res: ServerResponse): void {
+  host.world.reset?.();
+  const body = JSON.stringify({ status: 'ok' });
+  res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) });
+  res.end(body);
+}
+
+async function serve(
+  target: ProtocolHost | { host: ProtocolHost },
+  req: IncomingMessage,
+  res: ServerResponse,
+  options: SandboxServerOptions,
+): Promise<void> {
+  const host = 'host' in target ? target.host : target;
+  if (options.resetApi && req.method === 'POST' && req.url?.split('?')[0] === RESET_PATH) {
+    req.resume();
+    resetAccount(host, res);
+    return;
+  }
   const headers = headersOf(req);
   const abort = new AbortController();
   // The client went away mid-latency: stop waiting for it.
@@ -64,7 +90,7 @@ export async function startSandboxServer(
   options: SandboxServerOptions = {},
 ): Promise<SandboxServer> {
   const server: Server = createServer((req, res) => {
-    void serve(host, req, res);
+    void serve(host, req, res, options);
   });
   const bindHost = options.host ?? '127.0.0.1';
   const port = options.port ?? 0;

@@ -1,9 +1,9 @@
 /**
- * Which strategy deploys a service. Blue-green (CodeDeploy) and canary (weighted ALB) share the interface but are
- * not built yet: `unsupportedReason` names them so apply refuses before it touches anything. A new strategy is one
- * more case here.
+ * Which strategy deploys a service. Blue-green (CodeDeploy) shares the interface but is not built yet:
+ * `unsupportedReason` names it so apply refuses before it touches anything. A new strategy is one more case here.
  */
 import type { StrategyConfig } from '../model/strategy.js';
+import { albCanaryStrategy } from './alb-canary.js';
 import { rollingStrategy } from './rolling.js';
 import type { DeployStrategy } from './types.js';
 
@@ -14,8 +14,9 @@ export const builtInStrategies: StrategyCatalog = (config) => {
   switch (config.type) {
     case 'rolling':
       return rollingStrategy;
-    case 'blue-green':
     case 'canary':
+      return albCanaryStrategy;
+    case 'blue-green':
       return undefined;
   }
 };

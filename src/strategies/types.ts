@@ -20,6 +20,7 @@
  */
 import type { AwsPorts, EcsService } from '../aws/ports.js';
 import type { EventInput, ServiceOutcome, StoppedTaskInfo } from '../events/types.js';
+import type { OneOffRunner } from '../gates/types.js';
 import type { DeploymentSettings, ServiceSettings } from '../model/manifest.js';
 import type { StrategyConfig, StrategyType } from '../model/strategy.js';
 import type { Clock } from '../util/clock.js';
@@ -63,6 +64,22 @@ export interface StrategyContext {
   onInterrupt: 'rollback' | 'leave';
   calls: CallRunner;
   watcher: ServiceWatcher;
+  /** The ecsdeploy run this is (recorded where a rollout outlives the process, e.g. a canary's state tags). */
+  runId?: string;
+  /** Runs gate task checks (one-off ECS tasks); undefined where the engine offers none. */
+  oneOff?: OneOffRunner;
+  /** Publishes a rollout milestone (a canary's start, steps, promotion, abort) where the run notifies; never throws. */
+  notify?(milestone: RolloutMilestone): Promise<void>;
+}
+
+/** A milestone of a long rollout, for notifications. */
+export interface RolloutMilestone {
+  service: string;
+  /** e.g. `canary-started`, `canary-step`, `canary-paused`, `canary-promoted`, `canary-aborted`. */
+  event: string;
+  /** One line: what happened. */
+  summary: string;
+  detail?: Record<string, unknown>;
 }
 
 /** One service to move to one task definition. Built by the engine from a ServicePlan, or by `rollback`. */
@@ -93,6 +110,12 @@ export interface DeployTarget {
   onFailure: 'rollback' | 'leave';
   /** Why this deployment happens (in events and notifications). */
   purpose: 'deploy' | 'rollback';
+  /**
+   * Continue a rollout an earlier run left in flight instead of starting one (a canary, from its state tags):
+   * `resume` (apply --resume), `promote` (approve the current hold), `promote-full` (skip the remaining steps),
+   * `abort`. Strategies with nothing to continue ignore it.
+   */
+  continuation?: 'resume' | 'promote' | 'promote-full' | 'abort';
 }
 
 /** Where the service stands after the strategy is done with it. */
@@ -143,6 +166,11 @@ export interface DeployStrategy {
    * holds every ECS service {@link resources} named.
    */
   preflight(target: DeployTarget, services: TouchedServices): string[];
+  /**
+   * Checks that need AWS reads (a canary's listener rule, its weights and stickiness), made after `preflight` and
+   * still before anything changes. Empty when fine; the engine refuses the run otherwise.
+   */
+  check?(target: DeployTarget, context: StrategyContext): Promise<string[]>;
   /** Starts the rollout, follows it to a verdict, undoes it when it must. Never throws for a failed rollout. */
   deploy(target: DeployTarget, ctx: StrategyContext): Promise<DeployResult>;
 }

@@ -34,7 +34,7 @@ export async function cli(
     ...o.context,
   });
   const events =
-    ['apply', 'rollback'].includes(args[0] ?? '') && args.includes('json')
+    ['apply', 'rollback', 'promote', 'abort'].includes(args[0] ?? '') && args.includes('json')
       ? stdout
           .text()
           .split('\n')

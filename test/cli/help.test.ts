@@ -47,10 +47,15 @@ const DEPLOY = ['-y,--yes,--auto-approve', '--dry-run', '--force', '--on-interru
  */
 const OPTIONS: Record<string, string[]> = {
   validate: [...MANIFEST, ...OVERRIDES, '-n,--service'],
-  render: [...MANIFEST, ...OVERRIDES, '-n,--service'],
+  // AWS access only to read lookups: no sandbox account (--scenario, --state) and JSON output (no colour).
+  render: [...MANIFEST, ...OVERRIDES, ...AWS.filter((o) => !['--scenario', '--state', '--no-color'].includes(o)), '--resolve-lookups'],
   schema: ['-v,--verbose'],
   plan: [...MANIFEST, ...AWS, ...OVERRIDES, '--no-cache', '--format', '-o,--out', '--detailed-exitcode', '--concurrency'],
-  apply: [...MANIFEST, ...AWS, ...DEPLOY, ...OVERRIDES, '--no-cache', '--plan', '--concurrency', '--wait'],
+  apply: [...MANIFEST, ...AWS, ...DEPLOY, ...OVERRIDES, '--no-cache', '--plan', '--concurrency', '--wait', '--resume'],
+  // The canary's revision is recorded in its tags (no --image); the stable service's deployment at promotion takes
+  // the count, deployment settings and timeout.
+  promote: [...MANIFEST, ...AWS, ...DEPLOY, ...OVERRIDES.filter((o) => o !== '-i,--image'), '--no-cache', '--full'],
+  abort: [...MANIFEST, ...AWS, ...DEPLOY, '--no-cache'],
   rollback: [...MANIFEST, ...AWS, ...DEPLOY, '-t,--timeout', '--to'],
   status: [...MANIFEST, ...AWS, '--format'],
   unlock: [...MANIFEST, ...AWS, '--run', '--force'],

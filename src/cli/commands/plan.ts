@@ -4,7 +4,6 @@ import { Command, Option } from 'clipanion';
 import * as t from 'typanion';
 import { UsageError } from '../../errors/index.js';
 import { readLiveState } from '../../live/read-live-state.js';
-import { loadManifest, selectServices } from '../../manifest/index.js';
 import type { PreflightIssue } from '../../model/live.js';
 import { buildPlan } from '../../plan/build.js';
 import { serializePlan } from '../../plan/saved-plan.js';
@@ -18,7 +17,8 @@ import { AwsCommand, noCacheOption, overrideOption } from '../base-command.js';
 import { createCommandRuntime } from '../lazy-runtime.js';
 import { ExitCode } from '../exit-codes.js';
 import { FLAG_RANGES, wholeNumberFlag } from '../flag-values.js';
-import { manifestOptionsOf, overrideFlagsOf } from '../manifest-options.js';
+import { loadManifestWithLookups } from '../lookups.js';
+import { overrideFlagsOf } from '../manifest-options.js';
 
 const FORMATS = ['text', 'json', 'markdown'] as const;
 
@@ -51,7 +51,8 @@ export class PlanCommand extends AwsCommand {
       The plan goes to stdout as text, JSON or Markdown (for pull requests); progress and errors go to stderr.
       \`--out\` saves the plan for \`ecsdeploy apply --plan FILE\`, which refuses to run if AWS moved since.
 
-      Exit codes: 0 success; 1 error; with \`--detailed-exitcode\`, 0 means no changes and 2 means changes.
+      Exit codes: 0 success; 1 error; with \`--detailed-exitcode\`, 0 means no changes and 2 means changes, or a
+      rollout in flight (a deployment not finished, a canary running or paused).
     `,
     examples: [
       ['Show the changes for every service', '$0 plan'],
@@ -81,8 +82,9 @@ export class PlanCommand extends AwsCommand {
 
   protected async run(): Promise<number> {
     const concurrency = wholeNumberFlag('--concurrency', this.concurrency, FLAG_RANGES.concurrency);
+    // Recorded in the plan (a saved plan is applied with them); the manifest is loaded with the same flags.
     const overrides = overrideFlagsOf(this);
-    const manifest = selectServices(loadManifest(manifestOptionsOf(this, overrides)), this.services);
+    const { manifest, calls: lookupCalls } = await loadManifestWithLookups(this);
     const runtime = await createCommandRuntime(this, manifest);
     try {
       // Wall time, not the injected clock: a diagnostic for --verbose (the sandbox's clock is virtual).
@@ -94,7 +96,7 @@ export class PlanCommand extends AwsCommand {
       });
       const readMs = performance.now() - readStarted;
       const built = buildPlan(manifest, live, { now: isoTime(runtime.clock), toolVersion: VERSION, overrides });
-      const plan: Plan = { ...built, calls: runtime.ports.calls.counts() };
+      const plan: Plan = { ...built, calls: { ...lookupCalls, ...runtime.ports.calls.counts() } };
 
       if (this.out) {
         const file = resolve(this.context.cwd, this.out);

@@ -1,10 +1,9 @@
 import { Command, Option } from 'clipanion';
 import { findRollbackTarget, readServiceToRollBack, rollbackService } from '../../engine/rollback.js';
 import { AbortError, UsageError } from '../../errors/index.js';
-import { selectServices } from '../../manifest/index.js';
 import { shortTaskDefinition } from '../../util/arn.js';
 import { createCommandRuntime } from '../lazy-runtime.js';
-import { loadManifestForCommand } from '../manifest-options.js';
+import { loadManifestWithLookups } from '../lookups.js';
 import { DeferredRenderer } from '../deferred-renderer.js';
 import { overrideOption } from '../base-command.js';
 import { DeployCommand, exitCodeFor, interruptedOr, newRunId } from '../deploy-command.js';
@@ -32,8 +31,7 @@ export class RollbackCommand extends DeployCommand {
 
   protected async run(): Promise<number> {
     const { context } = this;
-    const all = await loadManifestForCommand(this);
-    const manifest = selectServices(all, this.services);
+    const { manifest } = await loadManifestWithLookups(this, { pin: false });
     if (manifest.services.length !== 1) {
       throw new UsageError('ROLLBACK_NEEDS_ONE_SERVICE', `rollback works on one service; ${manifest.services.length} are selected`, {
         hint: `name it with --service (one of: ${manifest.services.map((s) => s.key).join(', ')})`,

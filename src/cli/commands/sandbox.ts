@@ -1,7 +1,9 @@
 import { resolve } from 'node:path';
 import { Command, Option } from 'clipanion';
 import * as t from 'typanion';
+import { UsageError } from '../../errors/index.js';
 import { loadManifest } from '../../manifest/index.js';
+import { pendingSites } from '../../manifest/lookup-sites.js';
 import type { ResolvedManifest } from '../../model/index.js';
 import { ManifestCommand } from '../base-command.js';
 
@@ -67,6 +69,19 @@ export class SandboxCommand extends ManifestCommand {
         vars: this.vars,
         env: this.context.env,
       });
+      // Seeding with placeholders would create clusters and services named after them.
+      const unread = pendingSites(manifest, manifest.lookups ?? []);
+      if (unread.length > 0) {
+        const names = [...new Set(unread.map((site) => `\${${site.text}}`))];
+        const shown = `${names.slice(0, 3).join(', ')}${names.length > 3 ? ', ...' : ''}`;
+        throw new UsageError(
+          'SANDBOX_SEED_HAS_LOOKUPS',
+          `cannot seed the sandbox from ${seedFile}: its lookups are not read here (${shown})`,
+          {
+            hint: 'seed it with `ecsdeploy plan --sandbox --state FILE` (which reads them), then serve it with `ecsdeploy sandbox --state FILE`',
+          },
+        );
+      }
     }
     // Loaded lazily so other commands' cold start never parses the sandbox.
     const [{ createSandboxRuntime }, { startSandboxServer }] = await Promise.all([

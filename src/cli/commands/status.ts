@@ -1,13 +1,12 @@
 import { Command, Option } from 'clipanion';
 import * as t from 'typanion';
 import { buildStatusReports } from '../../engine/status.js';
-import { selectServices } from '../../manifest/index.js';
 import { renderStatusText } from '../../render/status-text.js';
 import { redactStrings } from '../../util/redact.js';
 import { createCommandRuntime } from '../lazy-runtime.js';
 import { AwsCommand } from '../base-command.js';
 import { ExitCode } from '../exit-codes.js';
-import { loadManifestForCommand } from '../manifest-options.js';
+import { loadManifestWithLookups } from '../lookups.js';
 import { interruptedOr } from '../deploy-command.js';
 
 const FORMATS = ['text', 'json'] as const;
@@ -32,7 +31,7 @@ export class StatusCommand extends AwsCommand {
 
   protected async run(): Promise<number> {
     const { context } = this;
-    const manifest = selectServices(await loadManifestForCommand(this), this.services);
+    const { manifest } = await loadManifestWithLookups(this, { pin: false });
     const runtime = await createCommandRuntime(this, manifest);
     try {
       // Service events and stop reasons are AWS's text, which may quote a credential (a registry URL): redacted.

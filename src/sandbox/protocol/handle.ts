@@ -7,7 +7,8 @@ import { isoTime } from '../../util/clock.js';
 import { decideFault } from './faults.js';
 import { BodyDecodeError, decodeJsonBody, encodeJsonBody } from './json.js';
 import { decodeQuery } from './query.js';
-import { type ServiceWire, queryService, serviceByTarget } from './services.js';
+import { partitionOf } from '../world/context.js';
+import { type ServiceWire, credentialScopeOf, queryService, serviceByTarget } from './services.js';
 import type { AwsServiceId, ProtocolHost, WireRequest, WireResponse } from './types.js';
 import { encodeQueryError, encodeQueryResult } from './xml.js';
 
@@ -114,10 +115,11 @@ function route(request: WireRequest): Routed | { error: WireError; json: boolean
   return { wire, operation: form.action, input: form.params };
 }
 
-function stsDispatch(host: ProtocolHost, operation: string): Record<string, unknown> {
+function stsDispatch(host: ProtocolHost, operation: string, region: string | undefined): Record<string, unknown> {
   if (operation === 'GetCallerIdentity') {
     const account = host.world.accountId;
-    return { UserId: 'AIDASANDBOXUSER000001', Account: account, Arn: `arn:aws:iam::${account}:user/sandbox` };
+    const partition = partitionOf(region ?? host.world.region);
+    return { UserId: 'AIDASANDBOXUSER000001', Account: account, Arn: `arn:${partition}:iam::${account}:user/sandbox` };
   }
   const error = new Error(`the sandbox's STS answers GetCallerIdentity only, not ${operation}`) as Error & {
     code: string;
@@ -195,7 +197,10 @@ export async function handleRequest(
     });
   } else {
     try {
-      const output = wire.id === 'sts' ? stsDispatch(host, operation) : host.world.dispatch(wire.id as AwsServiceId, operation, input);
+      // Each region has its own state: the one the request was signed for answers it.
+      const region = credentialScopeOf(request.headers.authorization)?.region;
+      const output =
+        wire.id === 'sts' ? stsDispatch(host, operation, region) : host.world.dispatch(wire.id as AwsServiceId, operation, input, region);
       response = success(wire, operation, output, requestId);
     } catch (error) {
       const apiError = asApiError(error) ?? {

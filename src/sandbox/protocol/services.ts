@@ -26,6 +26,15 @@ export interface ServiceWire {
 
 const ATTRIBUTES = new Set(['Attributes']);
 
+/** The authenticate actions' extra request parameters are ELBv2's only maps (elasticloadbalancingv2 model). */
+function authParams(actions: string): ReadonlySet<string> {
+  return new Set(
+    ['AuthenticateOidcConfig', 'AuthenticateCognitoConfig'].map((config) => `${actions}.${config}.AuthenticationRequestExtraParams`),
+  );
+}
+const LISTENER_MAPS = authParams('Listeners.DefaultActions');
+const RULE_MAPS = authParams('Rules.Actions');
+
 export const SERVICES: readonly ServiceWire[] = [
   {
     id: 'ecs',
@@ -68,6 +77,15 @@ export const SERVICES: readonly ServiceWire[] = [
     signingName: 'elasticloadbalancing',
     throttleCode: 'Throttling',
     serverErrorCode: 'InternalFailure',
+    mapPaths: {
+      CreateListener: LISTENER_MAPS,
+      DescribeListeners: LISTENER_MAPS,
+      ModifyListener: LISTENER_MAPS,
+      CreateRule: RULE_MAPS,
+      DescribeRules: RULE_MAPS,
+      ModifyRule: RULE_MAPS,
+      SetRulePriorities: RULE_MAPS,
+    },
   },
   {
     id: 'sns',
@@ -104,11 +122,16 @@ export function serviceByTarget(prefix: string): ServiceWire | undefined {
   return BY_TARGET.get(prefix);
 }
 
-/** The signing name from `Authorization: AWS4-HMAC-SHA256 Credential=AKID/20260101/us-east-1/sns/aws4_request, ...`. */
-export function signingNameOf(authorization: string | undefined): string | undefined {
+/** Service and region from `Authorization: AWS4-HMAC-SHA256 Credential=AKID/20260101/us-east-1/sns/aws4_request, ...`. */
+export function credentialScopeOf(authorization: string | undefined): { region: string; service: string } | undefined {
   if (!authorization) return undefined;
-  const m = /Credential=[^/,\s]+\/[0-9]{8}\/[^/]+\/([^/]+)\/aws4_request/.exec(authorization);
-  return m?.[1];
+  const m = /Credential=[^/,\s]+\/[0-9]{8}\/([^/]+)\/([^/]+)\/aws4_request/.exec(authorization);
+  return m ? { region: m[1] as string, service: m[2] as string } : undefined;
+}
+
+/** The signing name of the credential scope (`sns` above). */
+export function signingNameOf(authorization: string | undefined): string | undefined {
+  return credentialScopeOf(authorization)?.service;
 }
 
 /**

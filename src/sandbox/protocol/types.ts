@@ -36,7 +36,10 @@ export interface DispatchWorld {
   readonly region: string;
   readonly accountId: string;
   readonly scenario: { faults: ApiFault[] };
-  dispatch(service: AwsServiceId, operation: string, input: Record<string, unknown>): Record<string, unknown>;
+  /** `region`: the region the request was signed for, when it was signed. */
+  dispatch(service: AwsServiceId, operation: string, input: Record<string, unknown>, region?: string): Record<string, unknown>;
+  /** Empties the account (moto's reset API); only the HTTP server's `resetApi` option calls it. */
+  reset?(): void;
 }
 
 export interface CallLogEntry {

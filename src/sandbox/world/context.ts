@@ -57,8 +57,18 @@ export class WorldContext {
     return `10.0.${Math.floor(n / 250) % 250}.${(n % 250) + 4}`;
   }
 
+  /** The ARN partition of the region: `aws-cn` in China, `aws-us-gov` in GovCloud, `aws` elsewhere. */
+  get partition(): string {
+    return partitionOf(this.region);
+  }
+
   arn(service: string, resource: string): string {
-    return `arn:aws:${service}:${this.region}:${this.accountId}:${resource}`;
+    return `arn:${this.partition}:${service}:${this.region}:${this.accountId}:${resource}`;
+  }
+
+  /** ARNs of global services (IAM, STS) carry no region. */
+  globalArn(service: string, resource: string): string {
+    return `arn:${this.partition}:${service}::${this.accountId}:${resource}`;
   }
 
   // ------------------------------------------------------------------------------------------ ECS lookups
@@ -114,6 +124,12 @@ export class WorldContext {
     svc.events.unshift({ id: this.uuid(), createdAt: this.now, message });
     if (svc.events.length > 100) svc.events.length = 100;
   }
+}
+
+export function partitionOf(region: string): string {
+  if (region.startsWith('cn-')) return 'aws-cn';
+  if (region.startsWith('us-gov-')) return 'aws-us-gov';
+  return 'aws';
 }
 
 export function createState(region: string, accountId: string, now: number, seed: number): WorldState {

@@ -63,6 +63,13 @@ export function recordList(v: unknown): Record<string, unknown>[] {
   return list(v).filter(isRecord);
 }
 
+/** ECS-style tags (`[{ key, value }]`) from an input. */
+export function tagsOf(v: unknown): { key: string; value: string }[] {
+  return list(v)
+    .filter(isRecord)
+    .map((t) => ({ key: String(t.key ?? ''), value: String(t.value ?? '') }));
+}
+
 export function optRecord(input: Input, key: string): Record<string, unknown> | undefined {
   const v = input[key];
   return isRecord(v) ? v : undefined;

@@ -9,8 +9,16 @@ import type { BlueGreenStrategy, CanaryStrategy } from '../../model/strategy.js'
 import { applyOverrides, splitImage } from '../../model/overrides.js';
 import type { ContainerDefinition, TaskDefinitionInput } from '../../model/task-definition.js';
 import type { WorldContext } from './context.js';
+import { BUILT_IN_CAPACITY_PROVIDERS } from './ecs/launch.js';
 import { settleService } from './ecs/scheduler.js';
-import { createListenerState, createLoadBalancerState, createRuleState, createTargetGroupState, normalizeActions } from './elbv2.js';
+import {
+  createListenerState,
+  createLoadBalancerState,
+  createRuleState,
+  createTargetGroupState,
+  normalizeActions,
+  targetGroupInUse,
+} from './elbv2/index.js';
 import { transition } from './cloudwatch/alarms.js';
 import { isRecord } from './input.js';
 import { createTopicState } from './sns.js';
@@ -171,8 +179,10 @@ export function seedFromManifest(world: World, manifest: ResolvedManifest, optio
   const tdArnByKey = new Map<string, string>();
   const networkByKey = new Map<string, JsonObject>();
   const alarms: AlarmWanted[] = [];
+  const providers = capacityProvidersByCluster(manifest);
   for (const s of manifest.services) {
-    world.dispatch('ecs', 'CreateCluster', { clusterName: s.cluster });
+    const capacityProviders = providers.get(s.cluster) ?? [];
+    world.dispatch('ecs', 'CreateCluster', { clusterName: s.cluster, ...(capacityProviders.length ? { capacityProviders } : {}) });
     const td = previousTaskDefinition(s, tag);
     const registered = world.dispatch('ecs', 'RegisterTaskDefinition', td as unknown as Record<string, unknown>);
     const tdArn = String((registered.taskDefinition as Record<string, unknown>).taskDefinitionArn);
@@ -194,9 +204,14 @@ export function seedFromManifest(world: World, manifest: ResolvedManifest, optio
     const desiredCount = typeof s.desiredCount === 'number' ? s.desiredCount : DEFAULT_DESIRED;
     const { container, port } = firstPort(td);
     const lbs = Array.isArray(settings.loadBalancers) ? (settings.loadBalancers as Record<string, unknown>[]) : [];
+    const rollingTargetGroups: TargetGroupState[] = [];
     for (const lb of lbs) {
-      if (typeof lb.targetGroupArn === 'string') ensureTargetGroup(w, lb.targetGroupArn, Number(lb.containerPort ?? port));
+      if (typeof lb.targetGroupArn !== 'string') continue;
+      rollingTargetGroups.push(ensureTargetGroup(w, lb.targetGroupArn, Number(lb.containerPort ?? port)));
     }
+    // A rolling service's target groups get a load balancer sending them traffic: ECS refuses a target group no
+    // load balancer uses, and the 5XX a deployment alarm watches only exists where requests flow.
+    if (s.strategy.type === 'rolling') attachLoadBalancer(w, s.service, rollingTargetGroups);
     const createdServices: string[] = [s.service];
     const base = {
       cluster: s.cluster,
@@ -245,7 +260,7 @@ export function seedFromManifest(world: World, manifest: ResolvedManifest, optio
         {
           Id: t.targetId ?? `${t.rule}-ecs`,
           Arn: w.clusterArnFor(owner.cluster),
-          RoleArn: `arn:aws:iam::${w.accountId}:role/ecsEventsRole`,
+          RoleArn: w.globalArn('iam', 'role/ecsEventsRole'),
           EcsParameters: {
             TaskDefinitionArn: tdArn,
             TaskCount: 1,
@@ -273,6 +288,32 @@ export function seedFromManifest(world: World, manifest: ResolvedManifest, optio
   }
   // Seeding settles services and alarms directly, outside dispatch.
   (world as SandboxWorld).invalidate();
+}
+
+/** One load balancer per service; each of its unattached target groups gets a listener (port 80, 81, ...) forwarding to it. */
+function attachLoadBalancer(w: WorldContext, service: string, tgs: TargetGroupState[]): void {
+  const unattached = tgs.filter((tg) => !targetGroupInUse(w, tg.arn));
+  if (!unattached.length) return;
+  const name = `${service}-lb`.slice(0, 32);
+  const lb = Object.values(w.st.elbv2.loadBalancers).find((x) => x.name === name) ?? createLoadBalancerState(w, name);
+  let port = 80;
+  for (const tg of unattached) {
+    while (Object.values(w.st.elbv2.listeners).some((l) => l.loadBalancerArn === lb.arn && l.port === port)) port++;
+    createListenerState(w, lb, port, forward(w, [{ arn: tg.arn, weight: 1 }]));
+  }
+}
+
+/** The built-in capacity providers the services of each cluster name: the seeded cluster offers them. */
+function capacityProvidersByCluster(manifest: ResolvedManifest): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const s of manifest.services) {
+    const strategy = (s.settings as { capacityProviderStrategy?: { capacityProvider?: string }[] }).capacityProviderStrategy ?? [];
+    const names = new Set(out.get(s.cluster) ?? []);
+    for (const item of strategy)
+      if (item.capacityProvider && BUILT_IN_CAPACITY_PROVIDERS.includes(item.capacityProvider)) names.add(item.capacityProvider);
+    out.set(s.cluster, [...names].sort());
+  }
+  return out;
 }
 
 function lbOfTargetGroup(w: WorldContext, tgArn: string): string | undefined {
@@ -314,7 +355,7 @@ function seedBlueGreen(
   world.dispatch('codedeploy', 'CreateDeploymentGroup', {
     applicationName: strategy.application,
     deploymentGroupName: strategy.deploymentGroup,
-    serviceRoleArn: `arn:aws:iam::${w.accountId}:role/ecsCodeDeployRole`,
+    serviceRoleArn: w.globalArn('iam', 'role/ecsCodeDeployRole'),
     deploymentConfigName: strategy.deploymentConfig ?? 'CodeDeployDefault.ECSAllAtOnce',
     deploymentStyle: { deploymentType: 'BLUE_GREEN', deploymentOption: 'WITH_TRAFFIC_CONTROL' },
     blueGreenDeploymentConfiguration: {

@@ -6,7 +6,7 @@
  * and load balancer — only when requests flowed (§3.3: no traffic, no datapoints).
  */
 import type { WorldContext } from './context.js';
-import { forwardWeights, loadBalancerDimension, servingRule, sweepTargets, targetGroupDimension } from './elbv2.js';
+import { forwardWeights, loadBalancerDimension, servingRule, sweepTargets, targetGroupDimension } from './elbv2/index.js';
 import { putDatapoint } from './cloudwatch/metrics.js';
 import { DEFAULT_LATENCY_MS, DEFAULT_TRAFFIC_PER_MINUTE } from './scenario.js';
 import type { TargetGroupState } from './types.js';
@@ -67,12 +67,12 @@ export function generateTraffic(w: WorldContext, minuteStart: number): void {
       putDatapoint(
         w,
         { namespace: NS, metricName: 'HealthyHostCount', dimensions: dims },
-        { t: minuteStart, sum: healthyHosts, count: 1, min: healthyHosts, max: healthyHosts },
+        { t: minuteStart, sum: healthyHosts, count: 1, min: healthyHosts, max: healthyHosts, unit: 'Count' },
       );
       putDatapoint(
         w,
         { namespace: NS, metricName: 'UnHealthyHostCount', dimensions: dims },
-        { t: minuteStart, sum: unhealthyHosts, count: 1, min: unhealthyHosts, max: unhealthyHosts },
+        { t: minuteStart, sum: unhealthyHosts, count: 1, min: unhealthyHosts, max: unhealthyHosts, unit: 'Count' },
       );
       const requests = total > 0 ? Math.round((rate * weight) / total) : 0;
       const s = serveTargetGroup(w, tg, requests);
@@ -84,38 +84,46 @@ export function generateTraffic(w: WorldContext, minuteStart: number): void {
       putDatapoint(
         w,
         { namespace: NS, metricName: 'RequestCount', dimensions: dims },
-        { t: minuteStart, sum: served, count: served, min: 1, max: 1 },
+        { t: minuteStart, sum: served, count: served, min: 1, max: 1, unit: 'Count' },
       );
       if (ok > 0)
         putDatapoint(
           w,
           { namespace: NS, metricName: 'HTTPCode_Target_2XX_Count', dimensions: dims },
-          { t: minuteStart, sum: ok, count: ok, min: 1, max: 1 },
+          { t: minuteStart, sum: ok, count: ok, min: 1, max: 1, unit: 'Count' },
         );
       // Count metrics are only published when non-zero (so gates need FILL(x, 0)).
       if (errors > 0)
         putDatapoint(
           w,
           { namespace: NS, metricName: 'HTTPCode_Target_5XX_Count', dimensions: dims },
-          { t: minuteStart, sum: errors, count: errors, min: 1, max: 1 },
+          { t: minuteStart, sum: errors, count: errors, min: 1, max: 1, unit: 'Count' },
         );
       putDatapoint(
         w,
         { namespace: NS, metricName: 'TargetResponseTime', dimensions: dims },
-        { t: minuteStart, sum: s.latencySum, count: s.requests, min: s.minLatency, max: s.maxLatency, values: s.latencies },
+        {
+          t: minuteStart,
+          sum: s.latencySum,
+          count: s.requests,
+          min: s.minLatency,
+          max: s.maxLatency,
+          values: s.latencies,
+          unit: 'Seconds',
+        },
       );
       const per = served / Math.max(1, tg.targets.length);
       putDatapoint(
         w,
         { namespace: NS, metricName: 'RequestCountPerTarget', dimensions: [{ Name: 'TargetGroup', Value: targetGroupDimension(tg.arn) }] },
-        { t: minuteStart, sum: per, count: 1, min: per, max: per },
+        { t: minuteStart, sum: per, count: 1, min: per, max: per, unit: 'Count' },
       );
     }
     if (lbRequests > 0) {
       putDatapoint(
         w,
         { namespace: NS, metricName: 'RequestCount', dimensions: [lbDim] },
-        { t: minuteStart, sum: lbRequests, count: lbRequests, min: 1, max: 1 },
+        { t: minuteStart, sum: lbRequests, count: lbRequests, min: 1, max: 1, unit: 'Count' },
       );
     }
   }

@@ -42,6 +42,8 @@ export interface TaskState {
   startedBy?: string;
   taskDefinitionArn: string;
   launchType: string;
+  /** Set when the task was placed by a capacity provider strategy. */
+  capacityProviderName?: string;
   platformVersion?: string;
   cpu?: string;
   memory?: string;
@@ -119,6 +121,7 @@ export interface TaskSetState {
   startedBy?: string;
   externalId?: string;
   scale: number;
+  capacityProviderStrategy?: JsonObject[];
   createdAt: number;
   updatedAt: number;
   stabilityStatus: 'STEADY_STATE' | 'STABILIZING';
@@ -143,6 +146,7 @@ export interface ServiceState {
   clusterArn: string;
   status: 'ACTIVE' | 'DRAINING' | 'INACTIVE';
   desiredCount: number;
+  /** '' for an EXTERNAL service created without one (its primary task set's once there is one). */
   taskDefinition: string;
   launchType?: string;
   platformVersion?: string;
@@ -155,6 +159,8 @@ export interface ServiceState {
   capacityProviderStrategy?: JsonObject[];
   placementConstraints: JsonObject[];
   placementStrategy: JsonObject[];
+  /** The IAM role ECS uses for the load balancer (CreateService `role`), as an ARN. */
+  roleArn?: string;
   healthCheckGracePeriodSeconds?: number;
   enableECSManagedTags: boolean;
   enableExecuteCommand: boolean;
@@ -182,6 +188,12 @@ export interface ClusterState {
   createdAt: number;
   services: Record<string, ServiceState>;
   settings: JsonObject[];
+  /** Capacity providers associated with the cluster (the built-in FARGATE and FARGATE_SPOT). */
+  capacityProviders?: string[];
+  /** Used by services and RunTask that name neither a launch type nor a strategy. */
+  defaultCapacityProviderStrategy?: JsonObject[];
+  configuration?: JsonObject;
+  serviceConnectDefaults?: JsonObject;
 }
 
 export interface TaskDefinitionState {
@@ -235,6 +247,13 @@ export interface LoadBalancerState {
   vpcId: string;
   securityGroups: string[];
   subnets: string[];
+  tags?: Tag[];
+  ipAddressType?: string;
+  dnsName?: string;
+  /** A load balancer created through the API is `provisioning` until then (seeded ones are active at once). */
+  provisioningUntil?: number;
+  /** DescribeLoadBalancerAttributes' attributes that differ from the defaults of the load balancer's type. */
+  attributes?: Record<string, string>;
 }
 
 export interface TargetState {
@@ -269,14 +288,23 @@ export interface TargetGroupState {
   deregistrationDelaySeconds: number;
   targets: TargetState[];
   tags: Tag[];
+  /** Target group attributes set by ModifyTargetGroupAttributes (deregistration delay is its own member). */
+  attributes?: Record<string, string>;
+  ipAddressType?: string;
+  healthCheckEnabled?: boolean;
 }
 
 export interface ListenerState {
   arn: string;
   loadBalancerArn: string;
+  /** 0 on a Gateway Load Balancer's listener, which has neither port nor protocol. */
   port: number;
   protocol: string;
   defaultActions: JsonObject[];
+  tags?: Tag[];
+  certificates?: JsonObject[];
+  sslPolicy?: string;
+  alpnPolicy?: string[];
 }
 
 export interface RuleState {
@@ -286,6 +314,7 @@ export interface RuleState {
   conditions: JsonObject[];
   actions: JsonObject[];
   isDefault: boolean;
+  tags?: Tag[];
 }
 
 // ---------------------------------------------------------------------------------------------- CloudWatch
@@ -299,6 +328,8 @@ export interface DatapointState {
   max: number;
   /** Individual values kept for percentiles (bounded). */
   values?: number[];
+  /** The unit PutMetricData gave (AWS keeps datapoints of different units of one metric apart). */
+  unit?: string;
 }
 
 export interface MetricSeriesState {
@@ -331,13 +362,40 @@ export interface CodeDeployApplicationState {
   applicationName: string;
   computePlatform: string;
   createTime: number;
+  tags?: { Key: string; Value: string }[];
 }
 
+/** The ECS blue/green lifecycle events (§2.3); codedeploy/lifecycle.ts lists them in the order CodeDeploy runs them. */
+export type LifecycleEventName =
+  | 'BeforeInstall'
+  | 'Install'
+  | 'AfterInstall'
+  | 'AllowTestTraffic'
+  | 'AfterAllowTestTraffic'
+  | 'BeforeAllowTraffic'
+  | 'AllowTraffic'
+  | 'AfterAllowTraffic';
+export type LifecycleEventStatus = 'Pending' | 'InProgress' | 'Succeeded' | 'Failed' | 'Skipped';
+
 export interface LifecycleEventState {
-  lifecycleEventName: string;
-  status: string;
+  lifecycleEventName: LifecycleEventName;
+  status: LifecycleEventStatus;
   startTime?: number;
   endTime?: number;
+}
+
+/** GetDeployment's `status` (§2.3); the sandbox never queues, so `Queued` and `Baking` do not occur. */
+export type CodeDeployStatus = 'Created' | 'InProgress' | 'Ready' | 'Succeeded' | 'Failed' | 'Stopped';
+
+/**
+ * Where the simulated lifecycle stands; each phase but `done` is one named step of codedeploy/lifecycle.ts:
+ * Created → Install → [ReadyWait] → BeforeAllowTraffic → AllowTraffic → TerminationWait → done.
+ */
+export type CodeDeployPhase = 'Created' | 'Install' | 'ReadyWait' | 'BeforeAllowTraffic' | 'AllowTraffic' | 'TerminationWait' | 'done';
+
+export interface AutoRollbackConfiguration {
+  enabled: boolean;
+  events: string[];
 }
 
 export interface CodeDeployDeploymentState {
@@ -345,31 +403,33 @@ export interface CodeDeployDeploymentState {
   applicationName: string;
   deploymentGroupName: string;
   deploymentConfigName: string;
-  status: string;
+  status: CodeDeployStatus;
   creator: string;
   description?: string;
   createTime: number;
   startTime?: number;
   completeTime?: number;
   errorInformation?: { code: string; message: string };
-  rollbackInfo?: JsonObject;
+  rollbackInfo?: { rollbackMessage: string };
+  /** CreateDeployment's override of the group's setting, as given. */
   autoRollbackConfiguration?: JsonObject;
-  appSpec: JsonObject;
+  appSpec: { sha256: string | null; content: string };
   taskDefinition: string;
   containerName: string;
   containerPort: number;
-  /** Internal progression. */
-  phase: string;
+  phase: CodeDeployPhase;
   phaseSince: number;
   greenTaskSetId?: string;
   blueTaskSetId?: string;
   blueTargetGroup?: string;
   greenTargetGroup?: string;
+  /** Percentage of production traffic on the replacement (green) target group. */
   trafficShifted: number;
   nextShiftAt?: number;
   readyUntil?: number;
   terminateAt?: number;
   lifecycleEvents: LifecycleEventState[];
+  /** Group alarms already in ALARM when the deployment was created: not held against it (§2.5). */
   ignoredAlarms: string[];
   statusMessages: string[];
 }
@@ -378,8 +438,9 @@ export interface DeploymentGroupState {
   applicationName: string;
   deploymentGroupName: string;
   deploymentGroupId: string;
-  /** The CreateDeploymentGroup input as given. */
+  /** The CreateDeploymentGroup input as given (returned by GetDeploymentGroup); codedeploy/group.ts reads it typed. */
   config: JsonObject;
+  tags?: { Key: string; Value: string }[];
 }
 
 // ---------------------------------------------------------------------------------------------- EventBridge, SNS

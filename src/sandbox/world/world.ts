@@ -1,178 +1,116 @@
 /**
- * The world: one in-memory AWS account behind a single `dispatch`. State advances lazily: every call first moves
- * the simulation to `clock.now()` in event-driven steps (task transitions, deployment timers, minute boundaries for
- * metrics and alarms). Only what is in motion is stepped, so thousands of idle services cost nothing per call.
+ * The world: one in-memory AWS account behind a single `dispatch`, with a separate state per region, as AWS keeps
+ * one. The region a request was signed for picks the state (the protocol layer reads it from the credential
+ * scope); without one, the account's own region answers. Other regions start empty the first time a request
+ * reaches them, and carry their partition's ARNs (`aws-cn` in China).
  */
 import type { Clock } from '../../util/clock.js';
 import { SandboxApiError } from '../errors.js';
-import { evaluateAlarms } from './cloudwatch/alarms.js';
-import { cloudwatchOperations } from './cloudwatch/index.js';
-import { codedeployOperations, stepCodeDeployDeployment } from './codedeploy.js';
-import { WorldContext } from './context.js';
-import { ecsOperations } from './ecs/index.js';
-import { stepService } from './ecs/scheduler.js';
-import { advanceTask, pruneStoppedTasks } from './ecs/tasks.js';
-import { elbv2Operations } from './elbv2.js';
-import { eventsOperations } from './eventbridge.js';
-import type { Input } from './input.js';
+import type { WorldContext } from './context.js';
+import { createState } from './context.js';
+import { RegionWorld } from './region-world.js';
 import type { AwsServiceId, Scenario } from './scenario.js';
-import { snsOperations } from './sns.js';
-import { generateTraffic } from './traffic.js';
 import type { WorldState } from './types.js';
 
-export type WorldSnapshot = WorldState;
+/** The account as plain JSON: its own region's state, and those of the other regions requests reached. */
+export type WorldSnapshot = WorldState & { regions?: Record<string, WorldState> };
 
 export interface World {
+  /** The account's own region: seeded, and answering requests that name none. */
   readonly region: string;
   readonly accountId: string;
   readonly clock: Clock;
   scenario: Scenario;
-  /** Synchronous; throws SandboxApiError. Inputs and outputs use the SDK's member names. */
-  dispatch(service: AwsServiceId, operation: string, input: Record<string, unknown>): Record<string, unknown>;
+  /**
+   * Synchronous; throws SandboxApiError. Inputs and outputs use the SDK's member names. `region`: the region the
+   * request was signed for (default: the account's own).
+   */
+  dispatch(service: AwsServiceId, operation: string, input: Record<string, unknown>, region?: string): Record<string, unknown>;
   /** The whole account as plain JSON (times in epoch milliseconds). */
   snapshot(): WorldSnapshot;
   /** The state for a `--state` file; `loadWorld` reads it back. */
   serialize(): string;
+  /** Forgets everything: an empty account at the current time, same region and account (moto's reset API). */
+  reset(): void;
 }
 
-type Handler = (w: WorldContext, input: Input) => Record<string, unknown>;
-
-const OPERATIONS: Record<AwsServiceId, Record<string, Handler>> = {
-  ecs: ecsOperations,
-  codedeploy: codedeployOperations,
-  elbv2: elbv2Operations,
-  cloudwatch: cloudwatchOperations,
-  events: eventsOperations,
-  sns: snsOperations,
-};
-
-/** Metric minutes older than this before "now" are not simulated when time jumps far ahead. */
-const METRIC_HORIZON_MS = 6 * 3_600_000;
-
-/** Operations that never change state (AWS's naming convention holds for every operation the sandbox has). */
-const READ_ONLY_OPERATION = /^(Describe|List|Get|BatchGet)/;
+/** AWS region names: `us-east-1`, `cn-north-1`, `us-gov-west-1`, `eu-central-2`... */
+const REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
 
 export class SandboxWorld implements World {
-  readonly context: WorldContext;
-  /** Set by state-changing calls; cleared by a step. */
-  private dirty = true;
-  /** Earliest time anything in motion changes, as of the last step. */
-  private nextWake = Number.NEGATIVE_INFINITY;
+  private home: RegionWorld;
+  private readonly others = new Map<string, RegionWorld>();
+  private currentScenario: Scenario;
 
-  constructor(state: WorldState, clock: Clock, scenario: Scenario) {
-    this.context = new WorldContext(state, clock, scenario);
+  constructor(
+    state: WorldSnapshot,
+    readonly clock: Clock,
+    scenario: Scenario,
+  ) {
+    const { regions, ...own } = state;
+    this.currentScenario = scenario;
+    this.home = new RegionWorld(own, clock, scenario);
+    for (const [name, st] of Object.entries(regions ?? {})) this.others.set(name, new RegionWorld(st, clock, scenario));
+  }
+
+  /** The account's own region (seeding works on it). */
+  get context(): WorldContext {
+    return this.home.context;
   }
 
   get region(): string {
-    return this.context.region;
+    return this.home.context.region;
   }
 
   get accountId(): string {
-    return this.context.accountId;
-  }
-
-  get clock(): Clock {
-    return this.context.clock;
+    return this.home.context.accountId;
   }
 
   get scenario(): Scenario {
-    return this.context.scenario;
+    return this.currentScenario;
   }
 
   set scenario(s: Scenario) {
-    this.context.scenario = s;
-    this.dirty = true;
+    this.currentScenario = s;
+    this.home.scenario = s;
+    for (const r of this.others.values()) r.scenario = s;
   }
 
-  dispatch(service: AwsServiceId, operation: string, input: Record<string, unknown>): Record<string, unknown> {
-    const handler = OPERATIONS[service]?.[operation];
-    if (!handler) throw new SandboxApiError('UnknownOperationException', `The sandbox does not implement ${service}:${operation}.`);
-    this.advance(this.clock.now());
-    const out = handler(this.context, input ?? {});
-    // A call that may change state can set things in motion at the current instant: step again next time.
-    if (!READ_ONLY_OPERATION.test(operation)) this.dirty = true;
-    return out;
+  dispatch(service: AwsServiceId, operation: string, input: Record<string, unknown>, region?: string): Record<string, unknown> {
+    return this.regionWorld(region).dispatch(service, operation, input);
+  }
+
+  private regionWorld(region: string | undefined): RegionWorld {
+    if (region === undefined || region === this.region) return this.home;
+    const known = this.others.get(region);
+    if (known) return known;
+    if (!REGION.test(region)) {
+      throw new SandboxApiError('InvalidClientTokenId', `The request was signed for '${region}', which is not an AWS region name.`);
+    }
+    const st = this.home.context.st;
+    const created = new RegionWorld(createState(region, st.accountId, this.clock.now(), st.rng), this.clock, this.currentScenario);
+    this.others.set(region, created);
+    return created;
   }
 
   /** For code that changes state outside `dispatch` (seeding): the next call steps everything again. */
   invalidate(): void {
-    this.dirty = true;
-  }
-
-  /** Moves the simulation to `target` (never backwards). */
-  advance(target: number): void {
-    const w = this.context;
-    const st = w.st;
-    const to = Math.max(target, st.now);
-    const horizon = Math.floor((to - METRIC_HORIZON_MS) / 60_000) * 60_000;
-    // Nothing changed since the last step and nothing is due before `to`: stepping would find the same state.
-    // Keeps reads cheap while many services deploy (bench/sandbox-describe).
-    if (!this.dirty && to < this.nextWake && to < st.cloudwatch.trafficMinute + 60_000 && st.cloudwatch.trafficMinute >= horizon) {
-      st.now = to;
-      return;
-    }
-    if (st.cloudwatch.trafficMinute < horizon) st.cloudwatch.trafficMinute = horizon;
-    for (;;) {
-      const boundary = st.cloudwatch.trafficMinute + 60_000;
-      if (st.now >= boundary) {
-        const saved = st.now;
-        st.now = boundary;
-        generateTraffic(w, st.cloudwatch.trafficMinute);
-        evaluateAlarms(w);
-        pruneStoppedTasks(w);
-        st.now = saved;
-        st.cloudwatch.trafficMinute = boundary;
-        continue;
-      }
-      const wake = this.stepActive();
-      const next = Math.min(wake ?? Number.POSITIVE_INFINITY, boundary);
-      if (next > to) {
-        this.nextWake = wake ?? Number.POSITIVE_INFINITY;
-        break;
-      }
-      st.now = Math.max(next, st.now + 1);
-    }
-    this.dirty = false;
-    st.now = to;
-  }
-
-  /** Steps everything in motion at the current time; returns the earliest next wake-up. */
-  private stepActive(): number | undefined {
-    const w = this.context;
-    const active = w.st.active;
-    let wake: number | undefined;
-    const take = (t: number | undefined) => {
-      if (t !== undefined) wake = wake === undefined ? t : Math.min(wake, t);
-    };
-    // CodeDeploy first: it may create task sets whose services must then be stepped.
-    for (const id of [...active.deployments]) {
-      const d = w.st.codedeploy.deployments[id];
-      const t = d ? stepCodeDeployDeployment(w, d) : undefined;
-      if (t === undefined) active.deployments = active.deployments.filter((x) => x !== id);
-      take(t);
-    }
-    const done = new Set<string>();
-    for (const arn of [...active.services]) {
-      const svc = w.serviceByArn(arn);
-      const t = svc ? stepService(w, svc) : undefined;
-      if (t === undefined) done.add(arn);
-      take(t);
-    }
-    if (done.size) active.services = active.services.filter((a) => !done.has(a));
-    for (const arn of [...active.tasks]) {
-      const task = w.st.ecs.tasks[arn];
-      const t = task ? advanceTask(w, task) : undefined;
-      if (t === undefined) active.tasks = active.tasks.filter((x) => x !== arn);
-      take(t);
-    }
-    return wake;
+    this.home.invalidate();
   }
 
   snapshot(): WorldSnapshot {
-    return JSON.parse(JSON.stringify(this.context.st)) as WorldSnapshot;
+    return JSON.parse(this.serialize()) as WorldSnapshot;
   }
 
   serialize(): string {
-    return JSON.stringify(this.context.st);
+    if (this.others.size === 0) return JSON.stringify(this.home.context.st);
+    const regions = Object.fromEntries([...this.others].map(([name, r]) => [name, r.context.st]));
+    return JSON.stringify({ ...this.home.context.st, regions });
+  }
+
+  reset(): void {
+    const st = this.home.context.st;
+    this.others.clear();
+    this.home = new RegionWorld(createState(st.region, st.accountId, this.clock.now(), st.rng), this.clock, this.currentScenario);
   }
 }

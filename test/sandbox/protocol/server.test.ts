@@ -163,3 +163,32 @@ describe('the HTTP server when its port is taken', () => {
     expect((error as Error).message).toContain(`127.0.0.1:${first.port}`);
   });
 });
+
+describe("moto's reset endpoint (for the conformance harness)", () => {
+  async function accountWithACluster(resetApi: boolean) {
+    const runtime = createSandboxRuntime({ randomSeed: 3 });
+    const server = await startSandboxServer(runtime, { port: 0, resetApi });
+    servers.push(server);
+    const ecs = new ECSClient({ region: runtime.region, credentials, endpoint: server.endpoint });
+    await ecs.send(new CreateClusterCommand({ clusterName: 'kept' }));
+    const reset = () => fetch(`${server.endpoint}/moto-api/reset`, { method: 'POST' });
+    const clusters = async () => (await ecs.send(new ListClustersCommand({}))).clusterArns;
+    return { reset, clusters };
+  }
+
+  it('empties the account when the server is started with resetApi', async () => {
+    const { reset, clusters } = await accountWithACluster(true);
+    expect(await clusters()).toHaveLength(1);
+    const res = await reset();
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ status: 'ok' });
+    expect(await clusters()).toEqual([]);
+  });
+
+  it('is not there by default: the request is answered as an unknown call and the account keeps its state', async () => {
+    const { reset, clusters } = await accountWithACluster(false);
+    const res = await reset();
+    expect(res.status).toBe(400);
+    expect(await clusters()).toHaveLength(1);
+  });
+});

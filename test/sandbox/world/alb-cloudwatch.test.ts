@@ -23,6 +23,7 @@ function alb(weights: [number, number], scenario: Scenario = { images: [], fault
           Name: name,
           Protocol: 'HTTP',
           Port: '8080',
+          VpcId: 'vpc-1',
           TargetType: 'ip',
           HealthCheckIntervalSeconds: '10',
           HealthyThresholdCount: '2',

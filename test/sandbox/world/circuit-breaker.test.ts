@@ -123,11 +123,20 @@ describe('deployment circuit breaker (aws-semantics §1.4)', () => {
       Name: 'web',
       Protocol: 'HTTP',
       Port: '8080',
+      VpcId: 'vpc-1',
       TargetType: 'ip',
       HealthCheckIntervalSeconds: '10',
       HealthyThresholdCount: '2',
     });
     const tgArn = String(((tg.TargetGroups as Json[])[0] as Json).TargetGroupArn);
+    // ECS takes only a target group a load balancer sends traffic to.
+    const lb = world.dispatch('elbv2', 'CreateLoadBalancer', { Name: 'shop', Subnets: ['subnet-1', 'subnet-2'] });
+    world.dispatch('elbv2', 'CreateListener', {
+      LoadBalancerArn: String(((lb.LoadBalancers as Json[])[0] as Json).LoadBalancerArn),
+      Protocol: 'HTTP',
+      Port: '80',
+      DefaultActions: [{ Type: 'forward', TargetGroupArn: tgArn }],
+    });
     const td1 = register(world, 'web', 'repo/web:1');
     world.dispatch('ecs', 'CreateService', {
       cluster: 'shop',

@@ -83,6 +83,20 @@ describe('seeding from a manifest', () => {
     expect((s.deployments as Json[])[0]).toMatchObject({ rolloutState: 'COMPLETED' });
   });
 
+  it('seeds a cluster that offers the built-in capacity providers its services name', () => {
+    const manifest = load('rolling');
+    const settings = manifest.services[0]?.settings as Record<string, unknown>;
+    delete settings.launchType;
+    settings.capacityProviderStrategy = [{ capacityProvider: 'FARGATE_SPOT', weight: 1 }];
+    const { world } = seeded(manifest);
+    settled(world, 'hello', 'hello-web', 2);
+    const cluster = (world.dispatch('ecs', 'DescribeClusters', { clusters: ['hello'] }).clusters as Json[])[0];
+    expect(cluster?.capacityProviders).toEqual(['FARGATE_SPOT']);
+    expect(describeService(world, 'hello', 'hello-web').capacityProviderStrategy).toEqual([
+      { capacityProvider: 'FARGATE_SPOT', weight: 1, base: 0 },
+    ]);
+  });
+
   it('seeds a canary with the exact rule ARN, stable and canary target groups, the canary service at 0 and an OK alarm', () => {
     const manifest = load('canary');
     const { world } = seeded(manifest);

@@ -17,6 +17,25 @@ const OPERATORS: Record<string, [string, (v: number, t: number) => boolean]> = {
   LessThanOrEqualToThreshold: ['less than or equal to', (v, t) => v <= t],
 };
 
+/** Extended statistics AWS accepts (API_PutMetricAlarm ExtendedStatistic): p, tm, tc, ts, wm, IQM, and ranges. */
+const EXTENDED = /^(?:(?:p|tm|tc|ts|wm)\d{1,2}(?:\.\d+)?|p100|IQM|(?:PR|TC|TM|TS|WM)\([^:)]*:[^:)]*\))$/;
+
+function checkStatistics(c: JsonObject): void {
+  if (typeof c.ExtendedStatistic === 'string' && !EXTENDED.test(c.ExtendedStatistic)) {
+    throw new SandboxApiError(
+      'InvalidParameterValue',
+      `The value ${c.ExtendedStatistic} for parameter ExtendedStatistic is not supported.`,
+    );
+  }
+  const low = c.EvaluateLowSampleCountPercentile;
+  if (low !== undefined && low !== 'evaluate' && low !== 'ignore') {
+    throw new SandboxApiError(
+      'ValidationError',
+      `Option ${String(low)} is not supported. Supported options for parameter EvaluateLowSampleCountPercentile are evaluate and ignore.`,
+    );
+  }
+}
+
 export function putMetricAlarm(w: WorldContext, input: Input): Record<string, unknown> {
   const name = reqString(input, 'AlarmName', 'ValidationError');
   const config = clone(input) as JsonObject;
@@ -30,6 +49,7 @@ export function putMetricAlarm(w: WorldContext, input: Input): Record<string, un
     throw new SandboxApiError('ValidationError', 'Either MetricName or Metrics must be specified');
   }
   if (config.Metrics !== undefined) parseQueries(config.Metrics);
+  checkStatistics(config);
   const existing = w.st.cloudwatch.alarms[name];
   w.st.cloudwatch.alarms[name] = {
     config,
@@ -103,6 +123,22 @@ export function describeAlarms(w: WorldContext, input: Input): Record<string, un
     MetricAlarms: wantMetric ? alarms.filter((a) => !a.composite).map(alarmOut) : [],
     CompositeAlarms: wantComposite ? alarms.filter((a) => a.composite).map(alarmOut) : [],
   };
+}
+
+/** The metric alarms watching exactly this metric (not math or composite alarms), narrowed by the filters given. */
+export function describeAlarmsForMetric(w: WorldContext, input: Input): Record<string, unknown> {
+  const metricName = reqString(input, 'MetricName', 'ValidationError');
+  const namespace = reqString(input, 'Namespace', 'ValidationError');
+  const dims =
+    input.Dimensions !== undefined ? JSON.stringify(dimensionsOf(input.Dimensions).sort((a, b) => (a.Name < b.Name ? -1 : 1))) : undefined;
+  const filters: [string, unknown][] = ['Statistic', 'ExtendedStatistic', 'Period', 'Unit'].map((k) => [k, input[k]]);
+  const alarms = Object.values(w.st.cloudwatch.alarms).filter((a) => {
+    const c = a.config;
+    if (a.composite || c.MetricName !== metricName || c.Namespace !== namespace) return false;
+    if (dims !== undefined && JSON.stringify(dimensionsOf(c.Dimensions).sort((x, y) => (x.Name < y.Name ? -1 : 1))) !== dims) return false;
+    return filters.every(([k, v]) => v === undefined || String(c[k]) === String(v));
+  });
+  return { MetricAlarms: alarms.sort((a, b) => (a.name < b.name ? -1 : 1)).map(alarmOut) };
 }
 
 export function deleteAlarms(w: WorldContext, input: Input): Record<string, unknown> {

@@ -1,12 +1,14 @@
 /**
- * Metric storage and queries: PutMetricData, GetMetricData (MetricStat and metric-math Expression queries,
- * §4.2), and the per-period values alarms evaluate.
+ * Metric storage and queries: GetMetricData (MetricStat, metric-math Expression and Metrics Insights queries,
+ * §4.2), ListMetrics, and the per-period values alarms evaluate. A metric is its namespace, name and exact set of
+ * dimensions; its datapoints keep their unit, and a query naming a unit sees only those.
  */
 import { SandboxApiError } from '../../errors.js';
 import type { WorldContext } from '../context.js';
-import { isRecord, list, optString, recordList, toMillis, toNumber, type Input } from '../input.js';
+import { isRecord, optString, recordList, toMillis, toNumber, type Input } from '../input.js';
 import type { DatapointState, MetricSeriesState } from '../types.js';
 import { evaluate, type MathValue, parseExpression, referencedIds, type Series } from './metric-math.js';
+import { insightsSeries, isInsightsQuery } from './metrics-insights.js';
 
 const MAX_POINTS = 20_000;
 const MAX_VALUES = 200;
@@ -88,21 +90,43 @@ export function statistic(points: DatapointState[], stat: string): number {
   }
 }
 
-/** Per-period values of a metric over [start, end): ascending, only periods that have data. */
-export function metricSeries(w: WorldContext, m: MetricRef, stat: string, periodS: number, start: number, end: number): Series {
+/** The datapoints of each period of a metric over [start, end), ascending (of `unit` only, when given). */
+export function metricBuckets(
+  w: WorldContext,
+  m: MetricRef,
+  periodS: number,
+  start: number,
+  end: number,
+  unit?: string,
+): Map<number, DatapointState[]> {
   const s = w.st.cloudwatch.metrics[metricKey(m)];
-  const out: Series = { ts: [], vals: [] };
-  if (!s) return out;
-  const period = periodS * 1000;
   const buckets = new Map<number, DatapointState[]>();
+  if (!s) return buckets;
+  const period = periodS * 1000;
   for (const p of s.points) {
     if (p.t < start || p.t >= end) continue;
+    if (unit !== undefined && (p.unit ?? 'None') !== unit) continue;
     const b = Math.floor(p.t / period) * period;
     const arr = buckets.get(b);
     if (arr) arr.push(p);
     else buckets.set(b, [p]);
   }
-  for (const b of [...buckets.keys()].sort((a, c) => a - c)) {
+  return new Map([...buckets].sort(([a], [c]) => a - c));
+}
+
+/** Per-period values of a metric over [start, end): ascending, only periods that have data. */
+export function metricSeries(
+  w: WorldContext,
+  m: MetricRef,
+  stat: string,
+  periodS: number,
+  start: number,
+  end: number,
+  unit?: string,
+): Series {
+  const out: Series = { ts: [], vals: [] };
+  const buckets = metricBuckets(w, m, periodS, start, end, unit);
+  for (const b of buckets.keys()) {
     out.ts.push(b);
     out.vals.push(statistic(buckets.get(b) as DatapointState[], stat));
   }
@@ -118,7 +142,7 @@ export interface Query {
   Period?: number;
 }
 
-function metricStatOf(q: Query): { ref: MetricRef; period: number; stat: string } {
+function metricStatOf(q: Query): { ref: MetricRef; period: number; stat: string; unit?: string } {
   const ms = q.MetricStat as Record<string, unknown>;
   const metric = isRecord(ms.Metric) ? ms.Metric : {};
   return {
@@ -129,6 +153,7 @@ function metricStatOf(q: Query): { ref: MetricRef; period: number; stat: string 
     },
     period: toNumber(ms.Period, 'Period') ?? 60,
     stat: String(ms.Stat ?? 'Average'),
+    ...(typeof ms.Unit === 'string' ? { unit: ms.Unit } : {}),
   };
 }
 
@@ -149,7 +174,10 @@ export function runQueries(w: WorldContext, queries: Query[], start: number, end
     let v: MathValue;
     if (q.MetricStat) {
       const m = metricStatOf(q);
-      v = metricSeries(w, m.ref, m.stat, m.period, start, end);
+      v = metricSeries(w, m.ref, m.stat, m.period, start, end, m.unit);
+    } else if (isInsightsQuery(q.Expression ?? '')) {
+      // A Metrics Insights query stands alone: its (first) series is its value.
+      v = insightsSeries(w, q.Expression ?? '', q.Period ?? defaultPeriod, start, end)[0]?.series ?? { ts: [], vals: [] };
     } else {
       const expr = q.Expression ?? '';
       const node = parseExpression(expr);
@@ -183,7 +211,7 @@ export function runQueries(w: WorldContext, queries: Query[], start: number, end
 }
 
 export function parseQueries(v: unknown): Query[] {
-  const qs = recordList(v).map((q) => {
+  const qs = recordList(v).map((q, i) => {
     const id = String(q.Id ?? '');
     if (!/^[a-z][A-Za-z0-9_]*$/.test(id)) {
       throw new SandboxApiError(
@@ -202,7 +230,7 @@ export function parseQueries(v: unknown): Query[] {
     const p = toNumber(q.Period, 'Period');
     if (p !== undefined) query.Period = p;
     if (!query.MetricStat && query.Expression === undefined) {
-      throw new SandboxApiError('ValidationError', 'Exactly one of MetricStat and Expression must be set for each query.');
+      throw new SandboxApiError('ValidationError', `The parameter MetricDataQueries.member.${i + 1}.MetricStat is required.\n`);
     }
     return query;
   });
@@ -214,78 +242,87 @@ export function parseQueries(v: unknown): Query[] {
   return qs;
 }
 
+/** StartTime and EndTime to the second, as CloudWatch reads them: EndTime must come after StartTime. */
+function timeRange(input: Input): { start: number; end: number } {
+  const start = toMillis(input.StartTime);
+  const end = toMillis(input.EndTime);
+  if (start === undefined || end === undefined) throw new SandboxApiError('ValidationError', 'StartTime and EndTime are required');
+  const startS = Math.floor(start / 1000);
+  const endS = Math.floor(end / 1000);
+  if (endS < startS) throw new SandboxApiError('ValidationError', 'The parameter EndTime must be greater than StartTime.');
+  if (endS === startS) throw new SandboxApiError('ValidationError', 'The parameter StartTime must not equal parameter EndTime.');
+  return { start, end };
+}
+
+interface ResultSeries {
+  id: string;
+  label: string;
+  series: Series;
+}
+
 export function getMetricData(w: WorldContext, input: Input): Record<string, unknown> {
   const queries = parseQueries(input.MetricDataQueries);
   if (!queries.length) throw new SandboxApiError('ValidationError', 'MetricDataQueries is required');
-  const startRaw = toMillis(input.StartTime);
-  const end = toMillis(input.EndTime);
-  if (startRaw === undefined || end === undefined) throw new SandboxApiError('ValidationError', 'StartTime and EndTime are required');
+  const range = timeRange(input);
   // StartTime is rounded down to the minute (§4.2).
-  const start = Math.floor(startRaw / 60_000) * 60_000;
+  const start = Math.floor(range.start / 60_000) * 60_000;
+  const end = range.end;
   const scanBy = optString(input, 'ScanBy') ?? 'TimestampDescending';
   const results = runQueries(w, queries, start, end);
   const max = toNumber(input.MaxDatapoints, 'MaxDatapoints') ?? 100_800;
-  const out = queries
+  const returned: ResultSeries[] = queries
     .filter((q) => q.ReturnData !== false)
-    .map((q) => {
-      const s = results.get(q.Id) as Series;
-      let ts = s.ts;
-      let vals = s.vals;
-      if (scanBy === 'TimestampDescending') {
-        ts = [...ts].reverse();
-        vals = [...vals].reverse();
+    .flatMap((q) => {
+      if (isInsightsQuery(q.Expression ?? '')) {
+        // One result per group; unlabelled, a group is named by its values, an ungrouped query by its id.
+        return insightsSeries(w, q.Expression ?? '', q.Period ?? 60, start, end).map((g) => ({
+          id: q.Id,
+          label: q.Label ?? (g.group || q.Id),
+          series: g.series,
+        }));
       }
-      return {
-        Id: q.Id,
-        Label: q.Label ?? (q.MetricStat ? metricStatOf(q).ref.metricName : q.Id),
-        Timestamps: ts.slice(0, max).map((t) => new Date(t)),
-        Values: vals.slice(0, max),
-        StatusCode: 'Complete',
-        Messages: [],
-      };
+      return [{ id: q.Id, label: q.Label ?? (q.MetricStat ? metricStatOf(q).ref.metricName : q.Id), series: results.get(q.Id) as Series }];
     });
+  const out = returned.map(({ id, label, series }) => {
+    let ts = series.ts;
+    let vals = series.vals;
+    if (scanBy === 'TimestampDescending') {
+      ts = [...ts].reverse();
+      vals = [...vals].reverse();
+    }
+    return {
+      Id: id,
+      Label: label,
+      Timestamps: ts.slice(0, max).map((t) => new Date(t)),
+      Values: vals.slice(0, max),
+      StatusCode: 'Complete',
+      Messages: [],
+    };
+  });
   return { MetricDataResults: out, Messages: [] };
 }
 
-export function putMetricData(w: WorldContext, input: Input): Record<string, unknown> {
-  const namespace = optString(input, 'Namespace');
-  if (!namespace) throw new SandboxApiError('InvalidParameterValue', 'Namespace is required');
-  for (const d of list(input.MetricData).filter(isRecord)) {
-    const ref: MetricRef = { namespace, metricName: String(d.MetricName ?? ''), dimensions: dimensionsOf(d.Dimensions) };
-    const t = toMillis(d.Timestamp) ?? w.now;
-    if (isRecord(d.StatisticValues)) {
-      const sv = d.StatisticValues;
-      putDatapoint(w, ref, {
-        t,
-        sum: toNumber(sv.Sum) ?? 0,
-        count: toNumber(sv.SampleCount) ?? 1,
-        min: toNumber(sv.Minimum) ?? 0,
-        max: toNumber(sv.Maximum) ?? 0,
-      });
-      continue;
-    }
-    const values = d.Values !== undefined ? list(d.Values).map((x) => toNumber(x) ?? 0) : [toNumber(d.Value) ?? 0];
-    if (!values.length) continue;
-    const counts = d.Counts !== undefined ? list(d.Counts).map((x) => toNumber(x) ?? 1) : values.map(() => 1);
-    let sum = 0;
-    let count = 0;
-    const raw: number[] = [];
-    values.forEach((v, i) => {
-      const c = counts[i] ?? 1;
-      sum += v * c;
-      count += c;
-      for (let k = 0; k < Math.min(c, 10); k++) raw.push(v);
-    });
-    putDatapoint(w, ref, { t, sum, count, min: Math.min(...values), max: Math.max(...values), values: raw });
-  }
-  return {};
+/** ListMetrics answers 500 metrics a page (API_ListMetrics). */
+const LIST_PAGE = 500;
+
+/** A Dimensions filter entry without Value matches any value of that dimension. */
+function matchesDimensions(m: MetricSeriesState, filter: Record<string, unknown>[]): boolean {
+  return filter.every((f) => m.dimensions.some((d) => d.Name === String(f.Name) && (f.Value === undefined || d.Value === String(f.Value))));
 }
 
 export function listMetrics(w: WorldContext, input: Input): Record<string, unknown> {
   const ns = optString(input, 'Namespace');
   const name = optString(input, 'MetricName');
+  const dims = recordList(input.Dimensions);
   const metrics = Object.values(w.st.cloudwatch.metrics)
-    .filter((m: MetricSeriesState) => (!ns || m.namespace === ns) && (!name || m.metricName === name))
+    .filter((m: MetricSeriesState) => (!ns || m.namespace === ns) && (!name || m.metricName === name) && matchesDimensions(m, dims))
     .map((m) => ({ Namespace: m.namespace, MetricName: m.metricName, Dimensions: m.dimensions.map((d) => ({ ...d })) }));
-  return { Metrics: metrics };
+  const token = optString(input, 'NextToken');
+  const start = token === undefined ? 0 : Number(token);
+  // A token is the offset of the next page: one that points nowhere was not ours.
+  if (token !== undefined && (!Number.isInteger(start) || start <= 0 || start >= metrics.length)) {
+    throw new SandboxApiError('InvalidParameterValue', 'Request parameter NextToken is invalid');
+  }
+  const page = metrics.slice(start, start + LIST_PAGE);
+  return { Metrics: page, ...(start + LIST_PAGE < metrics.length ? { NextToken: String(start + LIST_PAGE) } : {}) };
 }

@@ -3,21 +3,19 @@ import type { WorldContext } from '../context.js';
 import type { Input } from '../input.js';
 import {
   createCluster,
-  createService,
-  deleteService,
+  deleteCluster,
   describeClusters,
-  describeServiceDeployments,
-  describeServiceRevisions,
-  describeServices,
   listClusters,
-  listServiceDeployments,
-  listServices,
-  listTagsForResource,
-  tagResource,
-  untagResource,
-  updateService,
-} from './services.js';
+  putClusterCapacityProviders,
+  updateCluster,
+  updateClusterSettings,
+} from './clusters.js';
+import { describeServiceDeployments, describeServiceRevisions, listServiceDeployments } from './service-deployments.js';
+import { createService, deleteService, describeServices, listServices, updateService } from './services.js';
+import { listTagsForResource, tagResource, untagResource } from './tags.js';
+import { createTaskSetApi, deleteTaskSet, describeTaskSets, updateServicePrimaryTaskSet, updateTaskSet } from './task-sets.js';
 import {
+  deleteTaskDefinitions,
   deregisterTaskDefinition,
   describeTaskDefinition,
   listTaskDefinitionFamilies,
@@ -30,11 +28,16 @@ export const ecsOperations: Record<string, (w: WorldContext, input: Input) => Re
   RegisterTaskDefinition: registerTaskDefinition,
   DescribeTaskDefinition: describeTaskDefinition,
   DeregisterTaskDefinition: deregisterTaskDefinition,
+  DeleteTaskDefinitions: deleteTaskDefinitions,
   ListTaskDefinitions: listTaskDefinitions,
   ListTaskDefinitionFamilies: listTaskDefinitionFamilies,
   CreateCluster: createCluster,
   DescribeClusters: describeClusters,
   ListClusters: listClusters,
+  UpdateCluster: updateCluster,
+  UpdateClusterSettings: updateClusterSettings,
+  PutClusterCapacityProviders: putClusterCapacityProviders,
+  DeleteCluster: deleteCluster,
   CreateService: createService,
   UpdateService: updateService,
   DescribeServices: describeServices,
@@ -47,6 +50,11 @@ export const ecsOperations: Record<string, (w: WorldContext, input: Input) => Re
   ListServiceDeployments: listServiceDeployments,
   DescribeServiceDeployments: describeServiceDeployments,
   DescribeServiceRevisions: describeServiceRevisions,
+  CreateTaskSet: createTaskSetApi,
+  DescribeTaskSets: describeTaskSets,
+  UpdateTaskSet: updateTaskSet,
+  UpdateServicePrimaryTaskSet: updateServicePrimaryTaskSet,
+  DeleteTaskSet: deleteTaskSet,
   TagResource: tagResource,
   UntagResource: untagResource,
   ListTagsForResource: listTagsForResource,

@@ -8,6 +8,7 @@
 import type { WorldContext } from '../context.js';
 import { isRecord, list } from '../input.js';
 import type { DeploymentState, JsonObject, ServiceState, TaskSetState, TaskState } from '../types.js';
+import { chosenProvider, effectiveLaunchType } from './launch.js';
 import { findTaskDefinition } from './task-definitions.js';
 import { advanceTask, countsHealthy, createTask, isLive, stopTask, taskId } from './tasks.js';
 
@@ -289,11 +290,12 @@ function absorbOutcomes(
 function launch(
   w: WorldContext,
   svc: ServiceState,
-  ownerId: string,
+  owner: { id: string; launchType?: string; capacityProviderStrategy?: JsonObject[]; platformVersion?: string },
   taskDefinition: string,
   count: number,
   loadBalancers: JsonObject[],
 ): TaskState[] {
+  const ownerId = owner.id;
   const td = findTaskDefinition(w, taskDefinition);
   const cluster = w.st.ecs.clusters[svc.clusterArn];
   if (!td || !cluster || count <= 0) return [];
@@ -306,8 +308,9 @@ function launch(
       serviceName: svc.serviceName,
       ownerId,
       startedBy: ownerId,
-      launchType: svc.launchType ?? 'FARGATE',
-      platformVersion: svc.platformVersion,
+      launchType: effectiveLaunchType(owner),
+      capacityProviderName: chosenProvider(owner.capacityProviderStrategy),
+      platformVersion: owner.platformVersion,
       loadBalancers,
       healthCheckGracePeriodSeconds: svc.healthCheckGracePeriodSeconds,
       tags: [],
@@ -349,7 +352,7 @@ export function stepService(w: WorldContext, svc: ServiceState): number | undefi
     }
     return wake;
   }
-  const next = svc.deploymentController.type === 'CODE_DEPLOY' ? stepTaskSets(w, svc) : stepRolling(w, svc);
+  const next = svc.deploymentController.type === 'ECS' ? stepRolling(w, svc) : stepTaskSets(w, svc);
   wake = min(wake, next);
   for (const t of tasksOf(w, svc)) wake = min(wake, advanceTask(w, t));
   return wake !== undefined && wake <= w.now ? w.now + 1000 : wake;
@@ -420,7 +423,7 @@ function stepRolling(w: WorldContext, svc: ServiceState): number | undefined {
       );
     }
     stopForScaling(w, svc, stopping, `Scaling activity initiated by (deployment ${primary.id})`);
-    started = launch(w, svc, primary.id, primary.taskDefinition, starts, svc.loadBalancers).length;
+    started = launch(w, svc, { ...svc, id: primary.id }, primary.taskDefinition, starts, svc.loadBalancers).length;
   }
   if (started || stopping.length) svc.steady = false;
   // Deployments whose tasks are all gone leave the list (they become INACTIVE).
@@ -471,7 +474,7 @@ function stepTaskSets(w: WorldContext, svc: ServiceState): number | undefined {
       changed = true;
     } else if (live.length < want) {
       if (ts.backoffUntil !== undefined && w.now < ts.backoffUntil) wake = min(wake, ts.backoffUntil);
-      else if (launch(w, svc, ts.id, ts.taskDefinition, want - live.length, ts.loadBalancers).length) changed = true;
+      else if (launch(w, svc, ts, ts.taskDefinition, want - live.length, ts.loadBalancers).length) changed = true;
     }
   }
   const remaining = tasksOf(w, svc).filter((t) => t.lastStatus !== 'STOPPED');

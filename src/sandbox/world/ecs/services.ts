@@ -1,13 +1,16 @@
 /**
- * ECS clusters and services: Create/Update/Describe/List/DeleteService, the service deployments API (§1.10),
- * and tagging. The dynamics behind them live in scheduler.ts.
+ * ECS services: Create/Update/Describe/List/DeleteService and the service as DescribeServices shows it. The dynamics
+ * behind them live in scheduler.ts; clusters, tags, task sets and the service deployments API have their own modules.
  */
 import { SandboxApiError } from '../../errors.js';
 import type { WorldContext } from '../context.js';
-import { clone, compact, date, isRecord, list, optBool, optNumber, optString, reqString, toMillis, type Input } from '../input.js';
-import type { ClusterState, DeploymentState, JsonObject, ServiceState, Tag, TaskSetState } from '../types.js';
-import { computedDesiredCount, createDeployment } from './scheduler.js';
-import { findTaskDefinition, paginate, parseTaskDefinitionRef, taskDefinition } from './task-definitions.js';
+import { clone, compact, isRecord, list, optBool, optNumber, optString, reqString, tagsOf, type Input } from '../input.js';
+import type { DeploymentState, JsonObject, ServiceState } from '../types.js';
+import { createDeployment } from './scheduler.js';
+import { paginate, taskDefinition } from './task-definitions.js';
+import { checkCompatibility, checkLaunchType, checkStrategy, placementOf, readStrategy } from './launch.js';
+import { checkLoadBalancers, normalizeLoadBalancers } from './load-balancers.js';
+import { createTaskSet, taskSetOut } from './task-sets.js';
 import { isLive } from './tasks.js';
 
 /** Members of CreateService the sandbox models; anything else is kept in `extra` and returned as given. */
@@ -37,12 +40,6 @@ const MODELED = new Set([
   'role',
 ]);
 
-function tagsOf(v: unknown): Tag[] {
-  return list(v)
-    .filter(isRecord)
-    .map((t) => ({ key: String(t.key ?? ''), value: String(t.value ?? '') }));
-}
-
 /** AWS fills the deployment configuration's defaults for the ECS controller (§1.2). */
 function deploymentConfigurationDefaults(given: unknown, controller: string): JsonObject {
   const dc = isRecord(given) ? (clone(given) as JsonObject) : {};
@@ -53,82 +50,6 @@ function deploymentConfigurationDefaults(given: unknown, controller: string): Js
     if (dc.strategy === undefined) dc.strategy = 'ROLLING';
   }
   return dc;
-}
-
-function checkLoadBalancers(w: WorldContext, lbs: JsonObject[], tdRef: string): void {
-  const td = taskDefinition(w, tdRef);
-  const names = list(td.td.containerDefinitions)
-    .filter(isRecord)
-    .map((c) => c.name);
-  for (const lb of lbs) {
-    if (typeof lb.targetGroupArn === 'string' && !w.st.elbv2.targetGroups[lb.targetGroupArn]) {
-      throw new SandboxApiError('InvalidParameterException', `The target group with targetGroupArn ${lb.targetGroupArn} does not exist.`);
-    }
-    if (lb.containerName !== undefined && !names.includes(lb.containerName)) {
-      throw new SandboxApiError(
-        'InvalidParameterException',
-        `The container ${String(lb.containerName)} does not exist in the task definition.`,
-      );
-    }
-  }
-}
-
-function normalizeLoadBalancers(v: unknown): JsonObject[] {
-  return list(v)
-    .filter(isRecord)
-    .map((lb) => {
-      const out = clone(lb) as JsonObject;
-      if (typeof out.containerPort === 'string') out.containerPort = Number(out.containerPort);
-      return out;
-    });
-}
-
-// ---------------------------------------------------------------------------------------------- clusters
-
-function clusterOut(w: WorldContext, c: ClusterState, includeTags: boolean): Record<string, unknown> {
-  let running = 0;
-  let pending = 0;
-  let active = 0;
-  for (const s of Object.values(c.services)) {
-    if (s.status !== 'ACTIVE') continue;
-    active++;
-    for (const a of s.taskArns) {
-      const t = w.st.ecs.tasks[a];
-      if (t?.lastStatus === 'RUNNING') running++;
-      else if (t && (t.lastStatus === 'PENDING' || t.lastStatus === 'PROVISIONING')) pending++;
-    }
-  }
-  const out: Record<string, unknown> = {
-    clusterArn: c.clusterArn,
-    clusterName: c.clusterName,
-    status: c.status,
-    registeredContainerInstancesCount: 0,
-    runningTasksCount: running,
-    pendingTasksCount: pending,
-    activeServicesCount: active,
-    statistics: [],
-    settings: clone(c.settings),
-    capacityProviders: [],
-    defaultCapacityProviderStrategy: [],
-  };
-  if (includeTags) out.tags = clone(w.st.ecs.resourceTags[c.clusterArn] ?? []);
-  return out;
-}
-
-export function createClusterState(w: WorldContext, name: string): ClusterState {
-  const arn = w.arn('ecs', `cluster/${name}`);
-  const existing = w.st.ecs.clusters[arn];
-  if (existing && existing.status === 'ACTIVE') return existing;
-  const c: ClusterState = {
-    clusterArn: arn,
-    clusterName: name,
-    status: 'ACTIVE',
-    createdAt: w.now,
-    services: existing?.services ?? {},
-    settings: [{ name: 'containerInsights', value: 'disabled' }],
-  };
-  w.st.ecs.clusters[arn] = c;
-  return c;
 }
 
 // ---------------------------------------------------------------------------------------------- output
@@ -164,45 +85,6 @@ function deploymentOut(w: WorldContext, svc: ServiceState, d: DeploymentState, p
   });
 }
 
-function taskSetCounts(w: WorldContext, svc: ServiceState, ts: TaskSetState): { running: number; pending: number } {
-  let running = 0;
-  let pending = 0;
-  for (const a of svc.taskArns) {
-    const t = w.st.ecs.tasks[a];
-    if (!t || t.ownerId !== ts.id) continue;
-    if (t.lastStatus === 'RUNNING') running++;
-    else if (t.lastStatus === 'PENDING' || t.lastStatus === 'PROVISIONING') pending++;
-  }
-  return { running, pending };
-}
-
-export function taskSetOut(w: WorldContext, svc: ServiceState, ts: TaskSetState): Record<string, unknown> {
-  const { running, pending } = taskSetCounts(w, svc, ts);
-  return compact({
-    id: ts.id,
-    taskSetArn: ts.taskSetArn,
-    serviceArn: svc.serviceArn,
-    clusterArn: svc.clusterArn,
-    startedBy: ts.startedBy,
-    externalId: ts.externalId,
-    status: ts.status,
-    taskDefinition: ts.taskDefinition,
-    computedDesiredCount: computedDesiredCount(svc, ts),
-    pendingCount: pending,
-    runningCount: running,
-    createdAt: new Date(ts.createdAt),
-    updatedAt: new Date(ts.updatedAt),
-    launchType: ts.launchType,
-    platformVersion: ts.platformVersion,
-    networkConfiguration: ts.networkConfiguration ? clone(ts.networkConfiguration) : undefined,
-    loadBalancers: clone(ts.loadBalancers),
-    serviceRegistries: [],
-    scale: { value: ts.scale, unit: 'PERCENT' },
-    stabilityStatus: ts.stabilityStatus,
-    stabilityStatusAt: new Date(ts.stabilityStatusAt),
-  });
-}
-
 export function serviceOut(w: WorldContext, svc: ServiceState, includeTags: boolean): Record<string, unknown> {
   let running = 0;
   let pending = 0;
@@ -212,8 +94,8 @@ export function serviceOut(w: WorldContext, svc: ServiceState, includeTags: bool
     if (t.lastStatus === 'RUNNING') running++;
     else if (t.lastStatus === 'PENDING' || t.lastStatus === 'PROVISIONING') pending++;
   }
-  const codeDeploy = svc.deploymentController.type === 'CODE_DEPLOY';
-  // CODE_DEPLOY (and EXTERNAL) services report task sets; their `deployments` is empty (copilot-cli #1061).
+  const codeDeploy = svc.deploymentController.type !== 'ECS';
+  // CODE_DEPLOY and EXTERNAL services report task sets; their `deployments` is empty (copilot-cli #1061).
   const deployments = codeDeploy ? [] : svc.deployments.map((d, i) => deploymentOut(w, svc, d, i === 0));
   const out: Record<string, unknown> = compact({
     ...clone(svc.extra),
@@ -230,7 +112,7 @@ export function serviceOut(w: WorldContext, svc: ServiceState, includeTags: bool
     capacityProviderStrategy: svc.capacityProviderStrategy ? clone(svc.capacityProviderStrategy) : undefined,
     platformVersion: svc.platformVersion,
     platformFamily: svc.launchType === 'FARGATE' ? 'Linux' : undefined,
-    taskDefinition: svc.taskDefinition,
+    taskDefinition: svc.taskDefinition || undefined,
     deploymentConfiguration: clone(svc.deploymentConfiguration),
     taskSets: codeDeploy ? svc.taskSets.map((ts) => taskSetOut(w, svc, ts)) : undefined,
     deployments,
@@ -238,6 +120,7 @@ export function serviceOut(w: WorldContext, svc: ServiceState, includeTags: bool
     createdAt: new Date(svc.createdAt),
     placementConstraints: clone(svc.placementConstraints),
     placementStrategy: clone(svc.placementStrategy),
+    roleArn: svc.roleArn,
     networkConfiguration: svc.networkConfiguration ? clone(svc.networkConfiguration) : undefined,
     healthCheckGracePeriodSeconds: svc.healthCheckGracePeriodSeconds,
     schedulingStrategy: svc.schedulingStrategy,
@@ -285,22 +168,29 @@ export function createService(w: WorldContext, input: Input): Record<string, unk
     throw new SandboxApiError('InvalidParameterException', 'Creation of service was not idempotent.');
   }
   const controller = isRecord(input.deploymentController) ? String(input.deploymentController.type ?? 'ECS') : 'ECS';
-  const tdRef = reqString(input, 'taskDefinition');
-  const td = taskDefinition(w, tdRef);
-  if (td.td.status !== 'ACTIVE') throw new SandboxApiError('ClientException', 'TaskDefinition is inactive');
-  if (td.td.networkMode === 'awsvpc' && !isRecord(input.networkConfiguration)) {
+  // "A task definition must be specified if the service uses either the ECS or CODE_DEPLOY deployment controllers";
+  // an EXTERNAL service gets its task definitions from its task sets.
+  const tdRef = controller === 'EXTERNAL' ? optString(input, 'taskDefinition') : reqString(input, 'taskDefinition');
+  const td = tdRef !== undefined ? taskDefinition(w, tdRef) : undefined;
+  if (td && td.td.status !== 'ACTIVE') throw new SandboxApiError('ClientException', 'TaskDefinition is inactive');
+  const placement = placementOf(cluster, {
+    launchType: optString(input, 'launchType'),
+    capacityProviderStrategy: input.capacityProviderStrategy,
+  });
+  if (td) checkCompatibility(td, placement);
+  if (td?.td.networkMode === 'awsvpc' && !isRecord(input.networkConfiguration)) {
     throw new SandboxApiError(
       'InvalidParameterException',
       "Network Configuration must be provided when networkMode 'awsvpc' is specified.",
     );
   }
   const loadBalancers = normalizeLoadBalancers(input.loadBalancers);
-  checkLoadBalancers(w, loadBalancers, tdRef);
+  if (tdRef !== undefined) checkLoadBalancers(w, loadBalancers, tdRef);
   const desiredCount = optNumber(input, 'desiredCount') ?? 0;
-  const capacity = list(input.capacityProviderStrategy).filter(isRecord) as JsonObject[];
   // Without a launch type or capacity provider strategy (and no cluster default strategy) AWS uses EC2. The
   // sandbox does not model EC2 capacity, so such tasks are placed as if an instance had room.
-  const launchType = optString(input, 'launchType') ?? (capacity.length ? undefined : 'EC2');
+  const launchType = placement.launchType;
+  const role = optString(input, 'role');
   const extra: JsonObject = {};
   for (const [k, v] of Object.entries(input)) if (!MODELED.has(k) && v !== undefined) extra[k] = clone(v) as JsonObject[string];
   const arn = w.arn('ecs', `service/${cluster.clusterName}/${name}`);
@@ -310,7 +200,7 @@ export function createService(w: WorldContext, input: Input): Record<string, unk
     clusterArn: cluster.clusterArn,
     status: 'ACTIVE',
     desiredCount,
-    taskDefinition: String(td.td.taskDefinitionArn),
+    taskDefinition: td ? String(td.td.taskDefinitionArn) : '',
     launchType,
     platformVersion: optString(input, 'platformVersion') ?? (launchType === 'FARGATE' ? 'LATEST' : undefined),
     schedulingStrategy: optString(input, 'schedulingStrategy') ?? 'REPLICA',
@@ -319,9 +209,11 @@ export function createService(w: WorldContext, input: Input): Record<string, unk
     networkConfiguration: isRecord(input.networkConfiguration) ? (clone(input.networkConfiguration) as JsonObject) : undefined,
     loadBalancers,
     serviceRegistries: list(input.serviceRegistries).filter(isRecord) as JsonObject[],
-    capacityProviderStrategy: capacity.length ? capacity : undefined,
+    capacityProviderStrategy: placement.capacityProviderStrategy,
     placementConstraints: list(input.placementConstraints).filter(isRecord) as JsonObject[],
     placementStrategy: list(input.placementStrategy).filter(isRecord) as JsonObject[],
+    // A role given by name (or path/name) is stored as its ARN.
+    roleArn: role === undefined ? undefined : role.startsWith('arn:') ? role : w.globalArn('iam', `role/${role.replace(/^\//, '')}`),
     healthCheckGracePeriodSeconds: optNumber(input, 'healthCheckGracePeriodSeconds') ?? (loadBalancers.length ? 0 : undefined),
     enableECSManagedTags: optBool(input, 'enableECSManagedTags') ?? false,
     enableExecuteCommand: optBool(input, 'enableExecuteCommand') ?? false,
@@ -333,7 +225,7 @@ export function createService(w: WorldContext, input: Input): Record<string, unk
     events: [],
     taskArns: existing?.taskArns ?? [],
     createdAt: w.now,
-    createdBy: `arn:aws:iam::${w.accountId}:role/sandbox`,
+    createdBy: w.globalArn('iam', 'role/sandbox'),
     steady: false,
   };
   cluster.services[name] = svc;
@@ -342,42 +234,10 @@ export function createService(w: WorldContext, input: Input): Record<string, unk
     // CreateService with CODE_DEPLOY creates the service's first (PRIMARY) task set (§1.3).
     createTaskSet(w, svc, svc.taskDefinition, { status: 'PRIMARY', scale: 100, loadBalancers });
     w.activateService(arn);
-  } else {
+  } else if (controller === 'ECS') {
     createDeployment(w, svc, svc.taskDefinition);
   }
   return { service: serviceOut(w, svc, false) };
-}
-
-export function createTaskSet(
-  w: WorldContext,
-  svc: ServiceState,
-  taskDefinitionArn: string,
-  o: { status: TaskSetState['status']; scale: number; loadBalancers: JsonObject[]; externalId?: string; startedBy?: string },
-): TaskSetState {
-  const id = `ecs-svc/${w.digits(19)}`;
-  const clusterName = svc.clusterArn.split('/').pop() ?? 'default';
-  const ts: TaskSetState = {
-    id,
-    taskSetArn: w.arn('ecs', `task-set/${clusterName}/${svc.serviceName}/${id}`),
-    status: o.status,
-    taskDefinition: taskDefinitionArn,
-    startedBy: o.startedBy,
-    externalId: o.externalId,
-    scale: o.scale,
-    createdAt: w.now,
-    updatedAt: w.now,
-    stabilityStatus: 'STABILIZING',
-    stabilityStatusAt: w.now,
-    launchType: svc.launchType,
-    platformVersion: svc.platformVersion,
-    networkConfiguration: svc.networkConfiguration,
-    loadBalancers: o.loadBalancers,
-    consecutiveFailures: 0,
-  };
-  svc.taskSets.push(ts);
-  svc.steady = false;
-  w.activateService(svc.serviceArn);
-  return ts;
 }
 
 const DEPLOYMENT_TRIGGERS = ['networkConfiguration', 'loadBalancers', 'platformVersion', 'capacityProviderStrategy', 'serviceRegistries'];
@@ -386,12 +246,21 @@ export function updateService(w: WorldContext, input: Input): Record<string, unk
   const cluster = w.cluster(optString(input, 'cluster'));
   const svc = w.service(cluster, reqString(input, 'service'));
   if (svc.status !== 'ACTIVE') throw new SandboxApiError('ServiceNotActiveException', 'Service was not ACTIVE.');
-  const codeDeploy = svc.deploymentController.type === 'CODE_DEPLOY';
+  const codeDeploy = svc.deploymentController.type !== 'ECS';
   const tdRef = optString(input, 'taskDefinition');
   let newTd: string | undefined;
   if (tdRef !== undefined) {
     const td = taskDefinition(w, tdRef);
     if (td.td.status !== 'ACTIVE') throw new SandboxApiError('ClientException', 'TaskDefinition is inactive');
+    // The revision must run where the service runs, now or after this update.
+    const launchType = optString(input, 'launchType');
+    checkLaunchType(launchType);
+    checkCompatibility(
+      td,
+      input.capacityProviderStrategy !== undefined
+        ? { capacityProviderStrategy: readStrategy(input.capacityProviderStrategy) }
+        : { launchType: launchType ?? svc.launchType, capacityProviderStrategy: svc.capacityProviderStrategy },
+    );
     newTd = String(td.td.taskDefinitionArn);
   }
   // With CODE_DEPLOY only a few members may change; the rest needs a CodeDeploy deployment (§1.1).
@@ -418,7 +287,9 @@ export function updateService(w: WorldContext, input: Input): Record<string, unk
     trigger = true;
   }
   if (input.capacityProviderStrategy !== undefined) {
-    svc.capacityProviderStrategy = list(input.capacityProviderStrategy).filter(isRecord) as JsonObject[];
+    const strategy = readStrategy(input.capacityProviderStrategy);
+    checkStrategy(cluster, strategy);
+    svc.capacityProviderStrategy = strategy;
     trigger = true;
   }
   if (input.serviceRegistries !== undefined) {
@@ -495,192 +366,4 @@ export function deleteService(w: WorldContext, input: Input): Record<string, unk
   svc.status = 'DRAINING';
   w.activateService(svc.serviceArn);
   return { service: serviceOut(w, svc, false) };
-}
-
-export function createCluster(w: WorldContext, input: Input): Record<string, unknown> {
-  const name = optString(input, 'clusterName') ?? 'default';
-  const c = createClusterState(w, name);
-  const tags = tagsOf(input.tags);
-  if (tags.length) w.st.ecs.resourceTags[c.clusterArn] = tags;
-  return { cluster: clusterOut(w, c, false) };
-}
-
-export function describeClusters(w: WorldContext, input: Input): Record<string, unknown> {
-  const refs = list(input.clusters).map(String);
-  const includeTags = list(input.include).includes('TAGS');
-  const clusters: Record<string, unknown>[] = [];
-  const failures: Record<string, unknown>[] = [];
-  for (const ref of refs.length ? refs : ['default']) {
-    const c = w.st.ecs.clusters[w.clusterArnFor(ref)];
-    if (c) clusters.push(clusterOut(w, c, includeTags));
-    else failures.push({ arn: w.clusterArnFor(ref), reason: 'MISSING' });
-  }
-  return { clusters, failures };
-}
-
-export function listClusters(w: WorldContext, input: Input): Record<string, unknown> {
-  const arns = Object.values(w.st.ecs.clusters)
-    .filter((c) => c.status === 'ACTIVE')
-    .map((c) => c.clusterArn);
-  return paginate(arns, input, 'clusterArns', 100);
-}
-
-// ---------------------------------------------------------------------------------------------- tags
-
-function tagTarget(w: WorldContext, arn: string): { get: () => Tag[]; set: (t: Tag[]) => void } {
-  if (arn.includes(':task-definition/')) {
-    const td = findTaskDefinition(w, arn);
-    if (!td || parseTaskDefinitionRef(arn).revision === undefined)
-      throw new SandboxApiError('InvalidParameterException', 'The specified resource is not found.');
-    return { get: () => td.tags, set: (t) => (td.tags = t) };
-  }
-  let exists = false;
-  if (arn.includes(':cluster/')) exists = w.st.ecs.clusters[arn] !== undefined;
-  else if (arn.includes(':service/')) exists = w.serviceByArn(arn) !== undefined;
-  else if (arn.includes(':task/')) exists = w.st.ecs.tasks[arn] !== undefined;
-  if (!exists) throw new SandboxApiError('InvalidParameterException', 'The specified resource is not found.');
-  const task = w.st.ecs.tasks[arn];
-  if (task) return { get: () => task.tags, set: (t) => (task.tags = t) };
-  return { get: () => w.st.ecs.resourceTags[arn] ?? [], set: (t) => (w.st.ecs.resourceTags[arn] = t) };
-}
-
-export function tagResource(w: WorldContext, input: Input): Record<string, unknown> {
-  const t = tagTarget(w, reqString(input, 'resourceArn'));
-  const add = tagsOf(input.tags);
-  const keys = new Set(add.map((x) => x.key));
-  t.set([...t.get().filter((x) => !keys.has(x.key)), ...add]);
-  return {};
-}
-
-export function untagResource(w: WorldContext, input: Input): Record<string, unknown> {
-  const t = tagTarget(w, reqString(input, 'resourceArn'));
-  const keys = new Set(list(input.tagKeys).map(String));
-  t.set(t.get().filter((x) => !keys.has(x.key)));
-  return {};
-}
-
-export function listTagsForResource(w: WorldContext, input: Input): Record<string, unknown> {
-  return { tags: clone(tagTarget(w, reqString(input, 'resourceArn')).get()) };
-}
-
-// ---------------------------------------------------------------------------------------------- service deployments (§1.10)
-
-function sdOut(w: WorldContext, arn: string): Record<string, unknown> | undefined {
-  const sd = w.st.ecs.serviceDeployments[arn];
-  if (!sd) return undefined;
-  const svc = w.serviceByArn(sd.serviceArn);
-  const revisionSummary = (revArn: string, deploymentId: string | undefined) => {
-    let running = 0;
-    let pending = 0;
-    let requested = 0;
-    for (const a of svc?.taskArns ?? []) {
-      const t = w.st.ecs.tasks[a];
-      if (!t) continue;
-      const rev = svc?.deployments.find((d) => d.id === t.ownerId)?.serviceRevisionArn;
-      if (rev !== revArn && t.ownerId !== deploymentId) continue;
-      if (isLive(t)) requested++;
-      if (t.lastStatus === 'RUNNING') running++;
-      else if (t.lastStatus === 'PENDING' || t.lastStatus === 'PROVISIONING') pending++;
-    }
-    return { arn: revArn, requestedTaskCount: requested, runningTaskCount: running, pendingTaskCount: pending };
-  };
-  return compact({
-    serviceDeploymentArn: sd.serviceDeploymentArn,
-    serviceArn: sd.serviceArn,
-    clusterArn: sd.clusterArn,
-    createdAt: new Date(sd.createdAt),
-    startedAt: date(sd.startedAt),
-    finishedAt: date(sd.finishedAt),
-    stoppedAt: date(sd.stoppedAt),
-    updatedAt: new Date(sd.updatedAt),
-    sourceServiceRevisions: sd.sourceServiceRevisions.map((r) => revisionSummary(r, undefined)),
-    targetServiceRevision: revisionSummary(sd.targetServiceRevision, sd.deploymentId),
-    status: sd.status,
-    statusReason: sd.statusReason,
-    deploymentConfiguration: clone(sd.deploymentConfiguration),
-    rollback: sd.rollback
-      ? { reason: sd.rollback.reason, startedAt: new Date(sd.rollback.startedAt), serviceRevisionArn: sd.rollback.serviceRevisionArn }
-      : undefined,
-    deploymentCircuitBreaker: clone(sd.circuitBreaker),
-    alarms: clone(sd.alarms),
-  });
-}
-
-export function listServiceDeployments(w: WorldContext, input: Input): Record<string, unknown> {
-  const cluster = w.cluster(optString(input, 'cluster'));
-  const svc = w.findService(cluster, reqString(input, 'service'));
-  if (!svc) throw new SandboxApiError('ServiceNotFoundException', 'Service not found.');
-  const statuses = list(input.status).map(String);
-  const created = isRecord(input.createdAt) ? input.createdAt : {};
-  const before = toMillis(created.before);
-  const after = toMillis(created.after);
-  const all = Object.values(w.st.ecs.serviceDeployments)
-    .filter((sd) => sd.serviceArn === svc.serviceArn)
-    .filter((sd) => !statuses.length || statuses.includes(sd.status))
-    .filter((sd) => (before === undefined || sd.createdAt < before) && (after === undefined || sd.createdAt > after))
-    .sort((a, b) => b.createdAt - a.createdAt);
-  const page = paginate(
-    all.map((sd) => sd.serviceDeploymentArn),
-    { ...input, maxResults: optNumber(input, 'maxResults') ?? 20 },
-    'arns',
-    100,
-  );
-  const briefs = (page.arns as string[]).map((arn) => {
-    const sd = w.st.ecs.serviceDeployments[arn];
-    if (!sd) return {};
-    return compact({
-      serviceDeploymentArn: sd.serviceDeploymentArn,
-      serviceArn: sd.serviceArn,
-      clusterArn: sd.clusterArn,
-      startedAt: date(sd.startedAt),
-      createdAt: new Date(sd.createdAt),
-      finishedAt: date(sd.finishedAt),
-      targetServiceRevisionArn: sd.targetServiceRevision,
-      status: sd.status,
-      statusReason: sd.statusReason,
-    });
-  });
-  return compact({ serviceDeployments: briefs, nextToken: page.nextToken as string | undefined });
-}
-
-export function describeServiceDeployments(w: WorldContext, input: Input): Record<string, unknown> {
-  const arns = list(input.serviceDeploymentArns).map(String);
-  if (!arns.length) throw new SandboxApiError('InvalidParameterException', 'serviceDeploymentArns cannot be empty.');
-  if (arns.length > 20) throw new SandboxApiError('InvalidParameterException', 'serviceDeploymentArns cannot have more than 20 elements.');
-  const serviceDeployments: Record<string, unknown>[] = [];
-  const failures: Record<string, unknown>[] = [];
-  for (const arn of arns) {
-    const out = sdOut(w, arn);
-    if (out) serviceDeployments.push(out);
-    else failures.push({ arn, reason: 'MISSING' });
-  }
-  return { serviceDeployments, failures };
-}
-
-export function describeServiceRevisions(w: WorldContext, input: Input): Record<string, unknown> {
-  const arns = list(input.serviceRevisionArns).map(String);
-  const serviceRevisions: Record<string, unknown>[] = [];
-  const failures: Record<string, unknown>[] = [];
-  for (const arn of arns) {
-    const r = w.st.ecs.serviceRevisions[arn];
-    if (!r) {
-      failures.push({ arn, reason: 'MISSING' });
-      continue;
-    }
-    serviceRevisions.push(
-      compact({
-        serviceRevisionArn: r.serviceRevisionArn,
-        serviceArn: r.serviceArn,
-        clusterArn: r.clusterArn,
-        taskDefinition: r.taskDefinition,
-        launchType: r.launchType,
-        platformVersion: r.platformVersion,
-        networkConfiguration: r.networkConfiguration ? clone(r.networkConfiguration) : undefined,
-        loadBalancers: clone(r.loadBalancers),
-        containerImages: clone(r.containerImages),
-        createdAt: new Date(r.createdAt),
-      }),
-    );
-  }
-  return { serviceRevisions, failures };
 }

@@ -4,8 +4,9 @@
  */
 import { SandboxApiError } from '../../errors.js';
 import type { WorldContext } from '../context.js';
-import { clone, isRecord, list, optNumber, optString, reqString, type Input } from '../input.js';
-import type { JsonObject, Tag, TaskDefinitionState } from '../types.js';
+import { clone, isRecord, list, optNumber, optString, reqString, tagsOf, type Input } from '../input.js';
+import { checkTaskDefinition, cpuUnits, isFargateSize, memoryMiB } from './task-definition-rules.js';
+import type { JsonObject, TaskDefinitionState } from '../types.js';
 
 const READ_ONLY = ['taskDefinitionArn', 'revision', 'status', 'requiresAttributes', 'compatibilities', 'registeredAt', 'registeredBy'];
 
@@ -30,6 +31,13 @@ function fillContainer(c: Record<string, unknown>, networkMode: string): JsonObj
     return pm;
   });
   return out as JsonObject;
+}
+
+/** An EFS volume without `rootDirectory` mounts the file system's root, and describes as `/`. */
+function fillVolume(v: Record<string, unknown>): Record<string, unknown> {
+  const efs = v.efsVolumeConfiguration;
+  if (!isRecord(efs) || efs.rootDirectory !== undefined) return v;
+  return { ...v, efsVolumeConfiguration: { ...efs, rootDirectory: '/' } };
 }
 
 function requiresAttributes(td: JsonObject): JsonObject[] {
@@ -81,12 +89,6 @@ function tdOut(t: TaskDefinitionState): Record<string, unknown> {
   return td;
 }
 
-function tagsOf(v: unknown): Tag[] {
-  return list(v)
-    .filter(isRecord)
-    .map((t) => ({ key: String(t.key ?? ''), value: String(t.value ?? '') }));
-}
-
 export function registerTaskDefinition(w: WorldContext, input: Input): Record<string, unknown> {
   const family = reqString(input, 'family', 'ClientException');
   if (!/^[A-Za-z0-9_-]{1,255}$/.test(family)) {
@@ -104,7 +106,23 @@ export function registerTaskDefinition(w: WorldContext, input: Input): Record<st
   delete given.tags;
   for (const k of READ_ONLY) delete given[k];
   const requires = list(given.requiresCompatibilities).map(String);
+  const cpu = cpuUnits(given.cpu);
+  const memory = memoryMiB(given.memory);
+  checkTaskDefinition({
+    requiresCompatibilities: requires,
+    networkMode: typeof given.networkMode === 'string' ? given.networkMode : undefined,
+    cpu,
+    memory,
+    pidMode: given.pidMode,
+    containerDefinitions: containers,
+  });
+  if (cpu !== undefined) given.cpu = cpu;
+  if (memory !== undefined) given.memory = memory;
   const networkMode = typeof given.networkMode === 'string' ? given.networkMode : requires.includes('FARGATE') ? 'awsvpc' : 'bridge';
+  // The launch types the definition validates against, whatever it asked for (API_TaskDefinition `compatibilities`).
+  const compatibilities = ['EC2'];
+  if (networkMode === 'awsvpc' && isFargateSize(cpu, memory)) compatibilities.push('FARGATE');
+  if (requires.includes('EXTERNAL')) compatibilities.push('EXTERNAL');
   const revs = w.st.ecs.taskDefinitions[family] ?? [];
   w.st.ecs.taskDefinitions[family] = revs;
   const revision = revs.length + 1;
@@ -115,12 +133,12 @@ export function registerTaskDefinition(w: WorldContext, input: Input): Record<st
     family,
     networkMode,
     revision,
-    volumes: given.volumes ?? [],
+    volumes: list(given.volumes).filter(isRecord).map(fillVolume),
     status: 'ACTIVE',
     placementConstraints: given.placementConstraints ?? [],
-    compatibilities: networkMode === 'awsvpc' && given.cpu !== undefined && given.memory !== undefined ? ['EC2', 'FARGATE'] : ['EC2'],
+    compatibilities,
     registeredAt: w.now,
-    registeredBy: `arn:aws:sts::${w.accountId}:assumed-role/sandbox/ecsdeploy`,
+    registeredBy: w.globalArn('sts', 'assumed-role/sandbox/ecsdeploy'),
   };
   td.requiresAttributes = requiresAttributes(td as JsonObject);
   const state: TaskDefinitionState = { td: td as JsonObject, tags };
@@ -138,24 +156,68 @@ export function describeTaskDefinition(w: WorldContext, input: Input): Record<st
   return out;
 }
 
+/** Deregistering and deleting name one revision: `family:revision` or its ARN. */
+function revisionRef(ref: string): void {
+  const tail = ref.startsWith('arn:') ? (ref.split('task-definition/')[1] ?? '') : ref;
+  const colon = tail.indexOf(':');
+  if (colon < 0) throw new SandboxApiError('ClientException', 'Revision is missing.');
+  const rev = tail.slice(colon + 1);
+  if (!/^[1-9][0-9]*$/.test(rev)) throw new SandboxApiError('ClientException', `Invalid revision number. Number: ${rev}`);
+}
+
 export function deregisterTaskDefinition(w: WorldContext, input: Input): Record<string, unknown> {
   const ref = reqString(input, 'taskDefinition', 'ClientException');
-  if (parseTaskDefinitionRef(ref).revision === undefined) {
-    throw new SandboxApiError('ClientException', 'Invalid revision number. Number: undefined');
-  }
+  revisionRef(ref);
   const t = taskDefinition(w, ref);
   t.td.status = 'INACTIVE';
   t.td.deregisteredAt = w.now;
   return { taskDefinition: tdOut(t) };
 }
 
+/**
+ * Deletes deregistered revisions: they go to DELETE_IN_PROGRESS (and stay there: the sandbox never purges), and
+ * nothing new may use them. Per-revision problems are failures, not errors (API_DeleteTaskDefinitions).
+ */
+export function deleteTaskDefinitions(w: WorldContext, input: Input): Record<string, unknown> {
+  const refs = list(input.taskDefinitions).map(String);
+  if (!refs.length) throw new SandboxApiError('InvalidParameterException', 'taskDefinitions cannot be empty.');
+  if (refs.length > 10) throw new SandboxApiError('InvalidParameterException', 'taskDefinitions cannot have more than 10 elements.');
+  const taskDefinitions: Record<string, unknown>[] = [];
+  const failures: Record<string, unknown>[] = [];
+  for (const ref of refs) {
+    const { revision } = parseTaskDefinitionRef(ref);
+    const t = revision !== undefined && Number.isInteger(revision) ? findTaskDefinition(w, ref) : undefined;
+    if (revision === undefined || !Number.isInteger(revision)) {
+      failures.push({
+        arn: ref,
+        reason: 'The specified task definition identifier is invalid. Specify a valid name or ARN and try again.',
+      });
+    } else if (!t) {
+      failures.push({
+        arn: ref,
+        reason: 'The specified task definition does not exist. Specify a valid account, family, revision and try again.',
+      });
+    } else if (t.td.status === 'ACTIVE') {
+      failures.push({
+        arn: ref,
+        reason: 'The specified task definition is still in ACTIVE status. Please deregister the target and try again.',
+      });
+    } else {
+      t.td.status = 'DELETE_IN_PROGRESS';
+      taskDefinitions.push(tdOut(t));
+    }
+  }
+  return { taskDefinitions, failures };
+}
+
 export function listTaskDefinitions(w: WorldContext, input: Input): Record<string, unknown> {
-  const prefix = optString(input, 'familyPrefix');
+  // Despite its name, `familyPrefix` is "the full family name to filter the ListTaskDefinitions results with".
+  const family = optString(input, 'familyPrefix');
   const status = optString(input, 'status') ?? 'ACTIVE';
   const sort = optString(input, 'sort') ?? 'ASC';
   const arns: string[] = [];
-  for (const [family, revs] of Object.entries(w.st.ecs.taskDefinitions).sort(([a], [b]) => (a < b ? -1 : 1))) {
-    if (prefix !== undefined && !family.startsWith(prefix)) continue;
+  for (const [name, revs] of Object.entries(w.st.ecs.taskDefinitions).sort(([a], [b]) => (a < b ? -1 : 1))) {
+    if (family !== undefined && name !== family) continue;
     for (const r of revs) if (status === 'ALL' || r.td.status === status) arns.push(String(r.td.taskDefinitionArn));
   }
   if (sort === 'DESC') arns.reverse();

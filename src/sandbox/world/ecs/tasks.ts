@@ -5,10 +5,11 @@
  */
 import { SandboxApiError } from '../../errors.js';
 import type { WorldContext } from '../context.js';
-import { drainTarget, registerTarget, setTargetState, targetGroupOrUndefined } from '../elbv2.js';
+import { drainTarget, registerTarget, setTargetState, targetGroupOrUndefined } from '../elbv2/index.js';
 import { clone, compact, date, isRecord, list, optNumber, optString, reqString, type Input } from '../input.js';
 import { behaviourFor } from '../scenario.js';
 import type { ClusterState, JsonObject, Tag, TaskDefinitionState, TaskState } from '../types.js';
+import { checkCompatibility, checkLaunchType, chosenProvider, effectiveLaunchType, placementOf } from './launch.js';
 import { paginate, taskDefinition } from './task-definitions.js';
 
 /** Seconds a task without load balancer or container health check takes to count as healthy (§1.2). */
@@ -30,6 +31,7 @@ export interface NewTask {
   ownerId?: string;
   startedBy?: string;
   launchType: string;
+  capacityProviderName?: string;
   platformVersion?: string;
   overrides?: JsonObject;
   tags?: Tag[];
@@ -67,6 +69,7 @@ export function createTask(w: WorldContext, n: NewTask): TaskState {
     startedBy: n.startedBy,
     taskDefinitionArn: String(n.td.td.taskDefinitionArn),
     launchType: n.launchType,
+    capacityProviderName: n.capacityProviderName,
     platformVersion: n.launchType === 'FARGATE' ? (n.platformVersion ?? '1.4.0') : undefined,
     cpu: typeof n.td.td.cpu === 'string' ? n.td.td.cpu : undefined,
     memory: typeof n.td.td.memory === 'string' ? n.td.td.memory : undefined,
@@ -346,6 +349,7 @@ export function taskOut(w: WorldContext, t: TaskState, includeTags: boolean): Re
     stoppedAt: date(t.stoppedAt),
     group: t.group,
     launchType: t.launchType,
+    capacityProviderName: t.capacityProviderName,
     platformVersion: t.platformVersion,
     platformFamily: t.launchType === 'FARGATE' ? 'Linux' : undefined,
     availabilityZone: t.availabilityZone,
@@ -367,11 +371,18 @@ export function taskOut(w: WorldContext, t: TaskState, includeTags: boolean): Re
 // ---------------------------------------------------------------------------------------------- API
 
 export function runTask(w: WorldContext, input: Input): Record<string, unknown> {
+  // Parameters are checked before anything is looked up.
+  checkLaunchType(optString(input, 'launchType'));
   const cluster = w.cluster(optString(input, 'cluster'));
   const td = taskDefinition(w, reqString(input, 'taskDefinition'));
   if (td.td.status !== 'ACTIVE') throw new SandboxApiError('ClientException', 'TaskDefinition is inactive');
   const count = optNumber(input, 'count') ?? 1;
   if (count < 1 || count > 10) throw new SandboxApiError('InvalidParameterException', 'count must be between 1 and 10');
+  const placement = placementOf(cluster, {
+    launchType: optString(input, 'launchType'),
+    capacityProviderStrategy: input.capacityProviderStrategy,
+  });
+  checkCompatibility(td, placement);
   if (td.td.networkMode === 'awsvpc' && !isRecord(input.networkConfiguration)) {
     throw new SandboxApiError(
       'InvalidParameterException',
@@ -389,8 +400,10 @@ export function runTask(w: WorldContext, input: Input): Record<string, unknown> 
       td: applyContainerOverrides(td, input.overrides),
       group: optString(input, 'group') ?? `family:${family}`,
       startedBy: optString(input, 'startedBy'),
-      // Known gap, as for services: AWS defaults to EC2, the sandbox (no EC2 capacity) to Fargate.
-      launchType: optString(input, 'launchType') ?? 'FARGATE',
+      // As in AWS: the launch type asked for, else the cluster's default capacity provider strategy, else EC2.
+      // The sandbox models no EC2 capacity: such tasks are placed as if an instance had room.
+      launchType: effectiveLaunchType(placement),
+      capacityProviderName: chosenProvider(placement.capacityProviderStrategy),
       platformVersion: optString(input, 'platformVersion'),
       overrides: isRecord(input.overrides) ? (clone(input.overrides) as JsonObject) : undefined,
       tags,

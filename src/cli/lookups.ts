@@ -1,6 +1,6 @@
 /**
- * Lookups and pinned images, for the commands that read AWS (plan, apply, status, rollback, and render with
- * --resolve-lookups). The loader leaves lookups as placeholders; here the ones the chosen services use are read in
+ * Lookups and pinned images, for the commands that read AWS (plan, apply, promote, abort, status, rollback, unlock,
+ * and render with --resolve-lookups). The loader leaves lookups as placeholders; here the ones the chosen services use are read in
  * one pass (src/live/lookups), the manifest is loaded again with their values (so the values get every check the
  * manifest gets, at their own positions), and pinned image tags are resolved to digests (src/live/image-digests).
  * A manifest with neither costs nothing: the SDK clients for this are loaded only when there is something to read.

@@ -3,7 +3,9 @@
  * SERVICE_BUSY points at what helps, and `unlock` releases them (an expired one always, a live one only when told).
  * The real CLI on one in-process sandbox account, seeded from examples/multi (staging: web, api, worker).
  */
-import { resolve } from 'node:path';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createAwsPorts } from '../../src/aws/clients.js';
 import type { AwsPorts } from '../../src/aws/ports.js';
@@ -110,6 +112,34 @@ describe('locks left by a run that died', () => {
     expect(await lockTag(w, 'web')).toBeUndefined();
     expect(await lockTag(w, 'api')).toMatch(/^run-b:/);
     expect(r.stdout).toContain('web: released the lock of run run-a, expired ');
+  });
+
+  it('unlock reads the lookups the manifest names its services with (a cluster from a Terraform state)', async () => {
+    const manifest = (cluster: string) => `version: 1
+region: us-east-1
+tfstate:
+  app: { path: ./app.tfstate }
+services:
+  web:
+    cluster: ${cluster}
+    taskDefinition: { family: web, containerDefinitions: [{ name: web, image: "nginx:1", memory: 128 }] }
+`;
+    const project = (text: string) => {
+      const dir = mkdtempSync(join(tmpdir(), 'ecsdeploy-unlock-lookups-'));
+      writeFileSync(join(dir, 'ecsdeploy.yaml'), text);
+      writeFileSync(join(dir, 'app.tfstate'), JSON.stringify({ version: 4, outputs: { cluster: { value: 'shop' } }, resources: [] }));
+      return dir;
+    };
+    const seeded = loadManifest({ cwd: project(manifest('shop')), env: {} });
+    const sb = startInProcessSandbox({ manifest: seeded });
+    const w: World = { sb, ports: createAwsPorts(sb.awsConfig()), names: { web: { cluster: 'shop', service: 'web' } } };
+    await lock(w, 'web', 'run-dead', 300);
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: manifest lookup syntax, not a template
+    const fromState = '${tfstate:output.cluster}';
+    const r = await cli(['unlock', '--force'], { cwd: project(manifest(fromState)), env: {}, context: sandboxContext(w.sb) });
+    expect(r.stdout).toContain('web: released the lock of run run-dead, until ');
+    expect(r.code, r.stderr).toBe(0);
+    expect(await lockTag(w, 'web')).toBeUndefined();
   });
 });
 

@@ -1,12 +1,11 @@
 import { Command, Option } from 'clipanion';
 import { releaseLocks, type UnlockResult } from '../../engine/unlock.js';
 import { UsageError } from '../../errors/index.js';
-import { selectServices } from '../../manifest/index.js';
 import { AwsCommand } from '../base-command.js';
 import { interruptedOr } from '../deploy-command.js';
 import { ExitCode } from '../exit-codes.js';
 import { createCommandRuntime } from '../lazy-runtime.js';
-import { loadManifestForCommand } from '../manifest-options.js';
+import { loadManifestWithLookups } from '../lookups.js';
 
 /** One line per service: what was found and what was done. */
 function describe(r: UnlockResult): string {
@@ -55,7 +54,8 @@ export class UnlockCommand extends AwsCommand {
 
   protected async run(): Promise<number> {
     const { context } = this;
-    const manifest = selectServices(await loadManifestForCommand(this), this.services);
+    // Its clusters and services may come from lookups (a Terraform state, SSM): read them, as status does.
+    const { manifest } = await loadManifestWithLookups(this, { pin: false });
     const runtime = await createCommandRuntime(this, manifest);
     try {
       const results = await releaseLocks(runtime.ports, manifest.services, {

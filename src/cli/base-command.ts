@@ -57,7 +57,7 @@ export const overrideOption = {
     }),
 };
 
-export const serviceOption = () =>
+const serviceOption = () =>
   Option.Array('-n,--service', [], { description: 'Limit to this service (manifest key or ECS name; repeatable)' });
 
 /** The overrides a command may have declared (as typed), as manifest-options.ts reads them. */

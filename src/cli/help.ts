@@ -45,7 +45,7 @@ const VALUE_NAMES: Record<string, string> = {
 };
 
 /** `-f,--file #0` → `-f,--file FILE` (every `#n` of an option, named after its longest name). */
-export function nameOptionValues(text: string): string {
+function nameOptionValues(text: string): string {
   return text.replace(/((?:--?[\w-]+)(?:,--?[\w-]+)*)((?: #\d+)+)/g, (_all, names: string, values: string) => {
     const long = names.split(',').reduce((a, b) => (b.length > a.length ? b : a));
     const name = VALUE_NAMES[long] ?? long.replace(/^-+/, '').replace(/-/g, '_').toUpperCase();

@@ -167,7 +167,7 @@ const ecsDeploymentInFlight: InFlightDetector = (_svc, state) => {
  * it knows more than the generic ones about what its rollout is waiting for (a canary's stable service may also
  * have an ECS deployment in progress, and that is still the canary's).
  */
-export const IN_FLIGHT_DETECTORS: readonly InFlightDetector[] = [
+const IN_FLIGHT_DETECTORS: readonly InFlightDetector[] = [
   canaryInFlight,
   codeDeployInFlight,
   serviceDeploymentInFlight,

@@ -19,7 +19,7 @@ export interface OverrideFlags {
 }
 
 /** A `--var` in a plan: its value, or only that it was given (a value that may be secret is never written). */
-export type RecordedVar = { name: string; value: string } | { name: string; sensitive: true };
+type RecordedVar = { name: string; value: string } | { name: string; sensitive: true };
 
 /** `Plan.overrides`: what the plan was made with. */
 export interface RecordedOverrides {

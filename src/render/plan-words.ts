@@ -2,7 +2,7 @@
 import { describeInFlight, inFlightHeadline } from '../plan/in-flight.js';
 import type { Plan, PlanAction, ServicePlan } from '../plan/types.js';
 
-export const ACTION_SYMBOL: Record<PlanAction, string> = {
+const ACTION_SYMBOL: Record<PlanAction, string> = {
   'no-change': '=',
   update: '~',
   create: '+',

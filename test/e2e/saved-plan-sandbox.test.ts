@@ -2,7 +2,7 @@
  * `ecsdeploy apply plan.json` refuses a saved plan when anything moved since it was made (house rule 2), even when
  * exactly one thing moved, and says what; nothing in the account changes. The real CLI, one sandbox account.
  */
-import { appendFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -133,5 +133,45 @@ describe('a plan saved with overrides', () => {
     expect(wrong.stderr).not.toContain('not-the-same-one');
     const right = await cli(['apply', 'plan.json', '--var', `token=${secret}`], { cwd, env: ENV, context: sandboxContext(sb) });
     expect(right.code, right.stderr).toBe(0);
+  });
+
+  it('with lookups too: applied with its overrides, and refused, naming the lookup, when one changed since', async () => {
+    const sb = startInProcessSandbox({ manifest: loadManifest({ cwd, env: ENV }) });
+    // The service gets QUEUE from a local Terraform state (a lookup: read again when the plan is applied).
+    const file = join(cwd, 'ecsdeploy.yaml');
+    const state = (queue: string) =>
+      writeFileSync(join(cwd, 'app.tfstate'), JSON.stringify({ version: 4, outputs: { queue: { value: queue } }, resources: [] }));
+    writeFileSync(
+      file,
+      readFileSync(file, 'utf8').replace('region: us-east-1\n', 'region: us-east-1\ntfstate:\n  app: { path: ./app.tfstate }\n'),
+    );
+    appendFileSync(file, `    environment: { web: { QUEUE: "\${tfstate:output.queue}" } }\n`);
+    state('jobs-1');
+    const flags = ['--var', 'tag=2.0.0', '-D', '3'];
+    const p = await cli(['plan', '--out', 'plan.json', ...flags], { cwd, env: ENV, context: sandboxContext(sb) });
+    expect(p.code, p.stderr).toBe(0);
+    const saved = JSON.parse(readFileSync(join(cwd, 'plan.json'), 'utf8'));
+    expect(saved.overrides).toMatchObject({ vars: [{ name: 'tag', value: '2.0.0' }], desiredCount: 3 });
+    expect(saved.lookups).toEqual([
+      { lookup: 'tfstate:output.queue', at: [expect.stringMatching(/^ecsdeploy\.yaml:\d+:\d+$/)], fingerprint: expect.any(String) },
+    ]);
+
+    const applied = await cli(['apply', 'plan.json', '--format', 'json'], { cwd, env: ENV, context: sandboxContext(sb) });
+    expect(applied.code, applied.stderr).toBe(0);
+    expect(await deployed(sb)).toEqual({ image: '2.0.0', desiredCount: 3 });
+
+    // A second plan, with the same flags; then the state moves before it is applied.
+    expect((await cli(['plan', '--out', 'again.json', ...flags], { cwd, env: ENV, context: sandboxContext(sb) })).code).toBe(0);
+    state('jobs-2');
+    const before = { ...sb.runtime.calls().counts };
+    const r = await cli(['apply', 'again.json'], { cwd, env: ENV, context: sandboxContext(sb) });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('error [PLAN_STALE]');
+    expect(r.stderr).toMatch(
+      /lookup \$\{tfstate:output\.queue\} \(ecsdeploy\.yaml:\d+:\d+\) has a different value than when the plan was made/,
+    );
+    expect(r.stderr).not.toContain('PLAN_OVERRIDES_DIFFER');
+    const after = sb.runtime.calls().counts;
+    expect(Object.keys(after).filter((k) => after[k] !== before[k] && !/\.(Describe|List|Get)/.test(k))).toEqual([]);
   });
 });

@@ -16,8 +16,8 @@ import type { OneOffResult } from './types.js';
 
 /**
  * The plan's one-off tasks for the services and tasks the run covers, in order, before any service changes. The
- * first that fails or is interrupted stops the list; after a Ctrl-C the rest are skipped. `beforeEach` runs before
- * each task (the lock heartbeat).
+ * first that fails or is interrupted stops the list: the rest are `skipped`, with why, as they are after a Ctrl-C.
+ * `beforeEach` runs before each task (the lock heartbeat).
  */
 export async function runOneOffs(
   ctx: EngineContext,
@@ -30,14 +30,17 @@ export async function runOneOffs(
     if (!covered.has(task.taskDefinitionOf)) continue;
     const source = taskSourceFor(plan, task.taskDefinitionOf);
     if (!source) throw new PlanError('PLAN_INVALID', `one-off task ${task.name} names unknown service or task ${task.taskDefinitionOf}`);
+    const stop = stoppingOneOff(results);
+    if (stop) {
+      results.push({ name: task.name, outcome: 'skipped', reason: `not run: one-off task ${stop.name} ${stop.outcome}` });
+      continue;
+    }
     if (ctx.signal.aborted) {
-      results.push({ name: task.name, outcome: 'skipped', reason: 'interrupted' });
+      results.push({ name: task.name, outcome: 'skipped', reason: 'not run: interrupted' });
       continue;
     }
     await beforeEach();
-    const r = await runOneOff(ctx, task, source);
-    results.push(r);
-    if (r.outcome === 'failed' || r.outcome === 'interrupted') break;
+    results.push(await runOneOff(ctx, task, source));
   }
   return results;
 }

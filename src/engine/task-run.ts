@@ -10,7 +10,7 @@ import type { TaskDefinitionInput } from '../model/task-definition.js';
 import type { TaskDefinitionLogSettings } from '../strategies/container-logs.js';
 import { stoppedTaskInfo, withLogs } from '../strategies/stopped-tasks.js';
 import { shortTaskDefinition } from '../util/arn.js';
-import { backoffDelay } from '../util/backoff.js';
+import { backoffDelay, rolloutPollDelay } from '../util/backoff.js';
 import { errorMessage } from '../util/error-text.js';
 import type { EngineContext } from './context.js';
 import type { Placement } from './task-sources.js';
@@ -79,20 +79,24 @@ export async function waitUntilStopped(
   signal: AbortSignal,
   onPoll?: () => Promise<void>,
 ): Promise<Waited> {
-  for (let attempt = 0; ; attempt += 1) {
+  let readErrors = 0;
+  for (;;) {
     const remaining = deadline - ctx.clock.now();
     if (remaining <= 0) return { timedOut: true };
     try {
-      await ctx.clock.sleep(Math.min(backoffDelay(attempt), remaining), signal);
+      // About every second, as rollouts are polled: the services wait on this task, so its end is noticed at once.
+      await ctx.clock.sleep(Math.min(readErrors > 0 ? backoffDelay(readErrors) : rolloutPollDelay(), remaining), signal);
     } catch {
       return { interrupted: true };
     }
     try {
       const d = await ctx.ports.ecs.describeTasks({ cluster, tasks: [taskArn] }, { signal: ctx.hardSignal });
+      readErrors = 0;
       const t = d.tasks?.[0];
       if (t?.lastStatus === 'STOPPED') return { stopped: t };
     } catch {
-      // Transient read failure: the SDK already retried; poll again until the deadline.
+      // Transient read failure: the SDK already retried; poll again (less often) until the deadline.
+      readErrors += 1;
     }
     await onPoll?.();
   }

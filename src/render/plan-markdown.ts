@@ -4,7 +4,15 @@
  * comes from the manifest or AWS is escaped so it can neither break the table nor inject HTML.
  */
 import type { Plan, ServicePlan, TaskPlan } from '../plan/types.js';
-import { ACTION_SYMBOL, describeAction, describeTaskAction, summarySentence } from './plan-words.js';
+import {
+  describeAction,
+  describeTaskAction,
+  IN_FLIGHT_NOTE,
+  inFlightWords,
+  serviceSymbol,
+  summarySentence,
+  taskSymbol,
+} from './plan-words.js';
 import { redactPlanForOutput } from './plan-redact.js';
 
 const MAX_CHANGES_IN_CELL = 4;
@@ -48,14 +56,14 @@ export function renderPlanMarkdown(input: Plan): string {
     out.push('| --- | --- | --- | --- | --- |');
   }
   for (const s of plan.services) {
-    const action = `${ACTION_SYMBOL[s.action]} ${escapeCell(describeAction(s))}`;
+    const action = `${serviceSymbol(s)} ${escapeCell(describeAction(s))}`;
     out.push(`| ${serviceCell(s)} | ${escapeCell(s.cluster)} | ${action} | ${s.strategy.type} | ${changesCell(s)} |`);
   }
   if (plan.tasks?.length) {
     if (plan.services.length > 0) out.push('');
     out.push('| task | family | action | changes |', '| --- | --- | --- | --- |');
     for (const t of plan.tasks) {
-      const action = `${ACTION_SYMBOL[t.action]} ${escapeCell(describeTaskAction(t))}`;
+      const action = `${taskSymbol(t)} ${escapeCell(describeTaskAction(t))}`;
       out.push(`| ${escapeCell(t.key)} | ${escapeCell(t.family)} | ${action} | ${changesCell(t)} |`);
     }
     const warned = plan.tasks.flatMap((t) => t.warnings.map((w) => `- ${escapeCell(t.key)}: ${escapeCell(w)}`));
@@ -63,10 +71,10 @@ export function renderPlanMarkdown(input: Plan): string {
   }
   const inFlight = plan.services.filter((s) => s.inFlight);
   if (inFlight.length > 0) {
-    out.push('', '**In flight** (apply refuses these services until the rollout is decided):');
+    out.push('', `**Rollouts in progress** (${escapeCell(IN_FLIGHT_NOTE)}):`);
     for (const s of inFlight) {
       const next = (s.inFlight?.next ?? []).map(code).join(', ');
-      out.push(`- ${escapeCell(s.key)}: ${escapeCell(s.inFlight?.state ?? '')}${next ? `; next: ${next}` : ''}`);
+      out.push(`- ${escapeCell(s.key)}: ${escapeCell(inFlightWords(s) ?? '')}${next ? `; next: ${next}` : ''}`);
     }
   }
   const pinned = [...plan.services, ...(plan.tasks ?? [])].flatMap((s) =>

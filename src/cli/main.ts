@@ -17,6 +17,7 @@ const COMMANDS = {
   plan: async () => (await import('./commands/plan.js')).PlanCommand,
   apply: async () => (await import('./commands/apply.js')).ApplyCommand,
   rollback: async () => (await import('./commands/rollback.js')).RollbackCommand,
+  run: async () => (await import('./commands/run.js')).RunCommand,
   promote: async () => (await import('./commands/promote.js')).PromoteCommand,
   abort: async () => (await import('./commands/abort.js')).AbortCommand,
   status: async () => (await import('./commands/status.js')).StatusCommand,

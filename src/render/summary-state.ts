@@ -49,7 +49,7 @@ export interface OneOffSummary {
   name: string;
   taskArn: string | undefined;
   taskDefinitionArn: string | undefined;
-  state: 'running' | 'succeeded' | 'failed';
+  state: 'running' | 'succeeded' | 'failed' | 'interrupted';
   reason: string | undefined;
   task: StoppedTaskInfo | undefined;
   durationMs: number | undefined;
@@ -244,6 +244,14 @@ export class SummaryBuilder {
           task: event.task,
           durationMs: event.durationMs,
         };
+        // An interrupted run stopped its task: its line says so rather than "in progress".
+        if (event.outcome === 'interrupted' && event.taskArn) {
+          const o = this.oneOff(event.name, event.taskArn);
+          if (o.state === 'running') {
+            o.state = 'interrupted';
+            o.reason = event.reason;
+          }
+        }
         break;
       case 'service.started': {
         const s = this.service(event.service);

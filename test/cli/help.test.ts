@@ -57,6 +57,7 @@ const OPTIONS: Record<string, string[]> = {
   promote: [...MANIFEST, ...AWS, ...DEPLOY, ...OVERRIDES.filter((o) => o !== '-i,--image'), '--no-cache', '--full'],
   abort: [...MANIFEST, ...AWS, ...DEPLOY, '--no-cache'],
   rollback: [...MANIFEST, ...AWS, ...DEPLOY, '-t,--timeout', '--to'],
+  run: [...MANIFEST, ...AWS, '-i,--image', '--live', '--container', '--env-var', '--no-wait', '-t,--timeout', '--dry-run', '--format'],
   status: [...MANIFEST, ...AWS, '--format'],
   unlock: [...MANIFEST, ...AWS, '--run', '--force'],
   sandbox: [...MANIFEST, '--seed', '--scenario', '--port', '--speed', '--state', '-r,--region'],

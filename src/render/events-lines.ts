@@ -67,17 +67,20 @@ export function describeEvent(event: EngineEvent): EventLine[] | undefined {
       const inFlight = event.plan.services.filter((x) => x.inFlight).length;
       const unchanged = event.plan.services.filter((x) => x.action === 'no-change' && !x.inFlight).length;
       const more = inFlight > 0 ? `, ${inFlight} with a rollout in progress` : '';
+      const t = s.tasks;
+      const tasks = t ? `; task families: ${t.create} to create, ${t.update} to update, ${t.noChange} unchanged` : '';
       return [
         line(
           undefined,
-          `plan: ${s.create} to create, ${s.update} to update, ${unchanged} unchanged, ${s.blocked} blocked${more}`,
+          `plan: ${s.create} to create, ${s.update} to update, ${unchanged} unchanged, ${s.blocked} blocked${more}${tasks}`,
           lvl,
           'key',
         ),
       ];
     }
     case 'apply.started': {
-      const what = event.services.length > 0 ? event.services.join(', ') : 'no services';
+      const names = [...event.services, ...(event.tasks ?? []).map((t) => `task ${t}`)];
+      const what = names.length > 0 ? names.join(', ') : 'no services';
       return [line(undefined, `${event.dryRun ? 'dry run' : 'apply'} started: ${what} (run ${event.runId})`, lvl, 'key')];
     }
     case 'apply.finished':

@@ -23,7 +23,10 @@ export async function cli(
 ): Promise<CliRun> {
   const stdout = capture(o.onStdout);
   const stderr = capture();
-  const code = await run([...args, '--no-color'], {
+  // Before a `--`: what follows it is the task's command (`ecsdeploy run NAME -- ...`).
+  const dashes = args.indexOf('--');
+  const argv = dashes < 0 ? [...args, '--no-color'] : [...args.slice(0, dashes), '--no-color', ...args.slice(dashes)];
+  const code = await run(argv, {
     env: o.env ?? {},
     cwd: o.cwd,
     stdout: stdout.stream,
@@ -34,7 +37,7 @@ export async function cli(
     ...o.context,
   });
   const events =
-    ['apply', 'rollback', 'promote', 'abort'].includes(args[0] ?? '') && args.includes('json')
+    ['apply', 'rollback', 'promote', 'abort', 'run'].includes(args[0] ?? '') && args.includes('json')
       ? stdout
           .text()
           .split('\n')

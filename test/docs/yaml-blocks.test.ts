@@ -46,12 +46,10 @@ function containersOf(service: Record<string, unknown>): string[] {
   return names.size ? [...names] : ['app'];
 }
 
-/** Minimal task definition files for every `taskDefinition: ./path` of the manifest (services and environments). */
+/** Minimal task definition files for every `taskDefinition: ./path` of the manifest (services, tasks and environments). */
 function standInTaskDefinitions(dir: string, manifest: Record<string, unknown>): void {
-  const serviceMaps = [
-    manifest.services,
-    ...Object.values(isObject(manifest.environments) ? manifest.environments : {}).map((e) => (isObject(e) ? e.services : undefined)),
-  ];
+  const environments = Object.values(isObject(manifest.environments) ? manifest.environments : {});
+  const serviceMaps = [manifest.services, manifest.tasks, ...environments.flatMap((e) => (isObject(e) ? [e.services, e.tasks] : []))];
   for (const services of serviceMaps) {
     if (!isObject(services)) continue;
     for (const service of Object.values(services)) {

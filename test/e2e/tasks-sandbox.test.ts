@@ -4,6 +4,7 @@
  * exit code the command's, --no-wait, and Ctrl-C stopping the task. The real CLI, the real SDK clients, one
  * in-process sandbox account on a virtual clock.
  */
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createAwsPorts } from '../../src/aws/clients.js';
@@ -177,5 +178,20 @@ describe('ecsdeploy run', () => {
     expect(r.code).not.toBe(0);
     expect(r.stderr).toMatch(/unknown service or task `nope`.*report/);
     expect(Object.keys(sb.runtime.calls().counts).filter((k) => !/\.(Describe|List|Get)/.test(k))).toEqual([]);
+  });
+});
+
+describe("the README's ecsdeploy run", () => {
+  it('runs the exact command line it shows, with the log lines and the exit code it shows', async () => {
+    const readme = readFileSync(resolve(__dirname, '../../README.md'), 'utf8');
+    const block = /\$ cd examples\/nightly-report\n\$ (ecsdeploy run [^\n]+)\n([\s\S]*?)\n\$ echo \$\?\n(\d+)\n```/.exec(readme);
+    expect(block).not.toBeNull();
+    const [, commandLine = '', shown = '', exitCode = ''] = block ?? [];
+    const [progress = '', summary = ''] = shown.split('\n...\n');
+    const args = commandLine.split(' ').slice(1);
+    const r = await cli(args, { cwd, context: {} });
+    expect(r.code).toBe(Number(exitCode));
+    for (const line of progress.split('\n')) expect(r.stderr).toContain(line);
+    expect(r.stdout.trimEnd()).toBe(summary);
   });
 });

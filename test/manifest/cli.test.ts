@@ -32,7 +32,11 @@ describe('ecsdeploy validate', () => {
 
   it('accepts the feature tour ecsdeploy.yaml.example', async () => {
     const r = await runCli(['validate', '-f', 'ecsdeploy.yaml.example']);
-    expect(r).toEqual({ code: 0, stdout: '', stderr: 'ecsdeploy.yaml.example: valid (3 services, environments staging, production)\n' });
+    expect(r).toEqual({
+      code: 0,
+      stdout: '',
+      stderr: 'ecsdeploy.yaml.example: valid (3 services, 1 task, environments staging, production)\n',
+    });
   });
 
   it('checks command-line overrides too', async () => {

@@ -60,6 +60,7 @@ describe('the examples', () => {
     const prod = loaded[1];
     expect(prod?.services.map((s) => s.strategy.type)).toEqual(['canary', 'blue-green', 'rolling']);
     expect(prod?.before).toHaveLength(1);
-    expect(prod?.scheduledTargets).toHaveLength(1);
+    expect(prod?.scheduledTargets).toHaveLength(2);
+    expect(prod?.tasks?.map((t) => t.family)).toEqual(['shop-purge-sessions']);
   });
 });

@@ -102,7 +102,7 @@ function cut(line: string): { text: string; cut: boolean } {
 }
 
 /** The last lines of one container's log: at most {@link LOG_TAIL_LINES} lines and {@link LOG_TAIL_BYTES} bytes. */
-export async function lastLogLines(ports: AwsPorts, at: LogLocation, signal: AbortSignal): Promise<ContainerLogs> {
+async function lastLogLines(ports: AwsPorts, at: LogLocation, signal: AbortSignal): Promise<ContainerLogs> {
   const where = { container: at.container, group: at.group, stream: at.stream };
   if (!ports.logs) return { ...where, lines: [], missing: 'logs are not read with these AWS ports' };
   let logs: LogsPort;

@@ -192,6 +192,18 @@ describe('ecsdeploy run', () => {
     expect(fin?.task?.logs?.lines).toContain('Error: bucket acme-reports not found');
   });
 
+  it('masks the value of a secret-looking --env-var wherever the container prints it', async () => {
+    const sb = seeded({ images: [{ match: '*', logs: ['connecting with s3cr3t-Value-42'] }] });
+    const r = await cli(['run', 'report', '--format', 'json', '--env-var', 'API_TOKEN=s3cr3t-Value-42'], {
+      cwd,
+      env,
+      context: sandboxContext(sb),
+    });
+    expect(r.code).toBe(0);
+    expect(ofType(r.events, 'oneoff.log').map((e) => e.message)).toContain('connecting with (sensitive)');
+    expect(r.stdout).not.toContain('s3cr3t-Value-42');
+  });
+
   it('--no-wait prints the task ARN and exits 0 while the task still runs', async () => {
     const sb = seeded();
     const r = await cli(['run', 'report', '--no-wait'], { cwd, env, context: sandboxContext(sb) });

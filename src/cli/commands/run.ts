@@ -8,6 +8,7 @@ import { buildPlan } from '../../plan/build.js';
 import { createEventRenderer, type EventRenderer } from '../../render/events-select.js';
 import { isoTime } from '../../util/clock.js';
 import { parseDuration } from '../../util/duration.js';
+import { looksSensitive, rememberSecret } from '../../util/redact.js';
 import { VERSION } from '../../util/version.js';
 import { AwsCommand, overrideOption } from '../base-command.js';
 import { DeferredRenderer } from '../deferred-renderer.js';
@@ -129,7 +130,11 @@ export class RunCommand extends AwsCommand {
     for (const pair of this.envVars) {
       const eq = pair.indexOf('=');
       if (eq <= 0) throw new UsageError('BAD_FLAG', `--env-var ${pair} is not NAME=VALUE`, { hint: 'e.g. --env-var DAY=2026-01-01' });
-      out[pair.slice(0, eq)] = pair.slice(eq + 1);
+      const name = pair.slice(0, eq);
+      const value = pair.slice(eq + 1);
+      // A value under a secret-looking name is masked wherever it shows (the container may print it).
+      if (looksSensitive(name) && value) rememberSecret(value);
+      out[name] = value;
     }
     return out;
   }

@@ -30,7 +30,11 @@ const EXAMPLES = resolve(__dirname, '../../examples');
 const REGION = 'us-east-1';
 const ACCOUNT = '123456789012';
 
-const examples = existsSync(EXAMPLES) ? readdirSync(EXAMPLES).filter((d) => existsSync(join(EXAMPLES, d, 'ecsdeploy.yaml'))) : [];
+/** The examples with services (a task-only one, examples/nightly-report, has its own test: tasks-sandbox.test.ts). */
+function hasServices(file: string): boolean {
+  return existsSync(file) && /^services:/m.test(readFileSync(file, 'utf8'));
+}
+const examples = existsSync(EXAMPLES) ? readdirSync(EXAMPLES).filter((d) => hasServices(join(EXAMPLES, d, 'ecsdeploy.yaml'))) : [];
 
 /** Environment names to plan for an example: each one it declares, or none. */
 function environmentsOf(dir: string): (string | undefined)[] {

@@ -16,7 +16,11 @@ import { codedeployOperations } from '../../src/sandbox/world/codedeploy.js';
 import { capture } from '../_helpers/capture.js';
 
 const EXAMPLES = resolve(__dirname, '../../examples');
-const examples = readdirSync(EXAMPLES).filter((d) => existsSync(join(EXAMPLES, d, 'ecsdeploy.yaml')));
+/** The examples with services (a task-only one, examples/nightly-report, has its own test: tasks-sandbox.test.ts). */
+function hasServices(file: string): boolean {
+  return existsSync(file) && /^services:/m.test(readFileSync(file, 'utf8'));
+}
+const examples = readdirSync(EXAMPLES).filter((d) => hasServices(join(EXAMPLES, d, 'ecsdeploy.yaml')));
 
 /**
  * The sandbox does not serve CodeDeploy's ListApplications/BatchGetDeploymentGroups yet (being added); until it

@@ -14,6 +14,7 @@
  */
 import { PlanError, UsageError } from '../errors/index.js';
 import { isFailedOutcome, isPausedOutcome } from '../events/outcomes.js';
+import { continuableInFlight } from '../plan/ecs-native-in-flight.js';
 import type { Plan, ServicePlan } from '../plan/types.js';
 import { unsupportedReason } from '../strategies/select.js';
 import { refuseResumeOfAnotherRevision } from './canary-revision.js';
@@ -99,10 +100,10 @@ function selectChanges(
  * decides: another apply must neither start over it nor pass it by. Not even --force: promote, abort or resume it.
  */
 function refuseCanariesInFlight(selected: ServicePlan[]): void {
-  const held = selected.filter((s) => s.inFlight?.kind === 'canary');
+  const held = selected.filter(continuableInFlight);
   if (held.length === 0) return;
   const lines = held.flatMap((s) => [
-    `  - ${s.key}: a canary is in flight: ${s.inFlight?.state} (run ${s.inFlight?.runId ?? s.inFlight?.id})`,
+    `  - ${s.key}: ${s.inFlight?.kind === 'canary' ? 'a canary' : 'a deployment'} is in flight: ${s.inFlight?.state} (run ${s.inFlight?.runId ?? s.inFlight?.id})`,
     ...(s.inFlight?.next ?? []).map((command) => `      ${command}`),
   ]);
   throw new UsageError('SERVICE_BUSY', `refusing to deploy:\n${lines.join('\n')}`, {
@@ -115,14 +116,14 @@ function selectCanariesInFlight(
   selected: ServicePlan[],
   continuation: NonNullable<ApplyOptions['continuation']>,
 ): { selected: ServicePlan[]; changing: ServicePlan[]; unchanged: ServiceResult[] } {
-  const changing = selected.filter((s) => s.inFlight?.kind === 'canary');
+  const changing = selected.filter(continuableInFlight);
   if (changing.length === 0) {
     const verb = continuation === 'promote-full' ? 'promote' : continuation;
     throw new UsageError(
       'CANARY_NOT_IN_FLIGHT',
-      `nothing to ${verb}: no canary is in flight for ${selected.map((s) => s.key).join(', ')}`,
+      `nothing to ${verb}: no canary (or ECS-native deployment) is in flight for ${selected.map((s) => s.key).join(', ')}`,
       {
-        hint: 'a canary in flight is recorded as ecsdeploy:canary:* tags on its canary service; `ecsdeploy plan` and `ecsdeploy status` show it',
+        hint: 'a canary in flight is recorded as ecsdeploy:canary:* tags on its canary service, an ECS-native deployment as ecsdeploy:ecs-native:* tags on its service; `ecsdeploy plan` and `ecsdeploy status` show them',
       },
     );
   }
@@ -146,7 +147,8 @@ function lockChangingServices(ctx: EngineContext, plan: Plan, changing: ServiceP
     ctx,
     changing.flatMap((s) => touchedServices(ctx.strategies(s.strategy), targetFor(s, '', timeoutOf(ctx, s)))),
     lockTtlMs(longest),
-    { allowCanaryInFlight: ctx.options.continuation !== undefined },
+    // A continued ECS-native deployment is in progress by definition: that is what promote, abort and resume act on.
+    { allowCanaryInFlight: ctx.options.continuation !== undefined, allowInProgress: ctx.options.continuation !== undefined },
   );
 }
 

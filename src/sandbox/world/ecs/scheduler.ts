@@ -11,7 +11,13 @@ import type { DeploymentState, JsonObject, ServiceDeploymentState, ServiceState,
 import { findTaskDefinition } from './task-definitions.js';
 import { advanceTask, countsHealthy, isLive, stopTask } from './tasks.js';
 import { effectiveLoadBalancers, managedLoadBalancer, nativeStrategyOf, productionTargetGroupOf } from './native-config.js';
-import { nativeInMotion, startNativeLifecycle, stepNative, supersedeNative } from './service-deployment-lifecycle.js';
+import {
+  nativeInMotion,
+  settleNativeDeployment,
+  startNativeLifecycle,
+  stepNative,
+  supersedeNative,
+} from './service-deployment-lifecycle.js';
 import { absorbOutcomes, launch, min, serviceEvent, stopForScaling, stopOrder, tasksOf } from './service-tasks.js';
 
 export interface ThresholdConfiguration {
@@ -459,6 +465,7 @@ function stepTaskSets(w: WorldContext, svc: ServiceState): number | undefined {
  */
 export function settleService(w: WorldContext, svc: ServiceState): void {
   const started = w.now;
+  settleNativeDeployment(w, svc);
   for (let guard = 0; guard < 5; guard++) {
     stepService(w, svc);
     for (const t of tasksOf(w, svc)) {

@@ -461,3 +461,28 @@ export function supersedeNative(w: WorldContext, sd: ServiceDeploymentState): vo
   n.testWeight = 0;
   for (const h of n.hooks) if (h.status === 'AWAITING_ACTION' || h.status === 'IN_PROGRESS') h.status = 'FAILED';
 }
+
+/**
+ * Seeding: the service's first BLUE_GREEN / LINEAR / CANARY deployment as if it had run its course: green's tasks in
+ * the production target group, both rules on it, SUCCESSFUL. (settleService then makes the tasks healthy.)
+ */
+export function settleNativeDeployment(w: WorldContext, svc: ServiceState): void {
+  const sd = svc.currentServiceDeployment ? w.st.ecs.serviceDeployments[svc.currentServiceDeployment] : undefined;
+  if (!nativeInMotion(sd)) return;
+  const green = svc.deployments.find((d) => d.id === sd.deploymentId);
+  if (!green) return;
+  const n = sd.native;
+  const run: Run = { w, svc, green, blue: undefined, sd, n };
+  const live = tasksOf(w, svc).filter((t) => isLive(t) && t.ownerId === green.id);
+  if (live.length < svc.desiredCount) launchGreen(run, svc.desiredCount - live.length);
+  for (const t of tasksOf(w, svc)) if (isLive(t) && t.ownerId !== green.id) stopForScaling(w, svc, [t], 'Seeded');
+  sd.status = 'IN_PROGRESS';
+  sd.startedAt = w.now;
+  n.testWeight = 100;
+  n.productionWeight = 100;
+  n.stepsDone = n.steps.length;
+  n.stage = 'CLEAN_UP';
+  shift(run, n.testRule, 100);
+  shift(run, n.productionRule, 100);
+  complete(run);
+}

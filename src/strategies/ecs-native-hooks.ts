@@ -10,9 +10,11 @@
  *   diffing, and the follow-up write removes exactly those.
  * - Their timeout action is ROLLBACK, after the hold plus a margin (or the approval's timeout): a run that dies
  *   leaves a deployment that ECS rolls back on its own, never one that goes to production unjudged.
- * - Once the deployment is decided (succeeded, rolled back, replaced), a second UpdateService with only the
- *   deployment configuration (which starts no deployment, §1.2) takes them off the service: a deployment someone
- *   else starts later carries none.
+ * - As soon as the service deployment shows them in its own configuration (DescribeServiceDeployments), a second
+ *   UpdateService with only the deployment configuration (which starts no deployment, §1.2) takes them off the
+ *   service: a deployment someone else starts later carries none. Should the deployment lose them with the
+ *   service's (ECS reading the service's hooks live), they go back on until the deployment is decided, and a run
+ *   that sees another deployment replace its own releases that one's ecsdeploy pauses (CONTINUE, never ROLLBACK).
  */
 import type { EcsService } from '../aws/ports.js';
 import { PAUSE_OWNER_KEY, pauseHookRun } from '../model/ecs-native.js';

@@ -5,7 +5,8 @@
  *   check (reads only): the rules exist and forward only, the gate's target groups resolve
  *   start:  record state (tags on the service) ─► UpdateService: the revision, the strategy's configuration, the
  *           manifest's Lambda hooks and ecsdeploy's pause hooks (ecs-native-hooks.ts) ─► the service deployment
- *           it started, by ARN
+ *           it started, by ARN ─► once it shows its pause hooks, they come off the service (the deployment keeps
+ *           its own configuration), so nobody else's deployment carries them
  *   follow: DescribeServiceDeployments (ecs-native-follow.ts); at each of ecsdeploy's pauses, awaiting action:
  *             POST_TEST_TRAFFIC_SHIFT        test-traffic gate (canary = green, the target group with the test traffic)
  *             PRE_PRODUCTION_TRAFFIC_SHIFT   production gate (once green carries production), approval
@@ -27,6 +28,7 @@ import type { GateTargets } from '../gates/types.js';
 import { nativeDeploymentConfiguration } from '../model/ecs-native.js';
 import { describeEcsNativeState, type EcsNativeState } from '../model/ecs-native-state.js';
 import { type EcsNativeStrategy, type EcsNativeType, isEcsNative, type TestTrafficGate } from '../model/strategy.js';
+import type { JsonObject } from '../model/task-definition.js';
 import { shortTaskDefinition } from '../util/arn.js';
 import { errorMessage } from '../util/error-text.js';
 import { startServiceDeployment } from './ecs-service-writes.js';
@@ -181,6 +183,8 @@ class NativeRun {
   private lastShown = '';
   private lastWeight: number | undefined;
   private maxProductionWeight = 0;
+  /** ecsdeploy's pause hooks are on the service's configuration (not only on the deployment's own). */
+  private hooksOnService = false;
 
   constructor(
     private readonly target: DeployTarget,
@@ -289,6 +293,7 @@ class NativeRun {
       return started.result;
     }
     if (started.service?.serviceArn) this.serviceArn = started.service.serviceArn;
+    this.hooksOnService = pauses.length > 0;
     this.arn = started.service?.currentServiceDeployment ?? (await this.findServiceDeployment()) ?? '';
     if (!this.arn) {
       return this.result(
@@ -299,6 +304,7 @@ class NativeRun {
     }
     await this.record({ serviceDeployment: this.arn });
     const first = await readDeployment(context, this.arn, context.hardSignal).catch(() => undefined);
+    if (pauses.length > 0) await this.keepPausesOnTheDeploymentOnly(first);
     try {
       await this.knowSides(first);
     } catch (error) {
@@ -316,6 +322,61 @@ class NativeRun {
     this.rollout.showEventsFrom(started.deployment.createdAt);
     await this.milestone('ecs-native-started', `${s.type} deployment of ${shortTaskDefinition(target.taskDefinitionArn)} started`);
     return this.followLoop();
+  }
+
+  /**
+   * The deployment carries its own configuration (DescribeServiceDeployments' `deploymentConfiguration`), pauses
+   * included: once it shows them, they come off the service at once, so a deployment someone else starts meanwhile
+   * (another tool, the console) carries none. Read again after: if the deployment lost them with the service (ECS
+   * reading the service's hooks live), they go back on the service and stay there until the deployment is decided.
+   */
+  private async keepPausesOnTheDeploymentOnly(first: DeploymentView | undefined): Promise<void> {
+    const { context } = this;
+    const expected = pauseStages(this.s).map((p) => p.stage);
+    const carries = (view: DeploymentView | undefined) => {
+      const mine = ourPauseStages(view?.configuration, this.state.runId);
+      return expected.every((stage) => mine.has(stage));
+    };
+    if (!carries(first)) {
+      context.emit({
+        type: 'log',
+        level: 'info',
+        message: `${this.key}: the service deployment does not show its pause hooks; they stay on the service until it is decided`,
+      });
+      return;
+    }
+    const before = this.hooksOnService;
+    await this.removePauseHooks();
+    const again = await readDeployment(context, this.arn, context.hardSignal).catch(() => undefined);
+    if (carries(again)) return;
+    context.emit({
+      type: 'log',
+      level: 'warn',
+      message: `${this.key}: the service deployment lost its pause hooks with the service's; they go back on the service until it is decided`,
+    });
+    this.hooksOnService = before;
+    await this.putPauseHooksBack();
+  }
+
+  /** Configuration-only UpdateService with ecsdeploy's pause hooks again (see keepPausesOnTheDeploymentOnly). */
+  private async putPauseHooksBack(): Promise<void> {
+    const { context, target } = this;
+    const now = await context.watcher.next(target.cluster, target.service, 0, context.hardSignal);
+    const kept = (now?.deploymentConfiguration?.lifecycleHooks ?? []) as unknown as JsonObject[];
+    const deploymentConfiguration = {
+      ...now?.deploymentConfiguration,
+      lifecycleHooks: [...kept, ...pauseHooks(this.s, this.state.runId)] as never,
+    };
+    await context.calls.mutate(
+      {
+        service: 'ECS',
+        operation: 'UpdateService',
+        summary: `put ecsdeploy's pause hooks back on ${target.service} (deployment configuration only)`,
+      },
+      (signal) =>
+        context.ports.ecs.updateService({ cluster: target.cluster, service: target.service, deploymentConfiguration }, { signal }),
+    );
+    this.hooksOnService = true;
   }
 
   /** `POST_TEST_TRAFFIC_SHIFT (test-traffic gate), …`: where this deployment will pause, for the phase line. */
@@ -821,6 +882,7 @@ class NativeRun {
     try {
       const now = await context.watcher.next(target.cluster, target.service, 0, context.hardSignal);
       const kept = hooksWithoutOurPauses(now);
+      this.hooksOnService = false;
       if (!now?.deploymentConfiguration || kept === undefined) return;
       const deploymentConfiguration = { ...now.deploymentConfiguration, lifecycleHooks: kept as never };
       await context.calls.mutate(

@@ -7,7 +7,8 @@ import { decodeEcsNativeState, describeEcsNativeState } from '../model/ecs-nativ
 import type { LiveServiceState } from '../model/live.js';
 import type { ResolvedService } from '../model/manifest.js';
 import { isEcsNative } from '../model/strategy.js';
-import type { InFlightRollout, ServicePlan } from './types.js';
+import type { InFlightDetector } from './in-flight.js';
+import type { ServicePlan } from './types.js';
 
 function tagsOf(described: LiveServiceState['described']): { key?: string; value?: string }[] {
   const tags = described?.tags;
@@ -19,24 +20,25 @@ function tagsOf(described: LiveServiceState['described']): { key?: string; value
   );
 }
 
-/** `{ inFlight }` for an ECS-native service whose state tags record a deployment; `{}` otherwise. */
-export function ecsNativeInFlightOf(svc: ResolvedService, state: LiveServiceState): { inFlight?: InFlightRollout } {
-  if (!isEcsNative(svc.strategy)) return {};
+/**
+ * The ECS-native deployment of a service whose state tags record one; undefined otherwise. Before the generic
+ * service-deployment detector (plan/in-flight.ts): it knows the run, whether a person is awaited, and what moves it on.
+ */
+export const ecsNativeInFlight: InFlightDetector = (svc: ResolvedService, state: LiveServiceState) => {
+  if (!isEcsNative(svc.strategy)) return undefined;
   const recorded = decodeEcsNativeState(tagsOf(state.described));
-  if (!recorded) return {};
+  if (!recorded) return undefined;
   const next = [`ecsdeploy promote -n ${svc.key}`, `ecsdeploy abort -n ${svc.key}`];
   return {
-    inFlight: {
-      kind: 'ecs-service-deployment',
-      id: recorded.serviceDeployment || recorded.runId,
-      state: `${svc.strategy.type} deployment ${describeEcsNativeState(recorded)}`,
-      runId: recorded.runId,
-      ...(recorded.revision ? { taskDefinitionArn: recorded.revision } : {}),
-      ...(recorded.phase === 'paused' ? { awaitingApproval: true } : {}),
-      next: recorded.phase === 'paused' ? next : [...next, 'ecsdeploy apply --resume'],
-    },
+    kind: 'ecs-service-deployment',
+    id: recorded.serviceDeployment || recorded.runId,
+    state: `${svc.strategy.type} deployment ${describeEcsNativeState(recorded)}`,
+    runId: recorded.runId,
+    ...(recorded.revision ? { taskDefinitionArn: recorded.revision } : {}),
+    ...(recorded.phase === 'paused' ? { awaitingApproval: true } : {}),
+    next: recorded.phase === 'paused' ? next : [...next, 'ecsdeploy apply --resume'],
   };
-}
+};
 
 /**
  * A rollout in flight that `promote`, `abort` and `apply --resume` continue: a canary, or an ECS-native deployment

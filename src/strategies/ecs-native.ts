@@ -50,7 +50,6 @@ import {
   targetGroupName,
 } from './ecs-native-sides.js';
 import { clearEcsNativeState, stateFromTags, writeEcsNativeState } from './ecs-native-state.js';
-import { MIN_ROLLBACK_WAIT_MS } from './rollback-policy.js';
 import { Rollout } from './rollout.js';
 import { collectStoppedTasks } from './stopped-tasks.js';
 import type { DeployResult, DeployStrategy, DeployTarget, StrategyContext, TouchedResource } from './types.js';
@@ -807,7 +806,8 @@ class NativeRun {
     const end = await followServiceDeployment(context, {
       key: this.key,
       arn: this.arn,
-      deadline: context.clock.now() + Math.max(target.timeoutMs, MIN_ROLLBACK_WAIT_MS),
+      // As long as the rollout's own timeout, as for every rollback (rollback-policy.ts): `--timeout` bounds both.
+      deadline: context.clock.now() + target.timeoutMs,
       signal,
       stopAtPause: false,
       onView: this.report,

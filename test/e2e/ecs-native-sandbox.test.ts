@@ -140,3 +140,43 @@ describe('ECS-native strategies on the sandbox: a bad release', () => {
     },
   );
 });
+
+describe('ECS-native strategies on the sandbox: Ctrl-C', () => {
+  const CASES: [Key, string][] = [
+    ['linear', 'SCALE_UP'],
+    ['linear', 'POST_TEST_TRAFFIC_SHIFT'],
+    ['linear', 'PRE_PRODUCTION_TRAFFIC_SHIFT'],
+    ['linear', 'PRODUCTION_TRAFFIC_SHIFT'],
+    ['linear', 'BAKE_TIME'],
+    ['blue-green', 'BAKE_TIME'],
+    ['canary', 'PRODUCTION_TRAFFIC_SHIFT'],
+  ];
+  it.each(CASES)('%s at %s: ECS rolls back at ecsdeploy request, all traffic back on the old revision, exit 130', async (key, stage) => {
+    const world = nativeWorld({ scenario: 'healthy-canary.yaml' });
+    const s = world.strategyOf(key);
+    const ctl = new AbortController();
+    const { rec, context } = world.record();
+    const r = await cli([...JSON_APPLY, '-n', key], {
+      cwd: world.cwd,
+      env: ENV,
+      context: { ...context, signal: ctl.signal },
+      onStdout: (text) => {
+        if (!ctl.signal.aborted && text.includes('"type":"ecs-native.stage"') && text.includes(`"stage":"${stage}"`)) {
+          ctl.abort(new Error('received SIGINT'));
+        }
+      },
+    });
+    expect(r.code).toBe(130);
+    expect(finished(r.events)).toMatchObject({ outcome: 'interrupted', taskDefinitionArn: expect.stringMatching(`/${FAMILY[key]}:1$`) });
+    // ecsdeploy asked ECS for the rollback: at its pause (ContinueServiceDeployment) or anywhere else (Stop...).
+    const asked = [
+      ...rec.callsOf('ContinueServiceDeployment').filter((i) => i.action === 'ROLLBACK'),
+      ...rec.callsOf('StopServiceDeployment').filter((i) => i.stopType === 'ROLLBACK'),
+    ];
+    expect(asked.length).toBe(1);
+    expect(await shares(world.ports, s.productionListenerRule)).toEqual({ [BLUE[key]]: 100, [GREEN[key]]: 0 });
+    const after = await snapshot(world.ports, key);
+    expect(after).toMatchObject({ taskDefinition: `${FAMILY[key]}:1`, pauseHooks: 0, stateTags: {} });
+    expect((await serviceDeployment(world.ports, after.currentServiceDeployment ?? ''))?.status).toBe('ROLLBACK_SUCCESSFUL');
+  });
+});

@@ -180,3 +180,112 @@ describe('ECS-native strategies on the sandbox: Ctrl-C', () => {
     expect((await serviceDeployment(world.ports, after.currentServiceDeployment ?? ''))?.status).toBe('ROLLBACK_SUCCESSFUL');
   });
 });
+
+describe('ECS-native strategies on the sandbox: a deployment already in progress', () => {
+  /** The blue-green service asking a person before production moves. */
+  const withApproval = () =>
+    nativeExample((doc) => doc.setIn(['services', 'blue-green', 'strategy', 'approval'], { at: 'before-production', timeout: '30m' }));
+
+  it('held for approval: exit 3; plan shows it in flight, apply refuses it even with --force; promote takes it to 100 %', async () => {
+    const cwd = withApproval();
+    const world = nativeWorld({ cwd, scenario: 'healthy-canary.yaml' });
+    const s = world.strategyOf('blue-green');
+    const held = await cli([...JSON_APPLY, '-n', 'blue-green'], { cwd, env: ENV, context: world.record().context });
+    expect(held.code).toBe(3);
+    expect(ofType(held.events, 'ecs-native.paused')[0]).toMatchObject({ stage: 'PRE_PRODUCTION_TRAFFIC_SHIFT' });
+    expect(await shares(world.ports, s.productionListenerRule)).toEqual({ [BLUE['blue-green']]: 100, [GREEN['blue-green']]: 0 });
+
+    const plan = await cli(['plan', '--detailed-exitcode', '-n', 'blue-green'], { cwd, env: ENV, context: world.record().context });
+    expect(plan.code).toBe(2);
+    expect(plan.stdout).toContain('rollout awaiting approval');
+    expect(plan.stdout).toContain('ecsdeploy promote -n blue-green');
+
+    const { rec: busyRec, context: busyContext } = world.record();
+    const busy = await cli(['apply', '--yes', '--force', '-n', 'blue-green'], { cwd, env: { IMAGE_TAG: '3.0.0' }, context: busyContext });
+    expect(busy.code).toBe(1);
+    expect(busy.stderr).toContain('error [SERVICE_BUSY]');
+    expect(busyRec.count('UpdateService') + busyRec.count('ContinueServiceDeployment')).toBe(0);
+
+    const { rec, context } = world.record();
+    const promoted = await cli(['promote', '--yes', '--format', 'json', '-n', 'blue-green'], { cwd, env: ENV, context });
+    expect(promoted.code, promoted.stderr).toBe(0);
+    expect(finished(promoted.events)).toMatchObject({ outcome: 'succeeded' });
+    expect(rec.callsOf('ContinueServiceDeployment').map((i) => i.action)).toEqual(['CONTINUE']);
+    expect(rec.count('UpdateService')).toBeLessThanOrEqual(1);
+    expect(await shares(world.ports, s.productionListenerRule)).toEqual({ [BLUE['blue-green']]: 0, [GREEN['blue-green']]: 100 });
+    expect(await snapshot(world.ports, 'blue-green')).toMatchObject({ taskDefinition: 'shop-web:2', pauseHooks: 0, stateTags: {} });
+  });
+
+  it('held for approval, then aborted: ECS rolls it back, production never moved, exit 1', async () => {
+    const cwd = withApproval();
+    const world = nativeWorld({ cwd, scenario: 'healthy-canary.yaml' });
+    const s = world.strategyOf('blue-green');
+    expect((await cli([...JSON_APPLY, '-n', 'blue-green'], { cwd, env: ENV, context: world.record().context })).code).toBe(3);
+    const { rec, context } = world.record();
+    const aborted = await cli(['abort', '--yes', '--format', 'json', '-n', 'blue-green'], { cwd, env: ENV, context });
+    expect(aborted.code).toBe(1);
+    expect(finished(aborted.events)).toMatchObject({ outcome: 'rolled-back' });
+    expect(rec.callsOf('ContinueServiceDeployment').map((i) => i.action)).toEqual(['ROLLBACK']);
+    expect(await shares(world.ports, s.productionListenerRule)).toEqual({ [BLUE['blue-green']]: 100, [GREEN['blue-green']]: 0 });
+    expect(await snapshot(world.ports, 'blue-green')).toMatchObject({ taskDefinition: 'shop-web:1', pauseHooks: 0, stateTags: {} });
+  });
+
+  it("someone else's deployment in progress: plan shows it, apply refuses it, --wait follows it to its end (never held, never answered) and deploys", async () => {
+    const world = nativeWorld({ scenario: 'healthy-canary.yaml' });
+    // Another tool: a plain UpdateService, no pause hook of anybody's.
+    const other = (await world.ports.ecs.updateService({ cluster: 'shop', service: 'shop-web', forceNewDeployment: true })).service
+      ?.currentServiceDeployment as string;
+    expect(other).toBeTruthy();
+
+    const plan = await cli(['plan', '--detailed-exitcode', '-n', 'blue-green'], {
+      cwd: world.cwd,
+      env: ENV,
+      context: world.record().context,
+    });
+    expect(plan.code).toBe(2);
+    expect(plan.stdout).toContain(`rollout in progress: ${other}`);
+    const busy = await cli(['apply', '--yes', '-n', 'blue-green'], { cwd: world.cwd, env: ENV, context: world.record().context });
+    expect(busy.code).toBe(1);
+    expect(busy.stderr).toContain('error [SERVICE_BUSY]');
+
+    const { rec, context } = world.record();
+    const r = await cli([...JSON_APPLY, '--wait', '-n', 'blue-green'], { cwd: world.cwd, env: ENV, context });
+    expect(r.code, r.stderr).toBe(0);
+    expect(finished(r.events)).toMatchObject({ outcome: 'succeeded' });
+    expect((await serviceDeployment(world.ports, other))?.status).toBe('SUCCESSFUL');
+    // ecsdeploy answered pauses of its own deployment only.
+    const ours = (await snapshot(world.ports, 'blue-green')).currentServiceDeployment;
+    expect(ours).not.toBe(other);
+    expect(new Set(rec.callsOf('ContinueServiceDeployment').map((i) => i.serviceDeploymentArn))).toEqual(new Set([ours]));
+  });
+
+  it("someone else's deployment replacing ours mid-way: ecsdeploy fails its run, never rolls the other back; it succeeds", async () => {
+    const world = nativeWorld({ scenario: 'healthy-canary.yaml' });
+    const { rec, context } = world.record();
+    let other: Promise<string | undefined> | undefined;
+    const r = await cli([...JSON_APPLY, '-n', 'linear'], {
+      cwd: world.cwd,
+      env: ENV,
+      context,
+      onStdout: (text) => {
+        // While ecsdeploy's test-traffic gate holds: another tool deploys the service.
+        if (!other && text.includes('"type":"ecs-native.stage"') && text.includes('"stage":"POST_TEST_TRAFFIC_SHIFT"')) {
+          other = world.ports.ecs
+            .updateService({ cluster: 'shop', service: 'shop-api', forceNewDeployment: true })
+            .then((o) => o.service?.currentServiceDeployment);
+        }
+      },
+    });
+    const otherArn = (await other) as string;
+    expect(otherArn).toBeTruthy();
+    expect(r.code).toBe(1);
+    expect(finished(r.events)?.reason).toMatch(/replaced by/);
+    expect(rec.callsOf('ContinueServiceDeployment').filter((i) => i.action === 'ROLLBACK')).toEqual([]);
+    expect(rec.callsOf('StopServiceDeployment')).toEqual([]);
+    // The other deployment goes its way: ecsdeploy's pauses are not on it, nothing holds it.
+    await world.sb.clock.sleep(30 * 60_000);
+    const theirs = await serviceDeployment(world.ports, otherArn);
+    expect(theirs?.status).toBe('SUCCESSFUL');
+    expect(await snapshot(world.ports, 'linear')).toMatchObject({ pauseHooks: 0, stateTags: {} });
+  });
+});

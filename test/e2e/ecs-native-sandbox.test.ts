@@ -204,6 +204,9 @@ describe('ECS-native strategies on the sandbox: a deployment already in progress
     const busy = await cli(['apply', '--yes', '--force', '-n', 'blue-green'], { cwd, env: { IMAGE_TAG: '3.0.0' }, context: busyContext });
     expect(busy.code).toBe(1);
     expect(busy.stderr).toContain('error [SERVICE_BUSY]');
+    expect(busy.stderr).toContain('to move it on: ecsdeploy promote -n blue-green or ecsdeploy abort -n blue-green');
+    // Neither waiting nor forcing moves a deployment held for a person on: the hint offers neither.
+    expect(busy.stderr).not.toMatch(/--force deploys anyway|apply --wait/);
     expect(busyRec.count('UpdateService') + busyRec.count('ContinueServiceDeployment')).toBe(0);
 
     const { rec, context } = world.record();
@@ -287,5 +290,39 @@ describe('ECS-native strategies on the sandbox: a deployment already in progress
     const theirs = await serviceDeployment(world.ports, otherArn);
     expect(theirs?.status).toBe('SUCCESSFUL');
     expect(await snapshot(world.ports, 'linear')).toMatchObject({ pauseHooks: 0, stateTags: {} });
+  });
+});
+
+describe('ECS-native strategies on the sandbox: --on-interrupt leave, then apply --resume', () => {
+  it('the deployment waits at the next pause with its state recorded; apply --resume takes it up and finishes it', async () => {
+    const world = nativeWorld({ scenario: 'healthy-canary.yaml' });
+    const s = world.strategyOf('linear');
+    const ctl = new AbortController();
+    const { rec, context } = world.record();
+    const left = await cli([...JSON_APPLY, '--on-interrupt', 'leave', '-n', 'linear'], {
+      cwd: world.cwd,
+      env: ENV,
+      context: { ...context, signal: ctl.signal },
+      onStdout: (text) => {
+        if (!ctl.signal.aborted && text.includes('"type":"ecs-native.stage"') && text.includes('"stage":"PRODUCTION_TRAFFIC_SHIFT"')) {
+          ctl.abort(new Error('received SIGINT'));
+        }
+      },
+    });
+    expect(left.code).toBe(130);
+    expect(finished(left.events)).toMatchObject({ outcome: 'interrupted' });
+    expect(rec.callsOf('ContinueServiceDeployment').filter((i) => i.action === 'ROLLBACK')).toEqual([]);
+    expect(rec.count('StopServiceDeployment')).toBe(0);
+    expect((await snapshot(world.ports, 'linear')).stateTags).toMatchObject({ 'ecsdeploy:ecs-native:phase': 'interrupted' });
+
+    const plan = await cli(['plan', '--detailed-exitcode', '-n', 'linear'], { cwd: world.cwd, env: ENV, context: world.record().context });
+    expect(plan.code).toBe(2);
+    expect(plan.stdout).toContain('ecsdeploy apply --resume');
+
+    const resumed = await cli([...JSON_APPLY, '--resume', '-n', 'linear'], { cwd: world.cwd, env: ENV, context: world.record().context });
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(finished(resumed.events)).toMatchObject({ outcome: 'succeeded' });
+    expect(await shares(world.ports, s.productionListenerRule)).toEqual({ [BLUE.linear]: 0, [GREEN.linear]: 100 });
+    expect(await snapshot(world.ports, 'linear')).toMatchObject({ taskDefinition: 'shop-api:2', pauseHooks: 0, stateTags: {} });
   });
 });

@@ -11,7 +11,7 @@ import { ECS_NATIVE_STRATEGIES, type EcsLambdaHook, type EcsNativeStrategy } fro
 import type { JsonObject } from './task-definition.js';
 
 /** A hook as UpdateService takes it, every default written out (so a plan compares like with like). */
-export function lambdaHookConfiguration(h: EcsLambdaHook): JsonObject {
+function lambdaHookConfiguration(h: EcsLambdaHook): JsonObject {
   return {
     targetType: 'AWS_LAMBDA',
     hookTargetArn: h.functionArn,

@@ -60,7 +60,7 @@ function nativeOf(target: DeployTarget): EcsNativeStrategy {
 }
 
 /** The commands that move a held or interrupted deployment on. */
-export function nextCommands(key: string): string[] {
+function nextCommands(key: string): string[] {
   return [`ecsdeploy promote -n ${key}`, `ecsdeploy abort -n ${key}`];
 }
 

@@ -16,11 +16,11 @@ import type { EcsNativeStrategy } from '../../src/model/strategy.js';
 import { type RecordedPorts, recordCalls } from '../_helpers/recorded-ports.js';
 import { type InProcessSandbox, startInProcessSandbox } from '../_helpers/sandbox.js';
 
-export const ROOT = resolve(__dirname, '../..');
+const ROOT = resolve(__dirname, '../..');
 const EXAMPLE = join(ROOT, 'examples/ecs-native');
-export const SCENARIOS = join(ROOT, 'examples/scenarios');
+const SCENARIOS = join(ROOT, 'examples/scenarios');
 export const ENV = { IMAGE_TAG: '2.0.0' };
-export const CLUSTER = 'shop';
+const CLUSTER = 'shop';
 
 /** Manifest key → ECS service name in the example. */
 export const SERVICES = { 'blue-green': 'shop-web', linear: 'shop-api', canary: 'shop-search' } as const;

@@ -293,6 +293,36 @@ describe('ECS-native strategies on the sandbox: a deployment already in progress
   });
 });
 
+describe("ECS-native strategies on the sandbox: someone else's deployment carrying ecsdeploy's pause hooks", () => {
+  it('another tool deploys right after ecsdeploy: its deployment carries the pauses, ecsdeploy releases them (CONTINUE only)', async () => {
+    const world = nativeWorld({ scenario: 'healthy-canary.yaml' });
+    const { rec, context } = world.record();
+    let other: string | undefined;
+    rec.afterCall = async (call) => {
+      // ecsdeploy's UpdateService put its pauses on the service; before it takes them off, another tool deploys.
+      if (!other && call.op === 'UpdateService' && call.input.taskDefinition) {
+        const out = await world.ports.ecs.updateService({ cluster: 'shop', service: 'shop-api', forceNewDeployment: true });
+        other = out.service?.currentServiceDeployment;
+      }
+    };
+    const r = await cli([...JSON_APPLY, '-n', 'linear'], { cwd: world.cwd, env: ENV, context });
+    expect(other).toBeTruthy();
+    const theirs = await serviceDeployment(world.ports, other as string);
+    // The other deployment does carry ecsdeploy's pauses (the service had them when it started)...
+    expect((theirs?.deploymentConfiguration?.lifecycleHooks ?? []).filter((h) => h.targetType === 'PAUSE').length).toBeGreaterThan(0);
+    expect(r.code).toBe(1);
+    expect(finished(r.events)?.reason).toMatch(/replaced by/);
+    // ...and ecsdeploy answered them, on that deployment, only ever with CONTINUE: never held, never rolled back.
+    const answers = rec.callsOf('ContinueServiceDeployment');
+    expect(answers.length).toBeGreaterThan(0);
+    expect(new Set(answers.map((i) => `${i.serviceDeploymentArn} ${i.action}`))).toEqual(new Set([`${other} CONTINUE`]));
+    expect(rec.count('StopServiceDeployment')).toBe(0);
+    await world.sb.clock.sleep(30 * 60_000);
+    expect((await serviceDeployment(world.ports, other as string))?.status).toBe('SUCCESSFUL');
+    expect(await snapshot(world.ports, 'linear')).toMatchObject({ pauseHooks: 0, stateTags: {} });
+  });
+});
+
 describe('ECS-native strategies on the sandbox: --on-interrupt leave, then apply --resume', () => {
   it('the deployment waits at the next pause with its state recorded; apply --resume takes it up and finishes it', async () => {
     const world = nativeWorld({ scenario: 'healthy-canary.yaml' });

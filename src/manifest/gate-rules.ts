@@ -5,7 +5,7 @@
  */
 import type { ManifestIssue } from '../errors/index.js';
 import type { ResolvedService } from '../model/manifest.js';
-import { expressionIds, type GateConfig, type MetricCheck } from '../model/strategy.js';
+import { expressionIds, type GateConfig, isEcsNative, type MetricCheck } from '../model/strategy.js';
 import { didYouMean } from './did-you-mean.js';
 import type { ServiceIssue } from './rules.js';
 import type { Path } from './source.js';
@@ -30,6 +30,7 @@ function declaredTargetGroups(services: ResolvedService[]): Set<string> {
     for (const lb of s.settings.loadBalancers ?? []) {
       if (typeof lb.targetGroupArn === 'string') names.add(targetGroupName(lb.targetGroupArn));
     }
+    if (isEcsNative(s.strategy)) names.add(targetGroupName(s.strategy.alternateTargetGroup));
   }
   return names;
 }
@@ -53,6 +54,13 @@ function gatesOf(s: ResolvedService): GateSite[] {
   if (s.strategy.type === 'canary') return [{ gate: s.strategy.gate, path: ['strategy', 'gate'] }];
   if (s.strategy.type === 'blue-green' && s.strategy.testTrafficGate) {
     return [{ gate: s.strategy.testTrafficGate, path: ['strategy', 'testTrafficGate'] }];
+  }
+  if (isEcsNative(s.strategy)) {
+    const { testTrafficGate, productionGate } = s.strategy;
+    return [
+      ...(testTrafficGate ? [{ gate: testTrafficGate, path: ['strategy', 'testTrafficGate'] }] : []),
+      ...(productionGate ? [{ gate: productionGate, path: ['strategy', 'productionGate'] }] : []),
+    ];
   }
   return [];
 }

@@ -6,7 +6,7 @@ import { dirname, resolve as resolvePath } from 'node:path';
 import { type ManifestIssue, UsageError } from '../errors/index.js';
 import type { DeploymentSettings, ResolvedManifest, ResolvedService, ServiceSettings } from '../model/manifest.js';
 import type { LookupSite, TfstateSource } from '../model/lookups.js';
-import type { StrategyType } from '../model/strategy.js';
+import { isEcsNative, type StrategyType } from '../model/strategy.js';
 import { parseDuration } from '../util/duration.js';
 import { setOwn } from '../util/own.js';
 import { DEFAULT_KEEP_REVISIONS, DEFAULT_TIMEOUT_MS, displayPath, fail, type ManifestText, type ResolveInput } from './common.js';
@@ -24,10 +24,11 @@ import {
   type ServiceIssue,
 } from './rules.js';
 import { formatPath, hasPath, issueAt, type Path, type SourceFile } from './source.js';
+import { applyEcsNative } from './ecs-native.js';
 import { resolveBefore, resolveScheduledTargets } from './steps.js';
 import { resolveStrategy } from './strategy.js';
 import { namespaceIssues, resolveTasks, taskLocator } from './tasks.js';
-import { SERVICE_SETTING_KEYS, type WrittenManifest, type WrittenService, type WrittenTfstate } from './written.js';
+import { SERVICE_SETTING_KEYS, type WrittenEcsNative, type WrittenManifest, type WrittenService, type WrittenTfstate } from './written.js';
 
 /** Everything the per-service steps share while one environment is resolved. */
 interface Context extends ResolveContext {
@@ -137,6 +138,18 @@ function resolveService(key: string, own: WrittenService, w: WrittenService, ctx
   const strategy = resolveStrategy(w.strategy, name);
   const settings = resolveSettings(key, w, strategy.type, ctx);
   const deployment = resolveDeployment(w, o);
+  if (isEcsNative(strategy)) {
+    issues.push(
+      ...applyEcsNative(
+        key,
+        strategy,
+        w.strategy?.type === strategy.type ? (w.strategy as WrittenEcsNative) : undefined,
+        settings,
+        deployment,
+        at,
+      ),
+    );
+  }
   if (strategy.type === 'blue-green') {
     // The circuit breaker and deployment alarms belong to the ECS controller; CodeDeploy has its own rollback
     // settings. Inherited from defaults they are dropped; declared on the service they are a mistake.

@@ -1,9 +1,11 @@
 /**
- * Which strategy deploys a service. Blue-green (CodeDeploy) shares the interface but is not built yet:
+ * Which strategy deploys a service: rolling, canary (ecsdeploy's ALB canary), and ECS's own ecs-blue-green,
+ * ecs-linear and ecs-canary. Blue-green (CodeDeploy) shares the interface but is not built yet:
  * `unsupportedReason` names it so apply refuses before it touches anything. A new strategy is one more case here.
  */
 import type { StrategyConfig } from '../model/strategy.js';
 import { albCanaryStrategy } from './alb-canary.js';
+import { ecsNativeStrategies } from './ecs-native.js';
 import { rollingStrategy } from './rolling.js';
 import type { DeployStrategy } from './types.js';
 
@@ -18,6 +20,10 @@ export const builtInStrategies: StrategyCatalog = (config) => {
       return albCanaryStrategy;
     case 'blue-green':
       return undefined;
+    case 'ecs-blue-green':
+    case 'ecs-linear':
+    case 'ecs-canary':
+      return ecsNativeStrategies[config.type];
   }
 };
 

@@ -14,6 +14,10 @@ export class AbortCommand extends PlannedDeployCommand {
       not touched. Works from any machine: it needs the manifest and the AWS account, nothing of the run that
       started the canary.
 
+      An ECS-native deployment (ecs-blue-green, ecs-linear, ecs-canary) that ecsdeploy started is rolled back
+      by ECS at ecsdeploy's request (ContinueServiceDeployment or StopServiceDeployment ROLLBACK), followed until
+      traffic is back on the old revision. See docs/blue-green.md.
+
       Exit codes: 1 aborted (the release did not ship; the output says whether traffic is verified back on
       stable); 130 interrupted. See docs/canary.md.
     `,

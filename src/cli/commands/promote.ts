@@ -16,6 +16,10 @@ export class PromoteCommand extends PlannedDeployCommand {
       runs (recorded in its tags), whatever the manifest says now. Needs the manifest (for the rule, the target
       groups, the steps and the gate).
 
+      An ECS-native deployment (ecs-blue-green, ecs-linear, ecs-canary) held at ecsdeploy's pause hook is
+      continued the same way: the pause is answered CONTINUE and the deployment followed on with its gates
+      (\`--full\`: with none). See docs/blue-green.md.
+
       Exit codes: 0 promoted; 1 failed or rolled back; 3 paused again (another approval step, or a gate that
       paused); 130 interrupted. See docs/canary.md.
     `,

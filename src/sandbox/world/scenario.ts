@@ -1,6 +1,7 @@
 /**
- * Scenario files: what the sandbox's images do (start time, crash, failing health checks, error rate, latency) and
- * which API faults the protocol layer injects. Documented in docs/sandbox.md ("Scenario files").
+ * Scenario files: what the sandbox's images do (start time, crash, failing health checks, error rate, latency),
+ * what the Lambda functions of ECS lifecycle hooks answer, and which API faults the protocol layer injects.
+ * Documented in docs/sandbox.md ("Scenario files").
  */
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node as YamlNode, type Pair } from 'yaml';
 import { ManifestError, type ManifestIssue } from '../../errors/index.js';
@@ -45,9 +46,25 @@ export interface ApiFault {
   latencyMs?: number;
 }
 
+/** What `hookStatus` an ECS lifecycle hook's Lambda function answers (§1.9), for functions matching `match`. */
+export interface HookAnswer {
+  /** Glob on the function ARN or on its name alone, e.g. `*:function:smoke-test`, `smoke-*`. */
+  match: string;
+  /** Only at this lifecycle stage (default: every stage the hook runs at). */
+  stage?: string;
+  /** `SUCCEEDED` continues, `FAILED` rolls back, `IN_PROGRESS` is asked again after 30 s (until the hook times out). */
+  status: 'SUCCEEDED' | 'FAILED' | 'IN_PROGRESS';
+  /** Seconds each invocation takes before it answers (default 1). */
+  seconds?: number;
+}
+
+export const HOOK_STATUSES: readonly HookAnswer['status'][] = ['SUCCEEDED', 'FAILED', 'IN_PROGRESS'];
+
 export interface Scenario {
   images: ImageBehaviour[];
   faults: ApiFault[];
+  /** Lambda hook answers; a function no entry matches answers SUCCEEDED. */
+  hooks?: HookAnswer[];
   /** Requests per minute each listener receives (default 600). */
   trafficPerMinute?: number;
 }
@@ -55,6 +72,17 @@ export interface Scenario {
 export const EMPTY_SCENARIO: Scenario = { images: [], faults: [] };
 
 export const DEFAULT_START_SECONDS = 5;
+/** Seconds a Lambda hook's invocation takes when the scenario does not say. */
+export const DEFAULT_HOOK_SECONDS = 1;
+
+/** The answer the Lambda function `functionArn` gives at `stage`: the first matching entry, else SUCCEEDED. */
+export function hookAnswerFor(scenario: Scenario, functionArn: string, stage: string): { status: HookAnswer['status']; seconds: number } {
+  const name = functionArn.slice(functionArn.lastIndexOf(':') + 1);
+  const rule = (scenario.hooks ?? []).find(
+    (h) => (h.stage === undefined || h.stage === stage) && (globToRegExp(h.match).test(functionArn) || globToRegExp(h.match).test(name)),
+  );
+  return { status: rule?.status ?? 'SUCCEEDED', seconds: rule?.seconds ?? DEFAULT_HOOK_SECONDS };
+}
 export const DEFAULT_LATENCY_MS = 20;
 export const DEFAULT_TRAFFIC_PER_MINUTE = 600;
 
@@ -111,6 +139,12 @@ const IMAGE_KEYS: Record<string, 'string' | 'number' | 'boolean' | 'rate' | 'lin
   latencyMs: 'number',
   logs: 'lines',
 };
+const HOOK_KEYS: Record<string, 'string' | 'number' | 'hookStatus'> = {
+  match: 'string',
+  stage: 'string',
+  status: 'hookStatus',
+  seconds: 'number',
+};
 const FAULT_KEYS: Record<string, 'string' | 'number' | 'rate' | 'service'> = {
   service: 'service',
   operation: 'string',
@@ -149,7 +183,7 @@ export function parseScenario(text: string, file: string): Scenario {
   const root = doc.contents;
   if (root === null || (isScalar(root) && (root.value === null || root.value === undefined))) return scenario;
   if (!isMap(root)) {
-    at(root, '', 'a scenario is a mapping with `images`, `faults` and `trafficPerMinute`');
+    at(root, '', 'a scenario is a mapping with `images`, `hooks`, `faults` and `trafficPerMinute`');
     throw new ManifestError(issues);
   }
   for (const pair of root.items as Pair<YamlNode, YamlNode>[]) {
@@ -158,7 +192,7 @@ export function parseScenario(text: string, file: string): Scenario {
       const v = isScalar(pair.value) ? pair.value.value : undefined;
       if (typeof v !== 'number' || v < 0) at(pair.value ?? pair.key, key, 'must be a number >= 0');
       else scenario.trafficPerMinute = v;
-    } else if (key === 'images' || key === 'faults') {
+    } else if (key === 'images' || key === 'faults' || key === 'hooks') {
       const seq = pair.value;
       if (seq === null || (isScalar(seq) && seq.value === null)) continue;
       if (!isSeq(seq)) {
@@ -171,7 +205,7 @@ export function parseScenario(text: string, file: string): Scenario {
           at(item as YamlNode, path, 'must be a mapping');
           return;
         }
-        const spec = key === 'images' ? IMAGE_KEYS : FAULT_KEYS;
+        const spec: Record<string, string> = key === 'images' ? IMAGE_KEYS : key === 'hooks' ? HOOK_KEYS : FAULT_KEYS;
         const out: Record<string, unknown> = {};
         for (const p of item.items as Pair<YamlNode, YamlNode>[]) {
           const k = isScalar(p.key) ? String(p.key.value) : '';
@@ -193,6 +227,8 @@ export function parseScenario(text: string, file: string): Scenario {
             at(p.value ?? p.key, `${path}.${k}`, 'must be true or false');
           } else if (kind === 'service' && !AWS_SERVICE_IDS.includes(v as AwsServiceId)) {
             at(p.value ?? p.key, `${path}.${k}`, `must be one of ${AWS_SERVICE_IDS.join(', ')}`);
+          } else if (kind === 'hookStatus' && !HOOK_STATUSES.includes(v as HookAnswer['status'])) {
+            at(p.value ?? p.key, `${path}.${k}`, `must be one of ${HOOK_STATUSES.join(', ')}`);
           } else {
             out[k] = v;
           }
@@ -200,12 +236,18 @@ export function parseScenario(text: string, file: string): Scenario {
         if (key === 'images') {
           if (typeof out.match !== 'string') at(item, path, '`match` is required');
           else scenario.images.push(out as unknown as ImageBehaviour);
+        } else if (key === 'hooks') {
+          // A key given with a wrong value is reported above; only a missing one is reported here.
+          if (!item.has('match') || !item.has('status')) at(item, path, '`match` and `status` are required');
+          else if (typeof out.match === 'string' && typeof out.status === 'string') {
+            scenario.hooks = [...(scenario.hooks ?? []), out as unknown as HookAnswer];
+          }
         } else {
           scenario.faults.push(out as ApiFault);
         }
       });
     } else {
-      at(pair.key, key, 'unknown key; expected images, faults or trafficPerMinute');
+      at(pair.key, key, 'unknown key; expected images, hooks, faults or trafficPerMinute');
     }
   }
   if (issues.length) throw new ManifestError(issues);

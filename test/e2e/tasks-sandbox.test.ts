@@ -135,6 +135,25 @@ describe('a task family in apply: before:, --image, saved plans, Markdown', () =
     expect(await ruleTarget(sb)).toBe(registered[0]?.taskDefinitionArn);
   });
 
+  it('a family that cannot be registered stops the run before the before: task, and the target is not moved', async () => {
+    const where = withMigration();
+    const sb = startInProcessSandbox({
+      manifest: loadManifest({ cwd: where, env }),
+      scenario: { faults: [{ service: 'ecs', operation: 'RegisterTaskDefinition', serverErrorRate: 1 }] },
+    });
+    const r = await cli(['apply', '--yes', '--format', 'json'], { cwd: where, env, context: sandboxContext(sb) });
+    expect(r.code).toBe(1);
+    expect(ofType(r.events, 'log').map((e) => e.message)).toContainEqual(
+      expect.stringMatching(/^could not register a new revision of task report \(family nightly-report\)/),
+    );
+    // The before: task was never tried.
+    expect(ofType(r.events, 'oneoff.started')).toEqual([]);
+    expect(ofType(r.events, 'oneoff.finished')).toEqual([]);
+    expect(sb.runtime.calls().counts['ecs.RunTask']).toBeUndefined();
+    expect(ofType(r.events, 'step.skipped').map((e) => e.step)).toContain('scheduled-target');
+    expect(await ruleTarget(sb)).toMatch(/nightly-report:1$/);
+  });
+
   it("a saved plan is refused once the rule's target moved; the Markdown plan shows the task", async () => {
     const sb = seeded();
     const context = sandboxContext(sb);

@@ -3,7 +3,6 @@
  * credential chain with the caller's region, profile, endpoint or keys (`{ aws }`). Every call of the engine then
  * goes through the ports this builds, as the CLI's do.
  */
-import { createAwsPorts } from '../aws/clients.js';
 import type { AwsPorts } from '../aws/ports.js';
 import { UsageError } from '../errors/index.js';
 import type { ResolvedManifest } from '../model/manifest.js';
@@ -62,6 +61,8 @@ export async function connect(target: Target, manifest: ResolvedManifest | undef
   }
   if (target.sandbox) return sandboxConnection(target.sandbox);
   const aws = target.aws ?? {};
+  // Loaded on first use, as the CLI does: a program that only loads manifests never parses the AWS SDK.
+  const { createAwsPorts } = await import('../aws/clients.js');
   const ports = createAwsPorts({
     ...(aws.region ? { region: aws.region } : {}),
     ...(manifest?.region ? { defaultRegion: manifest.region } : {}),

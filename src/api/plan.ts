@@ -7,6 +7,7 @@ import { UsageError } from '../errors/index.js';
 import { pendingSites } from '../manifest/lookup-sites.js';
 import { siteLocation } from '../model/lookups.js';
 import type { ResolvedManifest } from '../model/manifest.js';
+import { redactPlan } from '../plan/saved-plan.js';
 import type { Plan } from '../plan/types.js';
 import { connect, type Target } from './connection.js';
 import { type EventHandler, interruptedOr, sinkFor } from './events.js';
@@ -38,10 +39,22 @@ export async function plan(manifestOrPath: ResolvedManifest | string, options: P
       },
     });
     emitPlanComputed(sinkFor(options.onEvent), clock, planned);
-    return { ...planned.plan, calls: ports.calls.counts() };
+    return shownRedacted({ ...planned.plan, calls: ports.calls.counts() });
   } catch (error) {
     throw interruptedOr(error, options.signal);
   }
+}
+
+/**
+ * The plan keeps the manifest's secrets (apply registers them), but whoever prints it sees it redacted, as
+ * `plan --format json` shows it: `JSON.stringify` and `console.log`/`util.inspect` get the redacted plan.
+ * Non-enumerable, so copies of the plan (the engine spreads it) do not carry them.
+ */
+function shownRedacted(plan: Plan): Plan {
+  const redacted = () => redactPlan(plan);
+  Object.defineProperty(plan, 'toJSON', { value: redacted });
+  Object.defineProperty(plan, Symbol.for('nodejs.util.inspect.custom'), { value: redacted });
+  return plan;
 }
 
 /**

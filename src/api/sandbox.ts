@@ -3,7 +3,6 @@
  * `plan` and `apply` (what apply deploys, the next plan reads), runs on simulated time, and never calls AWS.
  * The handle is opaque: its runtime stays inside the library, so its shape is not public API.
  */
-import { createAwsPorts } from '../aws/clients.js';
 import type { AwsPorts } from '../aws/ports.js';
 import { UsageError } from '../errors/index.js';
 import type { ResolvedManifest } from '../model/manifest.js';
@@ -34,9 +33,9 @@ interface SandboxInternals {
 
 const internals = new WeakMap<Sandbox, SandboxInternals>();
 
-/** A new sandbox account. Loads the sandbox code on first use: programs that only talk to AWS never load it. */
+/** A new sandbox account. Loads the sandbox (and the SDK) on first use: programs that only load manifests never parse them. */
 export async function createSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
-  const { createSandboxRuntime } = await import('../sandbox/runtime.js');
+  const [{ createSandboxRuntime }, { createAwsPorts }] = await Promise.all([import('../sandbox/runtime.js'), import('../aws/clients.js')]);
   const runtime = createSandboxRuntime({
     ...(options.manifest ? { manifest: options.manifest } : {}),
     ...(options.stateFile ? { stateFile: options.stateFile } : {}),

@@ -6,6 +6,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { inspect } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   apply,
@@ -144,14 +145,18 @@ describe('plan and apply against a sandbox', () => {
     expect(story(events)).toEqual(story(viaCli.events));
   });
 
-  it('never gives onEvent a secret of the manifest, though the plan value holds it for apply', async () => {
+  it('never gives onEvent a secret of the manifest, and the plan holds it for apply but prints it redacted', async () => {
     const manifest = loadManifest(writeManifest(WITH_SECRET), { env: {} });
     const sandbox = await createSandbox({ manifest });
     const events: EngineEvent[] = [];
     const planned = await plan(manifest, { sandbox, onEvent: (e) => events.push(e) });
     const result = await apply(planned, { sandbox, onEvent: (e) => events.push(e) });
     expect(result.outcome).toBe('succeeded');
-    expect(JSON.stringify(planned)).toContain(SECRET);
+    // apply needs the value; whoever prints the plan sees it redacted.
+    expect(JSON.stringify(planned.services[0]?.desired.taskDefinition)).toContain(SECRET);
+    expect(JSON.stringify(planned)).not.toContain(SECRET);
+    expect(inspect(planned, { depth: null })).not.toContain(SECRET);
+    expect(JSON.stringify(planned)).toContain('DB_PASSWORD');
     expect(events.some((e) => e.type === 'plan.computed')).toBe(true);
     expect(JSON.stringify(events)).not.toContain(SECRET);
     expect(JSON.stringify(events)).toContain('DB_PASSWORD');

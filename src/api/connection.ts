@@ -7,7 +7,7 @@ import type { AwsPorts } from '../aws/ports.js';
 import { UsageError } from '../errors/index.js';
 import type { ResolvedManifest } from '../model/manifest.js';
 import { type Clock, systemClock } from '../util/clock.js';
-import { hostEnv } from './host.js';
+import { hostEnv, silenceBundledSdkNodeWarning } from './host.js';
 import { createSandbox, type Sandbox, sandboxConnection } from './sandbox.js';
 
 /** AWS, as the CLI's AWS options reach it. Unset fields come from the environment, as for the AWS CLI. */
@@ -62,6 +62,7 @@ export async function connect(target: Target, manifest: ResolvedManifest | undef
   if (target.sandbox) return sandboxConnection(target.sandbox);
   const aws = target.aws ?? {};
   // Loaded on first use, as the CLI does: a program that only loads manifests never parses the AWS SDK.
+  silenceBundledSdkNodeWarning();
   const { createAwsPorts } = await import('../aws/clients.js');
   const ports = createAwsPorts({
     ...(aws.region ? { region: aws.region } : {}),

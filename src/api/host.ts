@@ -13,3 +13,12 @@ export function hostEnv(env: Record<string, string | undefined> | undefined): Re
 export function hostCwd(cwd: string | undefined): string {
   return cwd ?? process.cwd();
 }
+
+/**
+ * The AWS SDK warns on every run under Node 20 that its *future* releases will need Node 22. The package bundles
+ * the SDK it was tested with, so the warning is not the program's to act on (the CLI silences it the same way).
+ * A program that set the variable itself keeps its value.
+ */
+export function silenceBundledSdkNodeWarning(): void {
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+}

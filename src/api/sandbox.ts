@@ -7,6 +7,7 @@ import type { AwsPorts } from '../aws/ports.js';
 import { UsageError } from '../errors/index.js';
 import type { ResolvedManifest } from '../model/manifest.js';
 import type { Clock } from '../util/clock.js';
+import { silenceBundledSdkNodeWarning } from './host.js';
 
 export interface SandboxOptions {
   /** Seed the account with this manifest's clusters, services, load balancers, alarms... @default an empty account */
@@ -35,6 +36,7 @@ const internals = new WeakMap<Sandbox, SandboxInternals>();
 
 /** A new sandbox account. Loads the sandbox (and the SDK) on first use: programs that only load manifests never parse them. */
 export async function createSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
+  silenceBundledSdkNodeWarning();
   const [{ createSandboxRuntime }, { createAwsPorts }] = await Promise.all([import('../sandbox/runtime.js'), import('../aws/clients.js')]);
   const runtime = createSandboxRuntime({
     ...(options.manifest ? { manifest: options.manifest } : {}),

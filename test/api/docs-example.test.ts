@@ -2,7 +2,7 @@
  * The example of docs/library.md runs as written: `node` runs it in a folder holding the rolling example's manifest,
  * with `ecsdeploy` installed as a link to this repository, so the import goes through package.json's `exports` map
  * to the built dist/index.mjs (`npm test` builds first). The same example runs from the installed tarball in
- * test/package/.
+ * test/package/. The README's shorter example runs the same way.
  */
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -34,7 +34,8 @@ describe('docs/library.md', () => {
     const run = spawnSync(process.execPath, ['deploy.mjs'], {
       cwd: work,
       encoding: 'utf8',
-      env: { PATH: process.env.PATH, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+      // Not AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: the library keeps the SDK's Node 20 notice quiet itself.
+      env: { PATH: process.env.PATH },
       timeout: 60_000,
     });
     expect(run.stderr).toBe('');
@@ -59,5 +60,23 @@ describe('docs/library.md', () => {
     } finally {
       writeFileSync(join(work, 'ecsdeploy.yaml'), manifest);
     }
+  });
+
+  it('the README example deploys too', () => {
+    const [example] = codeBlocks('README.md', 'js');
+    expect(example).toContain("from 'ecsdeploy'");
+    writeFileSync(join(work, 'readme.mjs'), example as string);
+    const run = spawnSync(process.execPath, ['readme.mjs'], {
+      cwd: work,
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH },
+      timeout: 60_000,
+    });
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    const lines = run.stdout.trim().split('\n');
+    expect(lines).toContain('apply.started');
+    expect(lines).toContain('service.finished');
+    expect(lines.at(-1)).toBe('succeeded');
   });
 });

@@ -26,7 +26,7 @@ export interface LoadOptions {
 }
 
 /** The loader's options for a path and the library's options. */
-export function loaderOptions(path: string | undefined, options: LoadOptions): LoadManifestOptions {
+function loaderOptions(path: string | undefined, options: LoadOptions): LoadManifestOptions {
   return {
     ...(path !== undefined ? { file: path } : {}),
     cwd: hostCwd(options.cwd),

@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: these strings are manifest interpolation syntax, not templates
 /**
  * The library (`src/index.ts`, what `import ... from 'ecsdeploy'` gives): loadManifest, plan and apply against a
  * sandbox made by createSandbox. Assertions are on what a program sees (values, typed errors, the events

@@ -5,6 +5,7 @@
  */
 import { applyPlan, refuseInFlight } from '../engine/apply.js';
 import type { ApplyOptions as EngineApplyOptions, ApplyResult } from '../engine/types.js';
+import { UsageError } from '../errors/index.js';
 import type { Plan } from '../plan/types.js';
 import { connect, type Target } from './connection.js';
 import { type EventHandler, interruptedOr, sinkFor } from './events.js';
@@ -39,11 +40,20 @@ export interface ApplyOptions extends Target {
  * the same AWS account and region).
  * @returns the outcome: `succeeded`, `no-change`, `failed`, `interrupted` or `paused` (a canary awaits approval),
  *   with every service's. A failed deployment is an outcome, not an exception.
- * @throws UsageError when a service has a rollout in flight (SERVICE_BUSY), AwsApiError when AWS refuses a call
- *   before any change
+ * @throws UsageError when a service has a rollout in flight (SERVICE_BUSY) or the target is in another region
+ *   than the plan (API_PLAN_OTHER_REGION), AwsApiError when AWS refuses a call before any change
  */
 export async function apply(plan: Plan, options: ApplyOptions = {}): Promise<ApplyResult> {
   const { ports, clock } = await connect(options, undefined);
+  // The CLI always plans and applies in one run; a program may keep a plan and apply it elsewhere. A plan read
+  // from one region is never applied to another (its services, ARNs and fingerprints are that region's).
+  if (plan.region !== undefined && plan.region !== ports.region) {
+    throw new UsageError(
+      'API_PLAN_OTHER_REGION',
+      `the plan was made in ${plan.region}, and apply would deploy to ${ports.region}; nothing was changed`,
+      { hint: 'apply a plan against the target it was made against (the same sandbox, or the same AWS region)' },
+    );
+  }
   const engineOptions: EngineApplyOptions = {
     concurrency: options.concurrency ?? 4,
     dryRun: options.dryRun ?? false,

@@ -203,6 +203,21 @@ describe('bad input touches nothing', () => {
     await expect(plan(manifest, { sandbox: fake })).rejects.toMatchObject({ code: 'API_NOT_A_SANDBOX' });
   });
 
+  it('refuses to apply a plan to another region than the one it was made in, and to seed a sandbox without a manifest', async () => {
+    const manifest = loadManifest('ecsdeploy.yaml', { cwd: ROLLING, env });
+    const planned = await plan(manifest, { sandbox: true });
+    expect(planned.region).toBe('us-east-1');
+    const elsewhere = await createSandbox({ manifest, region: 'eu-west-1' });
+    const events: EngineEvent[] = [];
+    await expect(apply(planned, { sandbox: elsewhere, onEvent: (e) => events.push(e) })).rejects.toMatchObject({
+      code: 'API_PLAN_OTHER_REGION',
+    });
+    expect(events).toEqual([]);
+    // The account in the other region was not touched: it still plans the same change.
+    expect((await plan(manifest, { sandbox: elsewhere })).services[0]).toMatchObject({ action: 'update', taskDefinitionChanged: true });
+    await expect(apply(planned, { sandbox: true })).rejects.toMatchObject({ code: 'API_SANDBOX_NEEDS_MANIFEST' });
+  });
+
   it('refuses a manifest with lookups before reading anything, saying where they are', async () => {
     const file = writeManifest(WITH_SECRET.replace('image: nginx:1.27', 'image: ${ssm:/shop/web-image}'));
     const manifest = loadManifest(file, { env: {} });

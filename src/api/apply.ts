@@ -8,7 +8,7 @@ import type { ApplyOptions as EngineApplyOptions, ApplyResult } from '../engine/
 import { UsageError } from '../errors/index.js';
 import type { Plan } from '../plan/types.js';
 import { connect, type Target } from './connection.js';
-import { type EventHandler, interruptedOr, sinkFor } from './events.js';
+import { type EventHandler, EventHandlerError, interruptedOr, sinkFor } from './events.js';
 import { newRunId } from './run-id.js';
 
 export interface ApplyOptions extends Target {
@@ -41,7 +41,8 @@ export interface ApplyOptions extends Target {
  * @returns the outcome: `succeeded`, `no-change`, `failed`, `interrupted` or `paused` (a canary awaits approval),
  *   with every service's. A failed deployment is an outcome, not an exception.
  * @throws UsageError when a service has a rollout in flight (SERVICE_BUSY) or the target is in another region
- *   than the plan (API_PLAN_OTHER_REGION), AwsApiError when AWS refuses a call before any change
+ *   than the plan (API_PLAN_OTHER_REGION), AwsApiError when AWS refuses a call before any change, EventHandlerError
+ *   (with the run's `result`) when `onEvent` threw: the run is never stopped half-way for it
  */
 export async function apply(plan: Plan, options: ApplyOptions = {}): Promise<ApplyResult> {
   const { ports, clock } = await connect(options, undefined);
@@ -64,13 +65,18 @@ export async function apply(plan: Plan, options: ApplyOptions = {}): Promise<App
   };
   refuseInFlight(plan, engineOptions);
   const signal = options.signal ?? new AbortController().signal;
+  const handler = sinkFor(options.onEvent);
+  let result: ApplyResult;
   try {
-    return await applyPlan(
+    result = await applyPlan(
       plan,
-      { ports, sink: sinkFor(options.onEvent), clock, signal, ...(options.hardSignal ? { hardSignal: options.hardSignal } : {}) },
+      { ports, sink: handler.sink, clock, signal, ...(options.hardSignal ? { hardSignal: options.hardSignal } : {}) },
       engineOptions,
     );
   } catch (error) {
     throw interruptedOr(error, options.signal);
   }
+  const failed = handler.failure();
+  if (failed) throw new EventHandlerError(failed.error, result);
+  return result;
 }

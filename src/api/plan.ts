@@ -10,7 +10,7 @@ import type { ResolvedManifest } from '../model/manifest.js';
 import { redactPlan } from '../plan/saved-plan.js';
 import type { Plan } from '../plan/types.js';
 import { connect, type Target } from './connection.js';
-import { type EventHandler, interruptedOr, sinkFor } from './events.js';
+import { type EventHandler, EventHandlerError, interruptedOr, sinkFor } from './events.js';
 import { type LoadOptions, loadManifest } from './load.js';
 import { emitPlanComputed, planFromLive } from './plan-live.js';
 
@@ -38,7 +38,10 @@ export async function plan(manifestOrPath: ResolvedManifest | string, options: P
         vars: Object.entries(options.vars ?? {}).map(([name, value]) => `${name}=${value}`),
       },
     });
-    emitPlanComputed(sinkFor(options.onEvent), clock, planned);
+    const handler = sinkFor(options.onEvent);
+    emitPlanComputed(handler.sink, clock, planned);
+    const failed = handler.failure();
+    if (failed) throw new EventHandlerError(failed.error);
     return shownRedacted({ ...planned.plan, calls: ports.calls.counts() });
   } catch (error) {
     throw interruptedOr(error, options.signal);

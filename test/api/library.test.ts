@@ -13,6 +13,7 @@ import {
   apply,
   createSandbox,
   type EngineEvent,
+  EventHandlerError,
   InterruptedError,
   loadManifest,
   ManifestError,
@@ -185,6 +186,26 @@ describe('plan and apply against a sandbox', () => {
     const again = (await plan(manifest, { sandbox })).services[0];
     expect(again).toMatchObject({ action: 'update', live: { taskDefinitionArn: expect.stringMatching(/hello-web:1$/) } });
     expect(again?.inFlight).toBeUndefined();
+  });
+
+  it('goes on to a declared end when onEvent throws, then rejects with the run’s result', async () => {
+    const manifest = loadManifest('ecsdeploy.yaml', { cwd: ROLLING, env });
+    const sandbox = await createSandbox({ manifest });
+    const planned = await plan(manifest, { sandbox });
+    const seen: string[] = [];
+    const failure = apply(planned, {
+      sandbox,
+      onEvent: (e) => {
+        seen.push(e.type);
+        if (e.type === 'service.started') throw new Error('dashboard unreachable');
+      },
+    });
+    await expect(failure).rejects.toBeInstanceOf(EventHandlerError);
+    const error = (await failure.catch((e: unknown) => e)) as EventHandlerError;
+    expect(error.message).toContain('dashboard unreachable');
+    expect(error.result?.outcome).toBe('succeeded');
+    expect(seen.at(-1)).toBe('apply.finished');
+    expect((await plan(manifest, { sandbox })).hasChanges).toBe(false);
   });
 
   it('rejects with an InterruptedError when the signal aborted before anything changed', async () => {

@@ -69,7 +69,8 @@ describe.skipIf(!enabled)('the npm package', { timeout: 600_000 }, () => {
         `  npm install --omit=dev of the tarball into an empty folder: ${(installMs / 1000).toFixed(1)} s, node_modules ${mb(sizeOf(join(work, 'node_modules')))}`,
       ].join('\n'),
     );
-  });
+    // npm pack builds (esbuild, then tsc for the declarations) and the install downloads: minutes on a busy machine.
+  }, 600_000);
   afterAll(() => {
     if (work) rmSync(work, { recursive: true, force: true });
   });

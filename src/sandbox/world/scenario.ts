@@ -1,6 +1,7 @@
 /**
- * Scenario files: what the sandbox's images do (start time, crash, failing health checks, error rate, latency) and
- * which API faults the protocol layer injects. Documented in docs/sandbox.md ("Scenario files").
+ * Scenario files: what the sandbox's images do (start time, crash, failing health checks, error rate, latency),
+ * what CodeDeploy's Lambda lifecycle hooks answer, and which API faults the protocol layer injects. Documented in
+ * docs/sandbox.md ("Scenario files").
  */
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node as YamlNode, type Pair } from 'yaml';
 import { ManifestError, type ManifestIssue } from '../../errors/index.js';
@@ -40,9 +41,31 @@ export interface ApiFault {
   latencyMs?: number;
 }
 
+/** The lifecycle events of a CodeDeploy ECS deployment that run a Lambda hook (§2.1). */
+export const HOOK_EVENTS = ['BeforeInstall', 'AfterInstall', 'AfterAllowTestTraffic', 'BeforeAllowTraffic', 'AfterAllowTraffic'] as const;
+
+/**
+ * What a CodeDeploy lifecycle hook's Lambda function answers (PutLifecycleEventHookExecutionStatus, §2.1). A hook
+ * no rule matches succeeds at once.
+ */
+export interface HookAnswer {
+  /** Glob on the function name or ARN the AppSpec names. */
+  match: string;
+  /** Only at this lifecycle event; omitted: at any. */
+  event?: (typeof HOOK_EVENTS)[number];
+  /** `Pending`: the function never answers, and CodeDeploy fails the event after an hour. */
+  status: 'Succeeded' | 'Failed' | 'Pending';
+  /** Seconds before the answer arrives (default 1). */
+  seconds?: number;
+  /** What a failing function says (the lifecycle event's diagnostics). */
+  message?: string;
+}
+
 export interface Scenario {
   images: ImageBehaviour[];
   faults: ApiFault[];
+  /** CodeDeploy Lambda hooks' answers, first match wins. */
+  hooks?: HookAnswer[];
   /** Requests per minute each listener receives (default 600). */
   trafficPerMinute?: number;
 }
@@ -62,6 +85,11 @@ function imageMatches(glob: string, image: string): boolean {
   const colon = noDigest.lastIndexOf(':');
   const tag = colon > slash ? noDigest.slice(colon + 1) : 'latest';
   return re.test(tag);
+}
+
+/** The answer of the first hook rule matching the function (at this event); undefined: it succeeds at once. */
+export function hookAnswerFor(scenario: Scenario, fn: string, event: string): HookAnswer | undefined {
+  return (scenario.hooks ?? []).find((h) => (h.event === undefined || h.event === event) && globToRegExp(h.match).test(fn));
 }
 
 /** The first matching rule per image wins; a task takes the worst of its essential containers' images. */
@@ -100,6 +128,14 @@ const IMAGE_KEYS: Record<string, 'string' | 'number' | 'boolean' | 'rate'> = {
   errorRate: 'rate',
   latencyMs: 'number',
 };
+const HOOK_KEYS: Record<string, 'string' | 'number' | 'event' | 'status'> = {
+  match: 'string',
+  event: 'event',
+  status: 'status',
+  seconds: 'number',
+  message: 'string',
+};
+const HOOK_STATUSES = ['Succeeded', 'Failed', 'Pending'];
 const FAULT_KEYS: Record<string, 'string' | 'number' | 'rate' | 'service'> = {
   service: 'service',
   operation: 'string',
@@ -127,7 +163,7 @@ export function parseScenario(text: string, file: string): Scenario {
   const root = doc.contents;
   if (root === null || (isScalar(root) && (root.value === null || root.value === undefined))) return scenario;
   if (!isMap(root)) {
-    at(root, '', 'a scenario is a mapping with `images`, `faults` and `trafficPerMinute`');
+    at(root, '', 'a scenario is a mapping with `images`, `hooks`, `faults` and `trafficPerMinute`');
     throw new ManifestError(issues);
   }
   for (const pair of root.items as Pair<YamlNode, YamlNode>[]) {
@@ -136,7 +172,7 @@ export function parseScenario(text: string, file: string): Scenario {
       const v = isScalar(pair.value) ? pair.value.value : undefined;
       if (typeof v !== 'number' || v < 0) at(pair.value ?? pair.key, key, 'must be a number >= 0');
       else scenario.trafficPerMinute = v;
-    } else if (key === 'images' || key === 'faults') {
+    } else if (key === 'images' || key === 'faults' || key === 'hooks') {
       const seq = pair.value;
       if (seq === null || (isScalar(seq) && seq.value === null)) continue;
       if (!isSeq(seq)) {
@@ -149,7 +185,7 @@ export function parseScenario(text: string, file: string): Scenario {
           at(item as YamlNode, path, 'must be a mapping');
           return;
         }
-        const spec = key === 'images' ? IMAGE_KEYS : FAULT_KEYS;
+        const spec: Record<string, string> = key === 'images' ? IMAGE_KEYS : key === 'hooks' ? HOOK_KEYS : FAULT_KEYS;
         const out: Record<string, unknown> = {};
         for (const p of item.items as Pair<YamlNode, YamlNode>[]) {
           const k = isScalar(p.key) ? String(p.key.value) : '';
@@ -167,6 +203,10 @@ export function parseScenario(text: string, file: string): Scenario {
             at(p.value ?? p.key, `${path}.${k}`, 'must be true or false');
           } else if (kind === 'service' && !AWS_SERVICE_IDS.includes(v as AwsServiceId)) {
             at(p.value ?? p.key, `${path}.${k}`, `must be one of ${AWS_SERVICE_IDS.join(', ')}`);
+          } else if (kind === 'event' && !(HOOK_EVENTS as readonly unknown[]).includes(v)) {
+            at(p.value ?? p.key, `${path}.${k}`, `must be one of ${HOOK_EVENTS.join(', ')}`);
+          } else if (kind === 'status' && !HOOK_STATUSES.includes(v as string)) {
+            at(p.value ?? p.key, `${path}.${k}`, `must be one of ${HOOK_STATUSES.join(', ')}`);
           } else {
             out[k] = v;
           }
@@ -174,12 +214,17 @@ export function parseScenario(text: string, file: string): Scenario {
         if (key === 'images') {
           if (typeof out.match !== 'string') at(item, path, '`match` is required');
           else scenario.images.push(out as unknown as ImageBehaviour);
+        } else if (key === 'hooks') {
+          if (typeof out.match !== 'string') at(item, path, '`match` is required');
+          else if (!item.has('status')) at(item, path, '`status` is required');
+          else if (typeof out.status !== 'string') return;
+          else scenario.hooks = [...(scenario.hooks ?? []), out as unknown as HookAnswer];
         } else {
           scenario.faults.push(out as ApiFault);
         }
       });
     } else {
-      at(pair.key, key, 'unknown key; expected images, faults or trafficPerMinute');
+      at(pair.key, key, 'unknown key; expected images, hooks, faults or trafficPerMinute');
     }
   }
   if (issues.length) throw new ManifestError(issues);

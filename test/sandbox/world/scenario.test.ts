@@ -28,6 +28,30 @@ describe('scenario files', () => {
     });
   });
 
+  it('parse CodeDeploy hook answers, and name a wrong event or status where it is written', () => {
+    const s = parseScenario(
+      ['hooks:', '  - { match: "orders-*", event: AfterAllowTestTraffic, status: Failed, seconds: 30, message: "smoke failed" }'].join(
+        '\n',
+      ),
+      'h.yaml',
+    );
+    expect(s.hooks).toEqual([
+      { match: 'orders-*', event: 'AfterAllowTestTraffic', status: 'Failed', seconds: 30, message: 'smoke failed' },
+    ]);
+    let error: unknown;
+    try {
+      parseScenario(['hooks:', '  - { match: x, event: Install, status: Maybe }', '  - { status: Failed }'].join('\n'), 'h.yaml');
+    } catch (e) {
+      error = e;
+    }
+    const issues = (error as ManifestError).issues.map((i) => `${i.line}:${i.column} ${i.path}: ${i.message}`);
+    expect(issues).toEqual([
+      expect.stringMatching(/^2:\d+ hooks\[0\]\.event: must be one of BeforeInstall, AfterInstall/),
+      expect.stringMatching(/^2:\d+ hooks\[0\]\.status: must be one of Succeeded, Failed, Pending/),
+      expect.stringMatching(/^3:\d+ hooks\[1\]: `match` is required/),
+    ]);
+  });
+
   it('report every problem with its file, line and column', () => {
     let error: unknown;
     try {

@@ -74,6 +74,7 @@ function alarmSources(s: ResolvedService): { name: string; from: string }[] {
   for (const name of s.deployment.alarms?.alarmNames ?? []) out.push({ name, from: 'deployment.alarms' });
   if (s.strategy.type === 'blue-green') {
     for (const name of s.strategy.testTrafficGate?.alarms ?? []) out.push({ name, from: 'strategy.testTrafficGate.alarms' });
+    for (const name of s.strategy.productionTrafficGate?.alarms ?? []) out.push({ name, from: 'strategy.productionTrafficGate.alarms' });
   }
   if (s.strategy.type === 'canary') {
     for (const name of s.strategy.gate.alarms) out.push({ name, from: 'strategy.gate.alarms' });

@@ -384,7 +384,7 @@ function seedBlueGreen(
       ],
     },
   });
-  for (const name of strategy.testTrafficGate?.alarms ?? [])
+  for (const name of [...(strategy.testTrafficGate?.alarms ?? []), ...(strategy.productionTrafficGate?.alarms ?? [])])
     alarms.push({ name, tg: green, lbArn: lb.arn, cluster: s.cluster, service: s.service });
 }
 

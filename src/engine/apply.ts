@@ -53,7 +53,12 @@ export async function applyPlan(plan: Plan, deps: ApplyDeps, options: ApplyOptio
   let problems: string[] = [];
   try {
     refuseOnPreflight(ctx, changing, locks);
-    if (ctx.options.continuation === 'resume') await refuseResumeOfAnotherRevision(ctx, changing);
+    if (ctx.options.continuation === 'resume') {
+      await refuseResumeOfAnotherRevision(
+        ctx,
+        changing.filter((s) => s.inFlight?.kind === 'canary'),
+      );
+    }
     await refuseOnChecks(ctx, changing);
     await announceStart(ctx, changing);
     oneOffs = await runOneOffs(ctx, plan, new Set(selected.map((s) => s.key)), locks.refresh);
@@ -75,6 +80,7 @@ function selectChanges(
   const selected = selectPlanServices(plan, options.services);
   if (options.continuation) return selectCanariesInFlight(selected, options.continuation);
   refuseCanariesInFlight(selected);
+  refuseCodeDeployInFlight(selected);
   const changing = selected.filter((s) => s.action !== 'no-change');
   const blocked = changing.filter((s) => s.action === 'blocked');
   if (blocked.length > 0) {
@@ -110,19 +116,35 @@ function refuseCanariesInFlight(selected: ServicePlan[]): void {
   });
 }
 
-/** `promote`, `abort`, `apply --resume`: exactly the selected services with a canary in flight. */
+/**
+ * A CodeDeploy deployment in flight on a blue-green service's group (someone's, a run that died in its ready wait, or
+ * one left in its termination wait) must be decided first: CodeDeploy would refuse a second one anyway.
+ */
+function refuseCodeDeployInFlight(selected: ServicePlan[]): void {
+  const held = selected.filter((s) => s.inFlight?.kind === 'codedeploy');
+  if (held.length === 0) return;
+  const lines = held.flatMap((s) => [
+    `  - ${s.key}: ${s.inFlight?.state}${s.inFlight?.runId ? ` (started by ecsdeploy run ${s.inFlight.runId})` : ''}`,
+    ...(s.inFlight?.next ?? []).map((command) => `      ${command}`),
+  ]);
+  throw new UsageError('SERVICE_BUSY', `refusing to deploy:\n${lines.join('\n')}`, {
+    hint: 'promote it (ecsdeploy promote), abort it (ecsdeploy abort), or follow it with its gates (ecsdeploy apply --resume); see docs/blue-green.md',
+  });
+}
+
+/** `promote`, `abort`, `apply --resume`: exactly the selected services with a canary or blue-green deployment in flight. */
 function selectCanariesInFlight(
   selected: ServicePlan[],
   continuation: NonNullable<ApplyOptions['continuation']>,
 ): { selected: ServicePlan[]; changing: ServicePlan[]; unchanged: ServiceResult[] } {
-  const changing = selected.filter((s) => s.inFlight?.kind === 'canary');
+  const changing = selected.filter((s) => s.inFlight?.kind === 'canary' || s.inFlight?.kind === 'codedeploy');
   if (changing.length === 0) {
     const verb = continuation === 'promote-full' ? 'promote' : continuation;
     throw new UsageError(
       'CANARY_NOT_IN_FLIGHT',
-      `nothing to ${verb}: no canary is in flight for ${selected.map((s) => s.key).join(', ')}`,
+      `nothing to ${verb}: no canary or blue-green deployment is in flight for ${selected.map((s) => s.key).join(', ')}`,
       {
-        hint: 'a canary in flight is recorded as ecsdeploy:canary:* tags on its canary service; `ecsdeploy plan` and `ecsdeploy status` show it',
+        hint: 'a canary in flight is recorded as ecsdeploy:canary:* tags on its canary service, a blue-green one is the CodeDeploy deployment of its group; `ecsdeploy plan` and `ecsdeploy status` show them',
       },
     );
   }

@@ -43,6 +43,11 @@ export function createEngineContext(
     registered: new Map(),
     strategies: deps.strategies ?? builtInStrategies,
     runId: run.options.runId,
+    ...(run.options.waitUntil ? { waitUntil: run.options.waitUntil } : {}),
+    provenance: {
+      ...(run.options.gitCommit ? { gitCommit: run.options.gitCommit } : {}),
+      ...(run.plan ? { manifestDigest: run.plan.manifest.digest } : {}),
+    },
   };
   // Canary milestones (start, each step, promotion, abort) go to the run's SNS topic; gate task checks run as
   // the engine's one-off tasks.

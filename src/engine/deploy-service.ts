@@ -42,7 +42,7 @@ export function targetFor(
     timeoutMs,
     onFailure: sp.onFailure,
     purpose: 'deploy',
-    ...(continuation && sp.inFlight?.kind === 'canary' ? { continuation } : {}),
+    ...(continuation && (sp.inFlight?.kind === 'canary' || sp.inFlight?.kind === 'codedeploy') ? { continuation } : {}),
   };
 }
 

@@ -1,7 +1,8 @@
 /**
  * Reads what runs in AWS for the services of a manifest: one DescribeServices per 10 services of a cluster (the
  * API's limit, aws-semantics.md §6.1), one DescribeTaskDefinition per distinct live task definition (none for
- * those in the cache), all with bounded concurrency, then the strategy preflight. Reads only.
+ * those in the cache), all with bounded concurrency, then the strategy preflight and the CodeDeploy deployments in
+ * flight on blue-green services' groups (DescribeServices does not show those). Reads only.
  */
 import type { AwsPorts } from '../aws/ports.js';
 import { AwsApiError } from '../errors/index.js';
@@ -13,6 +14,7 @@ import { redactDeep, sensitivityTest } from '../plan/sensitive.js';
 import { clusterName, serviceName } from '../util/arn.js';
 import { createLimit, mapLimited } from './concurrency.js';
 import { describeServiceBatch, type ServiceRef, serviceBatches } from './describe-services.js';
+import { readCodeDeployInFlight } from './codedeploy-in-flight.js';
 import { runPreflight } from './preflight.js';
 import { ServiceIndex } from './service-index.js';
 import type { TaskDefinitionCache } from './task-definition-cache.js';
@@ -128,9 +130,11 @@ export async function readLiveState(ports: AwsPorts, manifest: ResolvedManifest,
     signal,
     limit,
   });
-  const [resolved, issues] = await Promise.all([
+  const codeDeploy = readCodeDeployInFlight(ports, manifest, (cluster, name) => index.find(cluster, name) !== undefined, limit, signal);
+  const [resolved, issues, deploymentsInFlight] = await Promise.all([
     Promise.all([...taskDefinitions].map(async ([arn, pending]) => [arn, await pending] as const)),
     preflightIssues,
+    codeDeploy,
   ]);
   const byArn = new Map(resolved);
 
@@ -144,6 +148,7 @@ export async function readLiveState(ports: AwsPorts, manifest: ResolvedManifest,
       described,
       taskDefinition: arn ? byArn.get(arn) : undefined,
       ...(s.strategy.type === 'canary' ? { canaryService: index.find(s.cluster, s.strategy.canary.service) } : {}),
+      ...(deploymentsInFlight.has(s.key) ? { codeDeployDeployments: deploymentsInFlight.get(s.key) } : {}),
     };
   });
 

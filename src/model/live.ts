@@ -18,6 +18,11 @@ export interface LiveServiceState {
   taskDefinition: JsonObject | undefined;
   /** A canary strategy's canary ECS service, as described (with tags): its state tags say whether a canary is in flight. */
   canaryService?: JsonObject | undefined;
+  /**
+   * Blue-green services: the CodeDeploy deployment of the service's group that is not in a final state, as
+   * GetDeployment's `deploymentInfo` with its ECS target as `deploymentTarget`; absent when there is none.
+   */
+  codeDeployDeployments?: JsonObject[];
 }
 
 /** A preflight finding: something a strategy needs that is missing or wrong. Blocks apply of that service. */

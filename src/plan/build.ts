@@ -10,6 +10,7 @@ import type { LiveServiceState, LiveState, PreflightIssue } from '../model/live.
 import { applyOverrides } from '../model/overrides.js';
 import type { Json, JsonObject, TaskDefinitionInput } from '../model/task-definition.js';
 import { canaryInFlightOf } from './canary-in-flight.js';
+import { codeDeployInFlightOf } from './codedeploy-in-flight.js';
 import { diffDocuments, unifiedDiff } from './diff.js';
 import { isObject, toJsonObject } from './json.js';
 import { isIgnoredTag, normalizeServiceDocument, normalizeTaskDefinition, stripReadOnly } from './normalize.js';
@@ -193,6 +194,7 @@ function planService(
     onFailure: svc.onFailure,
     sensitiveNames: sensitiveNamesIn([desiredTd as unknown as Json, liveTd], tasks, svc.sensitive),
     ...canaryInFlightOf(svc, state),
+    ...codeDeployInFlightOf(svc, state),
     ...pinnedImagesOf(svc, desiredTd),
   };
 }

@@ -1,9 +1,10 @@
 /**
- * Which strategy deploys a service. Blue-green (CodeDeploy) shares the interface but is not built yet:
- * `unsupportedReason` names it so apply refuses before it touches anything. A new strategy is one more case here.
+ * Which strategy deploys a service. A strategy this version does not have is named by `unsupportedReason`, so apply
+ * refuses before it touches anything. A new strategy is one more case here.
  */
 import type { StrategyConfig } from '../model/strategy.js';
 import { albCanaryStrategy } from './alb-canary.js';
+import { blueGreenStrategy } from './codedeploy-blue-green.js';
 import { rollingStrategy } from './rolling.js';
 import type { DeployStrategy } from './types.js';
 
@@ -17,7 +18,7 @@ export const builtInStrategies: StrategyCatalog = (config) => {
     case 'canary':
       return albCanaryStrategy;
     case 'blue-green':
-      return undefined;
+      return blueGreenStrategy;
   }
 };
 

@@ -1,0 +1,83 @@
+/**
+ * A CodeDeploy deployment in flight on a blue-green service's group (not Succeeded, Failed or Stopped), from what
+ * the live read found: whoever started it, a run that died in its ready wait, or one that returned once production
+ * traffic shifted (`--wait-until traffic-shifted`). `plan` shows it (never as unchanged), `apply` refuses the
+ * service until it is decided; `ecsdeploy promote` / `abort` / `apply --resume` move it on.
+ */
+import type { LiveServiceState } from '../model/live.js';
+import type { ResolvedService } from '../model/manifest.js';
+import type { Json, JsonObject } from '../model/task-definition.js';
+import { shortTaskDefinition } from '../util/arn.js';
+import { isObject } from './json.js';
+import type { InFlightRollout } from './types.js';
+
+function str(v: Json | undefined): string | undefined {
+  return typeof v === 'string' ? v : undefined;
+}
+
+function objects(v: Json | undefined): JsonObject[] {
+  return Array.isArray(v) ? v.filter(isObject) : [];
+}
+
+/** `ecsdeploy run <id>: ...` as the blue-green strategy writes the description. */
+function runIdOf(description: string | undefined): string | undefined {
+  return description ? /^ecsdeploy run (\S+):/.exec(description)?.[1] : undefined;
+}
+
+/** Where the deployment stands, in words, and what waits for whom. */
+function describe(d: JsonObject, to: string | undefined): { state: string; ready: boolean; terminationWait: boolean } {
+  const status = str(d.status) ?? 'InProgress';
+  const target = isObject(d.deploymentTarget) ? d.deploymentTarget : undefined;
+  const event = (name: string) => str(objects(target?.lifecycleEvents).find((e) => e.lifecycleEventName === name)?.status);
+  const green = objects(target?.taskSetsInfo).find((t) => t.taskSetLabel === 'Green');
+  const weight = typeof green?.trafficWeight === 'number' ? green.trafficWeight : 0;
+  const rev = to ? shortTaskDefinition(to) : 'the new revision';
+  const id = str(d.deploymentId) ?? '?';
+  if (status === 'Ready') {
+    return {
+      state: `CodeDeploy deployment ${id} Ready: test traffic on ${rev}, production not moved yet; awaits approval`,
+      ready: true,
+      terminationWait: false,
+    };
+  }
+  if (event('AllowTraffic') === 'Succeeded') {
+    return {
+      state: `CodeDeploy deployment ${id} ${status}: production on ${rev}, the original task set kept for the termination wait`,
+      ready: false,
+      terminationWait: true,
+    };
+  }
+  if (event('AllowTraffic') === 'InProgress' || weight > 0) {
+    return {
+      state: `CodeDeploy deployment ${id} ${status}: shifting production traffic, ${weight} % on ${rev}`,
+      ready: false,
+      terminationWait: false,
+    };
+  }
+  return { state: `CodeDeploy deployment ${id} ${status}: installing ${rev}`, ready: false, terminationWait: false };
+}
+
+/** `{ inFlight }` for a blue-green service whose group has a deployment in flight; `{}` otherwise. */
+export function codeDeployInFlightOf(svc: ResolvedService, state: LiveServiceState): { inFlight?: InFlightRollout } {
+  if (svc.strategy.type !== 'blue-green') return {};
+  const d = state.codeDeployDeployments?.[0];
+  const id = str(d?.deploymentId);
+  if (!d || !id) return {};
+  // The replacement task set CodeDeploy made for this deployment (its externalId) names the revision it deploys.
+  const to = str(objects(state.described?.taskSets).find((t) => str(t.externalId) === id)?.taskDefinition);
+  const { state: text, ready, terminationWait } = describe(d, to);
+  const runId = runIdOf(str(d.description));
+  const promote = `ecsdeploy promote -n ${svc.key}`;
+  const abort = `ecsdeploy abort -n ${svc.key}`;
+  return {
+    inFlight: {
+      kind: 'codedeploy',
+      id,
+      state: terminationWait ? `${text} (ecsdeploy promote ends it now)` : text,
+      ...(runId ? { runId } : {}),
+      ...(to ? { taskDefinitionArn: to } : {}),
+      ...(ready ? { awaitingApproval: true } : {}),
+      next: ready || terminationWait ? [promote, abort] : [abort, 'ecsdeploy apply --resume'],
+    },
+  };
+}

@@ -11,7 +11,8 @@
  *
  *   Plan: 0 to create, 1 to update, 1 unchanged, 0 blocked.
  */
-import type { Plan, PlanAction, ServicePlan } from '../plan/types.js';
+import { CHANGE_PATH_WORDS } from '../plan/codedeploy-paths.js';
+import type { FieldChange, Plan, PlanAction, ServicePlan } from '../plan/types.js';
 import { type Colors, createColors } from './ansi.js';
 import { formatUnifiedDiff } from './diff-format.js';
 import { ACTION_SYMBOL, describeAction, summarySentence } from './plan-words.js';
@@ -61,6 +62,7 @@ function serviceBlock(s: ServicePlan, c: Colors, color: boolean): string[] {
   const strategy = s.action === 'no-change' ? '' : ` · strategy ${s.strategy.type}`;
   const lines = [`  ${symbol(s.action, c)} ${c.bold(s.key)} (${s.cluster}/${s.service}) ${describeAction(s)}${strategy}`];
   if (s.diff) lines.push(formatUnifiedDiff(s.diff, { color, indent: DETAIL_INDENT }).replace(/\n$/, ''));
+  lines.push(...pathLines(s.changes).map((l) => `${DETAIL_INDENT}${c.dim(l)}`));
   // The exact reference apply registers, so a reviewer sees which image a tag stood for.
   for (const p of s.pinnedImages ?? []) lines.push(`${DETAIL_INDENT}${c.dim('pinned:')} ${p.pinned}`);
   for (const reason of s.blockedReasons) lines.push(`${DETAIL_INDENT}${c.red('blocked:')} ${reason}`);
@@ -71,6 +73,17 @@ function serviceBlock(s: ServicePlan, c: Colors, color: boolean): string[] {
   // a blank line after details keeps the next service's line from reading as part of this diff
   if (lines.length > 1) lines.push('');
   return lines;
+}
+
+/** CODE_DEPLOY services: which path each change takes (`via UpdateService (no deployment): desiredCount`). */
+export function pathLines(changes: FieldChange[]): string[] {
+  const byPath = new Map<NonNullable<FieldChange['via']>, Set<string>>();
+  for (const ch of changes) {
+    if (!ch.via) continue;
+    const key = /^[^.[]*/.exec(ch.path)?.[0] ?? ch.path;
+    byPath.set(ch.via, (byPath.get(ch.via) ?? new Set()).add(key));
+  }
+  return [...byPath].map(([via, keys]) => `via ${CHANGE_PATH_WORDS[via]}: ${[...keys].join(', ')}`);
 }
 
 function extrasBlock(plan: Plan): string[] {

@@ -5,8 +5,9 @@
  *
  *   check (reads only): the group can honour the manifest (pair, test listener, ready wait); no deployment in flight
  *            on the group; the gates' target groups resolve (canary = green, stable = blue)
- *   start:   UpdateService with what it may still change here (desired count, ...) ─► CreateDeployment with the
- *            AppSpec (appspec.ts) and a description naming the run, the git commit and the manifest digest
+ *   start:   UpdateService with what it may still change here (desired count, ...) ─► (a new revision, or a
+ *            network/platform/capacity change) CreateDeployment with the AppSpec (appspec.ts) and a description
+ *            naming the run, the git commit and the manifest digest
  *   follow:  GetDeployment + its ECS target (codedeploy-follow.ts), each lifecycle event and weight once
  *   ready:   (the group waits, STOP_DEPLOYMENT) hold testTrafficGate with only test traffic on green ─► pass:
  *            ContinueDeployment READY_WAIT (or stop for a person first: `approval`, exit 3) │ fail: stop │ pause: exit 3
@@ -43,7 +44,7 @@ import {
   stageOf,
 } from './codedeploy-follow.js';
 import { type BlueGreenSides, gateTargets, shiftDurationMs, sidesBeforeDeployment, sidesOf } from './codedeploy-gate.js';
-import { deploymentInFlight, revisionOf, writeCodeDeployService } from './codedeploy-service.js';
+import { appSpecSettingsChanged, deploymentInFlight, revisionOf, writeCodeDeployService } from './codedeploy-service.js';
 import { Rollout } from './rollout.js';
 import type { DeployResult, DeployStrategy, DeployTarget, StrategyContext } from './types.js';
 
@@ -259,6 +260,11 @@ class BlueGreenRun {
       await writeCodeDeployService(target, context, this.live);
     } catch (error) {
       return this.result('failed', this.blueRevision, `could not update the service: ${errorMessage(error)}; no deployment was started`);
+    }
+    // Only a new revision or a setting only the AppSpec can carry needs a CodeDeploy deployment (a desired count
+    // change is UpdateService's alone, and a blue/green swap for it would be a long way round).
+    if (target.taskDefinitionArn === this.blueRevision && !appSpecSettingsChanged(target, this.live)) {
+      return this.result('succeeded', this.blueRevision, 'only settings UpdateService changes: no CodeDeploy deployment needed');
     }
     const settings = (target.settings ?? {}) as Record<string, unknown>;
     const spec = buildAppSpec({
@@ -628,6 +634,8 @@ class BlueGreenRun {
     await this.milestone('codedeploy-rolled-back', reason, { deploymentId: id, trigger: cause.trigger });
     if (cause.trigger === 'interrupt') return this.result('interrupted', this.blueRevision, reason);
     if (!restored) return this.result('failed', this.blueRevision, reason);
+    // `ecsdeploy rollback` asked for exactly this: its rollback succeeded.
+    if (this.target.purpose === 'rollback' && cause.trigger === 'command') return this.result('succeeded', this.blueRevision, reason);
     return this.result(cause.trigger === 'timeout' ? 'timed-out' : 'rolled-back', this.blueRevision, reason);
   }
 
@@ -689,7 +697,10 @@ class BlueGreenRun {
     });
     if (stage === 'final') return this.finish(view);
     const how = target.continuation;
-    if (how === 'abort') return this.stop({ trigger: 'command', reason: 'aborted with ecsdeploy abort' });
+    if (how === 'abort') {
+      const by = target.purpose === 'rollback' ? 'stopped by ecsdeploy rollback' : 'aborted with ecsdeploy abort';
+      return this.stop({ trigger: 'command', reason: by });
+    }
     if (how === 'resume' && revision && target.taskDefinitionArn && revision !== target.taskDefinitionArn) {
       return this.result(
         'failed',

@@ -100,6 +100,32 @@ export async function writeCodeDeployService(target: DeployTarget, context: Stra
   }
 }
 
+type Net = { awsvpcConfiguration?: { subnets?: string[]; securityGroups?: string[]; assignPublicIp?: string } } | undefined;
+type Capacity = { capacityProvider?: string; weight?: number; base?: number }[] | undefined;
+
+function net(n: Net): string {
+  const a = n?.awsvpcConfiguration;
+  return JSON.stringify([[...(a?.subnets ?? [])].sort(), [...(a?.securityGroups ?? [])].sort(), a?.assignPublicIp ?? 'DISABLED']);
+}
+
+function capacity(c: Capacity): string {
+  return JSON.stringify((c ?? []).map((x) => [x.capacityProvider, x.weight ?? 0, x.base ?? 0]).sort());
+}
+
+/**
+ * Does the plan change anything that only a CodeDeploy deployment can change (network, platform version, capacity
+ * providers), compared with what the service runs? Compared as ECS fills them in (sets unordered, defaults).
+ */
+export function appSpecSettingsChanged(target: DeployTarget, live: EcsService | undefined): boolean {
+  const s = (target.settings ?? {}) as { networkConfiguration?: Net; platformVersion?: string; capacityProviderStrategy?: Capacity };
+  if (s.networkConfiguration !== undefined && net(s.networkConfiguration) !== net(live?.networkConfiguration as Net)) return true;
+  if (s.platformVersion !== undefined && s.platformVersion !== (live?.platformVersion ?? 'LATEST')) return true;
+  return (
+    s.capacityProviderStrategy !== undefined &&
+    capacity(s.capacityProviderStrategy) !== capacity(live?.capacityProviderStrategy as Capacity)
+  );
+}
+
 /** The group's deployment that is not final (CodeDeploy runs one per group at a time), if any. */
 export async function deploymentInFlight(ports: AwsPorts, strategy: BlueGreenStrategy, signal: AbortSignal): Promise<string | undefined> {
   const listed = await ports.codedeploy.listDeployments(

@@ -131,7 +131,7 @@ export const EVENT_REGISTRY: Record<EngineEventType, EventDoc> = {
     fields: {
       service: 'string',
       step: 'number? — canary step number (1-based, as listed in the manifest)',
-      gate: 'string? — `canary` or `test-traffic`',
+      gate: "string? — `canary`, or blue-green's `test-traffic` / `production-traffic`",
       evaluation: 'number? — 1-based, within the hold',
       window: '`{ from, to }`? — ISO times of the metric window judged, [from, to); absent when the gate has no metric checks',
       outcome: '`pass` | `fail` | `inconclusive` — fail if any check failed, else inconclusive if any was',
@@ -148,7 +148,7 @@ export const EVENT_REGISTRY: Record<EngineEventType, EventDoc> = {
     fields: {
       service: 'string',
       step: 'number? — canary step number (1-based, as listed in the manifest)',
-      gate: 'string? — `canary` or `test-traffic`',
+      gate: "string? — `canary`, or blue-green's `test-traffic` / `production-traffic`",
       verdict: '`pass` | `fail` | `pause`',
       reason: 'string — e.g. `2 failed evaluations, more than failureLimit 1 (last: error-rate: 20 > max 5)`',
       evaluations: 'number — evaluations made during the hold',

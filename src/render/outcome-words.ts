@@ -60,7 +60,7 @@ type GateFinished = Extract<EngineEvent, { type: 'gate.finished' }>;
 
 /** `gate step 2 #3`, `test-traffic gate #1`: which hold (and which of its evaluations) a line is about. */
 export function gateWhere(event: { gate?: string; step?: number; evaluation?: number }): string {
-  const name = event.gate === 'test-traffic' ? 'test-traffic gate' : 'gate';
+  const name = event.gate === 'test-traffic' || event.gate === 'production-traffic' ? `${event.gate} gate` : 'gate';
   const step = event.step === undefined ? '' : ` step ${event.step}`;
   const n = event.evaluation === undefined ? '' : ` #${event.evaluation}`;
   return `${name}${step}${n}`;

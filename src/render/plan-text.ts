@@ -80,7 +80,7 @@ export function pathLines(changes: FieldChange[]): string[] {
   const byPath = new Map<NonNullable<FieldChange['via']>, Set<string>>();
   for (const ch of changes) {
     if (!ch.via) continue;
-    const key = /^[^.[]*/.exec(ch.path)?.[0] ?? ch.path;
+    const key = ch.scope === 'taskDefinition' ? 'taskDefinition' : (/^[^.[]*/.exec(ch.path)?.[0] ?? ch.path);
     byPath.set(ch.via, (byPath.get(ch.via) ?? new Set()).add(key));
   }
   return [...byPath].map(([via, keys]) => `via ${CHANGE_PATH_WORDS[via]}: ${[...keys].join(', ')}`);

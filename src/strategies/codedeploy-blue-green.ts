@@ -43,7 +43,7 @@ import {
   productionWeight,
   stageOf,
 } from './codedeploy-follow.js';
-import { type BlueGreenSides, gateTargets, shiftDurationMs, sidesBeforeDeployment, sidesOf } from './codedeploy-gate.js';
+import { type BlueGreenSides, checkGateTargets, gateTargets, shiftDurationMs, sidesBeforeDeployment, sidesOf } from './codedeploy-gate.js';
 import { appSpecSettingsChanged, deploymentInFlight, revisionOf, writeCodeDeployService } from './codedeploy-service.js';
 import { Rollout } from './rollout.js';
 import type { DeployResult, DeployStrategy, DeployTarget, StrategyContext } from './types.js';
@@ -122,7 +122,7 @@ export const blueGreenStrategy: DeployStrategy = {
         const live = await context.watcher.next(target.cluster, target.service, 0, context.hardSignal);
         const sides = sidesBeforeDeployment(facts, live);
         if (typeof sides === 'string') problems.push(sides);
-        else await gateTargets(context.ports, sides, gates, context.hardSignal);
+        else await checkGateTargets(context.ports, sides, gates, context.hardSignal);
       }
       return problems.map((p) => `${target.key}: ${p}`);
     } catch (error) {

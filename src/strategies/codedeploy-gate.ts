@@ -10,6 +10,7 @@ import { resolveGateTargets } from '../gates/target-groups.js';
 import type { GateTargets } from '../gates/types.js';
 import type { DeploymentGroupFacts } from '../model/codedeploy-group.js';
 import type { GateConfig } from '../model/strategy.js';
+import { errorMessage } from '../util/error-text.js';
 import type { DeploymentView } from './codedeploy-follow.js';
 
 /** Target group names: `blue` serves production now, `green` gets the replacement. */
@@ -46,6 +47,18 @@ export function sidesOf(view: DeploymentView | undefined): BlueGreenSides | unde
   const blue = view?.taskSets.find((t) => t.label === 'Blue')?.targetGroup;
   const green = view?.taskSets.find((t) => t.label === 'Green')?.targetGroup;
   return blue && green ? { blue, green } : undefined;
+}
+
+/**
+ * Before anything changes: every target group the gates name resolves, with `stable` as blue; green is only
+ * required to exist, because it may be attached to no load balancer until CodeDeploy routes test traffic to it
+ * (before a group's first deployment), and its metrics are resolved when the gate holds.
+ */
+export async function checkGateTargets(ports: AwsPorts, sides: BlueGreenSides, gates: GateConfig[], signal: AbortSignal): Promise<void> {
+  await resolveGateTargets(ports, { canary: sides.blue, stable: sides.blue }, gates, signal);
+  await ports.elbv2.describeTargetGroups({ Names: [sides.green] }, { signal }).catch((error: unknown) => {
+    throw new Error(`the replacement (green) target group "${sides.green}" of the deployment group cannot be read: ${errorMessage(error)}`);
+  });
 }
 
 /** The gates' target groups, with `canary` the replacement (green) and `stable` the original (blue). */

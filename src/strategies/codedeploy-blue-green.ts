@@ -452,7 +452,8 @@ class BlueGreenRun {
       }
       if (hold.verdict === 'pause') return this.pause('ready', `the test-traffic gate paused: ${hold.reason}`);
       this.testGateDone = true;
-      if (gate.approval && this.target.continuation !== 'promote' && this.target.continuation !== 'promote-full') {
+      // (A promote reaches here with the gate done: the person approved.)
+      if (gate.approval) {
         return this.pause(
           'ready',
           `test traffic passed its gate; production traffic moves to ${shortTaskDefinition(this.target.taskDefinitionArn)} on approval`,
@@ -711,15 +712,13 @@ class BlueGreenRun {
     if (how === 'promote' || how === 'promote-full') {
       // A person approves what waits: the ready wait (the gate judged it, or they judge it themselves), or the
       // termination wait (end it now). --full also skips the production-traffic gate.
+      // In the ready wait, the follow below reroutes at once: the gate counts as passed and the approval as given.
       this.testGateDone = true;
       if (how === 'promote-full') this.productionGateDone = true;
-      if (stage === 'ready-wait') {
-        const failed = await this.reroute();
-        if (failed) return failed;
-      } else if (stage === 'termination-wait') {
+      if (stage === 'termination-wait') {
         const failed = await this.endTerminationWait(id);
         if (failed) return failed;
-      } else {
+      } else if (stage !== 'ready-wait') {
         context.emit({ type: 'log', level: 'info', message: `${this.key}: deployment ${id} awaits no approval (${stage}): following it` });
       }
     }

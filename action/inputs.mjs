@@ -7,6 +7,9 @@
 /** Commands the action runs. `promote` and `abort` continue or stop a canary paused for approval. */
 const COMMANDS = ['plan', 'apply', 'rollback', 'status', 'promote', 'abort'];
 
+/** Commands that take `--image` (the others refuse it: an image given to `status` would change nothing). */
+const TAKES_IMAGES = new Set(['plan', 'apply']);
+
 /** Commands that change AWS: the job running them is the approval (GitHub environments), so they get `--yes`. */
 const MUTATING = new Set(['apply', 'rollback', 'promote', 'abort']);
 
@@ -67,6 +70,9 @@ export function readInputs(env) {
   const manifest = (env.INPUT_MANIFEST ?? '').trim() || 'ecsdeploy.yaml';
   const environment = (env.INPUT_ENVIRONMENT ?? '').trim();
   const images = splitImages(env.INPUT_IMAGES ?? '');
+  if (images.length > 0 && !TAKES_IMAGES.has(command)) {
+    throw new InputError(`images: only ${[...TAKES_IMAGES].join(' and ')} take images; ${command} does not`);
+  }
   const extra = splitArguments(env.INPUT_ARGS ?? '');
   const args = [command, '-f', manifest];
   if (environment) args.push('--env', environment);

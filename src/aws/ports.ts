@@ -27,6 +27,8 @@ export interface EcsPort {
   createService: Op<ecs.CreateServiceCommandInput, ecs.CreateServiceCommandOutput>;
   updateService: Op<ecs.UpdateServiceCommandInput, ecs.UpdateServiceCommandOutput>;
   listServices: Op<ecs.ListServicesCommandInput, ecs.ListServicesCommandOutput>;
+  /** Cleanup: every cluster of the region, whose services may run a revision of a family being cleaned up. */
+  listClusters: Op<ecs.ListClustersCommandInput, ecs.ListClustersCommandOutput>;
   runTask: Op<ecs.RunTaskCommandInput, ecs.RunTaskCommandOutput>;
   describeTasks: Op<ecs.DescribeTasksCommandInput, ecs.DescribeTasksCommandOutput>;
   listTasks: Op<ecs.ListTasksCommandInput, ecs.ListTasksCommandOutput>;

@@ -62,7 +62,13 @@ export type AwsAccess = Pick<
   | 'cache'
 >;
 
-export function awsOptionsOf(cmd: AwsAccess): AwsOptions {
+/** The AWS options alone (a command that reads lookups has them without the sandbox's --scenario and --state). */
+type AwsOptionFlags = Pick<
+  AwsAccess,
+  'region' | 'profile' | 'endpointUrl' | 'assumeRoleArn' | 'externalId' | 'awsAccessKey' | 'awsSecretKey' | 'maxAttempts'
+>;
+
+export function awsOptionsOf(cmd: AwsOptionFlags): AwsOptions {
   return {
     ...(cmd.region ? { region: cmd.region } : {}),
     ...(cmd.profile ? { profile: cmd.profile } : {}),

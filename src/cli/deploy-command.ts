@@ -19,7 +19,7 @@ import { createRefusingPrompter, createTtyPrompter } from './prompter.js';
 const FORMATS = ['auto', 'tty', 'plain', 'json'] as const;
 const ON_INTERRUPT = ['rollback', 'leave'] as const;
 
-/** Options shared by `apply` and `rollback`: how to confirm, show and interrupt a deployment. */
+/** Options shared by `apply` and `rollback` (and commands that deploy like them): how to confirm, show and interrupt a deployment. */
 export abstract class DeployCommand extends AwsCommand {
   yes = Option.Boolean('-y,--yes,--auto-approve', false, { description: 'Do not ask for confirmation (needed without a terminal)' });
   dryRun = Option.Boolean('--dry-run', false, { description: 'Show every call that would be made, and make none' });

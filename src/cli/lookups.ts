@@ -1,6 +1,6 @@
 /**
- * Lookups and pinned images, for the commands that read AWS (plan, apply, status, rollback, and render with
- * --resolve-lookups). The loader leaves lookups as placeholders; here the ones the chosen services use are read in
+ * Lookups and pinned images, for the commands that read AWS (plan, apply, promote, abort, status, rollback, unlock,
+ * and render with --resolve-lookups). The loader leaves lookups as placeholders; here the ones the chosen services use are read in
  * one pass (src/live/lookups), the manifest is loaded again with their values (so the values get every check the
  * manifest gets, at their own positions), and pinned image tags are resolved to digests (src/live/image-digests).
  * A manifest with neither costs nothing: the SDK clients for this are loaded only when there is something to read.
@@ -15,7 +15,7 @@ import { pendingSites } from '../manifest/lookup-sites.js';
 import { type LookupRecord, type LookupSite, type LookupValue, type PinnedImage, siteLocation } from '../model/lookups.js';
 import type { ResolvedManifest } from '../model/manifest.js';
 import type { SavedPlan } from '../plan/saved-plan.js';
-import type { AwsCommand } from './base-command.js';
+import type { AwsAccessCommand } from './base-command.js';
 import { manifestOptionsOf } from './manifest-options.js';
 
 export interface LookupLoadOptions {
@@ -89,7 +89,7 @@ function noAwsPorts(region: string): LookupPorts {
  * Under --sandbox, lookups go only to services the environment points at an emulator (the sandbox serves none of
  * them); otherwise to AWS with the command's region, credentials and endpoints, like every other call.
  */
-async function lookupPortsFor(cmd: AwsCommand, manifest: ResolvedManifest, services: AwsServiceKey[]): Promise<LookupPorts> {
+async function lookupPortsFor(cmd: AwsAccessCommand, manifest: ResolvedManifest, services: AwsServiceKey[]): Promise<LookupPorts> {
   const [{ createLookupPorts, resolveEndpoint }, { awsOptionsOf }] = await Promise.all([
     import('../aws/clients.js'),
     import('./aws-runtime.js'),
@@ -119,7 +119,7 @@ async function lookupPortsFor(cmd: AwsCommand, manifest: ResolvedManifest, servi
 }
 
 /** Loads the command's manifest with every lookup it uses read, and its pinned images resolved. */
-export async function loadManifestWithLookups(cmd: AwsCommand, options: LookupLoadOptions = {}): Promise<LoadedWithLookups> {
+export async function loadManifestWithLookups(cmd: AwsAccessCommand, options: LookupLoadOptions = {}): Promise<LoadedWithLookups> {
   const pin = options.pin ?? true;
   const reported = new Set<string>();
   // The second load finds the first one's warnings again; each is said once.

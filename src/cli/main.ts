@@ -4,6 +4,7 @@ import { systemClock } from '../util/clock.js';
 import { VERSION } from '../util/version.js';
 import type { CliContext } from './context.js';
 import { joinNegativeNumbers } from './flag-values.js';
+import { EcsDeployCli, HelpCommand } from './help.js';
 
 /**
  * Every command, by the name that invokes it, loaded on demand: each command is its own chunk of the bundle, so
@@ -19,6 +20,7 @@ const COMMANDS = {
   promote: async () => (await import('./commands/promote.js')).PromoteCommand,
   abort: async () => (await import('./commands/abort.js')).AbortCommand,
   status: async () => (await import('./commands/status.js')).StatusCommand,
+  unlock: async () => (await import('./commands/unlock.js')).UnlockCommand,
   sandbox: async () => (await import('./commands/sandbox.js')).SandboxCommand,
   init: async () => (await import('./commands/init.js')).InitCommand,
 } as const;
@@ -34,9 +36,10 @@ function isCommandName(name: string | undefined): name is keyof typeof COMMANDS 
  * suggestions.
  */
 export async function buildCli(enableColors = false, only?: string): Promise<Cli<CliContext>> {
-  const cli = new Cli<CliContext>({ binaryLabel: 'ecsdeploy', binaryName: 'ecsdeploy', binaryVersion: VERSION, enableColors });
+  const cli = new EcsDeployCli({ binaryLabel: 'ecsdeploy', binaryName: 'ecsdeploy', binaryVersion: VERSION, enableColors });
   cli.register(Builtins.HelpCommand);
   cli.register(Builtins.VersionCommand);
+  cli.register(HelpCommand);
   const loaders = isCommandName(only) ? [COMMANDS[only]] : only === '--version' ? [] : Object.values(COMMANDS);
   for (const command of await Promise.all(loaders.map((load) => load()))) cli.register(command);
   return cli;

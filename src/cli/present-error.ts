@@ -1,4 +1,4 @@
-import { AbortError, EcsDeployError, InterruptedError, ManifestError } from '../errors/index.js';
+import { EcsDeployError, InterruptedError, ManifestError } from '../errors/index.js';
 import { redactText } from '../util/redact.js';
 import { ExitCode, type ExitCodeValue } from './exit-codes.js';
 
@@ -16,7 +16,6 @@ function present(error: unknown, verbose: boolean): { text: string; exitCode: Ex
   if (error instanceof ManifestError) {
     return { text: `${error.message}\n`, exitCode: ExitCode.Failed };
   }
-  if (error instanceof AbortError) return { text: `${error.message}\n`, exitCode: ExitCode.Failed };
   if (error instanceof EcsDeployError) {
     let text = `error [${error.code}]: ${error.message}\n`;
     if (error.hint) text += `hint: ${error.hint}\n`;

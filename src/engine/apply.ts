@@ -1,6 +1,8 @@
 /**
  * Carries out a Plan, as a sequence of named steps:
  *
+ *   refuse or wait: a rollout in flight (SERVICE_BUSY; with --wait follow it to its verdict, then plan again;
+ *                   a canary in flight is only ever moved on by promote, abort or apply --resume: `continuation`)
  *   selectChanges ─► refuse: blocked, strategy unavailable        (nothing read yet)
  *   lock + preflight ─► refuse: busy (lock / deployment in progress), a strategy's preflight
  *   announceStart ─► apply.started, notify
@@ -11,22 +13,29 @@
  *
  * A failure starts nothing new (dependents and the rest are `skipped`); in-flight rollouts finish. The first
  * Ctrl-C starts nothing new either, and in-flight rollouts do what `onInterrupt` says; the second stops waiting.
+ * Every step the plan promised that did not happen (a one-off task, a scheduled target, the cleanup) is reported
+ * with why (`step.skipped`), as a service that did not start is (`service.finished`, `skipped`).
  */
-import { PlanError, UsageError } from '../errors/index.js';
+import { InternalError, PlanError, UsageError } from '../errors/index.js';
 import { isFailedOutcome, isPausedOutcome } from '../events/outcomes.js';
+import type { SkippedStep } from '../events/types.js';
 import type { Plan, ServicePlan } from '../plan/types.js';
 import { unsupportedReason } from '../strategies/select.js';
 import { refuseResumeOfAnotherRevision } from './canary-revision.js';
 import { cleanUpAfterRun } from './cleanup.js';
 import type { EngineContext } from './context.js';
 import { deployService, targetFor } from './deploy-service.js';
-import { acquireLocks, type HeldLocks, touchedServices } from './lock.js';
+import { followable, IN_FLIGHT_FOLLOWERS, type InFlightVerdict, inFlightRefusal } from './in-flight.js';
+import { acquireLocks, type HeldLocks, type LockTarget, touchedServices } from './lock.js';
 import { notify } from './notify.js';
 import { runOneOffs, stoppingOneOff } from './one-off.js';
-import { createRunContext, finishRun, lockTtlMs, type Run, reportServiceFinished, startRun, untouchedResult } from './run.js';
+import { createRunContext, finishRun, type Run, reportServiceFinished, runDeadline, startRun, untouchedResult } from './run.js';
 import { runInOrder } from './schedule.js';
 import { moveScheduledTargets } from './scheduled-targets.js';
-import type { ApplyDeps, ApplyOptions, ApplyResult, OneOffResult, ServiceResult } from './types.js';
+import type { ApplyDeps, ApplyOptions, ApplyResult, OneOffResult, ServiceResult, SkippedStepResult } from './types.js';
+
+/** Rounds of "wait for what is in flight, plan again" before giving up on a service someone keeps deploying. */
+const MAX_WAIT_ROUNDS = 3;
 
 /** The services of the plan the run covers: all, or those named by `--service` (manifest key or ECS name). */
 function selectPlanServices(plan: Plan, names: string[] | undefined): ServicePlan[] {
@@ -40,17 +49,109 @@ function selectPlanServices(plan: Plan, names: string[] | undefined): ServicePla
   return plan.services.filter((s) => names.includes(s.key) || names.includes(s.service));
 }
 
+/**
+ * The selected services with a rollout in flight that this run must not simply go ahead with: all of them, except
+ * those --force deploys over (it is for deploying over a rollout in flight; a service with nothing to deploy gains
+ * nothing from it). Never a canary in flight, not even with --force: it holds its service until someone promotes,
+ * aborts or resumes it. None for those commands (`options.continuation`): the canary is what they move on.
+ */
+function undecided(plan: Plan, options: ApplyOptions): ServicePlan[] {
+  if (options.continuation) return [];
+  const forced = (s: ServicePlan) => options.force && s.action !== 'no-change' && s.inFlight?.kind !== 'canary';
+  return selectPlanServices(plan, options.services).filter((s) => s.inFlight && !forced(s));
+}
+
+/**
+ * Throws SERVICE_BUSY when a selected service has a rollout in flight and the run may not wait for it (no --wait, or
+ * it waits for a person, or it is a canary). The command calls it before asking for confirmation; `applyPlan`
+ * again. Never for promote, abort and `apply --resume`.
+ */
+export function refuseInFlight(plan: Plan, options: ApplyOptions): void {
+  const refused = undecided(plan, options);
+  const cannotWait = refused.filter((s) => !followable(s.inFlight as NonNullable<ServicePlan['inFlight']>));
+  if (cannotWait.length > 0) throw inFlightRefusal(cannotWait, options);
+  if (refused.length > 0 && !options.wait) throw inFlightRefusal(refused, options);
+}
+
 export async function applyPlan(plan: Plan, deps: ApplyDeps, options: ApplyOptions): Promise<ApplyResult> {
   const run = startRun(deps, options.runId, options.dryRun);
+  let current = plan;
+  for (let round = 0; ; round += 1) {
+    refuseInFlight(current, options);
+    const waiting = undecided(current, options);
+    if (waiting.length === 0) break;
+    // Someone keeps starting new rollouts: stop waiting for them.
+    if (round >= MAX_WAIT_ROUNDS) throw inFlightRefusal(waiting, options);
+    const waited = await waitForInFlight(deps, run, current, waiting, options);
+    if (waited) return waited;
+    if (!deps.replan) throw new InternalError('apply --wait needs a way to plan again');
+    current = await deps.replan();
+  }
+  return applyChanges(run, current, deps, options);
+}
+
+/**
+ * Follows each rollout in flight to its verdict (all at once), as `--wait` asks. Undefined when every one
+ * succeeded (the caller plans again); otherwise the run's result: failed, timed out or interrupted, with nothing
+ * new started.
+ */
+async function waitForInFlight(
+  deps: ApplyDeps,
+  run: Run,
+  plan: Plan,
+  waiting: ServicePlan[],
+  options: ApplyOptions,
+): Promise<ApplyResult | undefined> {
+  const ctx = createRunContext(deps, run, plan, options);
+  const verdicts = await Promise.all(
+    waiting.map(async (sp): Promise<[ServicePlan, InFlightVerdict]> => {
+      const f = sp.inFlight as NonNullable<ServicePlan['inFlight']>;
+      const follow = IN_FLIGHT_FOLLOWERS[f.kind];
+      if (!follow) throw new InternalError(`no follower for a rollout of kind ${f.kind}`);
+      ctx.emit({ type: 'service.phase', service: sp.key, phase: 'waiting', detail: `for the rollout in flight: ${f.id} (${f.state})` });
+      return [sp, await follow(ctx, sp, f, ctx.clock.now() + timeoutOf(ctx, sp))];
+    }),
+  );
+  const bad = verdicts.filter(([, v]) => v.outcome !== 'succeeded');
+  if (bad.length === 0) {
+    for (const [sp, v] of verdicts) ctx.emit({ type: 'log', message: `${sp.key}: ${v.text}; planning again` });
+    return undefined;
+  }
+  const interrupted = ctx.signal.aborted;
+  const why = bad.map(([sp, v]) => `${sp.key}'s rollout in flight ${v.outcome === 'timed-out' ? 'timed out' : v.outcome}`).join(', ');
+  const results = selectPlanServices(plan, options.services).map((sp) => {
+    const v = verdicts.find(([w]) => w.key === sp.key)?.[1];
+    if (!v || v.outcome === 'succeeded') return untouchedResult(sp, 'skipped', `not started: ${why}`);
+    const r: ServiceResult = {
+      key: sp.key,
+      service: sp.service,
+      cluster: sp.cluster,
+      outcome: v.outcome === 'timed-out' ? 'timed-out' : v.outcome === 'interrupted' ? 'interrupted' : 'failed',
+      reason: `the rollout in flight did not land: ${v.text}; ecsdeploy deployed nothing`,
+      ...(v.taskDefinitionArn
+        ? { taskDefinitionArn: v.taskDefinitionArn }
+        : sp.live
+          ? { taskDefinitionArn: sp.live.taskDefinitionArn }
+          : {}),
+    };
+    reportServiceFinished(ctx.emit, r, run.elapsedMs());
+    return r;
+  });
+  return finishRun(run, interrupted ? 'interrupted' : 'failed', results);
+}
+
+/** The plan as it stands now (nothing in flight, or forced over): refuse what cannot be applied, then apply. */
+async function applyChanges(run: Run, plan: Plan, deps: ApplyDeps, options: ApplyOptions): Promise<ApplyResult> {
   const { selected, changing, unchanged } = selectChanges(plan, options, deps);
   if (changing.length === 0) return finishRun(run, 'no-change', unchanged);
 
   const eachCall = (options.notifyEachCall ?? plan.notify.eachCall) && plan.notify.sns;
   const ctx = createRunContext(deps, run, plan, options, eachCall || undefined);
-  const locks = await lockChangingServices(ctx, plan, changing);
+  const locks = await lockChangingServices(ctx, run, plan, changing);
   let oneOffs: OneOffResult[] = [];
   let services: ServiceResult[] = [];
   let problems: string[] = [];
+  const skipped: SkippedStepResult[] = [];
   try {
     refuseOnPreflight(ctx, changing, locks);
     if (ctx.options.continuation === 'resume') {
@@ -62,13 +163,20 @@ export async function applyPlan(plan: Plan, deps: ApplyDeps, options: ApplyOptio
     await refuseOnChecks(ctx, changing);
     await announceStart(ctx, changing);
     oneOffs = await runOneOffs(ctx, plan, new Set(selected.map((s) => s.key)), locks.refresh);
+    for (const o of oneOffs)
+      if (o.outcome === 'skipped' && o.reason !== 'dry run') skipped.push(skip(ctx, 'one-off', o.name, o.reason ?? ''));
     services = await deployServices(ctx, changing, locks, stoppingOneOff(oneOffs));
-    const clean = !stoppingOneOff(oneOffs) && !ctx.signal.aborted && services.every((s) => deployed(ctx, s));
-    if (clean) problems = await afterCleanRun(ctx, plan, selected);
+    const notClean = whyNotClean(ctx, oneOffs, services);
+    if (notClean) skipped.push(...skipAfterServices(ctx, plan, selected, notClean));
+    else {
+      const after = await afterCleanRun(ctx, plan, selected);
+      problems = after.problems;
+      skipped.push(...after.skipped);
+    }
   } finally {
     await locks.release();
   }
-  return finishApply(ctx, run, plan, { services: [...services, ...unchanged], oneOffs, problems });
+  return finishApply(ctx, run, plan, { services: [...services, ...unchanged], oneOffs, problems, skipped });
 }
 
 /** The selected services, split into those the run changes and those it leaves; refuses what cannot be applied. */
@@ -78,9 +186,8 @@ function selectChanges(
   deps: ApplyDeps,
 ): { selected: ServicePlan[]; changing: ServicePlan[]; unchanged: ServiceResult[] } {
   const selected = selectPlanServices(plan, options.services);
+  // A plain apply never gets here with a canary in flight: refuseInFlight refused it.
   if (options.continuation) return selectCanariesInFlight(selected, options.continuation);
-  refuseCanariesInFlight(selected);
-  refuseCodeDeployInFlight(selected);
   const changing = selected.filter((s) => s.action !== 'no-change');
   const blocked = changing.filter((s) => s.action === 'blocked');
   if (blocked.length > 0) {
@@ -98,38 +205,6 @@ function selectChanges(
   }
   const unchanged = selected.filter((s) => s.action === 'no-change').map((s) => untouchedResult(s, 'unchanged'));
   return { selected, changing, unchanged };
-}
-
-/**
- * A canary in flight (running, paused, interrupted, or left by a run that died) holds its service until someone
- * decides: another apply must neither start over it nor pass it by. Not even --force: promote, abort or resume it.
- */
-function refuseCanariesInFlight(selected: ServicePlan[]): void {
-  const held = selected.filter((s) => s.inFlight?.kind === 'canary');
-  if (held.length === 0) return;
-  const lines = held.flatMap((s) => [
-    `  - ${s.key}: a canary is in flight: ${s.inFlight?.state} (run ${s.inFlight?.runId ?? s.inFlight?.id})`,
-    ...(s.inFlight?.next ?? []).map((command) => `      ${command}`),
-  ]);
-  throw new UsageError('SERVICE_BUSY', `refusing to deploy:\n${lines.join('\n')}`, {
-    hint: 'promote it (ecsdeploy promote), abort it (ecsdeploy abort), or continue it (ecsdeploy apply --resume); see docs/canary.md',
-  });
-}
-
-/**
- * A CodeDeploy deployment in flight on a blue-green service's group (someone's, a run that died in its ready wait, or
- * one left in its termination wait) must be decided first: CodeDeploy would refuse a second one anyway.
- */
-function refuseCodeDeployInFlight(selected: ServicePlan[]): void {
-  const held = selected.filter((s) => s.inFlight?.kind === 'codedeploy');
-  if (held.length === 0) return;
-  const lines = held.flatMap((s) => [
-    `  - ${s.key}: ${s.inFlight?.state}${s.inFlight?.runId ? ` (started by ecsdeploy run ${s.inFlight.runId})` : ''}`,
-    ...(s.inFlight?.next ?? []).map((command) => `      ${command}`),
-  ]);
-  throw new UsageError('SERVICE_BUSY', `refusing to deploy:\n${lines.join('\n')}`, {
-    hint: 'promote it (ecsdeploy promote), abort it (ecsdeploy abort), or follow it with its gates (ecsdeploy apply --resume); see docs/blue-green.md',
-  });
 }
 
 /** `promote`, `abort`, `apply --resume`: exactly the selected services with a canary or blue-green deployment in flight. */
@@ -156,19 +231,24 @@ function timeoutOf(ctx: EngineContext, sp: ServicePlan): number {
   return ctx.options.timeoutMs ?? sp.timeoutMs;
 }
 
+function lockTargetsOf(ctx: EngineContext, sp: ServicePlan): LockTarget[] {
+  return touchedServices(ctx.strategies(sp.strategy), targetFor(sp, '', timeoutOf(ctx, sp)));
+}
+
 /**
  * Locks every ECS service the changing services' strategies will touch (a canary's stable and canary services
- * alike) before anything changes. The lock must outlive one step of the run (a rollout and the rollback that may
- * follow it, or a one-off task); it is refreshed around every step, so a run of many services keeps it and a
- * killed run frees it soon.
+ * alike) before anything changes, until the run's deadline at the latest: every one-off task and service one after
+ * the other, each service's rollout and the rollback that may follow it.
  */
-function lockChangingServices(ctx: EngineContext, plan: Plan, changing: ServicePlan[]): Promise<HeldLocks> {
-  const longest = Math.max(...changing.map((s) => timeoutOf(ctx, s)), ...plan.before.map((b) => b.timeoutMs));
+function lockChangingServices(ctx: EngineContext, run: Run, plan: Plan, changing: ServicePlan[]): Promise<HeldLocks> {
+  const deadline = runDeadline(run.startedAt, {
+    oneOffTimeoutsMs: plan.before.map((b) => b.timeoutMs),
+    serviceTimeoutsMs: changing.map((s) => timeoutOf(ctx, s)),
+  });
   return acquireLocks(
     ctx,
-    changing.flatMap((s) => touchedServices(ctx.strategies(s.strategy), targetFor(s, '', timeoutOf(ctx, s)))),
-    lockTtlMs(longest),
-    { allowCanaryInFlight: ctx.options.continuation !== undefined },
+    changing.flatMap((s) => lockTargetsOf(ctx, s)),
+    { deadline, allowCanaryInFlight: ctx.options.continuation !== undefined },
   );
 }
 
@@ -206,7 +286,8 @@ function deployed(ctx: EngineContext, result: ServiceResult | undefined): boolea
 /**
  * The services, in dependsOn order, up to `concurrency` at once, each between two lock heartbeats. Once a one-off
  * task stopped the run, a service failed or Ctrl-C came, nothing new starts; what did not start is reported
- * `skipped` with the reason. Results come in plan order.
+ * `skipped` with the reason, and its locks are released at once (a run that dies later leaves no lock on a service
+ * it never touched). Results come in plan order.
  */
 async function deployServices(
   ctx: EngineContext,
@@ -215,6 +296,8 @@ async function deployServices(
   oneOffStop: OneOffResult | undefined,
 ): Promise<ServiceResult[]> {
   const results = new Map<string, ServiceResult>();
+  const releasing: Promise<void>[] = [];
+  const skippedKeys = new Set<string>();
   let failedAny = false;
   const state = await runInOrder(
     changing,
@@ -235,7 +318,16 @@ async function deployServices(
       if (failedAny) return 'not started: an earlier service failed';
       return undefined;
     },
+    // Released while the others still deploy: a run that dies later leaves no lock on a service it never touched
+    // (unless another service of the run touches it too).
+    (sp) => {
+      skippedKeys.add(sp.key);
+      const others = changing.filter((o) => !skippedKeys.has(o.key)).flatMap((o) => lockTargetsOf(ctx, o));
+      const mine = lockTargetsOf(ctx, sp).filter((t) => !others.some((o) => o.cluster === t.cluster && o.service === t.service));
+      releasing.push(locks.release(mine));
+    },
   );
+  await Promise.all(releasing);
   return changing.map((sp) => {
     const done = results.get(sp.key);
     if (done) return done;
@@ -246,15 +338,57 @@ async function deployServices(
   });
 }
 
+/** Reports a promised step that did not happen (`step.skipped`) and returns it. */
+function skip(ctx: EngineContext, step: SkippedStep, name: string, reason: string): SkippedStepResult {
+  ctx.emit({ type: 'step.skipped', step, name, reason });
+  return { step, name, reason };
+}
+
+/** Why the steps after the services may not run (they need every service deployed), or undefined when they may. */
+function whyNotClean(ctx: EngineContext, oneOffs: OneOffResult[], services: ServiceResult[]): string | undefined {
+  const stop = stoppingOneOff(oneOffs);
+  if (stop) return `one-off task ${stop.name} ${stop.outcome === 'failed' ? 'failed' : 'was interrupted'}`;
+  if (ctx.signal.aborted) return 'interrupted';
+  const bad = services.filter((s) => !deployed(ctx, s));
+  if (bad.length === 0) return undefined;
+  return bad.map((s) => `${s.key} ${s.outcome === 'skipped' ? 'did not start' : s.outcome}`).join(', ');
+}
+
+/** The scheduled targets and the cleanup the plan promised, reported as not done because `reason`. */
+function skipAfterServices(ctx: EngineContext, plan: Plan, selected: ServicePlan[], reason: string): SkippedStepResult[] {
+  const covered = new Set(selected.map((s) => s.key));
+  const out = plan.scheduledTargets
+    .filter((t) => covered.has(t.taskDefinitionOf))
+    .map((t) => skip(ctx, 'scheduled-target', scheduledTargetName(t), `not moved: ${reason}`));
+  if (plan.keepRevisions > 0) out.push(skip(ctx, 'cleanup', 'old revisions', `not cleaned up: ${reason}`));
+  return out;
+}
+
+function scheduledTargetName(t: Plan['scheduledTargets'][number]): string {
+  return `rule ${t.rule}${t.targetId ? ` target ${t.targetId}` : ''} (task definition of ${t.taskDefinitionOf})`;
+}
+
 /**
  * After a clean run only: the scheduled targets move to the new revisions, then, when they all moved, old
- * revisions are cleaned up (its problems are warnings, marked `cleanup:`). Returns the problems.
+ * revisions are cleaned up (its problems are warnings, marked `cleanup:`). Returns the problems, and the cleanup
+ * when it did not happen.
  */
-async function afterCleanRun(ctx: EngineContext, plan: Plan, selected: ServicePlan[]): Promise<string[]> {
+async function afterCleanRun(
+  ctx: EngineContext,
+  plan: Plan,
+  selected: ServicePlan[],
+): Promise<{ problems: string[]; skipped: SkippedStepResult[] }> {
   const inUse = new Set<string>();
   const problems = await moveScheduledTargets(ctx, plan, new Set(selected.map((s) => s.key)), inUse);
-  if (problems.length > 0 || plan.keepRevisions <= 0) return problems;
-  return (await cleanUpAfterRun(ctx, plan, selected, inUse)).map((w) => `cleanup: ${w}`);
+  if (plan.keepRevisions <= 0) return { problems, skipped: [] };
+  if (problems.length > 0) {
+    const n = problems.length;
+    return {
+      problems,
+      skipped: [skip(ctx, 'cleanup', 'old revisions', `not cleaned up: ${n} scheduled target${n === 1 ? '' : 's'} could not be moved`)],
+    };
+  }
+  return { problems: (await cleanUpAfterRun(ctx, plan, selected, inUse)).map((w) => `cleanup: ${w}`), skipped: [] };
 }
 
 /** The run's verdict, the closing notification, and apply.finished. */
@@ -262,9 +396,9 @@ async function finishApply(
   ctx: EngineContext,
   run: Run,
   plan: Plan,
-  done: { services: ServiceResult[]; oneOffs: OneOffResult[]; problems: string[] },
+  done: { services: ServiceResult[]; oneOffs: OneOffResult[]; problems: string[]; skipped: SkippedStepResult[] },
 ): Promise<ApplyResult> {
-  const { services, oneOffs, problems } = done;
+  const { services, oneOffs, problems, skipped } = done;
   const failed =
     services.some((s) => isFailedOutcome(s.outcome)) ||
     oneOffs.some((o) => o.outcome === 'failed') ||
@@ -285,6 +419,7 @@ async function finishApply(
         outcome: s.outcome,
         ...(s.reason ? { reason: s.reason } : {}),
       })),
+    ...(skipped.length > 0 ? { skipped } : {}),
   });
-  return finishRun(run, outcome, services, { oneOffs, problems, durationMs });
+  return finishRun(run, outcome, services, { oneOffs, problems, skipped, durationMs });
 }

@@ -22,6 +22,11 @@ export interface EngineContext extends StrategyContext {
   registered: Map<string, Promise<string>>;
   /** Which strategy deploys a service. */
   strategies: StrategyCatalog;
+  /**
+   * Called at every wait of the run (every `clock.sleep`, the poller's included): what must happen while the run
+   * lives, such as pushing its locks' expiry out, hooks in here.
+   */
+  heartbeats: Set<() => void>;
 }
 
 /** One run's context, for `apply` (with its plan) and `rollback` (without one). */
@@ -29,19 +34,30 @@ export function createEngineContext(
   deps: ApplyDeps,
   run: { emit: Emit; hardSignal: AbortSignal; calls: CallRunner; plan: Plan | undefined; options: ApplyOptions },
 ): EngineContext {
+  const heartbeats = new Set<() => void>();
+  // Every wait of the run (strategies, one-off tasks, the poller) goes through this clock, so a run that lives
+  // keeps beating however long it waits; a beat never delays the wait.
+  const clock: Clock = {
+    now: () => deps.clock.now(),
+    sleep: (ms, signal) => {
+      for (const beat of heartbeats) beat();
+      return deps.clock.sleep(ms, signal);
+    },
+  };
   const ctx: EngineContext = {
     ports: deps.ports,
     emit: run.emit,
-    clock: deps.clock,
+    clock,
     signal: deps.signal,
     hardSignal: run.hardSignal,
     onInterrupt: run.options.onInterrupt,
     calls: run.calls,
-    watcher: new BatchingServiceWatcher(deps.ports, deps.clock),
+    watcher: new BatchingServiceWatcher(deps.ports, clock),
     plan: run.plan,
     options: run.options,
     registered: new Map(),
     strategies: deps.strategies ?? builtInStrategies,
+    heartbeats,
     runId: run.options.runId,
     ...(run.options.waitUntil ? { waitUntil: run.options.waitUntil } : {}),
     provenance: {

@@ -28,6 +28,8 @@ function defaultLevel(e: EventInput): EventLevel {
       return e.trigger === 'interrupt' && e.trafficRestored ? 'warn' : 'error';
     case 'gate.evaluated':
       return e.outcome === 'fail' ? 'error' : 'info';
+    case 'step.skipped':
+      return 'warn';
     default:
       return 'info';
   }

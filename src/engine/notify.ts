@@ -12,6 +12,8 @@ export interface NotifyBody {
   event: 'started' | 'succeeded' | 'failed' | 'interrupted' | 'paused';
   services: { key: string; service: string; from?: string | undefined; to?: string | undefined; outcome?: string; reason?: string }[];
   durationMs?: number;
+  /** Steps the plan promised that did not happen (one-off tasks, scheduled targets, cleanup), and why. */
+  skipped?: { step: string; name: string; reason: string }[];
 }
 
 export async function notify(ctx: EngineContext, body: NotifyBody): Promise<void> {

@@ -10,7 +10,7 @@ import type { OneOffRunner } from '../gates/types.js';
 import type { OneOffTask } from '../model/manifest.js';
 import type { Plan, ServicePlan } from '../plan/types.js';
 import { shortTaskDefinition } from '../util/arn.js';
-import { backoffDelay } from '../util/backoff.js';
+import { backoffDelay, rolloutPollDelay } from '../util/backoff.js';
 import { errorMessage } from '../util/error-text.js';
 import { stoppedTaskInfo } from '../strategies/stopped-tasks.js';
 import type { EngineContext } from './context.js';
@@ -21,8 +21,8 @@ type RunTaskInput = Parameters<EngineContext['ports']['ecs']['runTask']>[0];
 
 /**
  * The plan's one-off tasks for the services the run covers, in order, before any service changes. The first that
- * fails or is interrupted stops the list; after a Ctrl-C the rest are skipped. `beforeEach` runs before each task
- * (the lock heartbeat).
+ * fails or is interrupted stops the list: the rest are `skipped`, with why, as they are after a Ctrl-C. `beforeEach`
+ * runs before each task (the lock heartbeat).
  */
 export async function runOneOffs(
   ctx: EngineContext,
@@ -35,14 +35,17 @@ export async function runOneOffs(
     if (!covered.has(task.taskDefinitionOf)) continue;
     const sp = plan.services.find((s) => s.key === task.taskDefinitionOf);
     if (!sp) throw new PlanError('PLAN_INVALID', `one-off task ${task.name} names unknown service ${task.taskDefinitionOf}`);
+    const stop = stoppingOneOff(results);
+    if (stop) {
+      results.push({ name: task.name, outcome: 'skipped', reason: `not run: one-off task ${stop.name} ${stop.outcome}` });
+      continue;
+    }
     if (ctx.signal.aborted) {
-      results.push({ name: task.name, outcome: 'skipped', reason: 'interrupted' });
+      results.push({ name: task.name, outcome: 'skipped', reason: 'not run: interrupted' });
       continue;
     }
     await beforeEach();
-    const r = await runOneOff(ctx, task, sp);
-    results.push(r);
-    if (r.outcome === 'failed' || r.outcome === 'interrupted') break;
+    results.push(await runOneOff(ctx, task, sp));
   }
   return results;
 }
@@ -96,7 +99,8 @@ async function runOneOff(ctx: EngineContext, task: OneOffTask, sp: ServicePlan):
 
   const deadline = ctx.clock.now() + task.timeoutMs;
   let stopped: EcsTask | undefined;
-  for (let attempt = 0; !stopped; attempt += 1) {
+  let readErrors = 0;
+  while (!stopped) {
     const remaining = deadline - ctx.clock.now();
     if (remaining <= 0) {
       await ctx.calls
@@ -107,16 +111,19 @@ async function runOneOff(ctx: EngineContext, task: OneOffTask, sp: ServicePlan):
       return finish(ctx, task, taskArn, 'failed', `did not finish within ${Math.round(task.timeoutMs / 1000)}s; stopped`);
     }
     try {
-      await ctx.clock.sleep(Math.min(backoffDelay(attempt), remaining), ctx.signal);
+      // About every second, as rollouts are polled: the services wait on this task, so its end is noticed at once.
+      await ctx.clock.sleep(Math.min(readErrors > 0 ? backoffDelay(readErrors) : rolloutPollDelay(), remaining), ctx.signal);
     } catch {
       return { name: task.name, outcome: 'interrupted', taskArn, reason: `interrupted; one-off task ${taskArn} left running` };
     }
     try {
       const d = await ctx.ports.ecs.describeTasks({ cluster: sp.cluster, tasks: [taskArn] }, { signal: ctx.hardSignal });
+      readErrors = 0;
       const t = d.tasks?.[0];
       if (t?.lastStatus === 'STOPPED') stopped = t;
     } catch {
-      // Transient read failure: the SDK already retried; poll again until the deadline.
+      // Transient read failure: the SDK already retried; poll again (less often) until the deadline.
+      readErrors += 1;
     }
   }
   const essential = new Set(sp.desired.taskDefinition.containerDefinitions.filter((c) => c.essential !== false).map((c) => c.name));

@@ -1,10 +1,12 @@
 /**
  * Registers a service's new task definition revision, once per run (a one-off task and the service that share
  * it use the same revision), and only when the plan says the normalized definition changed (house rule 4).
- * Tagged with the manifest digest and the git commit so `rollback` can tell ecsdeploy's revisions apart;
- * `plan` ignores `ecsdeploy:` tags when diffing.
+ * Tagged with the manifest digest and the git commit so `rollback` can tell ecsdeploy's revisions apart, and with
+ * the run id so a later `plan` can name the run whose rollout is still in flight; `plan` ignores `ecsdeploy:` tags
+ * when diffing.
  */
 import { InternalError } from '../errors/index.js';
+import { TAG_RUN } from '../plan/in-flight.js';
 import type { ServicePlan } from '../plan/types.js';
 import type { EngineContext } from './context.js';
 
@@ -34,6 +36,7 @@ export function taskDefinitionFor(ctx: EngineContext, sp: ServicePlan): Promise<
 async function register(ctx: EngineContext, sp: ServicePlan): Promise<string> {
   const td = sp.desired.taskDefinition;
   const ours: { key: string; value: string }[] = ctx.plan ? [{ key: TAG_MANIFEST_DIGEST, value: ctx.plan.manifest.digest }] : [];
+  ours.push({ key: TAG_RUN, value: ctx.options.runId });
   if (ctx.options.gitCommit) ours.push({ key: TAG_GIT_COMMIT, value: ctx.options.gitCommit });
   const tags = [...(td.tags ?? []).filter((t) => !t.key.startsWith('ecsdeploy:')), ...ours];
   const input = { ...td, tags } as unknown as RegisterInput;

@@ -23,7 +23,7 @@ import { errorMessage } from '../util/error-text.js';
 import { listActiveRevisions } from './cleanup.js';
 import { acquireLocks, touchedServices } from './lock.js';
 import { TAG_DEPLOYED, TAG_MANIFEST_DIGEST } from './register.js';
-import { createRunContext, finishRun, lockTtlMs, reportServiceFinished, startRun } from './run.js';
+import { createRunContext, finishRun, reportServiceFinished, runDeadline, startRun } from './run.js';
 import type { ApplyDeps, ApplyResult, ServiceResult } from './types.js';
 
 export interface RollbackOptions {
@@ -73,8 +73,19 @@ async function resolveExplicit(ports: AwsPorts, current: string, to: string, sig
   try {
     const out = await ports.ecs.describeTaskDefinition({ taskDefinition: ref }, { signal });
     const arn = out.taskDefinition?.taskDefinitionArn;
+    // UpdateService refuses an INACTIVE (deregistered) revision: say so now, before anything changes.
+    if (arn && out.taskDefinition?.status === 'INACTIVE') {
+      throw new UsageError(
+        'ROLLBACK_TARGET_NOT_FOUND',
+        `cannot roll back to ${shortTaskDefinition(arn)}: ${shortTaskDefinition(arn)} is INACTIVE (deregistered)`,
+        {
+          hint: 'ECS cannot deploy a deregistered revision: name an ACTIVE one with --to',
+        },
+      );
+    }
     if (arn) return arn;
   } catch (error) {
+    if (error instanceof UsageError) throw error;
     throw new UsageError('ROLLBACK_TARGET_NOT_FOUND', `cannot roll back to ${ref}: ${errorMessage(error)}`, {
       hint: 'give a revision number of the service family (--to 41) or a full task definition ARN',
     });
@@ -82,7 +93,23 @@ async function resolveExplicit(ports: AwsPorts, current: string, to: string, sig
   throw new UsageError('ROLLBACK_TARGET_NOT_FOUND', `cannot roll back to ${ref}: no such task definition`);
 }
 
-async function fromServiceDeployments(ports: AwsPorts, svc: EcsService, cluster: string, signal: AbortSignal): Promise<string | undefined> {
+/** Whether ECS can still deploy the revision (a deregistered one is INACTIVE). */
+async function isActive(ports: AwsPorts, arn: string, signal: AbortSignal): Promise<boolean> {
+  try {
+    const out = await ports.ecs.describeTaskDefinition({ taskDefinition: arn }, { signal });
+    return out.taskDefinition?.status !== 'INACTIVE';
+  } catch {
+    return false;
+  }
+}
+
+async function fromServiceDeployments(
+  ports: AwsPorts,
+  svc: EcsService,
+  cluster: string,
+  signal: AbortSignal,
+  skipped: (arn: string) => void,
+): Promise<string | undefined> {
   const ecs = ports.ecs;
   let briefs: { serviceDeploymentArn?: string; targetServiceRevisionArn?: string; createdAt?: Date; finishedAt?: Date }[];
   try {
@@ -101,9 +128,14 @@ async function fromServiceDeployments(ports: AwsPorts, svc: EcsService, cluster:
   try {
     const out = await ecs.describeServiceRevisions({ serviceRevisionArns: arns }, { signal });
     const byArn = new Map((out.serviceRevisions ?? []).map((r) => [r.serviceRevisionArn, r.taskDefinition]));
+    const seen = new Set<string>();
     for (const a of arns) {
       const td = byArn.get(a);
-      if (td && td !== svc.taskDefinition) return td;
+      if (!td || td === svc.taskDefinition || seen.has(td)) continue;
+      seen.add(td);
+      // A revision deregistered since (a cleanup) cannot be deployed again: the one before it is the target.
+      if (await isActive(ports, td, signal)) return td;
+      skipped(td);
     }
   } catch {
     return undefined;
@@ -148,10 +180,12 @@ export async function findRollbackTarget(
 ): Promise<RollbackTarget> {
   const current = svc.taskDefinition ?? '';
   if (to) return { taskDefinitionArn: await resolveExplicit(ports, current, to, signal), source: `--to ${to}` };
-  const viaDeployments = await fromServiceDeployments(ports, svc, cluster, signal);
-  if (viaDeployments) return { taskDefinitionArn: viaDeployments, source: 'the previous successful service deployment' };
+  const skipped: string[] = [];
+  const viaDeployments = await fromServiceDeployments(ports, svc, cluster, signal, (arn) => skipped.push(arn));
+  const passed = skipped.length > 0 ? ` (skipping ${skipped.map((a) => `${shortTaskDefinition(a)} is INACTIVE`).join(', ')})` : '';
+  if (viaDeployments) return { taskDefinitionArn: viaDeployments, source: `the previous successful service deployment${passed}` };
   const viaTags = await fromTags(ports, current, signal);
-  if (viaTags) return { taskDefinitionArn: viaTags.arn, source: viaTags.how };
+  if (viaTags) return { taskDefinitionArn: viaTags.arn, source: `${viaTags.how}${passed}` };
   throw new UsageError('ROLLBACK_TARGET_NOT_FOUND', `found no earlier successful deployment of ${svc.serviceName} to roll back to`, {
     hint: `name one with --to REVISION (the service runs ${shortTaskDefinition(current)})`,
   });
@@ -201,8 +235,9 @@ export async function rollbackService(service: ResolvedService, deps: ApplyDeps,
     ...(found.stopsInFlight ? { continuation: 'abort' as const } : {}),
   };
   // A rollback is how one gets out of a stuck deployment, so an in-progress deployment does not block it;
-  // another ecsdeploy run holding the service still does. The lock is never refreshed here: it covers the one step.
-  const locks = await acquireLocks(ctx, touchedServices(strategy, target), lockTtlMs(timeoutMs), { allowInProgress: true });
+  // another ecsdeploy run holding the service still does. The heartbeat keeps the lock while the rollback waits.
+  const deadline = runDeadline(run.startedAt, { oneOffTimeoutsMs: [], serviceTimeoutsMs: [timeoutMs] });
+  const locks = await acquireLocks(ctx, touchedServices(strategy, target), { deadline, allowInProgress: true });
   let result: ServiceResult;
   try {
     run.emit({ type: 'apply.started', runId: run.runId, services: [service.key], dryRun: run.dryRun });

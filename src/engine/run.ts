@@ -4,17 +4,20 @@
  * `apply.finished` reports that close a service and the run.
  */
 import type { Plan } from '../plan/types.js';
-import { MIN_ROLLBACK_WAIT_MS } from '../strategies/rollback-policy.js';
 import { createCallRunner } from './calls.js';
 import { createEngineContext, type EngineContext } from './context.js';
 import { createEmitter, type Emit } from './emitter.js';
-import type { ApplyDeps, ApplyOptions, ApplyResult, OneOffResult, ServiceResult } from './types.js';
+import type { ApplyDeps, ApplyOptions, ApplyResult, OneOffResult, ServiceResult, SkippedStepResult } from './types.js';
 
-/** Extra lifetime of a lock beyond the longest step of the run (polling slack, cleanup, notifications). */
-const LOCK_MARGIN_MS = 15 * 60_000;
+/** What a run may take beyond its steps' bounds: reads, registrations, scheduled targets, cleanup, notifications. */
+const RUN_MARGIN_MS = 15 * 60_000;
+/** No run's locks outlive this, however many steps it has. */
+const MAX_RUN_MS = 24 * 60 * 60_000;
 
 export interface Run {
   readonly runId: string;
+  /** Epoch ms, by the engine clock. */
+  readonly startedAt: number;
   readonly dryRun: boolean;
   readonly emit: Emit;
   /** Second Ctrl-C (a signal that never aborts when the caller gave none). */
@@ -27,6 +30,7 @@ export function startRun(deps: ApplyDeps, runId: string, dryRun: boolean): Run {
   const startedAt = deps.clock.now();
   return {
     runId,
+    startedAt,
     dryRun,
     emit: createEmitter(deps.sink, deps.clock),
     hardSignal: deps.hardSignal ?? new AbortController().signal,
@@ -54,11 +58,13 @@ export function createRunContext(
 }
 
 /**
- * How long a lock must live to cover one step of the run: the longest rollout, then the rollback ECS may make of
- * it or an interrupt's (watched for at least MIN_ROLLBACK_WAIT_MS), plus a margin.
+ * The run's deadline (epoch ms), which no lock of it outlives: every step one after the other (a one-off task's
+ * timeout; a service's rollout timeout and then as long again for the rollback that may follow), plus a margin,
+ * and never more than MAX_RUN_MS from `startedAt`.
  */
-export function lockTtlMs(longestStepMs: number): number {
-  return longestStepMs + Math.max(longestStepMs, MIN_ROLLBACK_WAIT_MS) + LOCK_MARGIN_MS;
+export function runDeadline(startedAt: number, steps: { oneOffTimeoutsMs: number[]; serviceTimeoutsMs: number[] }): number {
+  const total = steps.oneOffTimeoutsMs.reduce((a, b) => a + b, 0) + steps.serviceTimeoutsMs.reduce((a, b) => a + 2 * b, 0);
+  return startedAt + Math.min(total + RUN_MARGIN_MS, MAX_RUN_MS);
 }
 
 /** Where a service stands when the run did not touch it: unchanged, or skipped for `reason`. */
@@ -95,7 +101,7 @@ export function finishRun(
   run: Run,
   outcome: ApplyResult['outcome'],
   services: ServiceResult[],
-  more: { oneOffs?: OneOffResult[]; problems?: string[]; durationMs?: number } = {},
+  more: { oneOffs?: OneOffResult[]; problems?: string[]; skipped?: SkippedStepResult[]; durationMs?: number } = {},
 ): ApplyResult {
   const durationMs = more.durationMs ?? run.elapsedMs();
   run.emit({
@@ -118,5 +124,6 @@ export function finishRun(
     services,
     oneOffs: more.oneOffs ?? [],
     problems: more.problems ?? [],
+    skipped: more.skipped ?? [],
   };
 }

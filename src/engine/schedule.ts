@@ -16,6 +16,8 @@ export function runInOrder<T extends Schedulable>(
   concurrency: number,
   run: (item: T) => Promise<boolean>,
   canStart: () => string | undefined,
+  /** Told at once when an item will not start (while others may still run). */
+  onSkip: (item: T, reason: string) => void = () => {},
 ): Promise<Map<string, ScheduleState>> {
   const keys = new Set(items.map((i) => i.key));
   const done = new Map<string, ScheduleState>();
@@ -31,8 +33,10 @@ export function runInOrder<T extends Schedulable>(
           const item = pending[i] as T;
           const blocker = item.dependsOn.find((d) => keys.has(d) && done.has(d) && done.get(d)?.status !== 'ok');
           if (stop || blocker) {
-            done.set(item.key, { status: 'skipped', reason: stop ?? `not started: ${blocker} did not succeed` });
+            const reason = stop ?? `not started: ${blocker} did not succeed`;
+            done.set(item.key, { status: 'skipped', reason });
             pending.splice(i, 1);
+            onSkip(item, reason);
             changed = true;
             continue;
           }
@@ -56,7 +60,10 @@ export function runInOrder<T extends Schedulable>(
       }
       if (running === 0) {
         // Whatever is left waits on something that can never finish (a cycle the manifest rules missed).
-        for (const item of pending.splice(0)) done.set(item.key, { status: 'skipped', reason: 'not started: dependency cycle' });
+        for (const item of pending.splice(0)) {
+          done.set(item.key, { status: 'skipped', reason: 'not started: dependency cycle' });
+          onSkip(item, 'not started: dependency cycle');
+        }
         resolve(done);
       }
     };

@@ -1,19 +1,22 @@
 /**
- * `ecsdeploy status`: per service the running revision, counts, deployments (with rollout state and reason) and
- * the latest events. One DescribeServices per cluster per 10 services.
+ * `ecsdeploy status`: per service the running revision, counts, deployments (with rollout state and reason), the
+ * ecsdeploy lock (its run and expiry) and the latest events. One DescribeServices per cluster per 10 services.
  */
 import type { AwsPorts, EcsDeployment, EcsService } from '../aws/ports.js';
 import { describeServices } from '../live/describe-services.js';
 import { codeDeployStatuses } from '../strategies/codedeploy-status.js';
 import { canaryStatuses } from './canary-status.js';
 import type { ResolvedService } from '../model/manifest.js';
-import type { DeploymentStatus, ServiceStatusReport } from '../model/status.js';
+import type { DeploymentStatus, LockStatus, ServiceStatusReport } from '../model/status.js';
+import { LOCK_TAG, parseLock } from '../plan/in-flight.js';
 import { shortTaskDefinition } from '../util/arn.js';
 
 export interface StatusOptions {
   signal?: AbortSignal;
   /** Latest service events per service. @default 5 */
   events?: number;
+  /** Epoch ms, to tell an expired lock from a live one (the engine clock). @default Date.now() */
+  now?: number;
 }
 
 const iso = (d: Date | string | undefined): string | undefined => (d ? new Date(d).toISOString() : undefined);
@@ -51,7 +54,14 @@ function taskSetStatus(t: EcsTaskSet): DeploymentStatus {
   };
 }
 
-function statusReport(s: ResolvedService, svc: EcsService | undefined, eventCount = 5): ServiceStatusReport {
+export function lockStatus(svc: EcsService | undefined, now: number): LockStatus | undefined {
+  const value = svc?.tags?.find((t) => t.key === LOCK_TAG)?.value;
+  const lock = value ? parseLock(value) : undefined;
+  if (!lock) return undefined;
+  return { runId: lock.runId, expiresAt: new Date(lock.expiresAt).toISOString(), expired: lock.expiresAt <= now };
+}
+
+function statusReport(s: ResolvedService, svc: EcsService | undefined, eventCount: number, now: number): ServiceStatusReport {
   const found = Boolean(svc && svc.status !== 'INACTIVE');
   const deployments = found
     ? [...(svc?.deployments ?? []).map(deploymentStatus), ...(svc?.taskSets ?? []).map(taskSetStatus)].sort((a, b) =>
@@ -79,6 +89,7 @@ function statusReport(s: ResolvedService, svc: EcsService | undefined, eventCoun
       taskSets.length > 1 ||
       taskSets.some((t) => t.stabilityStatus === 'STABILIZING'),
     events: found ? (svc?.events ?? []).slice(0, eventCount).map((e) => ({ at: iso(e.createdAt) ?? '', message: e.message ?? '' })) : [],
+    ...(found && lockStatus(svc, now) ? { lock: lockStatus(svc, now) as LockStatus } : {}),
   };
 }
 
@@ -87,11 +98,13 @@ export async function buildStatusReports(
   services: ResolvedService[],
   options: StatusOptions = {},
 ): Promise<ServiceStatusReport[]> {
-  const found = await describeServices(ports, services, options.signal ? { signal: options.signal } : {});
+  // With tags: the lock lives in one.
+  const found = await describeServices(ports, services, { include: ['TAGS'], ...(options.signal ? { signal: options.signal } : {}) });
   const signal = options.signal ?? new AbortController().signal;
   const [canaries, codedeploy] = await Promise.all([canaryStatuses(ports, services, signal), codeDeployStatuses(ports, services, signal)]);
+  const now = options.now ?? Date.now();
   return services.map((s) => {
-    const report = statusReport(s, found.find(s.cluster, s.service), options.events ?? 5);
+    const report = statusReport(s, found.find(s.cluster, s.service), options.events ?? 5, now);
     const canary = canaries.get(s.key);
     const deployment = codedeploy.get(s.key);
     // A blue-green service is in progress while its CodeDeploy deployment is (a draining task set is not news).

@@ -1,6 +1,7 @@
 /** What `applyPlan` takes and returns. */
 import type { AwsPorts } from '../aws/ports.js';
-import type { EventSink, Prompter, ServiceOutcome, StoppedTaskInfo } from '../events/types.js';
+import type { EventSink, Prompter, ServiceOutcome, SkippedStep, StoppedTaskInfo } from '../events/types.js';
+import type { Plan } from '../plan/types.js';
 import type { StrategyCatalog } from '../strategies/select.js';
 import type { Clock } from '../util/clock.js';
 
@@ -16,6 +17,11 @@ export interface ApplyDeps {
   hardSignal?: AbortSignal;
   /** The strategies services deploy with; default the built-in ones. */
   strategies?: StrategyCatalog;
+  /**
+   * Builds the plan again from live state (`--wait`: once the rollouts in flight are decided, the run goes on with
+   * what is true then). Without it, `wait` cannot be used.
+   */
+  replan?: () => Promise<Plan>;
 }
 
 export interface ApplyOptions {
@@ -24,6 +30,11 @@ export interface ApplyOptions {
   dryRun: boolean;
   /** Deploy even when another deployment or another ecsdeploy run holds the service. */
   force: boolean;
+  /**
+   * Services with a rollout in flight: follow each to its verdict first (a failed one fails the run; then the run
+   * goes on with a fresh plan, `ApplyDeps.replan`), instead of refusing them with SERVICE_BUSY.
+   */
+  wait?: boolean;
   /** What Ctrl-C does to rollouts in flight. */
   onInterrupt: 'rollback' | 'leave';
   /** Manifest keys or ECS service names; undefined: every service in the plan. */
@@ -71,6 +82,13 @@ export interface OneOffResult {
   exitCode?: number;
 }
 
+/** A step the plan promised that did not happen (one-off task, scheduled target, cleanup), and why. */
+export interface SkippedStepResult {
+  step: SkippedStep;
+  name: string;
+  reason: string;
+}
+
 export interface ApplyResult {
   runId: string;
   /** `paused`: a canary stopped for a person to promote or abort it (exit code 3). */
@@ -81,4 +99,6 @@ export interface ApplyResult {
   oneOffs: OneOffResult[];
   /** Problems after the services (scheduled targets, cleanup), already emitted as events. */
   problems: string[];
+  /** Steps the plan promised that did not happen, already emitted as `step.skipped`. */
+  skipped: SkippedStepResult[];
 }

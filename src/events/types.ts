@@ -12,6 +12,9 @@ interface Base {
   level: EventLevel;
 }
 
+/** Steps of a run besides the services, which `step.skipped` reports when they did not happen. */
+export type SkippedStep = 'one-off' | 'scheduled-target' | 'cleanup';
+
 /** `paused`: a canary stopped for a person to promote or abort (exit code 3); not a failure. */
 export type ServiceOutcome = 'succeeded' | 'unchanged' | 'failed' | 'rolled-back' | 'timed-out' | 'interrupted' | 'skipped' | 'paused';
 
@@ -210,6 +213,11 @@ export type EngineEvent =
       productionWeight: number;
     })
   | (Base & { type: 'scheduled-target.updated'; rule: string; targetId: string; from: string; to: string })
+  /**
+   * A step the plan promised that the run did not carry out: a one-off task, a scheduled target, the cleanup.
+   * (Services that did not start say so in their own `service.finished`, outcome `skipped`.)
+   */
+  | (Base & { type: 'step.skipped'; step: SkippedStep; name: string; reason: string })
   | (Base & { type: 'revision.deregistered'; taskDefinitionArn: string })
   | (Base & { type: 'notification.sent'; topicArn: string; subject: string })
   | (Base & { type: 'log'; message: string });

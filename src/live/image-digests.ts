@@ -17,7 +17,7 @@ import { chunk } from '../util/chunk.js';
 import { createLimit, type Limit, mapLimited } from './concurrency.js';
 
 /** DescribeImages takes at most 100 image ids per call. */
-export const DESCRIBE_IMAGES_BATCH = 100;
+const DESCRIBE_IMAGES_BATCH = 100;
 
 export interface EcrImage {
   registryId: string;

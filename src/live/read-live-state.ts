@@ -1,8 +1,8 @@
 /**
  * Reads what runs in AWS for the services of a manifest: one DescribeServices per 10 services of a cluster (the
  * API's limit, aws-semantics.md §6.1), one DescribeTaskDefinition per distinct live task definition (none for
- * those in the cache), all with bounded concurrency, then the strategy preflight and the CodeDeploy deployments in
- * flight on blue-green services' groups (DescribeServices does not show those). Reads only.
+ * those in the cache), all with bounded concurrency, then the strategy preflight and the rollouts in flight that
+ * DescribeServices does not show (CodeDeploy, ECS service deployments). Reads only.
  */
 import type { AwsPorts } from '../aws/ports.js';
 import { AwsApiError } from '../errors/index.js';
@@ -14,11 +14,11 @@ import { redactDeep, sensitivityTest } from '../plan/sensitive.js';
 import { clusterName, serviceName } from '../util/arn.js';
 import { createLimit, mapLimited } from './concurrency.js';
 import { describeServiceBatch, type ServiceRef, serviceBatches } from './describe-services.js';
-import { readCodeDeployInFlight } from './codedeploy-in-flight.js';
 import { runPreflight } from './preflight.js';
 import { ServiceIndex } from './service-index.js';
 import type { TaskDefinitionCache } from './task-definition-cache.js';
 import { toJson, toJsonObject } from './to-json.js';
+import { readUndecidedRollouts } from './undecided-rollouts.js';
 
 export interface ReadLiveStateOptions {
   signal?: AbortSignal;
@@ -123,18 +123,15 @@ export async function readLiveState(ports: AwsPorts, manifest: ResolvedManifest,
     }
   });
 
-  // 2. Preflight (needs every service described) runs while the task definitions still arrive.
-  const preflightIssues = runPreflight(ports, manifest, {
-    findService: (cluster, name) => index.find(cluster, name),
-    missingClusters,
-    signal,
-    limit,
-  });
-  const codeDeploy = readCodeDeployInFlight(ports, manifest, (cluster, name) => index.find(cluster, name) !== undefined, limit, signal);
-  const [resolved, issues, deploymentsInFlight] = await Promise.all([
+  // 2. Preflight and the rollouts DescribeServices does not show (need every service described) run while the
+  // task definitions still arrive.
+  const findService = (cluster: string, name: string) => index.find(cluster, name);
+  const preflightIssues = runPreflight(ports, manifest, { findService, missingClusters, signal, limit });
+  const undecided = readUndecidedRollouts(ports, manifest, findService, limit, signal);
+  const [resolved, issues, rollouts] = await Promise.all([
     Promise.all([...taskDefinitions].map(async ([arn, pending]) => [arn, await pending] as const)),
     preflightIssues,
-    codeDeploy,
+    undecided,
   ]);
   const byArn = new Map(resolved);
 
@@ -147,8 +144,8 @@ export async function readLiveState(ports: AwsPorts, manifest: ResolvedManifest,
       service: s.service,
       described,
       taskDefinition: arn ? byArn.get(arn) : undefined,
+      ...rollouts.get(s.key),
       ...(s.strategy.type === 'canary' ? { canaryService: index.find(s.cluster, s.strategy.canary.service) } : {}),
-      ...(deploymentsInFlight.has(s.key) ? { codeDeployDeployments: deploymentsInFlight.get(s.key) } : {}),
     };
   });
 
@@ -161,5 +158,5 @@ export async function readLiveState(ports: AwsPorts, manifest: ResolvedManifest,
   preflight.push(...issues);
   await Promise.all(writes);
 
-  return { services, preflight, calls: callsSince(before, ports.calls.counts()) };
+  return { region: ports.region, services, preflight, calls: callsSince(before, ports.calls.counts()) };
 }

@@ -11,7 +11,7 @@ import { type Document, isAlias, isMap, isNode, isPair, isScalar, isSeq, Scalar,
 import type { ManifestIssue } from '../errors/index.js';
 import { ownValue } from '../util/own.js';
 import { looksSensitive, rememberSecret } from '../util/redact.js';
-import type { LookupCollector, SitePosition } from './lookup-sites.js';
+import { holdsPlaceholder, type LookupCollector, type SitePosition } from './lookup-sites.js';
 import { isLookupKind, parseLookup } from './lookup-syntax.js';
 import { formatPath, issueAt, type Path, positionOf, type SourceFile } from './source.js';
 
@@ -86,7 +86,8 @@ export function expand(text: string, ctx: InterpolationContext, depth = 0, base 
     const useFallback = v === undefined || (kind === 'env' && v === '' && fallback !== undefined);
     if (v !== undefined && !useFallback) {
       // `${env:API_TOKEN}` is a secret wherever it lands (a command argument, a variable of another name).
-      if (looksSensitive(name)) rememberSecret(v);
+      // (A variable that holds a lookup not read yet has no value to remember until it is read.)
+      if (looksSensitive(name) && !holdsPlaceholder(v)) rememberSecret(v);
       out += v;
     } else if (fallback !== undefined) {
       // The default may itself hold references (`${env:A:-${env:B}}`, as in a shell); expanded only when used.

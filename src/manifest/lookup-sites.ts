@@ -59,7 +59,7 @@ export class LookupCollector {
 
   /** Does this text hold a placeholder of this process? */
   holdsPlaceholder(text: string): boolean {
-    return text.includes(`${OPEN}${NONCE}#`);
+    return holdsPlaceholder(text);
   }
 
   /** Records that the value at `path` of `file` holds a placeholder. */
@@ -83,6 +83,15 @@ export class LookupCollector {
       return message === issue.message ? issue : { ...issue, message };
     });
   }
+}
+
+/**
+ * Does this text hold a placeholder of this process? Such a value is not known yet: it is never remembered as a
+ * secret (the placeholder would be masked in every later manifest of the process that has one at the same place;
+ * the value itself is remembered when it is read).
+ */
+export function holdsPlaceholder(text: string): boolean {
+  return text.includes(`${OPEN}${NONCE}#`);
 }
 
 /**

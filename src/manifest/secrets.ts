@@ -6,6 +6,7 @@
  */
 import type { TaskDefinitionInput } from '../model/task-definition.js';
 import { holdsKnownSecret, isSensitive, rememberSecret } from '../util/redact.js';
+import { holdsPlaceholder } from './lookup-sites.js';
 
 const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 
@@ -13,8 +14,10 @@ const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typ
 export function learnSecrets(entries: Iterable<[string, string]>, marked: readonly string[]): string[] {
   const carriers: string[] = [];
   for (const [name, value] of entries) {
-    if (isSensitive(name, marked)) rememberSecret(value);
-    else if (holdsKnownSecret(value)) carriers.push(name);
+    if (isSensitive(name, marked)) {
+      // A lookup not read yet is no value: remembered once it is read.
+      if (!holdsPlaceholder(value)) rememberSecret(value);
+    } else if (holdsKnownSecret(value)) carriers.push(name);
   }
   return carriers;
 }

@@ -16,13 +16,19 @@ export interface LiveServiceState {
    * as JSON, with the response's `tags` set on it as `tags` (omitted when there are none).
    */
   taskDefinition: JsonObject | undefined;
-  /** A canary strategy's canary ECS service, as described (with tags): its state tags say whether a canary is in flight. */
-  canaryService?: JsonObject | undefined;
   /**
-   * Blue-green services: the CodeDeploy deployment of the service's group that is not in a final state, as
-   * GetDeployment's `deploymentInfo` with its ECS target as `deploymentTarget`; absent when there is none.
+   * Blue-green services: the CodeDeploy deployments of the service's group that are not in a final state
+   * (GetDeployment's `deploymentInfo`, newest first, the first with its ECS target as `deploymentTarget`); absent
+   * when not read.
    */
   codeDeployDeployments?: JsonObject[];
+  /**
+   * Services on an ECS-native strategy (BLUE_GREEN, LINEAR, CANARY): their ongoing service deployments
+   * (ListServiceDeployments briefs, newest first); absent when not read.
+   */
+  serviceDeployments?: JsonObject[];
+  /** A canary strategy's canary ECS service, as described (with tags): its state tags say whether a canary is in flight. */
+  canaryService?: JsonObject | undefined;
 }
 
 /** A preflight finding: something a strategy needs that is missing or wrong. Blocks apply of that service. */
@@ -33,6 +39,8 @@ export interface PreflightIssue {
 }
 
 export interface LiveState {
+  /** The region it was read in: where the AWS calls went. */
+  region?: string;
   services: LiveServiceState[];
   preflight: PreflightIssue[];
   /** AWS calls made while reading, by `Service.Operation`. */

@@ -33,6 +33,8 @@ export interface ServiceStatusReport {
   inProgress: boolean;
   /** Latest service events, newest first. */
   events: { at: string; message: string }[];
+  /** The ecsdeploy lock on the service (tag `ecsdeploy:lock`), when there is one. */
+  lock?: LockStatus;
   /** A canary service's canary: in flight or not, and the rule's weights as read now. */
   canary?: CanaryStatus;
   /** A blue-green service's CodeDeploy deployment: the one in flight, else the group's last one. */
@@ -64,6 +66,16 @@ export interface CodeDeployStatus {
   next?: string[];
   /** Why the deployment could not be read. */
   error?: string;
+}
+
+/** An ecsdeploy run's lock on a service. */
+export interface LockStatus {
+  /** The run that holds (or held) it. */
+  runId: string;
+  /** When it expires (ISO 8601); a run that lives keeps pushing this out. */
+  expiresAt: string;
+  /** It expired: the run that took it died (or forgot it); it no longer blocks anyone. */
+  expired: boolean;
 }
 
 export interface CanaryStatus {

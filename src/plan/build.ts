@@ -9,10 +9,10 @@ import type { ResolvedManifest, ResolvedService } from '../model/manifest.js';
 import type { LiveServiceState, LiveState, PreflightIssue } from '../model/live.js';
 import { applyOverrides } from '../model/overrides.js';
 import type { Json, JsonObject, TaskDefinitionInput } from '../model/task-definition.js';
-import { canaryInFlightOf } from './canary-in-flight.js';
-import { codeDeployInFlightOf } from './codedeploy-in-flight.js';
 import { codeDeployChangePath } from './codedeploy-paths.js';
 import { diffDocuments, unifiedDiff } from './diff.js';
+import { detectInFlight } from './in-flight.js';
+import { type OverrideFlags, recordOverrides } from './recorded-overrides.js';
 import { isObject, toJsonObject } from './json.js';
 import { isIgnoredTag, normalizeServiceDocument, normalizeTaskDefinition, stripReadOnly } from './normalize.js';
 import { markChangedSensitiveLines, redactChanges, redactPair, sensitiveNamesIn, sensitivityTest } from './sensitive.js';
@@ -38,6 +38,8 @@ export interface BuildPlanOptions {
   /** ISO 8601 time the plan is made at (from the injected clock). */
   now: string;
   toolVersion: string;
+  /** The overrides the manifest was loaded with, to record in the plan. */
+  overrides?: OverrideFlags;
 }
 
 export function buildPlan(manifest: ResolvedManifest, live: LiveState, options: BuildPlanOptions): Plan {
@@ -64,10 +66,11 @@ export function buildPlan(manifest: ResolvedManifest, live: LiveState, options: 
   }
   if (missing.length > 0) throw serviceNotFound(missing);
 
-  const summary = { create: 0, update: 0, noChange: 0, blocked: 0 };
+  const summary = { create: 0, update: 0, noChange: 0, blocked: 0, inFlight: 0 };
   for (const s of services) {
     if (s.action === 'no-change') summary.noChange++;
     else summary[s.action]++;
+    if (s.inFlight) summary.inFlight++;
   }
   return {
     format: PLAN_FORMAT,
@@ -75,16 +78,18 @@ export function buildPlan(manifest: ResolvedManifest, live: LiveState, options: 
     tool: { name: 'ecsdeploy', version: options.toolVersion },
     createdAt: options.now,
     manifest: { file: manifest.file, digest: manifest.digest, environment: manifest.environment },
-    region: manifest.region,
+    // Where the calls went (`--region`, AWS_REGION...), which may not be the manifest's region.
+    region: live.region ?? manifest.region,
     services,
     before: manifest.before,
     scheduledTargets: manifest.scheduledTargets,
     keepRevisions: manifest.keepRevisions,
     notify: manifest.notify,
     summary,
-    // A rollout not decided yet is something to do, whatever the diff says (plan --detailed-exitcode: 2).
+    // A rollout in flight is not "no changes": ECS may still roll it back (it drives --detailed-exitcode too).
     hasChanges: services.some((s) => s.action !== 'no-change' || s.inFlight !== undefined),
     calls: { ...live.calls },
+    ...(options.overrides ? { overrides: recordOverrides(options.overrides) } : {}),
     ...(manifest.resolvedLookups?.length && { lookups: manifest.resolvedLookups.map((l) => ({ ...l, at: [...l.at] })) }),
   };
 }
@@ -173,6 +178,7 @@ function planService(
     ...replacementReasons(svcChanges.filter((c) => c.requiresReplacement)),
   ];
   const taskDefinitionChanged = tdChanges.length > 0;
+  const inFlight = detectInFlight(svc, state);
   const serviceChanged = svcChanges.length > 0;
   let action: PlanAction;
   if (blockedReasons.length > 0) action = 'blocked';
@@ -201,8 +207,7 @@ function planService(
     timeoutMs: svc.timeoutMs,
     onFailure: svc.onFailure,
     sensitiveNames: sensitiveNamesIn([desiredTd as unknown as Json, liveTd], tasks, svc.sensitive),
-    ...canaryInFlightOf(svc, state),
-    ...codeDeployInFlightOf(svc, state),
+    ...(inFlight ? { inFlight } : {}),
     ...pinnedImagesOf(svc, desiredTd),
   };
 }

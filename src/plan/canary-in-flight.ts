@@ -1,12 +1,13 @@
 /**
  * A canary in flight, from the state tags on its canary ECS service (model/canary-state.ts): a canary running,
  * paused for approval, interrupted, or left by a run that died. `plan` shows it (never as unchanged), `apply`
- * refuses the service until it is promoted, aborted or resumed.
+ * refuses the service until it is promoted, aborted or resumed. One of in-flight.ts's detectors, in front of the
+ * generic ones: the canary's tags say more than the stable service's ECS deployments do.
  */
 import { decodeCanaryState, describeCanaryState } from '../model/canary-state.js';
 import type { LiveServiceState } from '../model/live.js';
 import type { ResolvedService } from '../model/manifest.js';
-import type { InFlightRollout } from './types.js';
+import type { InFlightDetector } from './in-flight.js';
 
 function tagsOf(described: LiveServiceState['canaryService']): { key?: string; value?: string }[] {
   const tags = described?.tags;
@@ -18,21 +19,19 @@ function tagsOf(described: LiveServiceState['canaryService']): { key?: string; v
   );
 }
 
-/** `{ inFlight }` for a canary service whose canary carries state tags; `{}` otherwise. */
-export function canaryInFlightOf(svc: ResolvedService, state: LiveServiceState): { inFlight?: InFlightRollout } {
-  if (svc.strategy.type !== 'canary') return {};
+/** A canary service whose canary carries state tags; undefined otherwise. */
+export const canaryInFlight: InFlightDetector = (svc: ResolvedService, state: LiveServiceState) => {
+  if (svc.strategy.type !== 'canary') return undefined;
   const canary = decodeCanaryState(tagsOf(state.canaryService));
-  if (!canary) return {};
+  if (!canary) return undefined;
   const next = [`ecsdeploy promote -n ${svc.key}`, `ecsdeploy abort -n ${svc.key}`];
   return {
-    inFlight: {
-      kind: 'canary',
-      id: canary.runId,
-      state: `canary on ${svc.strategy.canary.service} ${describeCanaryState(canary)}`,
-      runId: canary.runId,
-      ...(canary.revision ? { taskDefinitionArn: canary.revision } : {}),
-      ...(canary.phase === 'paused' ? { awaitingApproval: true } : {}),
-      next: canary.phase === 'paused' ? next : [...next, 'ecsdeploy apply --resume'],
-    },
+    kind: 'canary',
+    id: canary.runId,
+    state: `canary on ${svc.strategy.canary.service} ${describeCanaryState(canary)}`,
+    runId: canary.runId,
+    ...(canary.revision ? { taskDefinitionArn: canary.revision } : {}),
+    ...(canary.phase === 'paused' ? { awaitingApproval: true } : {}),
+    next: canary.phase === 'paused' ? next : [...next, 'ecsdeploy apply --resume'],
   };
-}
+};

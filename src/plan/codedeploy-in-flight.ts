@@ -9,7 +9,7 @@ import type { ResolvedService } from '../model/manifest.js';
 import type { Json, JsonObject } from '../model/task-definition.js';
 import { shortTaskDefinition } from '../util/arn.js';
 import { isObject } from './json.js';
-import type { InFlightRollout } from './types.js';
+import type { InFlightDetector } from './in-flight.js';
 
 function str(v: Json | undefined): string | undefined {
   return typeof v === 'string' ? v : undefined;
@@ -24,7 +24,7 @@ function runIdOf(description: string | undefined): string | undefined {
   return description ? /^ecsdeploy run (\S+):/.exec(description)?.[1] : undefined;
 }
 
-/** Where the deployment stands, in words, and what waits for whom. */
+/** Where the deployment stands, in words (`describeInFlight` names the deployment), and what waits for whom. */
 function describe(d: JsonObject, to: string | undefined): { state: string; ready: boolean; terminationWait: boolean } {
   const status = str(d.status) ?? 'InProgress';
   const target = isObject(d.deploymentTarget) ? d.deploymentTarget : undefined;
@@ -32,37 +32,39 @@ function describe(d: JsonObject, to: string | undefined): { state: string; ready
   const green = objects(target?.taskSetsInfo).find((t) => t.taskSetLabel === 'Green');
   const weight = typeof green?.trafficWeight === 'number' ? green.trafficWeight : 0;
   const rev = to ? shortTaskDefinition(to) : 'the new revision';
-  const id = str(d.deploymentId) ?? '?';
   if (status === 'Ready') {
     return {
-      state: `CodeDeploy deployment ${id} Ready: test traffic on ${rev}, production not moved yet; awaits approval`,
+      state: `Ready: test traffic on ${rev}, production not moved yet`,
       ready: true,
       terminationWait: false,
     };
   }
   if (event('AllowTraffic') === 'Succeeded') {
     return {
-      state: `CodeDeploy deployment ${id} ${status}: production on ${rev}, the original task set kept for the termination wait`,
+      state: `${status}: production on ${rev}, the original task set kept for the termination wait`,
       ready: false,
       terminationWait: true,
     };
   }
   if (event('AllowTraffic') === 'InProgress' || weight > 0) {
     return {
-      state: `CodeDeploy deployment ${id} ${status}: shifting production traffic, ${weight} % on ${rev}`,
+      state: `${status}: shifting production traffic, ${weight} % on ${rev}`,
       ready: false,
       terminationWait: false,
     };
   }
-  return { state: `CodeDeploy deployment ${id} ${status}: installing ${rev}`, ready: false, terminationWait: false };
+  return { state: `${status}: installing ${rev}`, ready: false, terminationWait: false };
 }
 
-/** `{ inFlight }` for a blue-green service whose group has a deployment in flight; `{}` otherwise. */
-export function codeDeployInFlightOf(svc: ResolvedService, state: LiveServiceState): { inFlight?: InFlightRollout } {
-  if (svc.strategy.type !== 'blue-green') return {};
+/**
+ * The blue-green strategy's detector (ahead of the generic CodeDeploy one in IN_FLIGHT_DETECTORS): it knows the
+ * stage from the deployment target, the run from the description it wrote, and which ecsdeploy verbs move it on.
+ */
+export const blueGreenInFlight: InFlightDetector = (svc: ResolvedService, state: LiveServiceState) => {
+  if (svc.strategy.type !== 'blue-green') return undefined;
   const d = state.codeDeployDeployments?.[0];
   const id = str(d?.deploymentId);
-  if (!d || !id) return {};
+  if (!d || !id) return undefined;
   // The replacement task set CodeDeploy made for this deployment (its externalId) names the revision it deploys.
   const to = str(objects(state.described?.taskSets).find((t) => str(t.externalId) === id)?.taskDefinition);
   const { state: text, ready, terminationWait } = describe(d, to);
@@ -70,14 +72,12 @@ export function codeDeployInFlightOf(svc: ResolvedService, state: LiveServiceSta
   const promote = `ecsdeploy promote -n ${svc.key}`;
   const abort = `ecsdeploy abort -n ${svc.key}`;
   return {
-    inFlight: {
-      kind: 'codedeploy',
-      id,
-      state: terminationWait ? `${text} (ecsdeploy promote ends it now)` : text,
-      ...(runId ? { runId } : {}),
-      ...(to ? { taskDefinitionArn: to } : {}),
-      ...(ready ? { awaitingApproval: true } : {}),
-      next: ready || terminationWait ? [promote, abort] : [abort, 'ecsdeploy apply --resume'],
-    },
+    kind: 'codedeploy',
+    id,
+    state: terminationWait ? `${text} (ecsdeploy promote ends it now)` : text,
+    ...(runId ? { runId } : {}),
+    ...(to ? { taskDefinitionArn: to } : {}),
+    ...(ready ? { awaitingApproval: true } : {}),
+    next: ready || terminationWait ? [promote, abort] : [abort, 'ecsdeploy apply --resume'],
   };
-}
+};

@@ -57,11 +57,15 @@ export function redactPlan(plan: Plan): Plan {
   });
 }
 
-/** The saved-plan file: pretty JSON, redacted, with a `desiredDigest` per service. */
-export function serializePlan(plan: Plan): string {
+/**
+ * The saved-plan file: pretty JSON, redacted, with a `desiredDigest` per service; `manifestFromPlan` is the
+ * manifest's path relative to the plan file's folder (see `Plan.manifest.fromPlan`).
+ */
+export function serializePlan(plan: Plan, o: { manifestFromPlan?: string } = {}): string {
   const redacted = redactPlan(plan);
   const saved: SavedPlan = {
     ...redacted,
+    ...(o.manifestFromPlan !== undefined ? { manifest: { ...redacted.manifest, fromPlan: o.manifestFromPlan } } : {}),
     services: redacted.services.map((s, i) => ({ ...s, desiredDigest: desiredDigest(plan.services[i] as ServicePlan) })),
   };
   return `${JSON.stringify(saved, null, 2)}\n`;
@@ -173,7 +177,7 @@ function show(v: unknown): string {
 export function compareWithSavedPlan(saved: SavedPlan, fresh: Plan): string[] {
   const moved: string[] = [];
   if (saved.manifest.digest !== fresh.manifest.digest) {
-    moved.push(`manifest ${fresh.manifest.file} changed (digest ${short(saved.manifest.digest)} → ${short(fresh.manifest.digest)})`);
+    moved.push(`manifest ${saved.manifest.file} changed (digest ${short(saved.manifest.digest)} → ${short(fresh.manifest.digest)})`);
   }
   if ((saved.manifest.environment ?? null) !== (fresh.manifest.environment ?? null)) {
     moved.push(`environment ${show(saved.manifest.environment)} → ${show(fresh.manifest.environment)}`);

@@ -6,6 +6,7 @@ import type { LookupRecord, PinnedImage } from '../model/lookups.js';
 import type { DeploymentSettings, NotifySettings, OneOffTask, ScheduledTarget, ServiceSettings } from '../model/manifest.js';
 import type { StrategyConfig } from '../model/strategy.js';
 import type { Json, TaskDefinitionInput } from '../model/task-definition.js';
+import type { RecordedOverrides } from './recorded-overrides.js';
 
 export const PLAN_FORMAT = 'ecsdeploy.plan';
 export const PLAN_VERSION = 1;
@@ -70,6 +71,11 @@ export interface InFlightRollout {
   runId?: string;
   /** The task definition it moves the service to, when known. */
   taskDefinitionArn?: string;
+  /**
+   * ECS is undoing a failed deployment (this id) with this rollout: even when it completes, the release that failed
+   * did not land.
+   */
+  rollingBackFrom?: string;
   /** Waiting for a person: `ecsdeploy promote` or `ecsdeploy abort` moves it on. */
   awaitingApproval?: boolean;
   /** Commands that move it on, e.g. `ecsdeploy promote -n web`, `ecsdeploy abort -n web`. */
@@ -121,6 +127,8 @@ interface PlanSummary {
   update: number;
   noChange: number;
   blocked: number;
+  /** Services with a rollout in flight (whatever their action). */
+  inFlight: number;
 }
 
 export interface Plan {
@@ -128,7 +136,17 @@ export interface Plan {
   version: typeof PLAN_VERSION;
   tool: { name: 'ecsdeploy'; version: string };
   createdAt: string;
-  manifest: { file: string; digest: string; environment: string | undefined };
+  manifest: {
+    file: string;
+    digest: string;
+    environment: string | undefined;
+    /**
+     * Saved plans: the manifest's path relative to the plan file's folder, so the plan finds its manifest when it
+     * is applied from another folder (the digest still proves it is the same file).
+     */
+    fromPlan?: string;
+  };
+  /** The region the plan was made in: where its AWS calls went (`--region`, `AWS_REGION`, else the manifest's). */
   region: string | undefined;
   services: ServicePlan[];
   before: OneOffTask[];
@@ -136,9 +154,16 @@ export interface Plan {
   keepRevisions: number;
   notify: NotifySettings;
   summary: PlanSummary;
+  /** Some service changes, or has a rollout in flight: `plan --detailed-exitcode` exits 2. */
   hasChanges: boolean;
   /** AWS calls made to build the plan, by `Service.Operation`. */
   calls?: Record<string, number>;
+  /**
+   * The overrides the plan was made with (`--image`, `--var`, `-D`, `--min`, `--max`, `--timeout`); `apply plan.json`
+   * uses them. A variable whose value may be secret is recorded by name only. Absent in plans made before they were
+   * recorded.
+   */
+  overrides?: RecordedOverrides;
   /**
    * The lookups (`${ssm:...}`, `${tfstate:...}`, ...) read to make the plan: where each is written and a
    * fingerprint of its value, never the value. Apply of a saved plan reads them again and refuses if one changed.

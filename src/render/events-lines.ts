@@ -33,6 +33,20 @@ function weights(w: Record<string, number>): string {
     .join(' / ');
 }
 
+/** `one-off task`, `scheduled target`, `cleanup of`: what a skipped step is, before its name. */
+export function stepWords(step: string): string {
+  switch (step) {
+    case 'one-off':
+      return 'one-off task';
+    case 'scheduled-target':
+      return 'scheduled target';
+    case 'cleanup':
+      return 'cleanup of';
+    default:
+      return step;
+  }
+}
+
 /**
  * Lines for a known event type; `undefined` for a type this version does not know (the engine may add types: the
  * plain log prints a generic line for them, the tty view ignores them). An empty array means "nothing to print".
@@ -42,8 +56,17 @@ export function describeEvent(event: EngineEvent): EventLine[] | undefined {
   switch (event.type) {
     case 'plan.computed': {
       const s = event.plan.summary;
+      // A service with a rollout in flight is not "unchanged", whatever its action.
+      const inFlight = event.plan.services.filter((x) => x.inFlight).length;
+      const unchanged = event.plan.services.filter((x) => x.action === 'no-change' && !x.inFlight).length;
+      const more = inFlight > 0 ? `, ${inFlight} with a rollout in progress` : '';
       return [
-        line(undefined, `plan: ${s.create} to create, ${s.update} to update, ${s.noChange} unchanged, ${s.blocked} blocked`, lvl, 'key'),
+        line(
+          undefined,
+          `plan: ${s.create} to create, ${s.update} to update, ${unchanged} unchanged, ${s.blocked} blocked${more}`,
+          lvl,
+          'key',
+        ),
       ];
     }
     case 'apply.started': {
@@ -166,6 +189,8 @@ export function describeEvent(event: EngineEvent): EventLine[] | undefined {
           'key',
         ),
       ];
+    case 'step.skipped':
+      return [line(undefined, `not done: ${stepWords(event.step)} ${event.name}: ${event.reason}`, lvl, 'key')];
     case 'revision.deregistered':
       return [line(undefined, `deregistered ${revisionName(event.taskDefinitionArn)}`, lvl, 'key')];
     case 'notification.sent':

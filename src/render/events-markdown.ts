@@ -4,6 +4,7 @@
  * moved and revisions deregistered. Text from AWS is escaped so it can neither break the table nor inject HTML.
  */
 import type { EngineEvent } from '../events/types.js';
+import { stepWords } from './events-lines.js';
 import { revisionName, taskId } from './events-names.js';
 import { describeStoppedTask, isFailure, outcomeWords } from './outcome-words.js';
 import { type ApplySummary, type ServiceState, summarizeEvents } from './summary-state.js';
@@ -216,6 +217,12 @@ export function renderApplySummaryMarkdown(events: readonly EngineEvent[]): stri
   if (summary.deregistered.length > 0) {
     out.push('### Revisions deregistered', '');
     for (const arn of summary.deregistered) out.push(`- ${code(revisionName(arn))}`);
+    out.push('');
+  }
+
+  if (summary.skippedSteps.length > 0) {
+    out.push('### Not done', '');
+    for (const k of summary.skippedSteps) out.push(`- ${escapeMarkdown(`${stepWords(k.step)} ${k.name}`)}: ${escapeMarkdown(k.reason)}`);
     out.push('');
   }
 

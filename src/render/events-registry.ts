@@ -245,6 +245,16 @@ export const EVENT_REGISTRY: Record<EngineEventType, EventDoc> = {
     level: 'info',
     fields: { rule: 'string — EventBridge rule name', targetId: 'string', from: 'string — previous task definition ARN', to: 'string' },
   },
+  'step.skipped': {
+    description:
+      'A step the plan promised did not happen, and why: a one-off task, a scheduled target or the cleanup (services that did not start say so in `service.finished`).',
+    level: 'warn',
+    fields: {
+      step: '`one-off` | `scheduled-target` | `cleanup`',
+      name: 'string — the one-off task, the rule and target (`rule nightly (task definition of web)`), or `old revisions`',
+      reason: 'string — why, e.g. `web failed`, `interrupted`, `one-off task migrate failed`',
+    },
+  },
   'revision.deregistered': {
     description: 'An old task definition revision was deregistered (keepRevisions cleanup).',
     level: 'info',

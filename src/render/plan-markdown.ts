@@ -4,7 +4,7 @@
  * comes from the manifest or AWS is escaped so it can neither break the table nor inject HTML.
  */
 import type { Plan, ServicePlan } from '../plan/types.js';
-import { ACTION_SYMBOL, describeAction, summarySentence } from './plan-words.js';
+import { describeAction, IN_FLIGHT_NOTE, inFlightWords, serviceSymbol, summarySentence } from './plan-words.js';
 import { redactPlanForOutput } from './plan-redact.js';
 
 const MAX_CHANGES_IN_CELL = 4;
@@ -47,15 +47,15 @@ export function renderPlanMarkdown(input: Plan): string {
   out.push('| service | cluster | action | strategy | changes |');
   out.push('| --- | --- | --- | --- | --- |');
   for (const s of plan.services) {
-    const action = `${ACTION_SYMBOL[s.action]} ${escapeCell(describeAction(s))}`;
+    const action = `${serviceSymbol(s)} ${escapeCell(describeAction(s))}`;
     out.push(`| ${serviceCell(s)} | ${escapeCell(s.cluster)} | ${action} | ${s.strategy.type} | ${changesCell(s)} |`);
   }
   const inFlight = plan.services.filter((s) => s.inFlight);
   if (inFlight.length > 0) {
-    out.push('', '**In flight** (apply refuses these services until the rollout is decided):');
+    out.push('', `**Rollouts in progress** (${escapeCell(IN_FLIGHT_NOTE)}):`);
     for (const s of inFlight) {
       const next = (s.inFlight?.next ?? []).map(code).join(', ');
-      out.push(`- ${escapeCell(s.key)}: ${escapeCell(s.inFlight?.state ?? '')}${next ? `; next: ${next}` : ''}`);
+      out.push(`- ${escapeCell(s.key)}: ${escapeCell(inFlightWords(s) ?? '')}${next ? `; next: ${next}` : ''}`);
     }
   }
   const pinned = plan.services.flatMap((s) => (s.pinnedImages ?? []).map((p) => `- ${escapeCell(s.key)}: ${code(p.pinned)}`));

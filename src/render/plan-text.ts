@@ -8,14 +8,16 @@
  *       @@ -12,7 +12,7 @@ taskDefinition.containerDefinitions[web]
  *       ...
  *   = api (shop/api) no change
+ *   > jobs (shop/jobs) rollout in progress
+ *       rollout in progress: ecs-svc/1 (IN_PROGRESS to jobs:8), started by ecsdeploy run 20260101T120000Z-3f9a1c
  *
- *   Plan: 0 to create, 1 to update, 1 unchanged, 0 blocked.
+ *   Plan: 0 to create, 1 to update, 1 unchanged, 0 blocked, 1 with a rollout in progress.
  */
 import { CHANGE_PATH_WORDS } from '../plan/codedeploy-paths.js';
 import type { FieldChange, Plan, PlanAction, ServicePlan } from '../plan/types.js';
 import { type Colors, createColors } from './ansi.js';
 import { formatUnifiedDiff } from './diff-format.js';
-import { ACTION_SYMBOL, describeAction, summarySentence } from './plan-words.js';
+import { describeAction, IN_FLIGHT_NOTE, inFlightWords, serviceSymbol, summarySentence } from './plan-words.js';
 import { redactPlanForOutput } from './plan-redact.js';
 
 const DETAIL_INDENT = '      ';
@@ -30,6 +32,7 @@ export function renderPlanText(input: Plan, options: { color: boolean }): string
   if (out.at(-1) !== '') out.push('');
   const extras = extrasBlock(plan);
   if (extras.length > 0) out.push(...extras, '');
+  if (plan.services.some((s) => s.inFlight)) out.push(c.yellow(`  Rollouts in progress: ${IN_FLIGHT_NOTE}.`), '');
   out.push(c.bold(summarySentence(plan)));
   return `${out.join('\n')}\n`;
 }
@@ -44,9 +47,10 @@ function header(plan: Plan): string {
   return `ecsdeploy plan for ${plan.manifest.file}${where ? ` (${where})` : ''}`;
 }
 
-function symbol(action: PlanAction, c: Colors): string {
-  const s = ACTION_SYMBOL[action];
-  switch (action) {
+function symbol(sp: ServicePlan, c: Colors): string {
+  const s = serviceSymbol(sp);
+  if (sp.inFlight && sp.action === 'no-change') return c.yellow(s);
+  switch (sp.action as PlanAction) {
     case 'create':
       return c.green(s);
     case 'update':
@@ -60,16 +64,15 @@ function symbol(action: PlanAction, c: Colors): string {
 
 function serviceBlock(s: ServicePlan, c: Colors, color: boolean): string[] {
   const strategy = s.action === 'no-change' ? '' : ` · strategy ${s.strategy.type}`;
-  const lines = [`  ${symbol(s.action, c)} ${c.bold(s.key)} (${s.cluster}/${s.service}) ${describeAction(s)}${strategy}`];
+  const lines = [`  ${symbol(s, c)} ${c.bold(s.key)} (${s.cluster}/${s.service}) ${describeAction(s)}${strategy}`];
+  const inFlight = inFlightWords(s);
+  if (inFlight) lines.push(`${DETAIL_INDENT}${c.yellow(inFlight)}`);
+  for (const command of s.inFlight?.next ?? []) lines.push(`${DETAIL_INDENT}  next: ${command}`);
   if (s.diff) lines.push(formatUnifiedDiff(s.diff, { color, indent: DETAIL_INDENT }).replace(/\n$/, ''));
   lines.push(...pathLines(s.changes).map((l) => `${DETAIL_INDENT}${c.dim(l)}`));
   // The exact reference apply registers, so a reviewer sees which image a tag stood for.
   for (const p of s.pinnedImages ?? []) lines.push(`${DETAIL_INDENT}${c.dim('pinned:')} ${p.pinned}`);
   for (const reason of s.blockedReasons) lines.push(`${DETAIL_INDENT}${c.red('blocked:')} ${reason}`);
-  if (s.inFlight) {
-    lines.push(`${DETAIL_INDENT}${c.yellow('in flight:')} ${s.inFlight.state} (run ${s.inFlight.runId ?? s.inFlight.id})`);
-    for (const command of s.inFlight.next ?? []) lines.push(`${DETAIL_INDENT}  next: ${command}`);
-  }
   // a blank line after details keeps the next service's line from reading as part of this diff
   if (lines.length > 1) lines.push('');
   return lines;

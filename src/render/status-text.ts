@@ -111,6 +111,14 @@ export function renderStatusText(reports: ServiceStatusReport[], options: Status
     } else {
       lines.push(`  ${c.green('no deployment in progress')}`);
     }
+    if (r.lock) {
+      const { runId, expiresAt, expired } = r.lock;
+      lines.push(
+        expired
+          ? `  lock: run ${runId}, ${c.dim(`expired ${formatDateTime(expiresAt)}`)} (it blocks nothing; \`ecsdeploy unlock\` removes it)`
+          : `  ${c.yellow('locked')} by ecsdeploy run ${runId} until ${formatDateTime(expiresAt)} (if that run died: \`ecsdeploy unlock --run ${runId}\`)`,
+      );
+    }
     if (r.canary) lines.push(...canaryLines(r.canary, c));
     if (r.codedeploy) lines.push(...codeDeployLines(r.codedeploy, c));
     if (r.deployments.length > 0) {

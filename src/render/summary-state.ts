@@ -76,6 +76,8 @@ export interface ApplySummary {
   warnings: string[];
   /** Error-level log messages (problems that are not one service's failure, e.g. a scheduled target not moved). */
   errors: string[];
+  /** Steps the plan promised that did not happen (one-off tasks, scheduled targets, cleanup), and why. */
+  skippedSteps: { step: string; name: string; reason: string }[];
   /** Every gate evaluation, in order (the Markdown summary tabulates them). */
   gateEvaluations: GateEvaluationRow[];
   /** Every canary step that ended, in order, and how each canary ended (the Markdown step table). */
@@ -135,6 +137,7 @@ export class SummaryBuilder {
     notifications: [],
     warnings: [],
     errors: [],
+    skippedSteps: [],
     gateEvaluations: [],
     canarySteps: [],
     lifecycle: [],
@@ -377,6 +380,9 @@ export class SummaryBuilder {
         break;
       case 'revision.deregistered':
         st.deregistered.push(event.taskDefinitionArn);
+        break;
+      case 'step.skipped':
+        st.skippedSteps.push({ step: event.step, name: event.name, reason: event.reason });
         break;
       case 'notification.sent':
         st.notifications.push({ topicArn: event.topicArn, subject: event.subject });

@@ -4,6 +4,7 @@
  * tty and plain print it to stdout; Markdown reuses the revision column, the standing and the headline's rules.
  */
 import { type Colors, createColors } from './ansi.js';
+import { stepWords } from './events-lines.js';
 import { revisionName, taskId } from './events-names.js';
 import { describeStoppedTask, isFailure, outcomeSymbol, outcomeWords } from './outcome-words.js';
 import type { ApplySummary, ServiceState, ServiceSummary } from './summary-state.js';
@@ -131,6 +132,8 @@ export function renderSummaryText(summary: ApplySummary, options: { color: boole
     lines.push(`${c.dim('·')} deregistered ${summary.deregistered.map(revisionName).join(', ')}`);
   }
   for (const e of summary.errors) lines.push(`${c.red('✖')} ${c.red(e)}`);
+  // Promised by the plan, not done: said as plainly as what was done.
+  for (const k of summary.skippedSteps) lines.push(`${c.yellow('-')} not done: ${stepWords(k.step)} ${k.name}: ${k.reason}`);
   const head = headline(summary);
   const failed = summary.outcome === 'failed';
   const interrupted = summary.outcome === 'interrupted' || summary.outcome === undefined;

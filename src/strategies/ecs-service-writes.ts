@@ -12,6 +12,7 @@ import type { DeploymentSettings, ServiceSettings } from '../model/manifest.js';
 import { shortTaskDefinition } from '../util/arn.js';
 import { errorMessage } from '../util/error-text.js';
 import type { Rollout } from './rollout.js';
+import { rememberRestore, restoreOf } from './service-restore.js';
 import type { DeployResult, DeployTarget } from './types.js';
 
 type UpdateServiceInput = Parameters<AwsPorts['ecs']['updateService']>[0];
@@ -165,12 +166,27 @@ async function updateService(rollout: Rollout, live: EcsService | undefined): Pr
   };
   const deploymentConfiguration = mergeDeploymentConfiguration(target.deployment, live?.deploymentConfiguration);
   if (deploymentConfiguration) input.deploymentConfiguration = deploymentConfiguration;
+  // What an undo must put back, as it is before this write (with the tags, when the update writes some).
+  rememberRestore(rollout, input, live, await tagsBefore(rollout, live));
   const out = await context.calls.mutate(
     { service: 'ECS', operation: 'UpdateService', summary: describeWrite(target, input as unknown as Record<string, unknown>) },
     (signal) => context.ports.ecs.updateService(input, { signal }),
   );
   await writeServiceTags(rollout, out?.service?.serviceArn ?? live?.serviceArn);
   return out?.service;
+}
+
+/** The service's tags before the update writes any (undefined when it writes none, or they cannot be read). */
+async function tagsBefore(rollout: Rollout, live: EcsService | undefined): Promise<{ key: string; value: string }[] | undefined> {
+  const { target, context } = rollout;
+  const writes = (target.settings?.tags?.length ?? 0) > 0 || (target.removeTags?.length ?? 0) > 0;
+  if (!writes || !live?.serviceArn || context.calls.dryRun) return undefined;
+  try {
+    const out = await context.ports.ecs.listTagsForResource({ resourceArn: live.serviceArn }, { signal: context.hardSignal });
+    return (out.tags ?? []).flatMap((t) => (t.key !== undefined && t.value !== undefined ? [{ key: t.key, value: t.value }] : []));
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -279,11 +295,14 @@ export async function startServiceDeployment(
 export type RevertStart = { deploymentId: string | undefined } | { failed: string };
 
 /**
- * UpdateService back to `previous` (nothing else: the settings stay as deployed). `from` is the deployment we
- * roll back from, so a read that still shows it is not taken for the rollback's own.
+ * UpdateService back to `previous`, with every other setting the update changed put back as it was before it (see
+ * service-restore.ts), then the tags it wrote. `from` is the deployment we roll back from, so a read that still
+ * shows it is not taken for the rollback's own.
  */
 export async function pointServiceBack(rollout: Rollout, previous: string, from: string): Promise<RevertStart> {
   const { target, context } = rollout;
+  const restore = restoreOf(rollout);
+  const also = Object.keys(restore.settings);
   let service: EcsService | undefined;
   try {
     service = (
@@ -291,10 +310,13 @@ export async function pointServiceBack(rollout: Rollout, previous: string, from:
         {
           service: 'ECS',
           operation: 'UpdateService',
-          summary: `roll ${target.service} in ${target.cluster} back to ${shortTaskDefinition(previous)}`,
+          summary: `roll ${target.service} in ${target.cluster} back to ${shortTaskDefinition(previous)}${also.length ? `; restore ${also.join(', ')}` : ''}`,
         },
         (signal) =>
-          context.ports.ecs.updateService({ cluster: target.cluster, service: target.service, taskDefinition: previous }, { signal }),
+          context.ports.ecs.updateService(
+            { ...restore.settings, cluster: target.cluster, service: target.service, taskDefinition: previous },
+            { signal },
+          ),
       )
     )?.service;
   } catch (error) {
@@ -307,6 +329,36 @@ export async function pointServiceBack(rollout: Rollout, previous: string, from:
       message: `${target.key}: the rollback UpdateService reported ${errorMessage(error)}, but the service shows the rollback deployment: following it`,
     });
   }
+  await restoreTags(rollout, service?.serviceArn, restore.tags);
   const deploymentId = primaryOf(service)?.id ?? primaryOf(await appliedAnyway(rollout, from, LAGGING_READS_MS, previous))?.id;
   return { deploymentId };
+}
+
+/** Puts back the tags the update wrote: earlier values again, new keys removed. A failure is a warning. */
+async function restoreTags(
+  rollout: Rollout,
+  serviceArn: string | undefined,
+  tags: { key: string; before: string | undefined }[],
+): Promise<void> {
+  const { target, context } = rollout;
+  if (tags.length === 0 || (!serviceArn && !context.calls.dryRun)) return;
+  const warn = (error: unknown) =>
+    context.emit({ type: 'log', level: 'warn', message: `${target.key}: could not restore the service's tags: ${errorMessage(error)}` });
+  const back = tags.flatMap((t) => (t.before !== undefined ? [{ key: t.key, value: t.before }] : []));
+  const added = tags.filter((t) => t.before === undefined).map((t) => t.key);
+  if (back.length > 0) {
+    await context.calls
+      .mutate(
+        { service: 'ECS', operation: 'TagResource', summary: `restore tags of ${target.service}: ${back.map((t) => t.key).join(', ')}` },
+        (signal) => context.ports.ecs.tagResource({ resourceArn: serviceArn, tags: back }, { signal }),
+      )
+      .catch(warn);
+  }
+  if (added.length > 0) {
+    await context.calls
+      .mutate({ service: 'ECS', operation: 'UntagResource', summary: `untag ${target.service}: ${added.join(', ')}` }, (signal) =>
+        context.ports.ecs.untagResource({ resourceArn: serviceArn, tagKeys: added }, { signal }),
+      )
+      .catch(warn);
+  }
 }

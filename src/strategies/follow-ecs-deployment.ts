@@ -6,13 +6,13 @@
  *   watcher.next ─► service events (new ones, once each) ─► progress (on change) ─► our deployment?
  *        ▲            gone: rolled back (PRIMARY runs the previous revision) or replaced (someone else's)
  *        │            FAILED: failed, with the rollback deployment ECS started, if any
- *        │            COMPLETED: done          IN_PROGRESS: wait (backing off) ──────────────────┐
+ *        │            COMPLETED: done          IN_PROGRESS: wait (~1 s, batched) ────────────────┐
  *        └──────────────────────────────────────────────────────────────────────────────────────┘
  */
 import type { EcsDeployment, EcsService } from '../aws/ports.js';
 import { AwsApiError } from '../errors/index.js';
 import { shortTaskDefinition } from '../util/arn.js';
-import { backoffDelay } from '../util/backoff.js';
+import { backoffDelay, rolloutPollDelay } from '../util/backoff.js';
 import { errorMessage } from '../util/error-text.js';
 import type { StrategyContext } from './types.js';
 
@@ -73,7 +73,6 @@ export interface FollowRequest {
 const MAX_POLL_ERRORS = 5;
 
 export async function followEcsDeployment(ctx: StrategyContext, req: FollowRequest): Promise<FollowVerdict> {
-  let attempt = 0;
   let pollErrors = 0;
   let lastProgress = '';
   for (;;) {
@@ -81,8 +80,9 @@ export async function followEcsDeployment(ctx: StrategyContext, req: FollowReque
     if (remaining <= 0) return { kind: 'timeout' };
     let svc: EcsService | undefined;
     try {
-      svc = await ctx.watcher.next(req.cluster, req.service, Math.min(backoffDelay(attempt), remaining), req.signal);
-      attempt += 1;
+      // After a failed poll (the SDK retried it already), wait longer before the next one.
+      const delay = pollErrors > 0 ? backoffDelay(pollErrors) : rolloutPollDelay();
+      svc = await ctx.watcher.next(req.cluster, req.service, Math.min(delay, remaining), req.signal);
       pollErrors = 0;
     } catch (error) {
       if (req.signal.aborted) return { kind: 'interrupted' };

@@ -13,14 +13,26 @@
  */
 import type { StoppedTaskInfo } from '../events/types.js';
 import { shortTaskDefinition } from '../util/arn.js';
+import { formatDuration } from '../util/duration.js';
 import { pointServiceBack } from './ecs-service-writes.js';
 import { type FollowVerdict, followEcsDeployment } from './follow-ecs-deployment.js';
 import type { Rollout } from './rollout.js';
 import { collectStoppedTasks } from './stopped-tasks.js';
 import type { DeployResult } from './types.js';
 
-/** How long we keep watching a rollback (ours or ECS's) to say where it ended, at least. */
-export const MIN_ROLLBACK_WAIT_MS = 5 * 60_000;
+/**
+ * How long a rollback (ours or ECS's) is watched to say where it ended: as long as the rollout's own timeout, so
+ * `--timeout` bounds both and a service's turn takes at most twice it. A rollback still converging then is reported
+ * as such (the service converges to the previous revision), never as done.
+ */
+function rollbackWaitMs(rollout: Rollout): number {
+  return rollout.target.timeoutMs;
+}
+
+/** `; watching it for at most 5m (as long as the timeout)`: said when a rollback starts, so nobody waits blind. */
+function howLong(rollout: Rollout): string {
+  return `; watching it for at most ${formatDuration(rollbackWaitMs(rollout))} (as long as the timeout)`;
+}
 
 /** How undoing a rollout (ours or ECS's own) ended. */
 export interface UndoEnd {
@@ -196,7 +208,7 @@ async function watchEcsRollback(
     type: 'service.phase',
     service: target.key,
     phase: 'rolling-back',
-    detail: `ECS rolls back to ${shortTaskDefinition(rollbackTo)} (${rollbackId})`,
+    detail: `ECS rolls back to ${shortTaskDefinition(rollbackTo)} (${rollbackId})${howLong(rollout)}`,
   });
   const end = await followRollback(rollout, rollbackId, rollbackTo, context.signal);
   if (!end.underway) {
@@ -220,7 +232,7 @@ async function rollBackEcsService(rollout: Rollout, previous: string, from: stri
     type: 'service.phase',
     service: target.key,
     phase: 'rolling-back',
-    detail: `UpdateService to ${shortTaskDefinition(previous)}`,
+    detail: `UpdateService to ${shortTaskDefinition(previous)}${howLong(rollout)}`,
   });
   const start = await pointServiceBack(rollout, previous, from);
   // Nothing changed: the service stays on (or converging to) the revision we deployed.
@@ -230,7 +242,7 @@ async function rollBackEcsService(rollout: Rollout, previous: string, from: stri
   return followRollback(rollout, start.deploymentId, previous, signal, start.deploymentId === from ? undefined : from);
 }
 
-/** Follows a rollback deployment (ours or ECS's) for at least MIN_ROLLBACK_WAIT_MS, and says how it ended. */
+/** Follows a rollback deployment (ours or ECS's) for as long as the rollout's timeout, and says how it ended. */
 async function followRollback(
   rollout: Rollout,
   id: string,
@@ -245,7 +257,7 @@ async function followRollback(
     service: target.service,
     deploymentId: id,
     previousTaskDefinitionArn: undefined,
-    deadline: context.clock.now() + Math.max(target.timeoutMs, MIN_ROLLBACK_WAIT_MS),
+    deadline: context.clock.now() + rollbackWaitMs(rollout),
     signal,
     events: rollout.serviceEvents,
     ...(staleDeploymentId ? { staleDeploymentId } : {}),

@@ -50,6 +50,16 @@ export function rememberSecret(value: string): void {
   knownPattern = undefined;
 }
 
+/**
+ * Forgets every remembered secret. One CLI run is one process, so it never needs this; a process that runs
+ * several manifests one after another (the test workers, a library user) forgets between them, so one run's
+ * values are not masked in the next run's output.
+ */
+export function forgetSecrets(): void {
+  knownSecrets.clear();
+  knownPattern = undefined;
+}
+
 /** Is this text, or a part of it, a value known to be secret? */
 export function holdsKnownSecret(text: string): boolean {
   if (knownSecrets.size === 0) return false;

@@ -61,11 +61,23 @@ function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
   }
 }
 
-export async function startMoto(): Promise<MotoServer> {
+export interface MotoOptions {
+  /**
+   * MOTO_ECS_SERVICE_RUNNING: the running count moto gives every service it creates. moto reports a service's
+   * deployment IN_PROGRESS for as long as that is below its desired count (forever: it runs no tasks), and a plan
+   * shows such a service as a rollout in flight; give at least the largest desired count to have them settled.
+   */
+  servicesRunning?: number;
+}
+
+export async function startMoto(options: MotoOptions = {}): Promise<MotoServer> {
   const port = await freePort();
   const child: ChildProcess = spawn('sh', ['-c', WATCHDOG, 'sh', '-H', '127.0.0.1', '-p', String(port)], {
     stdio: ['pipe', 'ignore', 'pipe'],
     detached: true,
+    ...(options.servicesRunning !== undefined
+      ? { env: { ...process.env, MOTO_ECS_SERVICE_RUNNING: String(options.servicesRunning) } }
+      : {}),
   });
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => {

@@ -469,7 +469,7 @@ describe('the action: commands, arguments, exit 3', () => {
       eventName: 'push',
       bin: cli.bin,
       inputs: {
-        command: 'status',
+        command: 'apply',
         manifest: 'deploy/ecsdeploy.yaml',
         images: 'web=registry/web:1.4.2,\n api=registry/api:2.0.0\n',
         args: `--service web --var "note=two words" --var 'quote="x"' --region\teu-west-1`,
@@ -478,13 +478,14 @@ describe('the action: commands, arguments, exit 3', () => {
     await runAction({ cwd, eventName: 'push', bin: cli.bin, inputs: { command: 'rollback', args: '-y' } });
     expect(cli.calls()).toEqual([
       [
-        'status',
+        'apply',
         '-f',
         'deploy/ecsdeploy.yaml',
         '--image',
         'web=registry/web:1.4.2',
         '--image',
         'api=registry/api:2.0.0',
+        '--yes',
         '--service',
         'web',
         '--var',
@@ -513,6 +514,15 @@ describe('the action: commands, arguments, exit 3', () => {
     });
     expect(quote.code).toBe(1);
     expect(quote.stdout).toContain('::error title=ecsdeploy::args: unterminated " quote');
+    // ecsdeploy refuses --image on a command that would ignore it; the action says so first.
+    const images = await runAction({
+      cwd: folder('work'),
+      eventName: 'push',
+      bin: cli.bin,
+      inputs: { command: 'status', images: 'web=r/web:1' },
+    });
+    expect(images.code).toBe(1);
+    expect(images.stdout).toContain('::error title=ecsdeploy::images: only plan and apply take images; status does not');
     expect(cli.calls()).toEqual([]);
   });
 });

@@ -157,7 +157,8 @@ describe('apply against the sandbox', () => {
     const refused = await (second as Promise<CliRun>);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toMatch(/SERVICE_BUSY/);
-    expect(refused.stderr).toMatch(/another ecsdeploy run/);
+    // The first run's deployment is in flight, and its lock names the run.
+    expect(refused.stderr).toMatch(/rollout in progress: ecs-svc\/\d+ \(IN_PROGRESS to hello-web:2\), started by ecsdeploy run \d{8}T/);
     expect(sb.runtime.calls().counts['ecs.UpdateService']).toBe(1);
   });
 

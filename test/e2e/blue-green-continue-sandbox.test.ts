@@ -50,7 +50,7 @@ describe('blue-green deployments in flight', () => {
 
     const plan = await cli(['plan', '--detailed-exitcode'], { cwd: world.cwd, env: ENV, context: world.record().context });
     expect(plan.code).toBe(2);
-    expect(plan.stdout).toContain(`in flight: CodeDeploy deployment ${id} InProgress: installing`);
+    expect(plan.stdout).toContain(`rollout in progress: CodeDeploy deployment ${id} (InProgress: installing orders-api:1)`);
 
     const { rec, context } = world.record();
     const r = await cli(JSON_APPLY, { cwd: world.cwd, env: ENV, context });
@@ -69,7 +69,7 @@ describe('blue-green deployments in flight', () => {
     expect(ofType(aborted.events, 'codedeploy.stopped')[0]).toMatchObject({ deploymentId: id, trigger: 'command', trafficRestored: true });
     expect((await deployments(world.ports, world.strategy))[0]).toMatchObject({ id, status: 'Stopped' });
     const after = await cli(['plan', '--detailed-exitcode'], { cwd: world.cwd, env: ENV, context: world.record().context });
-    expect(after.stdout).not.toContain('in flight');
+    expect(after.stdout).not.toContain('rollout in progress');
   });
 
   it('stops for approval with test traffic judged (exit 3); plan shows it, apply refuses it, promote moves production from another run', async () => {
@@ -87,7 +87,7 @@ describe('blue-green deployments in flight', () => {
     const plan = await cli(['plan', '--detailed-exitcode'], { cwd, env: ENV, context: world.record().context });
     expect(plan.code).toBe(2);
     expect(plan.stdout).toMatch(
-      /in flight: CodeDeploy deployment d-\w+ Ready: test traffic on orders-api:2, production not moved yet; awaits approval \(run /,
+      /rollout awaiting approval: CodeDeploy deployment d-\w+ \(Ready: test traffic on orders-api:2, production not moved yet\), started by ecsdeploy run /,
     );
     expect(plan.stdout).toContain('next: ecsdeploy promote -n api');
     const again = await cli(JSON_APPLY, { cwd, env: ENV, context: world.record().context });
@@ -121,7 +121,7 @@ describe('blue-green deployments in flight', () => {
     expect(next.code).toBe(1);
     expect(next.stderr).toMatch(/SERVICE_BUSY/);
     expect(next.stderr).toMatch(
-      /Ready: test traffic on orders-api:2, production not moved yet; awaits approval \(started by ecsdeploy run \S+\)/,
+      /rollout awaiting approval: CodeDeploy deployment d-\w+ \(Ready: test traffic on orders-api:2, production not moved yet\), started by ecsdeploy run \S+; to move it on: ecsdeploy promote -n api or ecsdeploy abort -n api/,
     );
     expect(next.stderr).toContain('ecsdeploy promote -n api');
     expect(next.stderr).toContain('ecsdeploy abort -n api');

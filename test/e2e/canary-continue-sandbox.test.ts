@@ -40,8 +40,9 @@ describe('a canary paused for approval', () => {
     expect(plain.stdout).toContain('next: ecsdeploy promote -n web');
     expect(plain.stdout).toContain('next: ecsdeploy abort -n web');
     const markdown = await cli(['plan', ...sandbox, '--format', 'markdown'], { cwd, env: ENV });
+    const runId = ofType(first.events, 'apply.started')[0]?.runId;
     expect(markdown.stdout).toContain(
-      '- web: canary on shop-web-canary paused at step 1 (10 %) awaiting approval; next: `ecsdeploy promote -n web`, `ecsdeploy abort -n web`',
+      `- web: a canary is in flight: canary on shop-web-canary paused at step 1 (10 %) awaiting approval, started by ecsdeploy run ${runId}; next: \`ecsdeploy promote -n web\`, \`ecsdeploy abort -n web\``,
     );
 
     // Another apply (another CI job): refused, naming the canary and both commands; nothing changes.
@@ -123,6 +124,25 @@ describe('a canary paused for approval', () => {
     const nothing = await cli(['abort', '--yes'], { cwd: world.cwd, env: ENV, context: world.record().context });
     expect(nothing.code).toBe(1);
     expect(nothing.stderr).toMatch(/CANARY_NOT_IN_FLIGHT/);
+  });
+
+  it.each(['--wait', '--force'])('apply %s refuses it too, before any write, with the commands that move it on', async (flag) => {
+    // A paused canary waits for a person, not for time (--wait), and its state tags hold the service (--force).
+    const world = canaryWorld({ cwd: canaryExample({ steps: APPROVAL_STEPS }), scenario: 'healthy-canary.yaml' });
+    expect((await cli(['apply', '--yes', '--format', 'json'], { cwd: world.cwd, env: ENV, context: world.record().context })).code).toBe(3);
+    const { rec, context } = world.record();
+    const r = await cli(['apply', flag, '--yes', '--format', 'json'], { cwd: world.cwd, env: ENV, context });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(
+      /error \[SERVICE_BUSY\]: refusing to deploy: a rollout is not decided yet:\n {2}- web: a canary is in flight: canary on shop-web-canary paused at step 1 \(10 %\) awaiting approval, started by ecsdeploy run \S+; to move it on: ecsdeploy promote -n web or ecsdeploy abort -n web\n/,
+    );
+    // The hint offers what moves a canary on, never --wait or --force, which do not.
+    const hint = r.stderr.split('\n').find((l) => l.startsWith('hint: ')) ?? '';
+    expect(hint).toContain('`ecsdeploy promote`');
+    expect(hint).not.toMatch(/--wait|--force/);
+    expect(ofType(r.events, 'apply.started')).toEqual([]);
+    expect(rec.mutatingCalls()).toEqual([]);
+    expect(await ruleWeights(world.ports, world.strategy)).toMatchObject({ stable: 90, canary: 10 });
   });
 });
 
@@ -264,6 +284,17 @@ describe('a run that died mid-canary (SIGKILL, a lost runner)', () => {
     expect(refused.code).toBe(1);
     expect(refused.stderr).toMatch(/a canary is in flight: canary on shop-web-canary running at step 2 \(50 %\)/);
     expect(refused.stderr).toContain('ecsdeploy apply --resume');
+    // Running, not paused, but no run drives it on any more: nothing to wait for, so --wait refuses it the same way.
+    const waited = await cli(['apply', '--wait', '--yes', '--format', 'json'], {
+      cwd: world.cwd,
+      env: ENV,
+      context: world.record().context,
+    });
+    expect(waited.code).toBe(1);
+    // Refused at once: it waited for nothing.
+    expect(ofType(waited.events, 'service.phase')).toEqual([]);
+    expect(waited.stderr).toMatch(/a canary is in flight: canary on shop-web-canary running at step 2 \(50 %\)/);
+    expect(waited.stderr).toContain('ecsdeploy apply --resume');
 
     // The dead run's lock is still on the services until it expires: --force takes them over.
     const locked = await cli(['apply', '--resume', '--yes'], { cwd: world.cwd, env: ENV, context: world.record().context });

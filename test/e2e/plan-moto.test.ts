@@ -286,7 +286,8 @@ describe.skipIf(!available)('plan against moto', () => {
   const cleanup: string[] = [];
 
   beforeAll(async () => {
-    moto = await startMoto();
+    // Settled services: every deployment moto creates reports the examples' largest desired count running.
+    moto = await startMoto({ servicesRunning: 6 });
   });
   afterAll(async () => {
     await moto?.stop();

@@ -98,7 +98,8 @@ afterAll(() => {
 async function cli(args: string[], context: Partial<CliContext> = {}, env: Record<string, string> = {}): Promise<Output> {
   const stdout = capture();
   const stderr = capture();
-  const code = await run([...args, '--no-color'], {
+  // Only commands that colour their output take --no-color (render prints JSON).
+  const code = await run(args[0] === 'render' ? args : [...args, '--no-color'], {
     env: { API_TOKEN: SECRETS.interpolatedToken, ...env },
     cwd: dir,
     stdout: stdout.stream,

@@ -237,28 +237,29 @@ describe('applyPlan', () => {
       return { h, deregistered: deregistered.sort(), active: (active.taskDefinitionArns ?? []).map(short) };
     }
 
-    it('keeps the newest N revisions and never deregisters one still in use', async () => {
-      // web:7 is registered by the run; another target of the rule still runs web:2.
+    it('keeps the newest N revisions besides every one something needs', async () => {
+      // web:7 is registered by the run and runs; web:1 ran before it (a rollback goes back to it); another target of
+      // the rule still runs web:2. Of the others (6, 5, 4, 3), the newest 3 stay.
       const { h, deregistered, active } = await withRevisions(5, 3, (arn) => arn(2));
-      // Newest 3 of 7 kept (7, 6, 5); 2 is used by the scheduled target.
-      expect(deregistered).toEqual(['web:1', 'web:3', 'web:4']);
-      expect(active).toEqual(['web:2', 'web:5', 'web:6', 'web:7']);
-      expect(h.sink.ofType('revision.deregistered')).toHaveLength(3);
+      expect(deregistered).toEqual(['web:3']);
+      expect(active).toEqual(['web:1', 'web:2', 'web:4', 'web:5', 'web:6', 'web:7']);
+      expect(h.sink.ofType('revision.deregistered')).toHaveLength(1);
     });
 
     it('keeps a revision a scheduled target names as family:revision rather than by its full ARN', async () => {
       // EventBridge stores the reference as written, and RunTask accepts `family:revision`.
-      const { deregistered } = await withRevisions(3, 2, () => 'web:1');
-      // Newest 2 of 5 kept (5, 4); 1 is used by the scheduled target.
-      expect(deregistered).toEqual(['web:2', 'web:3']);
+      const { deregistered } = await withRevisions(3, 1, () => 'web:2');
+      // web:5 runs, web:1 is the rollback target, web:2 the scheduled target's; of 4 and 3 the newest stays.
+      expect(deregistered).toEqual(['web:3']);
     });
 
     it('reads every page of revisions before choosing which to keep', async () => {
-      // 101 before the run and 1 registered by it: two pages of ListTaskDefinitions (AWS pages at 100).
+      // 101 before the run and 1 registered by it: two pages of ListTaskDefinitions (AWS pages at 100). web:102
+      // runs, web:1 is the rollback target; of the 100 others the newest 3 stay.
       const { h, deregistered, active } = await withRevisions(100, 3);
       expect(h.rec.count('ListTaskDefinitions')).toBe(2);
-      expect(deregistered).toHaveLength(99);
-      expect(active).toEqual(['web:100', 'web:101', 'web:102']);
+      expect(deregistered).toHaveLength(97);
+      expect(active).toEqual(['web:1', 'web:99', 'web:100', 'web:101', 'web:102']);
     });
 
     it('does not clean up when keepRevisions is 0', async () => {
@@ -298,22 +299,36 @@ describe('applyPlan', () => {
         containerDefinitions: [{ ...td.containerDefinitions?.[0], image: 'repo/shop-worker:v2' }],
       } as never);
       await h.admin.ecs.updateService({ cluster: CLUSTER, service: 'worker', taskDefinition: next.taskDefinition?.taskDefinitionArn });
+      // Two more revisions nothing uses (shop:4, shop:5): of those, keepRevisions 1 keeps the newest.
+      for (let i = 0; i < 2; i++) {
+        await h.admin.ecs.registerTaskDefinition({
+          family: 'shop',
+          cpu: td.cpu,
+          memory: td.memory,
+          networkMode: td.networkMode,
+          requiresCompatibilities: td.requiresCompatibilities,
+          containerDefinitions: [{ ...td.containerDefinitions?.[0], image: `repo/shop-unused:${i}` }],
+        } as never);
+      }
       const plan = await h.plan();
       expect(plan.services.map((s) => [s.key, s.action])).toEqual([
         ['web', 'update'],
         ['worker', 'no-change'],
       ]);
-      const r = await h.apply(plan);
+      // worker's rollout is in flight: a run that covers worker is refused; this one deploys web alone.
+      await expect(h.apply(plan)).rejects.toMatchObject({ code: 'SERVICE_BUSY' });
+      const r = await h.apply(plan, { services: ['web'] });
       expect(r.outcome).toBe('succeeded');
       const worker = await h.describe('worker');
       expect(worker.deployments?.map((d) => [d.status, short(d.taskDefinition)])).toEqual([
         ['PRIMARY', 'shop:3'],
         ['ACTIVE', 'shop:2'],
       ]);
-      // shop:4 is web's new revision; shop:3 and shop:2 are worker's; only web's old shop:1 goes.
-      expect(h.rec.callsOf('DeregisterTaskDefinition').map((c) => short(c.taskDefinition))).toEqual(['shop:1']);
+      // shop:6 is web's new revision and shop:1 the one it goes back to on a rollback; shop:3 and shop:2 (draining)
+      // are worker's. Of the unused shop:5 and shop:4, the newest stays.
+      expect(h.rec.callsOf('DeregisterTaskDefinition').map((c) => short(c.taskDefinition))).toEqual(['shop:4']);
       const active = await h.admin.ecs.listTaskDefinitions({ familyPrefix: 'shop', status: 'ACTIVE' });
-      expect(active.taskDefinitionArns?.map(short)).toEqual(['shop:2', 'shop:3', 'shop:4']);
+      expect(active.taskDefinitionArns?.map(short)).toEqual(['shop:1', 'shop:2', 'shop:3', 'shop:5', 'shop:6']);
     });
   });
 
@@ -386,7 +401,7 @@ describe('applyPlan', () => {
       const err = await h.apply(plan).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(EcsDeployError);
       expect(err).toMatchObject({ code: 'SERVICE_BUSY' });
-      expect((err as Error).message).toContain(`deployment in progress (${theirs}`);
+      expect((err as Error).message).toContain(`web: rollout in progress: ${theirs} (IN_PROGRESS to web:2)`);
       expect(h.rec.mutatingCalls()).toEqual([]);
       const forced = await h.apply(plan, { force: true });
       expect(forced.outcome).toBe('succeeded');
@@ -564,12 +579,11 @@ describe('applyPlan', () => {
 
     it('registers nothing for a service whose turn came just after Ctrl-C', async () => {
       const h = await engineOnSandbox({ manifest: manifestDoc({ web: service('web') }) });
-      let lockWrites = 0;
-      h.rec.afterCall = (call) => {
-        // The first write takes the lock; the second is the refresh just before the service's turn.
-        if (call.op === 'TagResource' && JSON.stringify(call.input).includes(LOCK_TAG) && ++lockWrites === 2) {
-          h.soft.abort(new Error('SIGINT'));
-        }
+      const emit = h.sink.emit.bind(h.sink);
+      h.sink.emit = (e) => {
+        emit(e);
+        // Locked and announced: the services' turns come next.
+        if (e.type === 'apply.started') h.soft.abort(new Error('SIGINT'));
       };
       const old = (await h.describe('web')).taskDefinition;
       const r = await h.apply(await h.plan());

@@ -78,7 +78,7 @@ export function plan(services: ServicePlan[], extra: Partial<Plan> = {}): Plan {
     scheduledTargets: [],
     keepRevisions: 0,
     notify: { eachCall: false },
-    summary: { create: 0, update: services.length, noChange: 0, blocked: 0 },
+    summary: { create: 0, update: services.length, noChange: 0, blocked: 0, inFlight: 0 },
     hasChanges: true,
     ...extra,
   };

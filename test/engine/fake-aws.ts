@@ -422,6 +422,9 @@ export class FakeAws {
       async listServices() {
         return { serviceArns: [], $metadata: {} };
       },
+      async listClusters() {
+        return { clusterArns: [], $metadata: {} };
+      },
       async runTask(input) {
         self.record('RunTask', input);
         self.seq += 1;

@@ -32,9 +32,9 @@ describe('on the fake ECS', () => {
   it('rollback holds its lock for as long as it waits: its own rollout and then the rollback ECS makes of it', async () => {
     const clock = new VirtualClock();
     const aws = new FakeAws(clock);
-    // Each deployment settles after ~27 minutes of polls: the rollout trips the circuit breaker near its 30 min
+    // Each deployment settles after ~27 minutes of polls (one a second): the rollout trips the circuit breaker near its 30 min
     // timeout, and ECS's rollback takes as long again.
-    aws.polls = 110;
+    aws.polls = 1650;
     aws.addTaskDefinition('web', DEPLOYED);
     aws.addService({ name: 'web', taskDefinition: aws.addTaskDefinition('web', DEPLOYED), behaviours: ['circuit-breaker'] });
     const sink = new MemorySink();

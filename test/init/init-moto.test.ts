@@ -164,7 +164,8 @@ describe.skipIf(!available)('init against moto', () => {
   let moto: MotoServer;
   const dirs: string[] = [];
   beforeAll(async () => {
-    moto = await startMoto();
+    // Settled services (their deployments COMPLETED): the largest desired count below.
+    moto = await startMoto({ servicesRunning: 2 });
   });
   afterAll(async () => {
     await moto?.stop();

@@ -64,6 +64,27 @@ describe('lookups on the commands that do not read AWS', () => {
     ]);
   });
 
+  it.each([
+    ['an environment variable named like a secret', '', 'DB_PASSWORD: ${ssm:/shop/db-password}'],
+    ['a variable named like a secret', 'vars:\n  db_password: ${ssm:/shop/db-password}\n', 'DB: ${var:db_password}'],
+  ])('a lookup not read yet in %s is not remembered as a secret: the next manifest shows its own lookups', async (_, vars, variable) => {
+    // A placeholder is no value. Remembered, it would mask the lookup in the same place of every later manifest of
+    // the process (the first lookup of each here), though that one is no secret.
+    const manifest = (vars: string, env: string) => `version: 1
+${vars}services:
+  web:
+    cluster: shop
+    taskDefinition: { family: web, containerDefinitions: [{ name: web, image: "nginx:1" }] }
+    environment:
+      web:
+        ${env}
+`;
+    const first = await runCli(['render'], { cwd: project(manifest(vars, variable)) });
+    expect(first.code, first.stderr).toBe(0);
+    const r = await runCli(['render'], { cwd: project(manifest('', 'QUEUE: q-${ssm:/shop/queue}')) });
+    expect(JSON.parse(r.stdout).services[0].environment.web.QUEUE).toBe('q-${ssm:/shop/queue}');
+  });
+
   it('the sandbox server refuses to seed an account from a manifest whose lookups are not read', async () => {
     const r = await runCli(['sandbox', '--seed', 'ecsdeploy.yaml'], { cwd: project(LOCAL) });
     expect(r.code).toBe(1);

@@ -112,7 +112,11 @@ describe.skipIf(!available)('lookups and pinned images against moto', () => {
   async function cli(args: string[], env: Record<string, string> = {}, cwd = dir) {
     const stdout = capture();
     const stderr = capture();
-    const code = await run([...args, '--no-cache', '--no-color'], {
+    // Each command takes only the options it reads: the task definition cache is plan's and apply's, and render
+    // prints JSON (no colour).
+    const command = args[0] ?? '';
+    const quiet = [...(['plan', 'apply'].includes(command) ? ['--no-cache'] : []), ...(command === 'render' ? [] : ['--no-color'])];
+    const code = await run([...args, ...quiet], {
       env: { ...moto.env, IMAGE_TAG: '1.4.2', ...env },
       cwd,
       stdout: stdout.stream,

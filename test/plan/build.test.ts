@@ -39,7 +39,7 @@ describe('buildPlan', () => {
     expect(web?.changes).toEqual([]);
     expect(web?.diff).toBe('');
     expect(plan.hasChanges).toBe(false);
-    expect(plan.summary).toEqual({ create: 0, update: 0, noChange: 1, blocked: 0 });
+    expect(plan.summary).toEqual({ create: 0, update: 0, noChange: 1, blocked: 0, inFlight: 0 });
   });
 
   it('fills the plan header from the manifest, options and live calls', () => {
@@ -69,7 +69,7 @@ describe('buildPlan', () => {
     expect(changed).toEqual([`-        "image": "${IMAGE_V1}",`, `+        "image": "${IMAGE_V2}",`]);
     expect(web?.diff).toContain('--- live\n+++ desired\n');
     expect(web?.diff).toContain('@@ taskDefinition.containerDefinitions[web]');
-    expect(plan.summary).toEqual({ create: 0, update: 1, noChange: 0, blocked: 0 });
+    expect(plan.summary).toEqual({ create: 0, update: 1, noChange: 0, blocked: 0, inFlight: 0 });
     expect(plan.hasChanges).toBe(true);
   });
 

@@ -20,7 +20,7 @@ describe('renderPlanJson', () => {
     const doc = JSON.parse(renderPlanJson(mixedPlan()));
     expect(doc.format).toBe('ecsdeploy.plan');
     expect(doc.version).toBe(1);
-    expect(doc.summary).toEqual({ create: 1, update: 1, noChange: 1, blocked: 1 });
+    expect(doc.summary).toEqual({ create: 1, update: 1, noChange: 1, blocked: 1, inFlight: 0 });
     expect(doc.hasChanges).toBe(true);
     expect(doc.services.map((s: { key: string; action: string }) => [s.key, s.action])).toEqual([
       ['web', 'update'],

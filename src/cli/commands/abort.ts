@@ -1,11 +1,12 @@
 import { Command } from 'clipanion';
 import type { ApplyOptions } from '../../engine/types.js';
+import { noCacheOption } from '../base-command.js';
 import { PlannedDeployCommand } from './apply.js';
 
 export class AbortCommand extends PlannedDeployCommand {
   static override paths = [['abort']];
   static override usage = Command.Usage({
-    description: 'roll a canary or blue-green deployment in flight back: traffic to stable (or the original task set) first',
+    description: 'Roll a canary or blue-green deployment in flight back: traffic to stable (or the original task set) first',
     details: `
       Finds the canaries in flight from the state tags on their canary services (paused, interrupted, or left
       by a run that died), takes the lock, sets the listener rule back to stable 100 / canary 0, reads it back
@@ -23,6 +24,13 @@ export class AbortCommand extends PlannedDeployCommand {
     examples: [['Roll the canary of web back', '$0 abort -n web --yes']],
   });
 
+  // No overrides: an abort puts traffic back and scales the canary in; it deploys nothing the manifest describes.
+  noCache = noCacheOption();
+
+  override get cache(): boolean {
+    return !this.noCache;
+  }
+
   protected continuation(): ApplyOptions['continuation'] {
     return 'abort';
   }
@@ -32,6 +40,6 @@ export class AbortCommand extends PlannedDeployCommand {
   }
 
   protected async run(): Promise<number> {
-    return this.deploy(undefined, 4);
+    return this.deploy({ concurrency: 4, wait: false });
   }
 }

@@ -1,6 +1,7 @@
+import { dirname, relative, resolve } from 'node:path';
 import { Command, Option } from 'clipanion';
 import * as t from 'typanion';
-import { applyPlan } from '../../engine/apply.js';
+import { applyPlan, refuseInFlight } from '../../engine/apply.js';
 import { createEmitter } from '../../engine/emitter.js';
 import { AbortError, UsageError } from '../../errors/index.js';
 import type { EventSink } from '../../events/types.js';
@@ -8,6 +9,7 @@ import { readLiveState } from '../../live/read-live-state.js';
 import { type LoadManifestOptions, loadManifest, selectServices } from '../../manifest/index.js';
 import type { ResolvedManifest } from '../../model/manifest.js';
 import { buildPlan } from '../../plan/build.js';
+import { type OverrideFlags, overridesForSavedPlan } from '../../plan/recorded-overrides.js';
 import type { SavedPlan } from '../../plan/saved-plan.js';
 import type { Plan } from '../../plan/types.js';
 import type { ApplyOptions } from '../../engine/types.js';
@@ -16,12 +18,13 @@ import { isoTime } from '../../util/clock.js';
 import { VERSION } from '../../util/version.js';
 import type { CommandRuntime } from '../aws-runtime.js';
 import { DeferredRenderer } from '../deferred-renderer.js';
+import { noCacheOption, overrideOption } from '../base-command.js';
 import { DeployCommand, exitCodeFor, interruptedOr, newRunId } from '../deploy-command.js';
 import { FLAG_RANGES, wholeNumberFlag } from '../flag-values.js';
 import { readGitCommit } from '../git-commit.js';
 import { createCommandRuntime } from '../lazy-runtime.js';
 import { loadManifestWithLookups } from '../lookups.js';
-import { manifestOptionsOf } from '../manifest-options.js';
+import { manifestOptionsOf, overrideFlagsOf } from '../manifest-options.js';
 import { readSavedPlan, refuseStalePlan } from '../saved-plan-file.js';
 import { formatCallCounts } from './plan.js';
 
@@ -29,7 +32,7 @@ import { formatCallCounts } from './plan.js';
 export const WAIT_UNTIL = ['traffic-shifted', 'completed'] as const;
 
 const APPLY_USAGE = Command.Usage({
-  description: 'deploy the manifest (or a saved plan) to ECS',
+  description: 'Deploy the manifest (or a saved plan) to ECS',
   details: `
     Builds a fresh plan (or reads a saved one and refuses it if AWS moved since), asks for confirmation on a
     terminal, then applies it: one-off tasks first (a non-zero exit stops the run before any service changes),
@@ -62,9 +65,19 @@ const APPLY_USAGE = Command.Usage({
   ],
 });
 
+/** What one run of `deploy()` is asked for, besides the command's own options. */
+interface DeployRequest {
+  /** The saved plan to apply, and the path it was read from. */
+  saved?: { plan: SavedPlan; path: string };
+  concurrency: number;
+  /** Follow rollouts in flight to their verdict instead of refusing them (`apply --wait`). */
+  wait: boolean;
+}
+
 /**
  * What `apply`, `promote` and `abort` share: a fresh plan (checked against a saved one), the confirmation, and one
- * engine run, continuing the canaries in flight when `continuation()` says so.
+ * engine run, continuing the canaries in flight when `continuation()` says so. Each command declares the options
+ * it reads; the overrides it did not declare are left alone (see base-command.ts).
  */
 export abstract class PlannedDeployCommand extends DeployCommand {
   /** What to do with canaries in flight; undefined: refuse them (a plain apply). */
@@ -80,33 +93,47 @@ export abstract class PlannedDeployCommand extends DeployCommand {
     return 'Apply this plan?';
   }
 
-  protected async deploy(saved: SavedPlan | undefined, concurrency: number): Promise<number> {
+  protected async deploy(request: DeployRequest): Promise<number> {
     const { context } = this;
+    const saved = request.saved?.plan;
+    const overrides = this.overrides(request.saved);
     const { manifest, calls: lookupCalls } = await loadManifestWithLookups(this, {
-      load: (extra) => this.loadManifest(saved, extra),
-      saved,
+      load: (extra) => this.loadManifest(request.saved, overrides, extra),
+      ...(saved ? { saved } : {}),
     });
     const runtime = await createCommandRuntime(this, manifest);
     const output = new DeferredRenderer(() => this.createRenderer());
     const continuation = this.continuation();
+    const waitUntil = this.waitUntilOption();
     try {
-      const plan = await this.freshPlan(runtime, manifest, saved, output.sink);
+      const plan = await this.freshPlan(runtime, manifest, saved, output.sink, overrides);
+      const options: ApplyOptions = {
+        concurrency: request.concurrency,
+        dryRun: this.dryRun,
+        force: this.force,
+        wait: request.wait,
+        onInterrupt: this.onInterrupt,
+        runId: newRunId(runtime.clock),
+        ...(continuation ? { continuation } : {}),
+        ...(waitUntil ? { waitUntil } : {}),
+      };
+      // A rollout in flight is refused before anyone is asked to confirm a plan that cannot be applied (never the
+      // canary that promote, abort and apply --resume move on).
+      refuseInFlight(plan, options);
       await this.confirm(plan, saved);
       output.start();
       const gitCommit = await readGitCommit(context.cwd, context.env);
       const result = await applyPlan(
         plan,
-        { ports: runtime.ports, sink: output.sink, clock: runtime.clock, signal: context.signal, hardSignal: context.hardSignal },
         {
-          concurrency,
-          dryRun: this.dryRun,
-          force: this.force,
-          onInterrupt: this.onInterrupt,
-          runId: newRunId(runtime.clock),
-          ...(gitCommit ? { gitCommit } : {}),
-          ...(continuation ? { continuation } : {}),
-          ...(this.waitUntilOption() ? { waitUntil: this.waitUntilOption() } : {}),
+          ports: runtime.ports,
+          sink: output.sink,
+          clock: runtime.clock,
+          signal: context.signal,
+          hardSignal: context.hardSignal,
+          replan: () => this.freshPlan(runtime, manifest, saved, output.sink, overrides),
         },
+        { ...options, ...(gitCommit ? { gitCommit } : {}) },
       );
       await output.finish();
       await this.writeStepSummary(output.memory);
@@ -129,12 +156,13 @@ export abstract class PlannedDeployCommand extends DeployCommand {
     manifest: ResolvedManifest,
     saved: SavedPlan | undefined,
     sink: EventSink,
+    overrides: OverrideFlags,
   ): Promise<Plan> {
     const live = await readLiveState(runtime.ports, manifest, {
       signal: this.context.signal,
       ...(runtime.cache ? { cache: runtime.cache } : {}),
     });
-    const plan: Plan = buildPlan(manifest, live, { now: isoTime(runtime.clock), toolVersion: VERSION });
+    const plan: Plan = buildPlan(manifest, live, { now: isoTime(runtime.clock), toolVersion: VERSION, overrides });
     if (saved) refuseStalePlan(saved, plan);
     // Made by the engine's emitter, like every event: it redacts them (the plan holds secrets apply needs).
     const emit = createEmitter(sink, runtime.clock);
@@ -159,16 +187,56 @@ export abstract class PlannedDeployCommand extends DeployCommand {
     if (!ok) throw new AbortError('DECLINED', 'apply cancelled: nothing was changed');
   }
 
-  protected loadManifest(saved: SavedPlan | undefined, extra: Pick<LoadManifestOptions, 'lookupValues' | 'onWarning'>): ResolvedManifest {
-    const options = { ...manifestOptionsOf(this), ...extra };
+  /**
+   * The overrides to load the manifest with: the flags given, or with a saved plan, those the plan recorded (flags
+   * that differ from them are refused, and secret variables the plan could not hold must be given again).
+   */
+  private overrides(saved: DeployRequest['saved']): OverrideFlags {
+    const given = overrideFlagsOf(this);
+    if (!saved) return given;
+    const r = overridesForSavedPlan(saved.plan.overrides, given);
+    const problems = 'problems' in r ? [...r.problems] : [];
+    if (this.env !== undefined && this.env !== (saved.plan.manifest.environment ?? undefined)) {
+      problems.push(`--env ${this.env} (the plan was made for ${saved.plan.manifest.environment ?? 'no environment'})`);
+    }
+    if (problems.length > 0 || 'problems' in r) {
+      throw new UsageError(
+        'PLAN_OVERRIDES_DIFFER',
+        `${saved.path} was made with other overrides than this command gives:\n${problems.map((p) => `  - ${p}`).join('\n')}`,
+        {
+          hint: 'a saved plan carries its overrides: apply it without them (giving again only the secret variables it names), or make a new plan',
+        },
+      );
+    }
+    return r.overrides;
+  }
+
+  /**
+   * The manifest to plan with, with the lookup values and warning sink the lookup reader passes (`extra`). For a
+   * saved plan: the one it names (found next to the plan file when it was saved elsewhere, -f overrides that), for
+   * the same environment and services, with its overrides.
+   */
+  private loadManifest(
+    saved: DeployRequest['saved'],
+    overrides: OverrideFlags,
+    extra: Pick<LoadManifestOptions, 'lookupValues' | 'onWarning'>,
+  ): ResolvedManifest {
+    const options = { ...manifestOptionsOf(this, overrides), ...extra };
     if (!saved) return selectServices(loadManifest(options), this.services);
-    // Rebuild from the manifest the saved plan names, for the same environment and services.
+    const { plan, path } = saved;
+    const planDir = dirname(resolve(this.context.cwd, path));
+    // Relative to the working directory (the loader's base), so messages show a short path.
+    const file =
+      this.file ??
+      (plan.manifest.fromPlan !== undefined
+        ? relative(this.context.cwd, resolve(planDir, plan.manifest.fromPlan)) || '.'
+        : plan.manifest.file);
     const manifest = loadManifest({
       ...options,
-      file: this.file ?? saved.manifest.file,
-      ...((this.env ?? saved.manifest.environment) ? { environment: this.env ?? saved.manifest.environment } : {}),
+      file,
+      ...((this.env ?? plan.manifest.environment) ? { environment: this.env ?? plan.manifest.environment } : {}),
     });
-    return selectServices(manifest, this.services.length > 0 ? this.services : saved.services.map((s) => s.key));
+    return selectServices(manifest, this.services.length > 0 ? this.services : plan.services.map((s) => s.key));
   }
 }
 
@@ -176,9 +244,19 @@ export class ApplyCommand extends PlannedDeployCommand {
   static override paths = [['apply']];
   static override usage = APPLY_USAGE;
 
+  images = overrideOption.images();
+  desiredCount = overrideOption.desiredCount();
+  min = overrideOption.min();
+  max = overrideOption.max();
+  timeout = overrideOption.timeout();
+  noCache = noCacheOption();
   planFile = Option.String({ required: false, name: 'PLANFILE' });
   planOption = Option.String('--plan', { description: 'Saved plan to apply (same as the PLANFILE argument)' });
   concurrency = Option.String('--concurrency', { description: 'Services deployed at the same time (default 4, at most 64)' });
+  wait = Option.Boolean('--wait', false, {
+    description:
+      'A service with a rollout in flight (a run that died, a deployment someone else started): follow it to its verdict first instead of refusing; a failed one fails the run, else the run plans again and goes on',
+  });
   resume = Option.Boolean('--resume', false, {
     description:
       'Continue the canaries in flight (found from their state tags) at their recorded step, and follow blue-green deployments in flight with their gates; same revision only',
@@ -189,6 +267,10 @@ export class ApplyCommand extends PlannedDeployCommand {
       "Blue-green: `traffic-shifted` returns once production traffic is all on the new revision, without waiting out CodeDeploy's termination wait; `completed` (default) waits for the deployment to end",
   });
 
+  override get cache(): boolean {
+    return !this.noCache;
+  }
+
   protected continuation(): ApplyOptions['continuation'] {
     return this.resume ? 'resume' : undefined;
   }
@@ -198,10 +280,10 @@ export class ApplyCommand extends PlannedDeployCommand {
   }
 
   protected async run(): Promise<number> {
-    const planPath = this.savedPlanPath();
+    const path = this.savedPlanPath();
     const concurrency = this.concurrencyOption();
-    const saved = planPath ? await readSavedPlan(this.context.cwd, planPath) : undefined;
-    return this.deploy(saved, concurrency);
+    const plan = path ? await readSavedPlan(this.context.cwd, path) : undefined;
+    return this.deploy({ ...(plan && path ? { saved: { plan, path } } : {}), concurrency, wait: this.wait });
   }
 
   private savedPlanPath(): string | undefined {

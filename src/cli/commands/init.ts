@@ -33,7 +33,7 @@ function parseDeploymentGroupFlag(text: string): [string, DeploymentGroupRef] {
 export class InitCommand extends Command<CliContext> {
   static override paths = [['init']];
   static override usage = Command.Usage({
-    description: 'write a manifest and task definition files from services that run in ECS',
+    description: 'Write a manifest and task definition files from services that run in ECS',
     details: `
       Imports live ECS services (those named with --service, or every service of the cluster with --all) into a
       new manifest and one task definition file per family, written the way a person would write them: read-only

@@ -1,5 +1,5 @@
 import { writeFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { dirname, relative, resolve } from 'node:path';
 import { Command, Option } from 'clipanion';
 import * as t from 'typanion';
 import { UsageError } from '../../errors/index.js';
@@ -13,11 +13,12 @@ import { renderPlanMarkdown } from '../../render/plan-markdown.js';
 import { renderPlanText } from '../../render/plan-text.js';
 import { isoTime } from '../../util/clock.js';
 import { VERSION } from '../../util/version.js';
-import { AwsCommand } from '../base-command.js';
+import { AwsCommand, noCacheOption, overrideOption } from '../base-command.js';
 import { createCommandRuntime } from '../lazy-runtime.js';
 import { ExitCode } from '../exit-codes.js';
 import { FLAG_RANGES, wholeNumberFlag } from '../flag-values.js';
 import { loadManifestWithLookups } from '../lookups.js';
+import { overrideFlagsOf } from '../manifest-options.js';
 
 const FORMATS = ['text', 'json', 'markdown'] as const;
 
@@ -41,7 +42,7 @@ function unshownPreflight(plan: Plan, issues: PreflightIssue[]): PreflightIssue[
 export class PlanCommand extends AwsCommand {
   static override paths = [['plan']];
   static override usage = Command.Usage({
-    description: 'show what `apply` would change',
+    description: 'Show what `apply` would change',
     details: `
       Reads the manifest and the live ECS services (and, for blue-green and canary services, the CodeDeploy,
       load balancer and alarm resources they need), then shows the difference: new task definition revisions,
@@ -61,6 +62,12 @@ export class PlanCommand extends AwsCommand {
     ],
   });
 
+  images = overrideOption.images();
+  desiredCount = overrideOption.desiredCount();
+  min = overrideOption.min();
+  max = overrideOption.max();
+  timeout = overrideOption.timeout();
+  noCache = noCacheOption();
   format = Option.String('--format', 'text', {
     validator: t.isEnum(FORMATS),
     description: 'Output format: text (default), json, or markdown',
@@ -69,8 +76,14 @@ export class PlanCommand extends AwsCommand {
   detailedExitcode = Option.Boolean('--detailed-exitcode', false, { description: 'Exit 2 when the plan has changes, 0 when it has none' });
   concurrency = Option.String('--concurrency', { description: 'AWS calls in flight at once while reading (default 8, at most 64)' });
 
+  override get cache(): boolean {
+    return !this.noCache;
+  }
+
   protected async run(): Promise<number> {
     const concurrency = wholeNumberFlag('--concurrency', this.concurrency, FLAG_RANGES.concurrency);
+    // Recorded in the plan (a saved plan is applied with them); the manifest is loaded with the same flags.
+    const overrides = overrideFlagsOf(this);
     const { manifest, calls: lookupCalls } = await loadManifestWithLookups(this);
     const runtime = await createCommandRuntime(this, manifest);
     try {
@@ -82,13 +95,15 @@ export class PlanCommand extends AwsCommand {
         ...(concurrency !== undefined ? { concurrency } : {}),
       });
       const readMs = performance.now() - readStarted;
-      const built = buildPlan(manifest, live, { now: isoTime(runtime.clock), toolVersion: VERSION });
+      const built = buildPlan(manifest, live, { now: isoTime(runtime.clock), toolVersion: VERSION, overrides });
       const plan: Plan = { ...built, calls: { ...lookupCalls, ...runtime.ports.calls.counts() } };
 
       if (this.out) {
         const file = resolve(this.context.cwd, this.out);
+        // Applied from another folder, the plan still finds its manifest: next to itself, as it was.
+        const manifestFromPlan = relative(dirname(file), resolve(this.context.cwd, manifest.file)) || manifest.file;
         try {
-          await writeFile(file, serializePlan(plan));
+          await writeFile(file, serializePlan(plan, { manifestFromPlan }));
         } catch (error) {
           throw new UsageError('PLAN_OUT_UNWRITABLE', `cannot write the plan to ${this.out}: ${(error as Error).message}`);
         }

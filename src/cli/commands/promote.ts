@@ -1,12 +1,13 @@
 import { Command, Option } from 'clipanion';
 import * as t from 'typanion';
 import type { ApplyOptions } from '../../engine/types.js';
+import { noCacheOption, overrideOption } from '../base-command.js';
 import { PlannedDeployCommand, WAIT_UNTIL } from './apply.js';
 
 export class PromoteCommand extends PlannedDeployCommand {
   static override paths = [['promote']];
   static override usage = Command.Usage({
-    description: 'approve a paused canary or blue-green deployment and let it go on (or, with --full, promote it now)',
+    description: 'Approve a paused canary or blue-green deployment and let it go on (or, with --full, promote it now)',
     details: `
       Finds the canaries in flight from the state tags on their canary services (recorded by the apply that
       started them, on any machine), takes the lock, and continues each from its recorded step: the step it
@@ -31,6 +32,13 @@ export class PromoteCommand extends PlannedDeployCommand {
     ],
   });
 
+  // The revision is the canary's (recorded in its tags), so no --image; the stable service's deployment at
+  // promotion takes the manifest's count, deployment settings and timeout, which these override.
+  desiredCount = overrideOption.desiredCount();
+  min = overrideOption.min();
+  max = overrideOption.max();
+  timeout = overrideOption.timeout();
+  noCache = noCacheOption();
   full = Option.Boolean('--full', false, { description: 'Skip the remaining steps and gates: promote the canary now' });
   waitUntil = Option.String('--wait-until', {
     validator: t.isEnum(WAIT_UNTIL),
@@ -42,6 +50,10 @@ export class PromoteCommand extends PlannedDeployCommand {
     return this.waitUntil === 'traffic-shifted' ? 'traffic-shifted' : undefined;
   }
 
+  override get cache(): boolean {
+    return !this.noCache;
+  }
+
   protected continuation(): ApplyOptions['continuation'] {
     return this.full ? 'promote-full' : 'promote';
   }
@@ -51,6 +63,6 @@ export class PromoteCommand extends PlannedDeployCommand {
   }
 
   protected async run(): Promise<number> {
-    return this.deploy(undefined, 4);
+    return this.deploy({ concurrency: 4, wait: false });
   }
 }

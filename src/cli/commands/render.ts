@@ -1,12 +1,12 @@
 import { Command, Option } from 'clipanion';
 import { renderResolved, selectServices } from '../../manifest/index.js';
-import { AwsCommand } from '../base-command.js';
+import { AwsAccessCommand, overrideOption } from '../base-command.js';
 import { ExitCode } from '../exit-codes.js';
 import { loadManifestWithLookups } from '../lookups.js';
 import { loadManifestForCommand } from '../manifest-options.js';
 
 /** `ecsdeploy render`: the resolved desired state as JSON on stdout. Calls AWS only with --resolve-lookups. */
-export class RenderCommand extends AwsCommand {
+export class RenderCommand extends AwsAccessCommand {
   static override paths = [['render']];
   static override usage = Command.Usage({
     description: 'Print the resolved desired state as JSON',
@@ -34,6 +34,11 @@ export class RenderCommand extends AwsCommand {
     ],
   });
 
+  images = overrideOption.images();
+  desiredCount = overrideOption.desiredCount();
+  min = overrideOption.min();
+  max = overrideOption.max();
+  timeout = overrideOption.timeout();
   resolveLookups = Option.Boolean('--resolve-lookups', false, {
     description: `Read lookups (\${ssm:...}, \${tfstate:...}, ...) and pinned image digests, as plan does (needs AWS, except for local Terraform states)`,
   });

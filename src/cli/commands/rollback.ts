@@ -5,12 +5,13 @@ import { shortTaskDefinition } from '../../util/arn.js';
 import { createCommandRuntime } from '../lazy-runtime.js';
 import { loadManifestWithLookups } from '../lookups.js';
 import { DeferredRenderer } from '../deferred-renderer.js';
+import { overrideOption } from '../base-command.js';
 import { DeployCommand, exitCodeFor, interruptedOr, newRunId } from '../deploy-command.js';
 
 export class RollbackCommand extends DeployCommand {
   static override paths = [['rollback']];
   static override usage = Command.Usage({
-    description: "put a service back on its previous successful deployment's task definition",
+    description: "Put a service back on its previous successful deployment's task definition",
     details: `
       Finds the task definition of the service's previous SUCCESSFUL deployment (not merely revision − 1, which may
       be the one that just failed) and deploys it through the service's strategy, following that deployment to the
@@ -28,6 +29,7 @@ export class RollbackCommand extends DeployCommand {
     ],
   });
 
+  timeout = overrideOption.timeout();
   to = Option.String('--to', { description: 'Target: a revision number of the service family, or a full task definition ARN' });
 
   protected async run(): Promise<number> {

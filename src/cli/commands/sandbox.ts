@@ -5,14 +5,14 @@ import { UsageError } from '../../errors/index.js';
 import { loadManifest } from '../../manifest/index.js';
 import { pendingSites } from '../../manifest/lookup-sites.js';
 import type { ResolvedManifest } from '../../model/index.js';
-import { BaseCommand } from '../base-command.js';
+import { ManifestCommand } from '../base-command.js';
 
 /** Single-quotes a value for POSIX shells, so `eval "$(ecsdeploy sandbox ...)"`-style use is safe. */
 function shellQuote(value: string): string {
   return /^[A-Za-z0-9_./:@-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
 }
 
-export class SandboxCommand extends BaseCommand {
+export class SandboxCommand extends ManifestCommand {
   static override paths = [['sandbox']];
   static override usage = Command.Usage({
     description: 'Serve a local AWS account (ECS, CodeDeploy, ELBv2, CloudWatch, EventBridge, SNS) over HTTP',

@@ -14,11 +14,12 @@ const FORMATS = ['text', 'json'] as const;
 export class StatusCommand extends AwsCommand {
   static override paths = [['status']];
   static override usage = Command.Usage({
-    description: 'show what runs: revision, task counts, deployments in progress, latest events',
+    description: 'Show what runs: revision, task counts, deployments in progress, locks, latest events',
     details: `
       For every service of the manifest (or those named with --service): the task definition revision it runs,
       running/desired/pending task counts, its deployments with their rollout state and reason, whether one is in
-      progress, and the latest service events. Reads only.
+      progress, the ecsdeploy lock on it (the run that holds it and until when, or that it expired), and the latest
+      service events. Reads only.
     `,
     examples: [
       ['Status of every service in production', '$0 status -e production'],
@@ -26,7 +27,7 @@ export class StatusCommand extends AwsCommand {
     ],
   });
 
-  format = Option.String('--format', 'text', { validator: t.isEnum(FORMATS), description: 'text (default) or json' });
+  format = Option.String('--format', 'text', { validator: t.isEnum(FORMATS), description: 'Output format: text (default) or json' });
 
   protected async run(): Promise<number> {
     const { context } = this;
@@ -34,7 +35,9 @@ export class StatusCommand extends AwsCommand {
     const runtime = await createCommandRuntime(this, manifest);
     try {
       // Service events and stop reasons are AWS's text, which may quote a credential (a registry URL): redacted.
-      const reports = redactStrings(await buildStatusReports(runtime.ports, manifest.services, { signal: context.signal }));
+      const reports = redactStrings(
+        await buildStatusReports(runtime.ports, manifest.services, { signal: context.signal, now: runtime.clock.now() }),
+      );
       if (this.format === 'json') context.stdout.write(`${JSON.stringify(reports, null, 2)}\n`);
       else {
         const text = renderStatusText(reports, { color: this.useColor('stdout') });

@@ -15,7 +15,6 @@ import { readSsm } from './ssm.js';
 import { readTfstate } from './tfstate.js';
 
 export type { LookupRequest } from './outcome.js';
-export { GET_PARAMETERS_BATCH } from './ssm.js';
 
 export interface ReadLookupsOptions {
   signal?: AbortSignal;

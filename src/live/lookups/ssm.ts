@@ -10,7 +10,7 @@ import { mapLimited } from '../concurrency.js';
 import { type LookupRequest, ofKind, type Outcome, type ReadContext } from './outcome.js';
 
 /** GetParameters accepts at most 10 names per call. */
-export const GET_PARAMETERS_BATCH = 10;
+const GET_PARAMETERS_BATCH = 10;
 
 export async function readSsm(ports: LookupPorts, requests: readonly LookupRequest[], out: Outcome, ctx: ReadContext): Promise<void> {
   const wanted = ofKind(requests, 'ssm', 'ssm-arn');

@@ -2,7 +2,8 @@
  * Blue-green deployments that outlive one run, end to end with the real CLI on the sandbox: one someone else
  * started (plan shows it, apply refuses it naming it), an approval hold continued by `promote` from another run, a
  * run lost in the ready wait found by the next apply and aborted, `--wait-until traffic-shifted` and the
- * termination wait ended by `promote`, and `rollback` before and after success.
+ * termination wait ended by `promote`, `rollback` before and after success, and `apply --wait` following someone
+ * else's deployment (to its success, or until it waits Ready for a person).
  */
 import { describe, expect, it } from 'vitest';
 import { buildAppSpec } from '../../src/strategies/appspec.js';
@@ -28,6 +29,15 @@ const APPROVAL = `    strategy:
         hold: 2m
         approval: true
         alarms: [orders-api-green-5xx]
+`;
+
+/** No gate: the seeded group reroutes production traffic without waiting Ready. */
+const UNGATED = `    strategy:
+      type: blue-green
+      application: orders
+      deploymentGroup: orders-api
+      deploymentConfig: CodeDeployDefault.ECSAllAtOnce
+      container: { name: api, port: 8080 }
 `;
 
 async function someoneElsesDeployment(world: BlueGreenWorld): Promise<string> {
@@ -70,6 +80,34 @@ describe('blue-green deployments in flight', () => {
     expect((await deployments(world.ports, world.strategy))[0]).toMatchObject({ id, status: 'Stopped' });
     const after = await cli(['plan', '--detailed-exitcode'], { cwd: world.cwd, env: ENV, context: world.record().context });
     expect(after.stdout).not.toContain('rollout in progress');
+  });
+
+  it('apply --wait follows a deployment someone else started to its verdict, plans again, and then deploys', async () => {
+    const cwd = blueGreenExample({ strategy: UNGATED });
+    const world = blueGreenWorld({ cwd, scenario: 'healthy-canary.yaml' });
+    const theirs = await someoneElsesDeployment(world);
+    const { rec, context } = world.record();
+    const r = await cli([...JSON_APPLY, '--wait'], { cwd, env: ENV, context });
+    expect(r.code).toBe(0);
+    const statuses = await deployments(world.ports, world.strategy);
+    // Theirs succeeded first; ours was created only after it did.
+    expect(statuses.find((d) => d.id === theirs)).toMatchObject({ status: 'Succeeded' });
+    expect(rec.count('CreateDeployment')).toBe(1);
+    expect(statuses.filter((d) => d.id !== theirs)).toEqual([expect.objectContaining({ status: 'Succeeded' })]);
+    expect(await servingRevision(world.ports)).toBe('orders-api:2');
+  });
+
+  it('apply --wait stops, deploying nothing, when the deployment it follows comes to wait Ready for a person', async () => {
+    const world = blueGreenWorld({ scenario: 'healthy-canary.yaml' });
+    const theirs = await someoneElsesDeployment(world);
+    const { rec, context } = world.record();
+    const r = await cli([...JSON_APPLY, '--wait'], { cwd: world.cwd, env: ENV, context });
+    expect(r.code).toBe(1);
+    expect(ofType(r.events, 'service.finished')[0]?.reason).toContain(
+      `CodeDeploy deployment ${theirs} waits Ready for someone to reroute production traffic: ecsdeploy promote -n api or ecsdeploy abort -n api`,
+    );
+    expect(rec.count('CreateDeployment')).toBe(0);
+    expect((await deployments(world.ports, world.strategy))[0]).toMatchObject({ id: theirs, status: 'Ready' });
   });
 
   it('stops for approval with test traffic judged (exit 3); plan shows it, apply refuses it, promote moves production from another run', async () => {

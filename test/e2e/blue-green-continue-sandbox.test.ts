@@ -198,6 +198,31 @@ describe('blue-green deployments in flight', () => {
       'production on orders-api:2, the original task set kept for the termination wait (ecsdeploy promote ends it now)',
     );
 
+    // status: the deployment, where it stands, its lifecycle and the task sets' weights, and what moves it on.
+    const status = await cli(['status', '--format', 'json'], { cwd: world.cwd, env: ENV, context: world.record().context });
+    expect(status.code).toBe(0);
+    const codedeploy = JSON.parse(status.stdout)[0].codedeploy;
+    expect(codedeploy).toMatchObject({
+      application: 'orders',
+      deploymentGroup: 'orders-api',
+      deployment: { id: deployment?.id, status: 'InProgress', inFlight: true, stage: 'termination-wait', runId: expect.any(String) },
+      next: ['ecsdeploy promote -n api', 'ecsdeploy abort -n api'],
+    });
+    expect(codedeploy.deployment.lifecycle.find((e: { name: string }) => e.name === 'AllowTraffic')).toEqual({
+      name: 'AllowTraffic',
+      status: 'Succeeded',
+    });
+    expect(
+      codedeploy.deployment.taskSets.map((t: { label: string; weight: number; targetGroup: string }) => [t.label, t.weight, t.targetGroup]),
+    ).toEqual(
+      expect.arrayContaining([
+        ['Blue', 0, 'orders-blue'],
+        ['Green', 100, 'orders-green'],
+      ]),
+    );
+    const text = await cli(['status'], { cwd: world.cwd, env: ENV, context: world.record().context });
+    expect(text.stdout).toContain(`CodeDeploy orders/orders-api: deployment ${deployment?.id} InProgress (termination-wait)`);
+
     const { rec, context } = world.record();
     const promoted = await cli(['promote', '-n', 'api', '--yes', '--format', 'json'], { cwd: world.cwd, env: ENV, context });
     expect(promoted.code).toBe(0);

@@ -53,7 +53,7 @@ export function deploymentGroupFacts(info: unknown): DeploymentGroupFacts {
 }
 
 /** How long a test-traffic gate holds at least: its hold, and never less than its first evaluation (docs/gates.md). */
-export function testGateHoldMs(strategy: BlueGreenStrategy): number {
+function testGateHoldMs(strategy: BlueGreenStrategy): number {
   const gate = strategy.testTrafficGate;
   if (!gate) return 0;
   const measured = gate.alarms.length > 0 || gate.metrics.length > 0;

@@ -79,7 +79,7 @@ function serviceBlock(s: ServicePlan, c: Colors, color: boolean): string[] {
 }
 
 /** CODE_DEPLOY services: which path each change takes (`via UpdateService (no deployment): desiredCount`). */
-export function pathLines(changes: FieldChange[]): string[] {
+function pathLines(changes: FieldChange[]): string[] {
   const byPath = new Map<NonNullable<FieldChange['via']>, Set<string>>();
   for (const ch of changes) {
     if (!ch.via) continue;

@@ -20,13 +20,7 @@
 import { createHash } from 'node:crypto';
 
 /** The lifecycle events an ECS AppSpec may name a Lambda hook for, in the order CodeDeploy runs them. */
-export const APPSPEC_HOOK_EVENTS = [
-  'BeforeInstall',
-  'AfterInstall',
-  'AfterAllowTestTraffic',
-  'BeforeAllowTraffic',
-  'AfterAllowTraffic',
-] as const;
+const APPSPEC_HOOK_EVENTS = ['BeforeInstall', 'AfterInstall', 'AfterAllowTestTraffic', 'BeforeAllowTraffic', 'AfterAllowTraffic'] as const;
 
 /** What the AppSpec is made of: the revision, the container behind the load balancer, the service settings it carries. */
 export interface AppSpecInput {

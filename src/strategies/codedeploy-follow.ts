@@ -25,13 +25,13 @@ const POLL_MS = 5_000;
 /** Consecutive failed reads after which the follow gives up (the deployment goes on regardless). */
 const MAX_READ_ERRORS = 5;
 
-export interface LifecycleEventView {
+interface LifecycleEventView {
   name: string;
   status: string;
   diagnostics?: { errorCode?: string; scriptName?: string; message?: string };
 }
 
-export interface TaskSetView {
+interface TaskSetView {
   /** `Blue` (original) or `Green` (replacement), as CodeDeploy labels them. */
   label: string;
   status: string;
@@ -76,7 +76,7 @@ export function productionWeight(view: DeploymentView): number {
 }
 
 /** The lifecycle event that failed, with its diagnostics, in one line; undefined when none did. */
-export function failedEvent(view: DeploymentView): string | undefined {
+function failedEvent(view: DeploymentView): string | undefined {
   const e = view.lifecycle.find((x) => x.status === 'Failed');
   if (!e) return undefined;
   const d = e.diagnostics;

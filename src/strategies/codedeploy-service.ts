@@ -16,7 +16,7 @@ import type { DeployTarget, StrategyContext } from './types.js';
 type UpdateServiceInput = Parameters<AwsPorts['ecs']['updateService']>[0];
 
 /** What UpdateService may change on a CODE_DEPLOY service besides the desired count and deployment configuration. */
-export const CODE_DEPLOY_UPDATABLE = [
+const CODE_DEPLOY_UPDATABLE = [
   'healthCheckGracePeriodSeconds',
   'placementConstraints',
   'placementStrategy',
@@ -33,7 +33,7 @@ function same(a: unknown, b: unknown): boolean {
 }
 
 /** The UpdateService input for what the plan changes that UpdateService may change here; undefined when nothing. */
-export function codeDeployServiceUpdate(target: DeployTarget, live: EcsService | undefined): UpdateServiceInput | undefined {
+function codeDeployServiceUpdate(target: DeployTarget, live: EcsService | undefined): UpdateServiceInput | undefined {
   const input: UpdateServiceInput = { cluster: target.cluster, service: target.service };
   let any = false;
   if (target.desiredCount !== undefined && target.desiredCount !== live?.desiredCount) {

@@ -15,9 +15,9 @@ import type { Scenario } from '../../src/sandbox/world/index.js';
 import { type RecordedPorts, recordCalls } from '../_helpers/recorded-ports.js';
 import { type InProcessSandbox, startInProcessSandbox } from '../_helpers/sandbox.js';
 
-export const ROOT = resolve(__dirname, '../..');
+const ROOT = resolve(__dirname, '../..');
 const EXAMPLE = join(ROOT, 'examples/blue-green');
-export const SCENARIOS = join(ROOT, 'examples/scenarios');
+const SCENARIOS = join(ROOT, 'examples/scenarios');
 export const ENV = { IMAGE_TAG: '2.0.0' };
 export const JSON_APPLY = ['apply', '--yes', '--format', 'json'];
 

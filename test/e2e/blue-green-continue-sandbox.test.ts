@@ -142,6 +142,25 @@ describe('blue-green deployments in flight', () => {
     expect((await deployments(world.ports, world.strategy))[0]).toMatchObject({ status: 'Succeeded' });
   });
 
+  it('promote --wait-until traffic-shifted reroutes from the approval hold and returns once production moved, the termination wait still in flight', async () => {
+    const cwd = blueGreenExample({ strategy: APPROVAL });
+    const world = blueGreenWorld({ cwd, scenario: 'healthy-canary.yaml' });
+    expect((await cli(JSON_APPLY, { cwd, env: ENV, context: world.record().context })).code).toBe(3);
+    const { rec, context } = world.record();
+    const promoted = await cli(['promote', '-n', 'api', '--yes', '--format', 'json', '--wait-until', 'traffic-shifted'], {
+      cwd,
+      env: ENV,
+      context,
+    });
+    expect(promoted.code).toBe(0);
+    expect(rec.callsOf('ContinueDeployment').map((c) => (c as { deploymentWaitType?: string }).deploymentWaitType)).toEqual(['READY_WAIT']);
+    expect(ofType(promoted.events, 'service.finished')[0]?.reason).toMatch(
+      /production traffic is all on orders-api:2; deployment d-\w+ is still in flight/,
+    );
+    expect(await listenerWeights(world.ports, world.strategy, 'prod')).toEqual({ 'orders-blue': 0, 'orders-green': 100 });
+    expect((await deployments(world.ports, world.strategy))[0]).toMatchObject({ status: 'InProgress' });
+  });
+
   it('a run lost in the ready wait leaves the deployment there; the next apply says so and offers promote and abort; abort rolls it back', async () => {
     const world = blueGreenWorld({ scenario: 'healthy-canary.yaml' });
     const ctrlC = new AbortController();

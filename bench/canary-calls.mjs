@@ -6,13 +6,7 @@
 // promotion. Calls are the ports' logical calls (an SDK retry is not counted twice).
 //   node bench/canary-calls.mjs
 // The CLI and the sandbox are TypeScript, so this bundles a small entry with esbuild first (a second or so).
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { build } from 'esbuild';
-
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+import { withTsEntry } from './ts-entry.mjs';
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 const GATE = `      gate:
@@ -108,46 +102,32 @@ export async function bench(gate) {
 }
 `;
 
-const dir = mkdtempSync(join(tmpdir(), 'ecsdeploy-bench-'));
-try {
-  const out = join(dir, 'bench.mjs');
-  const result = await build({
-    stdin: { contents: entry, resolveDir: root, loader: 'ts', sourcefile: 'bench-entry.ts' },
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    write: false,
-    logLevel: 'warning',
-    banner: {
-      js: `import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url); const __dirname = ${JSON.stringify(join(root, 'test/e2e'))};`,
-    },
-  });
-  writeFileSync(out, result.outputFiles[0].contents);
-  const { bench } = await import(pathToFileURL(out).href);
-  const r = await bench(GATE);
-  const total = (calls) => Object.values(calls).reduce((a, b) => a + b, 0);
-  const fmt = (calls) =>
-    Object.entries(calls)
-      .sort(([a], [b]) => a.localeCompare(b))
-      .map(([k, v]) => `${k} ${v}`)
-      .join(', ');
-  const gateOps = ['cloudwatch.DescribeAlarms', 'cloudwatch.GetMetricData'];
-  const lines = [
-    `canary of the example (steps 10/50/100 %, follow-weight over 4 stable tasks), gate: 3 alarms, 4 metric checks (2 with a stable baseline), minRequests 20; apply exit ${r.code}`,
-  ];
-  for (const [name, p] of r.phases) {
-    const gate = Object.fromEntries(Object.entries(p.calls).filter(([k]) => gateOps.includes(k)));
-    const own = Object.fromEntries(Object.entries(p.calls).filter(([k]) => !gateOps.includes(k)));
-    lines.push(`  ${name}: ${total(p.calls)} calls`);
-    if (p.evaluations > 0) {
-      lines.push(
-        `    gate: ${p.evaluations} evaluations, ${total(gate)} calls (${fmt(gate)}) — ${total(gate) / p.evaluations} per evaluation`,
-      );
+await withTsEntry(
+  entry,
+  async ({ bench }) => {
+    const r = await bench(GATE);
+    const total = (calls) => Object.values(calls).reduce((a, b) => a + b, 0);
+    const fmt = (calls) =>
+      Object.entries(calls)
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ');
+    const gateOps = ['cloudwatch.DescribeAlarms', 'cloudwatch.GetMetricData'];
+    const lines = [
+      `canary of the example (steps 10/50/100 %, follow-weight over 4 stable tasks), gate: 3 alarms, 4 metric checks (2 with a stable baseline), minRequests 20; apply exit ${r.code}`,
+    ];
+    for (const [name, p] of r.phases) {
+      const gate = Object.fromEntries(Object.entries(p.calls).filter(([k]) => gateOps.includes(k)));
+      const own = Object.fromEntries(Object.entries(p.calls).filter(([k]) => !gateOps.includes(k)));
+      lines.push(`  ${name}: ${total(p.calls)} calls`);
+      if (p.evaluations > 0) {
+        lines.push(
+          `    gate: ${p.evaluations} evaluations, ${total(gate)} calls (${fmt(gate)}) — ${total(gate) / p.evaluations} per evaluation`,
+        );
+      }
+      lines.push(`    ${p.evaluations > 0 ? 'strategy' : 'calls'}: ${fmt(own)}`);
     }
-    lines.push(`    ${p.evaluations > 0 ? 'strategy' : 'calls'}: ${fmt(own)}`);
-  }
-  process.stdout.write(`${lines.join('\n')}\n`);
-} finally {
-  rmSync(dir, { recursive: true, force: true });
-}
+    process.stdout.write(`${lines.join('\n')}\n`);
+  },
+  { dirnameOf: 'test/e2e' },
+);

@@ -4,13 +4,7 @@
 // The canary example's world with the new revision at 10 %, held on the sandbox's virtual clock (instant).
 //   node bench/gate-calls.mjs [--pause 10m] [--interval 1m]
 // The sandbox and the gate are TypeScript, so this bundles a small entry with esbuild first (a second or so).
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { build } from 'esbuild';
-
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+import { root, withTsEntry } from './ts-entry.mjs';
 const arg = (name, fallback) => {
   const i = process.argv.indexOf(name);
   return i >= 0 ? process.argv[i + 1] : fallback;
@@ -69,21 +63,7 @@ export async function bench({ root, pause, interval }) {
 }
 `;
 
-const dir = mkdtempSync(join(tmpdir(), 'ecsdeploy-bench-'));
-try {
-  const out = join(dir, 'bench.mjs');
-  const result = await build({
-    stdin: { contents: entry, resolveDir: root, loader: 'ts', sourcefile: 'bench-entry.ts' },
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    write: false,
-    logLevel: 'warning',
-    banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
-  });
-  writeFileSync(out, result.outputFiles[0].contents);
-  const { bench } = await import(pathToFileURL(out).href);
+await withTsEntry(entry, async ({ bench }) => {
   const r = await bench({ root, pause: PAUSE, interval: INTERVAL });
   const n = r.evaluations;
   const fmt = (counts, per = 1) =>
@@ -98,6 +78,4 @@ try {
       `  per evaluation: ${fmt(r.step, n)} — ${total(r.step) / n} calls\n` +
       `  per step (pause ${PAUSE}, interval ${INTERVAL}): ${n} evaluations, ${fmt(r.step)} — ${total(r.step)} calls; verdict ${r.verdict}\n`,
   );
-} finally {
-  rmSync(dir, { recursive: true, force: true });
-}
+});

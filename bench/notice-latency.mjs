@@ -6,13 +6,7 @@
 // within 1 s. Times are simulated (the virtual clock), so the figures do not depend on the machine.
 //   node bench/notice-latency.mjs [--services 1,10] [--start-seconds 45]
 // The engine and the sandbox are TypeScript, so this bundles a small entry with esbuild first (a second or so).
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { build } from 'esbuild';
-
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+import { withTsEntry } from './ts-entry.mjs';
 const arg = (name, fallback) => {
   const i = process.argv.indexOf(name);
   return i >= 0 ? process.argv[i + 1] : fallback;
@@ -118,36 +112,23 @@ export async function bench({ count, startSeconds }) {
 }
 `;
 
-const dir = mkdtempSync(join(tmpdir(), 'ecsdeploy-bench-'));
-try {
-  const out = join(dir, 'bench.mjs');
-  const result = await build({
-    stdin: { contents: entry, resolveDir: root, loader: 'ts', sourcefile: 'bench-entry.ts' },
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    write: false,
-    logLevel: 'warning',
-    define: { __ECSDEPLOY_VERSION__: '"bench"' },
-    banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
-  });
-  writeFileSync(out, result.outputFiles[0].contents);
-  const { bench } = await import(pathToFileURL(out).href);
-  const s = (ms) => `${(ms / 1000).toFixed(1)} s`;
-  console.log(
-    `rolling deploys on the in-process sandbox; new tasks take ${START_SECONDS} s to start (+1.37 s per further service) (simulated time)`,
-  );
-  for (const count of COUNTS) {
-    const r = await bench({ count, startSeconds: START_SECONDS });
-    const sorted = [...r.delays].sort((a, b) => a - b);
-    const median = sorted[Math.floor(sorted.length / 2)];
+await withTsEntry(
+  entry,
+  async ({ bench }) => {
+    const s = (ms) => `${(ms / 1000).toFixed(1)} s`;
     console.log(
-      `${String(count).padStart(3)} service${count === 1 ? ' ' : 's'}: noticed ${s(median)} after ECS completed (median; max ${s(sorted.at(-1))})` +
-        `; ${r.polls} DescribeServices in ${r.rounds} polls while waiting (${(r.polls / Math.max(1, r.rounds)).toFixed(2)} per poll,` +
-        ` ${r.namesPerCall.toFixed(1)} services per call); run ${s(r.runMs)}, last deployment completed at ${s(r.lastCompletedMs)}`,
+      `rolling deploys on the in-process sandbox; new tasks take ${START_SECONDS} s to start (+1.37 s per further service) (simulated time)`,
     );
-  }
-} finally {
-  rmSync(dir, { recursive: true, force: true });
-}
+    for (const count of COUNTS) {
+      const r = await bench({ count, startSeconds: START_SECONDS });
+      const sorted = [...r.delays].sort((a, b) => a - b);
+      const median = sorted[Math.floor(sorted.length / 2)];
+      console.log(
+        `${String(count).padStart(3)} service${count === 1 ? ' ' : 's'}: noticed ${s(median)} after ECS completed (median; max ${s(sorted.at(-1))})` +
+          `; ${r.polls} DescribeServices in ${r.rounds} polls while waiting (${(r.polls / Math.max(1, r.rounds)).toFixed(2)} per poll,` +
+          ` ${r.namesPerCall.toFixed(1)} services per call); run ${s(r.runMs)}, last deployment completed at ${s(r.lastCompletedMs)}`,
+      );
+    }
+  },
+  { define: { __ECSDEPLOY_VERSION__: '"bench"' } },
+);

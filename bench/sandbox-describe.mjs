@@ -2,13 +2,7 @@
 // Measures an in-process DescribeServices of 10 services, through a real ECSClient and the sandbox's in-process
 // request handler, with 1,000 services in the account. Run: `node bench/sandbox-describe.mjs [--calls 500]`.
 // The sandbox is TypeScript, so this script bundles a tiny entry with esbuild first (a second or so).
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { build } from 'esbuild';
-
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+import { withTsEntry } from './ts-entry.mjs';
 const arg = (name, fallback) => {
   const i = process.argv.indexOf(name);
   return i >= 0 ? Number(process.argv[i + 1]) : fallback;
@@ -57,21 +51,7 @@ export async function bench({ calls, services }) {
 }
 `;
 
-const dir = mkdtempSync(join(tmpdir(), 'ecsdeploy-bench-'));
-try {
-  const out = join(dir, 'bench.mjs');
-  const result = await build({
-    stdin: { contents: entry, resolveDir: root, loader: 'ts', sourcefile: 'bench-entry.ts' },
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    write: false,
-    logLevel: 'warning',
-    banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
-  });
-  writeFileSync(out, result.outputFiles[0].contents);
-  const { bench } = await import(pathToFileURL(out).href);
+await withTsEntry(entry, async ({ bench }) => {
   const r = await bench({ calls: CALLS, services: SERVICES });
   const line = (label, m) => `  ${label}: median ${m.median.toFixed(2)} ms, p95 ${m.p95.toFixed(2)} ms, max ${m.max.toFixed(2)} ms\n`;
   process.stdout.write(
@@ -79,6 +59,4 @@ try {
       line('services at rest          ', r.settled) +
       line('every service deploying   ', r.deploying),
   );
-} finally {
-  rmSync(dir, { recursive: true, force: true });
-}
+});

@@ -80,23 +80,36 @@ export abstract class OverridableCommand extends ManifestCommand {
 }
 
 /**
+ * How to reach AWS, for every command that does: one definition each, so commands outside the manifest-reading
+ * hierarchy (`init`) offer the same flags with the same words.
+ */
+export const awsOption = {
+  region: (description = 'AWS region (else AWS_REGION / AWS_DEFAULT_REGION)') => Option.String('-r,--region', { description }),
+  profile: () => Option.String('-p,--profile', { description: 'Shared config / SSO profile (else AWS_PROFILE)' }),
+  endpointUrl: () =>
+    Option.String('--endpoint-url', { description: 'Send every AWS call to this endpoint (else AWS_ENDPOINT_URL[_<SERVICE>])' }),
+  assumeRoleArn: () => Option.String('--assume-role-arn', { description: 'Assume this IAM role over the resolved credentials' }),
+  externalId: () => Option.String('--external-id', { description: 'External id for --assume-role-arn' }),
+  awsAccessKey: () =>
+    Option.String('-k,--aws-access-key', { description: 'Access key id (prefer the environment: flags leak into shell history)' }),
+  awsSecretKey: () => Option.String('-s,--aws-secret-key', { description: 'Secret access key (prefer AWS_SECRET_ACCESS_KEY)' }),
+  maxAttempts: () => Option.String('--max-attempts', { description: 'Attempts per AWS call, retries included (default 8, at most 50)' }),
+};
+
+/**
  * AWS access options: for commands that may read AWS (render, only for its lookups: no sandbox account, so no
  * --scenario or --state, and JSON output, so no colour).
  */
 export abstract class AwsAccessCommand extends ManifestCommand {
   services = serviceOption();
-  region = Option.String('-r,--region', { description: 'AWS region (else AWS_REGION / AWS_DEFAULT_REGION, else the manifest)' });
-  profile = Option.String('-p,--profile', { description: 'Shared config / SSO profile (else AWS_PROFILE)' });
-  endpointUrl = Option.String('--endpoint-url', {
-    description: 'Send every AWS call to this endpoint (else AWS_ENDPOINT_URL[_<SERVICE>])',
-  });
-  assumeRoleArn = Option.String('--assume-role-arn', { description: 'Assume this IAM role over the resolved credentials' });
-  externalId = Option.String('--external-id', { description: 'External id for --assume-role-arn' });
-  awsAccessKey = Option.String('-k,--aws-access-key', {
-    description: 'Access key id (prefer the environment: flags leak into shell history)',
-  });
-  awsSecretKey = Option.String('-s,--aws-secret-key', { description: 'Secret access key (prefer AWS_SECRET_ACCESS_KEY)' });
-  maxAttempts = Option.String('--max-attempts', { description: 'Attempts per AWS call, retries included (default 8, at most 50)' });
+  region = awsOption.region('AWS region (else AWS_REGION / AWS_DEFAULT_REGION, else the manifest)');
+  profile = awsOption.profile();
+  endpointUrl = awsOption.endpointUrl();
+  assumeRoleArn = awsOption.assumeRoleArn();
+  externalId = awsOption.externalId();
+  awsAccessKey = awsOption.awsAccessKey();
+  awsSecretKey = awsOption.awsSecretKey();
+  maxAttempts = awsOption.maxAttempts();
   sandbox = Option.Boolean('--sandbox', false, { description: 'Run against a seeded in-process sandbox AWS account instead of AWS' });
 }
 

@@ -38,7 +38,8 @@ export interface CanaryWorldOptions {
   root?: string;
 }
 
-function loadCanaryExample(root?: string): ResolvedManifest {
+/** @public bench/gate-calls.mjs imports it from a bundled entry, which knip cannot see. */
+export function loadCanaryExample(root?: string): ResolvedManifest {
   return loadManifest({ cwd: resolve(repoRoot(root), 'examples/canary'), env: { IMAGE_TAG: '2.0.0' } });
 }
 

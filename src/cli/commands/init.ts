@@ -7,6 +7,7 @@ import { UsageError } from '../../errors/index.js';
 import { readServicesToImport } from '../../live/read-services-to-import.js';
 import { importManifest } from '../../plan/import-manifest.js';
 import type { DeploymentGroupRef } from '../../plan/import-service.js';
+import { awsOption } from '../base-command.js';
 import { createCommandRuntime } from '../lazy-runtime.js';
 import type { CliContext } from '../context.js';
 import { ExitCode } from '../exit-codes.js';
@@ -70,16 +71,14 @@ export class InitCommand extends Command<CliContext> {
   concurrency = Option.String('--concurrency', { description: 'AWS calls in flight at once while reading (default 8, at most 64)' });
   verbose = Option.Boolean('-v,--verbose', false, { description: 'Print AWS call counts' });
 
-  region = Option.String('-r,--region', { description: 'AWS region (else AWS_REGION / AWS_DEFAULT_REGION)' });
-  profile = Option.String('-p,--profile', { description: 'Shared config / SSO profile (else AWS_PROFILE)' });
-  endpointUrl = Option.String('--endpoint-url', {
-    description: 'Send every AWS call to this endpoint (else AWS_ENDPOINT_URL[_<SERVICE>])',
-  });
-  assumeRoleArn = Option.String('--assume-role-arn', { description: 'Assume this IAM role over the resolved credentials' });
-  externalId = Option.String('--external-id', { description: 'External id for --assume-role-arn' });
-  awsAccessKey = Option.String('-k,--aws-access-key', { description: 'Access key id (prefer the environment)' });
-  awsSecretKey = Option.String('-s,--aws-secret-key', { description: 'Secret access key (prefer AWS_SECRET_ACCESS_KEY)' });
-  maxAttempts = Option.String('--max-attempts', { description: 'Attempts per AWS call, retries included (default 8, at most 50)' });
+  region = awsOption.region();
+  profile = awsOption.profile();
+  endpointUrl = awsOption.endpointUrl();
+  assumeRoleArn = awsOption.assumeRoleArn();
+  externalId = awsOption.externalId();
+  awsAccessKey = awsOption.awsAccessKey();
+  awsSecretKey = awsOption.awsSecretKey();
+  maxAttempts = awsOption.maxAttempts();
   sandbox = Option.Boolean('--sandbox', false, { description: 'Read the in-process sandbox account (with --state: the one saved there)' });
   state = Option.String('--state', { description: 'With --sandbox: the sandbox account file to read' });
   /** No scenario: init only reads. */

@@ -6,6 +6,8 @@
  * the CodeDeploy deployment's status.
  */
 import { createHash } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { cli, ofType } from '../_helpers/cli.js';
@@ -211,5 +213,36 @@ describe('blue-green apply on the sandbox', () => {
       'AfterAllowTestTraffic failed (hook orders-api-smoke: ScriptFailed: GET /health answered 503)',
     );
     expect(await listenerWeights(world.ports, world.strategy, 'prod')).toEqual({ 'orders-blue': 100, 'orders-green': 0 });
+  });
+});
+
+describe('a network change on a CODE_DEPLOY service', () => {
+  it('goes through the AppSpec of a CodeDeploy deployment, never UpdateService; the replacement runs in the new subnets', async () => {
+    const cwd = blueGreenExample();
+    const world = blueGreenWorld({ cwd, scenario: 'healthy-canary.yaml' });
+    // The same release as runs today, in other subnets (changed after the sandbox was seeded from the example).
+    const file = join(cwd, 'ecsdeploy.yaml');
+    writeFileSync(file, readFileSync(file, 'utf8').replace('subnet-0a1b2c3d4e5f60002]', 'subnet-0a1b2c3d4e5f60003]'));
+    const env = { IMAGE_TAG: 'previous' };
+
+    const plan = await cli(['plan', '--detailed-exitcode'], { cwd, env, context: world.record().context });
+    expect(plan.code).toBe(2);
+    expect(plan.stdout).toContain('via the AppSpec (a CodeDeploy deployment): networkConfiguration');
+    expect(plan.stdout).not.toContain('new task definition revision');
+
+    const { rec, context } = world.record();
+    const r = await cli(JSON_APPLY, { cwd, env, context });
+    expect(r.code).toBe(0);
+    expect(rec.callsOf('UpdateService').filter((c) => 'networkConfiguration' in (c as object))).toEqual([]);
+    const created = rec.callsOf('CreateDeployment')[0] as { revision: { appSpecContent: { content: string } } };
+    const props = parse(created.revision.appSpecContent.content).Resources[0].TargetService.Properties;
+    expect(props.NetworkConfiguration.AwsvpcConfiguration.Subnets).toEqual(['subnet-0a1b2c3d4e5f60001', 'subnet-0a1b2c3d4e5f60003']);
+    const svc = (await world.ports.ecs.describeServices({ cluster: 'orders', services: ['orders-api'] })).services?.[0];
+    const primary = svc?.taskSets?.find((t) => t.status === 'PRIMARY');
+    expect(primary?.networkConfiguration?.awsvpcConfiguration?.subnets).toEqual(['subnet-0a1b2c3d4e5f60001', 'subnet-0a1b2c3d4e5f60003']);
+
+    const after = await cli(['plan', '--detailed-exitcode'], { cwd, env, context: world.record().context });
+    expect(after.stdout).toContain('No changes');
+    expect(after.code).toBe(0);
   });
 });

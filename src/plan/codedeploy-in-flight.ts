@@ -19,6 +19,9 @@ function objects(v: Json | undefined): JsonObject[] {
   return Array.isArray(v) ? v.filter(isObject) : [];
 }
 
+/** The lifecycle events that install the replacement task set (what follows them waits on hooks or traffic). */
+const INSTALLING = new Set(['BeforeInstall', 'Install']);
+
 /** `ecsdeploy run <id>: ...` as the blue-green strategy writes the description. */
 function runIdOf(description: string | undefined): string | undefined {
   return description ? /^ecsdeploy run (\S+):/.exec(description)?.[1] : undefined;
@@ -52,6 +55,11 @@ function describe(d: JsonObject, to: string | undefined): { state: string; ready
       ready: false,
       terminationWait: false,
     };
+  }
+  // Past the install, what runs is a lifecycle event (often a Lambda hook CodeDeploy waits for): name it.
+  const running = str(objects(target?.lifecycleEvents).find((e) => str(e.status) === 'InProgress')?.lifecycleEventName);
+  if (running && !INSTALLING.has(running)) {
+    return { state: `${status}: ${running} in progress for ${rev}, production not moved yet`, ready: false, terminationWait: false };
   }
   return { state: `${status}: installing ${rev}`, ready: false, terminationWait: false };
 }

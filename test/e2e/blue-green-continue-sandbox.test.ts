@@ -275,6 +275,36 @@ describe('blue-green deployments in flight', () => {
     expect(await listenerWeights(done.ports, done.strategy, 'prod')).toEqual({ 'orders-blue': 0, 'orders-green': 100 });
   });
 
+  it('a run lost while a lifecycle hook runs: the next plan and apply name the hook and what moves it on', async () => {
+    const cwd = blueGreenExample({
+      strategy: `    strategy:
+      type: blue-green
+      application: orders
+      deploymentGroup: orders-api
+      container: { name: api, port: 8080 }
+      hooks: { AfterAllowTestTraffic: orders-api-smoke }
+`,
+    });
+    // The smoke test takes ten minutes to answer.
+    const world = blueGreenWorld({ cwd, scenario: { hooks: [{ match: 'orders-api-smoke', status: 'Succeeded', seconds: 600 }] } });
+    const ctrlC = new AbortController();
+    const { rec, context } = world.record(ctrlC.signal);
+    rec.afterCall = (call, output) => {
+      if (call.op === 'BatchGetDeploymentTargets' && lifecycleIn(output)?.AfterAllowTestTraffic === 'InProgress') ctrlC.abort();
+    };
+    expect((await cli([...JSON_APPLY, '--on-interrupt', 'leave'], { cwd, env: ENV, context })).code).toBe(130);
+
+    const plan = await cli(['plan', '--detailed-exitcode'], { cwd, env: ENV, context: world.record().context });
+    expect(plan.code).toBe(2);
+    expect(plan.stdout).toMatch(
+      /rollout in progress: CodeDeploy deployment d-\w+ \(InProgress: AfterAllowTestTraffic in progress for orders-api:2, production not moved yet\), started by ecsdeploy run /,
+    );
+    const next = await cli(JSON_APPLY, { cwd, env: ENV, context: world.record().context });
+    expect(next.code).toBe(1);
+    expect(next.stderr).toContain('AfterAllowTestTraffic in progress for orders-api:2');
+    expect(next.stderr).toContain('to move it on: ecsdeploy abort -n api or ecsdeploy apply --resume');
+  });
+
   it('names the lifecycle stage when Ctrl-C leaves a deployment installing, and resume follows it with its gates', async () => {
     const world = blueGreenWorld({ scenario: 'healthy-canary.yaml' });
     const ctrlC = new AbortController();

@@ -161,6 +161,31 @@ describe('blue-green deployments in flight', () => {
     expect((await deployments(world.ports, world.strategy))[0]).toMatchObject({ status: 'InProgress' });
   });
 
+  it('promote --full reroutes from the approval hold without holding the production-traffic gate', async () => {
+    const strategy = `${APPROVAL}      productionTrafficGate:
+        bake: 2m
+        alarms: [orders-api-green-5xx]
+`;
+    const cwd = blueGreenExample({ strategy });
+    const world = blueGreenWorld({ cwd, scenario: 'healthy-canary.yaml' });
+    expect((await cli(JSON_APPLY, { cwd, env: ENV, context: world.record().context })).code).toBe(3);
+    const full = await cli(['promote', '-n', 'api', '--full', '--yes', '--format', 'json'], {
+      cwd,
+      env: ENV,
+      context: world.record().context,
+    });
+    expect(full.code).toBe(0);
+    expect(ofType(full.events, 'gate.started')).toEqual([]);
+    expect((await deployments(world.ports, world.strategy))[0]).toMatchObject({ status: 'Succeeded' });
+
+    // Without --full, the same hold's promotion holds the production-traffic gate.
+    const other = blueGreenWorld({ cwd, scenario: 'healthy-canary.yaml' });
+    expect((await cli(JSON_APPLY, { cwd, env: ENV, context: other.record().context })).code).toBe(3);
+    const plain = await cli(['promote', '-n', 'api', '--yes', '--format', 'json'], { cwd, env: ENV, context: other.record().context });
+    expect(plain.code).toBe(0);
+    expect(ofType(plain.events, 'gate.finished').map((e) => [e.gate, e.verdict])).toEqual([['production-traffic', 'pass']]);
+  });
+
   it('a run lost in the ready wait leaves the deployment there; the next apply says so and offers promote and abort; abort rolls it back', async () => {
     const world = blueGreenWorld({ scenario: 'healthy-canary.yaml' });
     const ctrlC = new AbortController();

@@ -175,7 +175,8 @@ describe('blue-green deployments in flight', () => {
       context: world.record().context,
     });
     expect(full.code).toBe(0);
-    expect(ofType(full.events, 'gate.started')).toEqual([]);
+    expect(ofType(full.events, 'gate.evaluated')).toEqual([]);
+    expect(ofType(full.events, 'gate.finished')).toEqual([]);
     expect((await deployments(world.ports, world.strategy))[0]).toMatchObject({ status: 'Succeeded' });
 
     // Without --full, the same hold's promotion holds the production-traffic gate.

@@ -1,8 +1,13 @@
 // Bundles the CLI so a cold start loads a few files instead of hundreds (issue 2: cold start). Code splitting
 // keeps the AWS SDK and the sandbox in chunks that only commands talking to AWS import (lazily), so
-// `validate`, `render` and `schema` never parse them.
+// `validate`, `render` and `schema` never parse them. The library entry (src/index.ts → dist/index.mjs) shares
+// those chunks, and its declaration files come from tsc (dist/types/).
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-import { readFileSync, rmSync } from 'node:fs';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 
@@ -11,9 +16,9 @@ const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url),
 rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });
 
 await build({
-  entryPoints: ['src/cli/main.ts'],
+  entryPoints: { cli: 'src/cli/main.ts', index: 'src/index.ts' },
   outdir: 'dist',
-  entryNames: 'cli',
+  entryNames: '[name]',
   chunkNames: 'chunks/[name]-[hash]',
   outExtension: { '.js': '.mjs' },
   splitting: true,
@@ -32,3 +37,32 @@ await build({
   },
   logLevel: 'warning',
 });
+
+// Declarations of the library's public types. tsc declares every file src/index.ts reaches, values included; only
+// the files its types reach are kept (the package would otherwise ship the declarations of the whole engine).
+const root = dirname(dirname(fileURLToPath(import.meta.url)));
+const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+const declared = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.declarations.json'], { cwd: root, stdio: 'inherit' });
+if (declared.status !== 0) throw new Error(`tsc -p tsconfig.declarations.json failed (exit ${declared.status})`);
+pruneDeclarations(join(root, 'dist', 'types'), 'index.d.ts');
+
+function pruneDeclarations(dir, entry) {
+  const kept = new Set();
+  const visit = (file) => {
+    if (kept.has(file)) return;
+    if (!existsSync(file)) throw new Error(`a declaration file names ${file}, which tsc did not write`);
+    kept.add(file);
+    const text = readFileSync(file, 'utf8');
+    for (const m of text.matchAll(/(?:from\s+|import\()['"](\.{1,2}\/[^'"]+)\.js['"]/g)) visit(resolve(dirname(file), `${m[1]}.d.ts`));
+  };
+  visit(join(dir, entry));
+  const sweep = (path) => {
+    if (statSync(path).isDirectory()) {
+      for (const name of readdirSync(path)) sweep(join(path, name));
+      if (readdirSync(path).length === 0) rmSync(path, { recursive: true });
+    } else if (!kept.has(path)) {
+      rmSync(path);
+    }
+  };
+  sweep(dir);
+}

@@ -31,9 +31,15 @@ interface Allowed {
  * - `events` imports `plan` types: the `plan.computed` event carries the Plan value.
  * - `gates` imports `errors`: the gate engine tells an AWS error from the ports (`AwsApiError`) and refuses an
  *   unknown target group with a typed error, as every other folder may.
+ * - `api` is the library (`src/index.ts` re-exports it): a composition root like `cli`, so it may import every
+ *   folder but `cli` (the CLI is one of its users, not the other way round), and it reads `process` for the
+ *   defaults a program does not give (working directory, environment). `src/index.ts` counts as `api`.
  */
 const ALLOWED: Record<string, Allowed> = {
   cli: { runtime: ['*'] },
+  api: {
+    runtime: ['manifest', 'live', 'plan', 'engine', 'strategies', 'gates', 'aws', 'events', 'render', 'sandbox', 'model', 'errors', 'util'],
+  },
   manifest: { runtime: ['model', 'errors', 'util'] },
   live: { runtime: ['model', 'errors', 'util', 'plan'], types: ['aws'] },
   plan: { runtime: ['model', 'errors', 'util'] },
@@ -53,6 +59,8 @@ const ALLOWED: Record<string, Allowed> = {
 const SDK_IMPORTERS = ['aws'];
 /** Who may touch `process` and `console`: the composition root. */
 const PROCESS_OWNERS = ['cli'];
+/** Who may touch `process` but not `console`: the library, for the defaults a program does not give (cwd, env). */
+const PROCESS_READERS = ['api'];
 const PROCESS_GLOBALS = new Set(['process', 'console']);
 const GLOBAL_OBJECTS = new Set(['globalThis', 'global', 'self', 'window']);
 
@@ -142,7 +150,8 @@ function processUses(source: ts.SourceFile): { name: string; node: ts.Node }[] {
 
 /** The violations in one file; `path` is relative to the repository root (`src/<folder>/...`). */
 function checkSource(path: string, text: string): Violation[] {
-  const folder = path.split('/')[1] as string;
+  // The package entry, src/index.ts, only re-exports the library: it is held to the library's rules.
+  const folder = path === 'src/index.ts' ? 'api' : (path.split('/')[1] as string);
   const allowed = ALLOWED[folder];
   if (!allowed) return [{ file: path, line: 1, found: `src/${folder}`, why: `folder src/${folder} is not in the architecture table` }];
   const kind = path.endsWith('.js') || path.endsWith('.mjs') ? ts.ScriptKind.JS : ts.ScriptKind.TS;
@@ -158,7 +167,8 @@ function checkSource(path: string, text: string): Violation[] {
     } else if (spec.startsWith('@aws-sdk/') || spec.startsWith('@smithy/')) {
       if (!SDK_IMPORTERS.includes(folder)) add(ref.node, spec, 'only src/aws/ may import the AWS SDK');
     } else if (/^(node:)?(process|console)$/.test(spec)) {
-      if (!PROCESS_OWNERS.includes(folder)) add(ref.node, spec, `only src/cli/ may touch process and console`);
+      const reader = PROCESS_READERS.includes(folder) && spec.endsWith('process');
+      if (!PROCESS_OWNERS.includes(folder) && !reader) add(ref.node, spec, `only src/cli/ may touch process and console`);
     } else if (spec.startsWith('.')) {
       const target = relative(SRC, resolve(ROOT, dirname(path), spec)).split('/')[0] as string;
       if (target === folder) continue;
@@ -172,7 +182,10 @@ function checkSource(path: string, text: string): Violation[] {
     }
   }
   if (!PROCESS_OWNERS.includes(folder)) {
-    for (const use of processUses(source)) add(use.node, use.name, 'only src/cli/ may touch process and console');
+    for (const use of processUses(source)) {
+      if (PROCESS_READERS.includes(folder) && use.name.endsWith('process')) continue;
+      add(use.node, use.name, 'only src/cli/ may touch process and console');
+    }
   }
   return out;
 }
@@ -243,6 +256,9 @@ describe('the boundary check itself', () => {
     ['process, passed on', 'src/sandbox/x.ts', 'start({ process });', 'only src/cli/ may touch process'],
     ['the process module', 'src/util/x.ts', "import { env } from 'node:process';", 'only src/cli/ may touch process'],
     ['a folder the table does not know', 'src/helpers/x.ts', 'export const x = 1;', 'not in the architecture table'],
+    ['console in the library', 'src/api/x.ts', "console.warn('deprecated');", 'only src/cli/ may touch process'],
+    ['the library importing the CLI', 'src/api/x.ts', "import { run } from '../cli/main.js';", 'src/api may not import src/cli'],
+    ['the package entry importing the CLI', 'src/index.ts', "export { run } from './cli/main.js';", 'src/api may not import src/cli'],
   ])('catches %s', (_what, path, text, expected) => {
     expect(why(path, text)).toEqual([expect.stringContaining(expected)]);
   });
@@ -256,6 +272,7 @@ describe('the boundary check itself', () => {
     ],
     ['a dynamic import the table allows', 'src/cli/x.ts', "const { createSandboxRuntime } = await import('../sandbox/runtime.js');"],
     ['process and console in src/cli', 'src/cli/x.ts', 'process.exitCode = 1; console.error(process.argv);'],
+    ['process read by the library for its defaults', 'src/api/x.ts', 'const env = options.env ?? process.env;'],
     [
       'the words in comments, strings and property names',
       'src/engine/x.ts',

@@ -26,6 +26,7 @@ import {
   StopDeploymentCommand,
 } from '@aws-sdk/client-codedeploy';
 import {
+  ContinueServiceDeploymentCommand,
   CreateServiceCommand,
   DeregisterTaskDefinitionCommand,
   DescribeClustersCommand,
@@ -43,6 +44,7 @@ import {
   ListTasksCommand,
   RegisterTaskDefinitionCommand,
   RunTaskCommand,
+  StopServiceDeploymentCommand,
   StopTaskCommand,
   TagResourceCommand,
   UntagResourceCommand,
@@ -346,6 +348,8 @@ export function createAwsPorts(config: AwsConfig): AwsPorts {
       DescribeServiceDeploymentsCommand,
     ),
     describeServiceRevisions: op<EcsPort['describeServiceRevisions']>(e, 'DescribeServiceRevisions', DescribeServiceRevisionsCommand),
+    continueServiceDeployment: op<EcsPort['continueServiceDeployment']>(e, 'ContinueServiceDeployment', ContinueServiceDeploymentCommand),
+    stopServiceDeployment: op<EcsPort['stopServiceDeployment']>(e, 'StopServiceDeployment', StopServiceDeploymentCommand),
     tagResource: op<EcsPort['tagResource']>(e, 'TagResource', TagResourceCommand),
     untagResource: op<EcsPort['untagResource']>(e, 'UntagResource', UntagResourceCommand),
     listTagsForResource: op<EcsPort['listTagsForResource']>(e, 'ListTagsForResource', ListTagsForResourceCommand),

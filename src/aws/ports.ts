@@ -36,6 +36,10 @@ export interface EcsPort {
   listServiceDeployments: Op<ecs.ListServiceDeploymentsCommandInput, ecs.ListServiceDeploymentsCommandOutput>;
   describeServiceDeployments: Op<ecs.DescribeServiceDeploymentsCommandInput, ecs.DescribeServiceDeploymentsCommandOutput>;
   describeServiceRevisions: Op<ecs.DescribeServiceRevisionsCommandInput, ecs.DescribeServiceRevisionsCommandOutput>;
+  /** ECS-native strategies: answer a PAUSE hook (CONTINUE or ROLLBACK). */
+  continueServiceDeployment: Op<ecs.ContinueServiceDeploymentCommandInput, ecs.ContinueServiceDeploymentCommandOutput>;
+  /** ECS-native strategies: roll a deployment back that no pause hook holds. */
+  stopServiceDeployment: Op<ecs.StopServiceDeploymentCommandInput, ecs.StopServiceDeploymentCommandOutput>;
   tagResource: Op<ecs.TagResourceCommandInput, ecs.TagResourceCommandOutput>;
   untagResource: Op<ecs.UntagResourceCommandInput, ecs.UntagResourceCommandOutput>;
   listTagsForResource: Op<ecs.ListTagsForResourceCommandInput, ecs.ListTagsForResourceCommandOutput>;
@@ -149,6 +153,7 @@ export interface AwsPorts {
 /** Re-exported SDK types the rest of the code may name (type-only). */
 export type {
   Deployment as EcsDeployment,
+  ServiceDeployment as EcsServiceDeployment,
   Service as EcsService,
   Task as EcsTask,
   TaskDefinition as EcsTaskDefinition,

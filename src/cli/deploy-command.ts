@@ -2,16 +2,13 @@
  * What `apply` and `rollback` share: the options that confirm, show and interrupt a deployment, the renderer
  * they pick, the prompter, the step summary, run ids, and how a result or an interruption maps to an exit code.
  */
-import { randomBytes } from 'node:crypto';
 import { appendFile } from 'node:fs/promises';
 import { Option } from 'clipanion';
 import * as t from 'typanion';
 import type { ApplyResult } from '../engine/types.js';
-import { InterruptedError, isEcsDeployError } from '../errors/index.js';
 import type { MemorySink, Prompter } from '../events/types.js';
 import { renderApplySummaryMarkdown } from '../render/events-markdown.js';
 import { createEventRenderer, type EventRenderer, resolveEventFormat } from '../render/events-select.js';
-import { type Clock, isoTime } from '../util/clock.js';
 import { AwsCommand } from './base-command.js';
 import { ExitCode } from './exit-codes.js';
 import { createRefusingPrompter, createTtyPrompter } from './prompter.js';
@@ -84,17 +81,8 @@ export abstract class DeployCommand extends AwsCommand {
   }
 }
 
-/** A run id that sorts by time and is unique enough across CI jobs: `20260101T120000Z-3f9a1c`. */
-export function newRunId(clock: Clock): string {
-  const stamp = isoTime(clock).replace(/[-:]/g, '').replace(/\.\d+/, '');
-  return `${stamp}-${randomBytes(3).toString('hex')}`;
-}
-
-/** An abort that surfaced from a read (SDK AbortError) before anything changed is an interruption, exit 130. */
-export function interruptedOr(error: unknown, signal: AbortSignal): unknown {
-  if (signal.aborted && !isEcsDeployError(error)) return new InterruptedError('interrupted before any change was made');
-  return error;
-}
+export { interruptedOr } from '../api/events.js';
+export { newRunId } from '../api/run-id.js';
 
 export function exitCodeFor(result: ApplyResult): number {
   if (result.outcome === 'interrupted') return ExitCode.Interrupted;

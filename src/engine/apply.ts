@@ -19,6 +19,7 @@
 import { InternalError, PlanError, UsageError } from '../errors/index.js';
 import { isFailedOutcome, isPausedOutcome } from '../events/outcomes.js';
 import type { SkippedStep } from '../events/types.js';
+import { continuableInFlight } from '../plan/ecs-native-in-flight.js';
 import type { Plan, ServicePlan } from '../plan/types.js';
 import { unsupportedReason } from '../strategies/select.js';
 import { refuseResumeOfAnotherRevision } from './canary-revision.js';
@@ -52,12 +53,13 @@ function selectPlanServices(plan: Plan, names: string[] | undefined): ServicePla
 /**
  * The selected services with a rollout in flight that this run must not simply go ahead with: all of them, except
  * those --force deploys over (it is for deploying over a rollout in flight; a service with nothing to deploy gains
- * nothing from it). Never a canary in flight, not even with --force: it holds its service until someone promotes,
- * aborts or resumes it. None for those commands (`options.continuation`): the canary is what they move on.
+ * nothing from it). Never a canary in flight (nor an ECS-native deployment ecsdeploy drives: `continuableInFlight`),
+ * not even with --force: it holds its service until someone promotes, aborts or resumes it. None for those
+ * commands (`options.continuation`): the canary is what they move on.
  */
 function undecided(plan: Plan, options: ApplyOptions): ServicePlan[] {
   if (options.continuation) return [];
-  const forced = (s: ServicePlan) => options.force && s.action !== 'no-change' && s.inFlight?.kind !== 'canary';
+  const forced = (s: ServicePlan) => options.force && s.action !== 'no-change' && !continuableInFlight(s);
   return selectPlanServices(plan, options.services).filter((s) => s.inFlight && !forced(s));
 }
 
@@ -207,19 +209,19 @@ function selectChanges(
   return { selected, changing, unchanged };
 }
 
-/** `promote`, `abort`, `apply --resume`: exactly the selected services with a canary or blue-green deployment in flight. */
+/** `promote`, `abort`, `apply --resume`: exactly the selected services with a canary, an ECS-native or a blue-green deployment in flight. */
 function selectCanariesInFlight(
   selected: ServicePlan[],
   continuation: NonNullable<ApplyOptions['continuation']>,
 ): { selected: ServicePlan[]; changing: ServicePlan[]; unchanged: ServiceResult[] } {
-  const changing = selected.filter((s) => s.inFlight?.kind === 'canary' || s.inFlight?.kind === 'codedeploy');
+  const changing = selected.filter(continuableInFlight);
   if (changing.length === 0) {
     const verb = continuation === 'promote-full' ? 'promote' : continuation;
     throw new UsageError(
       'CANARY_NOT_IN_FLIGHT',
-      `nothing to ${verb}: no canary or blue-green deployment is in flight for ${selected.map((s) => s.key).join(', ')}`,
+      `nothing to ${verb}: no canary, ECS-native or blue-green deployment is in flight for ${selected.map((s) => s.key).join(', ')}`,
       {
-        hint: 'a canary in flight is recorded as ecsdeploy:canary:* tags on its canary service, a blue-green one is the CodeDeploy deployment of its group; `ecsdeploy plan` and `ecsdeploy status` show them',
+        hint: 'a canary in flight is recorded as ecsdeploy:canary:* tags on its canary service, an ECS-native deployment as ecsdeploy:ecs-native:* tags on its service, a blue-green one is the CodeDeploy deployment of its group; `ecsdeploy plan` and `ecsdeploy status` show them',
       },
     );
   }
@@ -248,7 +250,8 @@ function lockChangingServices(ctx: EngineContext, run: Run, plan: Plan, changing
   return acquireLocks(
     ctx,
     changing.flatMap((s) => lockTargetsOf(ctx, s)),
-    { deadline, allowCanaryInFlight: ctx.options.continuation !== undefined },
+    // A continued ECS-native deployment is in progress by definition: that is what promote, abort and resume act on.
+    { deadline, allowCanaryInFlight: ctx.options.continuation !== undefined, allowInProgress: ctx.options.continuation !== undefined },
   );
 }
 

@@ -4,6 +4,7 @@
  * leaves the service where it was, and says so.
  */
 import { UsageError } from '../errors/index.js';
+import { continuableInFlight } from '../plan/ecs-native-in-flight.js';
 import type { ServicePlan } from '../plan/types.js';
 import type { DeployTarget } from '../strategies/types.js';
 import { shortTaskDefinition } from '../util/arn.js';
@@ -42,7 +43,7 @@ export function targetFor(
     timeoutMs,
     onFailure: sp.onFailure,
     purpose: 'deploy',
-    ...(continuation && (sp.inFlight?.kind === 'canary' || sp.inFlight?.kind === 'codedeploy') ? { continuation } : {}),
+    ...(continuation && continuableInFlight(sp) ? { continuation } : {}),
   };
 }
 

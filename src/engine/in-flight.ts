@@ -13,6 +13,7 @@
  * own that a run may wait for adds a follower to IN_FLIGHT_FOLLOWERS.
  */
 import { UsageError } from '../errors/index.js';
+import { continuableInFlight } from '../plan/ecs-native-in-flight.js';
 import { describeInFlight, inFlightHeadline } from '../plan/in-flight.js';
 import type { InFlightRollout, ServicePlan } from '../plan/types.js';
 import { followEcsDeployment } from '../strategies/follow-ecs-deployment.js';
@@ -174,8 +175,9 @@ export function inFlightRefusal(services: ServicePlan[], o: { force: boolean }):
     const next = f.next?.length ? `; to move it on: ${f.next.join(' or ')}` : '';
     return `  - ${s.key}: ${inFlightHeadline(f)}: ${describeInFlight(f)}${next}${forced}`;
   });
-  // A canary's run holds no lock the hint could offer to release: its state tags hold the service.
-  const others = services.filter((s) => s.inFlight?.kind !== 'canary');
+  // A canary's run (or an ECS-native deployment's) holds no lock the hint could offer to release: its state tags
+  // hold the service, and neither --wait nor --force moves it on.
+  const others = services.filter((s) => !continuableInFlight(s));
   const runs = [...new Set(others.flatMap((s) => (s.inFlight?.runId ? [s.inFlight.runId] : [])))];
   const kinds = new Set<BusyKind>([
     ...(others.length > 0 ? (['deployment'] as const) : []),

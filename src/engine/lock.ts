@@ -120,7 +120,7 @@ export function busyHint(kinds: ReadonlySet<BusyKind>, runIds: readonly string[]
   return [
     ...(kinds.has('canary')
       ? [
-          'a canary in flight is promoted (`ecsdeploy promote`), aborted (`ecsdeploy abort`) or continued (`ecsdeploy apply --resume`); see docs/canary.md',
+          'a canary (or an ECS-native deployment ecsdeploy started) in flight is promoted (`ecsdeploy promote`), aborted (`ecsdeploy abort`) or continued (`ecsdeploy apply --resume`); see docs/canary.md, docs/blue-green.md',
         ]
       : []),
     "`ecsdeploy status` shows each service's deployments and lock (run, expiry)",

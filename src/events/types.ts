@@ -212,6 +212,43 @@ export type EngineEvent =
       /** The most production traffic the replacement carried, in percent (0: production never saw it). */
       productionWeight: number;
     })
+  /** An ECS-native deployment (ecs-blue-green, ecs-linear, ecs-canary) moved on: its stage, status or requested weights. */
+  | (Base & {
+      type: 'ecs-native.stage';
+      service: string;
+      serviceDeployment: string;
+      /** As ECS reports them (open sets: a value this version does not know is passed on). */
+      status: string;
+      stage: string;
+      /** The new revision's requested share of test and production traffic, in percent. */
+      testWeight?: number;
+      productionWeight?: number;
+    })
+  /** ecsdeploy answered one of its pause hooks: continue, roll back, or hold for a person; with the gate's evidence. */
+  | (Base & {
+      type: 'ecs-native.hold';
+      service: string;
+      stage: string;
+      /** The new revision's share of production traffic at the pause. */
+      productionWeight: number;
+      /** The production step about to be taken (1-based), at a pause before one. */
+      step?: number;
+      /** `test-traffic` or `production`, when a gate decided. */
+      gate?: string;
+      decision: 'continue' | 'rollback' | 'pause';
+      reason: string;
+      checks?: GateCheckEvidence[];
+    })
+  /** The deployment waits at ecsdeploy's pause hook for a person (exit code 3); `next` are the commands that move it on. */
+  | (Base & {
+      type: 'ecs-native.paused';
+      service: string;
+      stage: string;
+      runId: string;
+      reason: string;
+      expiresAt?: string;
+      next: string[];
+    })
   | (Base & { type: 'scheduled-target.updated'; rule: string; targetId: string; from: string; to: string })
   /**
    * A step the plan promised that the run did not carry out: a one-off task, a scheduled target, the cleanup.

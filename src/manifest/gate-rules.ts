@@ -5,7 +5,7 @@
  */
 import type { ManifestIssue } from '../errors/index.js';
 import type { ResolvedService } from '../model/manifest.js';
-import { expressionIds, type GateConfig, type MetricCheck } from '../model/strategy.js';
+import { expressionIds, type GateConfig, isEcsNative, type MetricCheck } from '../model/strategy.js';
 import { didYouMean } from './did-you-mean.js';
 import type { ServiceIssue } from './rules.js';
 import type { Path } from './source.js';
@@ -30,6 +30,7 @@ function declaredTargetGroups(services: ResolvedService[]): Set<string> {
     for (const lb of s.settings.loadBalancers ?? []) {
       if (typeof lb.targetGroupArn === 'string') names.add(targetGroupName(lb.targetGroupArn));
     }
+    if (isEcsNative(s.strategy)) names.add(targetGroupName(s.strategy.alternateTargetGroup));
   }
   return names;
 }
@@ -56,6 +57,13 @@ function gatesOf(s: ResolvedService): GateSite[] {
     return [
       ...(testTrafficGate ? [{ gate: testTrafficGate, path: ['strategy', 'testTrafficGate'] }] : []),
       ...(productionTrafficGate ? [{ gate: productionTrafficGate, path: ['strategy', 'productionTrafficGate'] }] : []),
+    ];
+  }
+  if (isEcsNative(s.strategy)) {
+    const { testTrafficGate, productionGate } = s.strategy;
+    return [
+      ...(testTrafficGate ? [{ gate: testTrafficGate, path: ['strategy', 'testTrafficGate'] }] : []),
+      ...(productionGate ? [{ gate: productionGate, path: ['strategy', 'productionGate'] }] : []),
     ];
   }
   return [];

@@ -14,7 +14,7 @@ import type {
   TaskDefinitionSource,
 } from '../model/manifest.js';
 import type { LookupSite, TfstateSource } from '../model/lookups.js';
-import type { StrategyType } from '../model/strategy.js';
+import { isEcsNative, type StrategyType } from '../model/strategy.js';
 import { applyOverrides } from '../model/overrides.js';
 import type { TaskDefinitionInput } from '../model/task-definition.js';
 import { parseDuration } from '../util/duration.js';
@@ -44,9 +44,17 @@ import {
 import { environmentValues, learnSecrets, taskDefinitionValues } from './secrets.js';
 import { imageFindings, runTaskOverridesChars, runTaskOverridesMessage, taskDefinitionSizeIssue } from './service-limits.js';
 import { formatPath, hasPath, issueAt, type Path, type SourceFile } from './source.js';
+import { applyEcsNative } from './ecs-native.js';
 import { resolveStrategy } from './strategy.js';
 import { loadTaskDefinitionFile, toTaskDefinitionInput } from './task-definition-source.js';
-import { SERVICE_SETTING_KEYS, type WrittenImage, type WrittenManifest, type WrittenService, type WrittenTfstate } from './written.js';
+import {
+  SERVICE_SETTING_KEYS,
+  type WrittenEcsNative,
+  type WrittenImage,
+  type WrittenManifest,
+  type WrittenService,
+  type WrittenTfstate,
+} from './written.js';
 
 /** Everything the per-service steps share while one environment is resolved. */
 interface Context {
@@ -250,6 +258,18 @@ function resolveService(key: string, own: WrittenService, w: WrittenService, ctx
   const strategy = resolveStrategy(w.strategy, name);
   const settings = resolveSettings(key, w, strategy.type, ctx);
   const deployment = resolveDeployment(w, o);
+  if (isEcsNative(strategy)) {
+    issues.push(
+      ...applyEcsNative(
+        key,
+        strategy,
+        w.strategy?.type === strategy.type ? (w.strategy as WrittenEcsNative) : undefined,
+        settings,
+        deployment,
+        at,
+      ),
+    );
+  }
   if (strategy.type === 'blue-green') {
     // The circuit breaker and deployment alarms belong to the ECS controller; CodeDeploy has its own rollback
     // settings. Inherited from defaults they are dropped; declared on the service they are a mistake.

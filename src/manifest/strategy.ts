@@ -1,8 +1,8 @@
 /** Written strategy settings → StrategyConfig (durations in ms, defaults filled). Shapes are schema-checked. */
-import type { CanaryStep, GateConfig, MetricCheck, StrategyConfig } from '../model/strategy.js';
+import type { CanaryStep, EcsNativeStrategy, GateConfig, MetricCheck, StrategyConfig, TestTrafficGate } from '../model/strategy.js';
 import { parseDuration } from '../util/duration.js';
 import { stringMap } from './common.js';
-import type { WrittenGate, WrittenMetricCheck, WrittenStrategy } from './written.js';
+import type { WrittenEcsNative, WrittenGate, WrittenMetricCheck, WrittenStrategy } from './written.js';
 
 const ms = (d: string | undefined, fallback: number): number => (d === undefined ? fallback : (parseDuration(d) ?? fallback));
 
@@ -70,8 +70,60 @@ function resolveStep(s: { weight: number; pause: string }): CanaryStep {
   return s.pause === UNTIL_APPROVED ? { weight: s.weight, approval: true } : { weight: s.weight, pauseMs: ms(s.pause, 0) };
 }
 
+/** AWS's defaults (LinearConfiguration, CanaryConfiguration, DeploymentLifecycleHookTimeoutConfiguration). */
+export const DEFAULT_STEP_PERCENT = 10;
+export const DEFAULT_STEP_BAKE = '6m';
+export const DEFAULT_CANARY_PERCENT = 5;
+export const DEFAULT_CANARY_BAKE = '10m';
+export const DEFAULT_HOOK_TIMEOUT = '24h';
+/** ecsdeploy's: a few minutes in which blue still runs and a rollback is instant (AWS requires a value). */
+export const DEFAULT_BAKE_TIME = '5m';
+/** How long a deployment waits for approval before ECS rolls it back (the pause hook's timeout). */
+export const DEFAULT_APPROVAL_TIMEOUT = '24h';
+
+const minutes = (d: string | undefined, fallback: string): number => Math.round(ms(d, parseDuration(fallback) ?? 0) / 60_000);
+
+function heldGate(g: (WrittenGate & { hold: string }) | undefined): TestTrafficGate | undefined {
+  return g ? { ...resolveGate(g), holdMs: ms(g.hold, 0) } : undefined;
+}
+
+function resolveEcsNative(w: WrittenEcsNative): EcsNativeStrategy {
+  return {
+    type: w.type,
+    alternateTargetGroup: w.alternateTargetGroup,
+    productionListenerRule: w.productionListenerRule,
+    ...(w.testListenerRule !== undefined && { testListenerRule: w.testListenerRule }),
+    roleArn: w.role,
+    bakeTimeMinutes: minutes(w.bakeTime, DEFAULT_BAKE_TIME),
+    ...(w.type === 'ecs-linear' && {
+      linear: {
+        stepPercent: w.linear?.stepPercent ?? DEFAULT_STEP_PERCENT,
+        stepBakeTimeMinutes: minutes(w.linear?.stepBakeTime, DEFAULT_STEP_BAKE),
+      },
+    }),
+    ...(w.type === 'ecs-canary' && {
+      canary: {
+        canaryPercent: w.canary?.canaryPercent ?? DEFAULT_CANARY_PERCENT,
+        canaryBakeTimeMinutes: minutes(w.canary?.canaryBakeTime, DEFAULT_CANARY_BAKE),
+      },
+    }),
+    hooks: (w.hooks ?? []).map((h) => ({
+      functionArn: h.function,
+      roleArn: h.role,
+      stages: [...h.stages],
+      ...(h.details !== undefined && { details: structuredClone(h.details) }),
+      timeoutMinutes: minutes(h.timeout, DEFAULT_HOOK_TIMEOUT),
+      onTimeout: h.onTimeout ?? 'ROLLBACK',
+    })),
+    ...(w.testTrafficGate && { testTrafficGate: heldGate(w.testTrafficGate) }),
+    ...(w.productionGate && { productionGate: heldGate(w.productionGate) }),
+    ...(w.approval && { approval: { at: w.approval.at, timeoutMs: ms(w.approval.timeout, parseDuration(DEFAULT_APPROVAL_TIMEOUT) ?? 0) } }),
+  };
+}
+
 export function resolveStrategy(w: WrittenStrategy | undefined, serviceName: string): StrategyConfig {
   if (w === undefined || w.type === 'rolling') return { type: 'rolling' };
+  if (w.type !== 'blue-green' && w.type !== 'canary') return resolveEcsNative(w);
   if (w.type === 'blue-green') {
     const t = w.testTrafficGate;
     const p = w.productionTrafficGate;

@@ -51,8 +51,34 @@ export interface WrittenGate {
   tasks?: WrittenOneOffTask[];
 }
 
+/** A Lambda hook of an ECS-native strategy (`strategy.hooks[]`). */
+export interface WrittenLambdaHook {
+  function: string;
+  role: string;
+  stages: string[];
+  details?: Record<string, unknown>;
+  timeout?: string;
+  onTimeout?: 'ROLLBACK' | 'CONTINUE';
+}
+
+export interface WrittenEcsNative {
+  type: 'ecs-blue-green' | 'ecs-linear' | 'ecs-canary';
+  alternateTargetGroup: string;
+  productionListenerRule: string;
+  testListenerRule?: string;
+  role: string;
+  bakeTime?: string;
+  linear?: { stepPercent?: number; stepBakeTime?: string };
+  canary?: { canaryPercent?: number; canaryBakeTime?: string };
+  hooks?: WrittenLambdaHook[];
+  testTrafficGate?: WrittenGate & { hold: string };
+  productionGate?: WrittenGate & { hold: string };
+  approval?: { at: 'before-production' | 'every-step'; timeout?: string };
+}
+
 export type WrittenStrategy =
   | { type: 'rolling' }
+  | WrittenEcsNative
   | {
       type: 'blue-green';
       application: string;

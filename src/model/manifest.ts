@@ -18,6 +18,21 @@ export interface DeploymentSettings {
   maximumPercent?: number;
   circuitBreaker?: CircuitBreakerSettings;
   alarms?: { alarmNames: string[]; enable: boolean; rollback: boolean };
+  /**
+   * ECS-native strategies (ecs-blue-green, ecs-linear, ecs-canary): the `deploymentConfiguration` members that say
+   * how ECS deploys, in UpdateService's shape, made from the strategy (model/ecs-native.ts). Unset otherwise.
+   */
+  native?: EcsNativeDeploymentConfiguration;
+}
+
+/** `deploymentConfiguration` members of ECS's BLUE_GREEN / LINEAR / CANARY (aws-semantics §1.2, §1.8, §1.9). */
+export interface EcsNativeDeploymentConfiguration {
+  strategy: 'BLUE_GREEN' | 'LINEAR' | 'CANARY';
+  bakeTimeInMinutes: number;
+  linearConfiguration?: { stepPercent: number; stepBakeTimeInMinutes: number };
+  canaryConfiguration?: { canaryPercent: number; canaryBakeTimeInMinutes: number };
+  /** The manifest's Lambda hooks (ecsdeploy's own pause hooks are added per deployment, never here). */
+  lifecycleHooks: JsonObject[];
 }
 
 /**

@@ -127,7 +127,62 @@ export interface CanaryStrategy {
   gate: GateConfig;
 }
 
-export type StrategyConfig = RollingStrategy | BlueGreenStrategy | CanaryStrategy;
+/** ECS's own strategies (controller ECS, `deploymentConfiguration.strategy`), by ecsdeploy's name for each. */
+export const ECS_NATIVE_STRATEGIES = {
+  'ecs-blue-green': 'BLUE_GREEN',
+  'ecs-linear': 'LINEAR',
+  'ecs-canary': 'CANARY',
+} as const;
+
+export type EcsNativeType = keyof typeof ECS_NATIVE_STRATEGIES;
+
+/** A Lambda function ECS runs at lifecycle stages (`DeploymentLifecycleHook` with targetType AWS_LAMBDA, §1.9). */
+export interface EcsLambdaHook {
+  functionArn: string;
+  /** The role ECS assumes to invoke it. */
+  roleArn: string;
+  /** `DeploymentLifecycleHookStage` values. */
+  stages: string[];
+  /** Passed to the function on every invocation (`hookDetails`). */
+  details?: Record<string, unknown>;
+  timeoutMinutes: number;
+  onTimeout: 'ROLLBACK' | 'CONTINUE';
+}
+
+/**
+ * ECS-native blue/green, linear or canary (aws-semantics §1.8): ECS moves the traffic between the service's target
+ * group and the alternate one; ecsdeploy holds its gates while pause hooks it adds keep the deployment waiting.
+ */
+export interface EcsNativeStrategy {
+  type: EcsNativeType;
+  /** Target group ARN ECS alternates with the service's load balancer target group. */
+  alternateTargetGroup: string;
+  /** ALB listener rule ARN (or NLB listener ARN) of production traffic. */
+  productionListenerRule: string;
+  /** ALB listener rule ARN (or NLB listener ARN) of test traffic. */
+  testListenerRule?: string;
+  /** The IAM role ECS uses to call Elastic Load Balancing. */
+  roleArn: string;
+  /** Minutes blue keeps running after production moved (the rollback window), 0–1440. */
+  bakeTimeMinutes: number;
+  /** ecs-linear: percent per step (a multiple of 0.1, 3–100) and minutes between steps (0–1440). */
+  linear?: { stepPercent: number; stepBakeTimeMinutes: number };
+  /** ecs-canary: percent of the first step (a multiple of 0.1, 0.1–100) and minutes before the rest (0–1440). */
+  canary?: { canaryPercent: number; canaryBakeTimeMinutes: number };
+  hooks: EcsLambdaHook[];
+  /** Held with test traffic on green and no production traffic yet (needs a test listener rule). */
+  testTrafficGate?: TestTrafficGate;
+  /** Held before each production step after the first (green carries production) and once all traffic moved. */
+  productionGate?: TestTrafficGate;
+  /** Stop for a person (exit code 3): before production traffic moves at all, or before every production step. */
+  approval?: { at: 'before-production' | 'every-step'; timeoutMs: number };
+}
+
+export function isEcsNative(config: StrategyConfig): config is EcsNativeStrategy {
+  return config.type in ECS_NATIVE_STRATEGIES;
+}
+
+export type StrategyConfig = RollingStrategy | BlueGreenStrategy | CanaryStrategy | EcsNativeStrategy;
 export type StrategyType = StrategyConfig['type'];
 
 /** The ids a metric-math expression refers to: each with its offset, for checking them and for renaming them. */

@@ -3,6 +3,7 @@
  * manifest manages, copied from what runs, with the values AWS fills in by default left out (asked of the
  * service normalizer, as for task definitions), and the strategy its deployment controller implies. Pure.
  */
+import { importEcsNativeStrategy, withoutAdvancedConfiguration } from './import-ecs-native.js';
 import type { Json, JsonObject } from '../model/task-definition.js';
 import { isObject } from './json.js';
 import { isIgnoredTag, normalizeServiceDocument } from './normalize.js';
@@ -94,6 +95,12 @@ export function importServiceSettings(input: ServiceToImport): ImportedServiceSe
   const written = isObject(minimal.deploymentConfiguration) ? manifestDeployment(minimal.deploymentConfiguration) : undefined;
   if (written) settings.deployment = written;
   settings.strategy = strategyOf(input, controller);
+  // ECS's own blue/green, linear and canary: the load balancer's advanced configuration is the strategy's.
+  const native = controller === 'ECS' ? importEcsNativeStrategy(described) : undefined;
+  if (native) {
+    settings.strategy = native;
+    if (settings.loadBalancers !== undefined) settings.loadBalancers = withoutAdvancedConfiguration(settings.loadBalancers);
+  }
 
   const unmanaged = NOT_EXPRESSIBLE.filter(
     (k) => isPresent(described[k]) && !(k === 'availabilityZoneRebalancing' && described[k] === 'DISABLED'),

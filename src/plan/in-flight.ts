@@ -6,8 +6,9 @@
  * rollout has a detector; the first that finds one wins, so a strategy with richer state of its own (a canary's
  * state tags) puts its detector before the generic ones:
  *
- *   canary state tags ─► blue-green stage ─► CodeDeploy deployment not final ─► ECS service deployment ongoing ─► ECS deployment
- *   (strategy's own)      (strategy's own)    (aws-semantics §2.3)               (BLUE_GREEN/LINEAR/CANARY, §1.10)  IN_PROGRESS (§1.3)
+ *   canary state tags ─► ECS-native state tags ─► blue-green stage ─► CodeDeploy deployment not final ─►
+ *   (strategy's own)      (ecs-native's own)       (blue-green's own)   (aws-semantics §2.3)
+ *   ECS service deployment ongoing (§1.10) ─► ECS deployment IN_PROGRESS (§1.3)
  *
  * Which run started it: the service's lock tag names the ecsdeploy run that holds (or held, if it died) the
  * service; else the run that registered the revision being rolled out (its `ecsdeploy:run` tag).
@@ -18,6 +19,7 @@ import type { Json, JsonObject } from '../model/task-definition.js';
 import { shortTaskDefinition } from '../util/arn.js';
 import { canaryInFlight } from './canary-in-flight.js';
 import { blueGreenInFlight } from './codedeploy-in-flight.js';
+import { ecsNativeInFlight } from './ecs-native-in-flight.js';
 import { isObject } from './json.js';
 import type { InFlightRollout } from './types.js';
 
@@ -171,6 +173,7 @@ const ecsDeploymentInFlight: InFlightDetector = (_svc, state) => {
  */
 const IN_FLIGHT_DETECTORS: readonly InFlightDetector[] = [
   canaryInFlight,
+  ecsNativeInFlight,
   blueGreenInFlight,
   codeDeployInFlight,
   serviceDeploymentInFlight,

@@ -12,8 +12,11 @@
  * - task `cpu`/`memory` units become the numeric strings ECS stores (`1 vCPU` → `1024`, `2 GB` → `2048`);
  * - arrays AWS treats as sets are sorted;
  * - tags owned by other tools (`ignoreTags`), by AWS (`aws:`) and ecsdeploy's own metadata (`ecsdeploy:`) are
- *   dropped so they never diff.
+ *   dropped so they never diff;
+ * - ecsdeploy's own pause hooks in `deploymentConfiguration.lifecycleHooks` (marked `hookDetails.ecsdeploy`, there
+ *   only while an ECS-native deployment it started is undecided) are dropped the same way.
  */
+import { pauseHookRun } from '../model/ecs-native.js';
 import { READ_ONLY_TASK_DEFINITION_FIELDS, type Json, type JsonObject } from '../model/task-definition.js';
 import { setOwn } from '../util/own.js';
 import { canonicalJson, isObject, toJson, toJsonObject } from './json.js';
@@ -298,7 +301,32 @@ function normalizeDeploymentConfiguration(input: JsonObject): JsonObject {
   if (isObject(d.alarms) && Array.isArray(d.alarms.alarmNames)) {
     d.alarms = { ...d.alarms, alarmNames: sortSet(d.alarms.alarmNames, 'value') };
   }
+  if (Array.isArray(d.lifecycleHooks)) d.lifecycleHooks = normalizeLifecycleHooks(d.lifecycleHooks);
   return d;
+}
+
+/** AWS's defaults for a lifecycle hook (API_DeploymentLifecycleHook, aws-semantics §1.9). */
+const LIFECYCLE_HOOK_DEFAULTS: [string, Json][] = [
+  ['targetType', 'AWS_LAMBDA'],
+  ['timeoutConfiguration', { timeoutInMinutes: 1440, action: 'ROLLBACK' }],
+];
+
+/**
+ * ecsdeploy's own pause hooks (an ECS-native deployment holding for its gate, added for that deployment and removed
+ * once it is decided, marked `hookDetails.ecsdeploy`) are not the manifest's: they never show as drift.
+ */
+function normalizeLifecycleHooks(hooks: Json[]): Json[] {
+  return hooks
+    .filter((h) => pauseHookRun(h) === undefined)
+    .map((h) => {
+      if (!isObject(h)) return h;
+      const out: JsonObject = { ...h };
+      fill(out, LIFECYCLE_HOOK_DEFAULTS);
+      if (isObject(out.timeoutConfiguration)) {
+        out.timeoutConfiguration = { timeoutInMinutes: 1440, action: 'ROLLBACK', ...out.timeoutConfiguration };
+      }
+      return out;
+    });
 }
 
 function normalizeNetworkConfiguration(input: JsonObject): JsonObject {

@@ -33,6 +33,8 @@ export function deploymentConfiguration(d: DeploymentSettings): JsonObject | und
   if (d.maximumPercent !== undefined) out.maximumPercent = d.maximumPercent;
   if (d.circuitBreaker) out.deploymentCircuitBreaker = toJson(d.circuitBreaker) ?? {};
   if (d.alarms) out.alarms = toJson(d.alarms) ?? {};
+  // ECS-native strategies: strategy, bake time, linear/canary settings and the manifest's Lambda hooks.
+  if (d.native) Object.assign(out, toJson(d.native));
   return Object.keys(out).length > 0 ? out : undefined;
 }
 

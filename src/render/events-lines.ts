@@ -180,6 +180,33 @@ export function describeEvent(event: EngineEvent): EventLine[] | undefined {
       for (const c of event.checks ?? []) out.push(line(event.service, `  evidence: ${formatGateCheck(c)}`, level, 'key'));
       return out;
     }
+    case 'ecs-native.stage': {
+      const weights = [
+        event.testWeight === undefined ? '' : `test ${event.testWeight}%`,
+        event.productionWeight === undefined ? '' : `production ${event.productionWeight}%`,
+      ].filter(Boolean);
+      const on = weights.length ? ` (new revision: ${weights.join(', ')})` : '';
+      return [line(event.service, `${event.stage}, ${event.status}${on}`, lvl, 'live')];
+    }
+    case 'ecs-native.hold': {
+      const level: EventLevel = event.decision === 'rollback' ? 'error' : event.decision === 'pause' ? 'warn' : lvl;
+      const step = event.step === undefined ? '' : ` before step ${event.step}`;
+      const out = [
+        line(
+          event.service,
+          `pause at ${event.stage}${step} (${event.productionWeight}% of production on the new revision): ${event.decision}: ${event.reason}`,
+          level,
+          'key',
+        ),
+      ];
+      for (const c of event.checks ?? []) out.push(line(event.service, `  evidence: ${formatGateCheck(c)}`, level, 'key'));
+      return out;
+    }
+    case 'ecs-native.paused':
+      return [
+        line(event.service, `deployment PAUSED at ${event.stage}: ${event.reason}`, 'warn', 'key'),
+        ...event.next.map((command) => line(event.service, `  next: ${command}`, 'warn', 'key')),
+      ];
     case 'scheduled-target.updated':
       return [
         line(

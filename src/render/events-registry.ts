@@ -240,6 +240,47 @@ export const EVENT_REGISTRY: Record<EngineEventType, EventDoc> = {
       productionWeight: 'number — the most production traffic the replacement carried, in percent (0: production never saw it)',
     },
   },
+  'ecs-native.stage': {
+    description:
+      'An ECS-native deployment (ecs-blue-green, ecs-linear, ecs-canary) moved on: a new lifecycle stage, status or requested traffic weights, as DescribeServiceDeployments reports them (docs/blue-green.md).',
+    level: 'info',
+    fields: {
+      service: 'string',
+      serviceDeployment: 'string — the service deployment ARN',
+      status: 'string — `PENDING`, `IN_PROGRESS`, `SUCCESSFUL`, `ROLLBACK_IN_PROGRESS`, ... (passed on as ECS says it)',
+      stage: 'string — the lifecycle stage, e.g. `POST_TEST_TRAFFIC_SHIFT` (passed on as ECS says it)',
+      testWeight: "number? — the new revision's requested share of test traffic, in percent",
+      productionWeight: "number? — the new revision's requested share of production traffic, in percent",
+    },
+  },
+  'ecs-native.hold': {
+    description:
+      "ecsdeploy answered one of its pause hooks of an ECS-native deployment: continue, roll back (ContinueServiceDeployment ROLLBACK), or hold for a person. Carries the gate's evidence when a gate decided.",
+    level: 'info, error (rollback), warn (pause)',
+    fields: {
+      service: 'string',
+      stage: 'string — `POST_TEST_TRAFFIC_SHIFT`, `PRE_PRODUCTION_TRAFFIC_SHIFT` or `POST_PRODUCTION_TRAFFIC_SHIFT`',
+      productionWeight: "number — the new revision's share of production traffic at the pause",
+      step: 'number? — the production step about to be taken (1-based)',
+      gate: 'string? — `test-traffic` or `production`, when a gate decided',
+      decision: '`continue` | `rollback` | `pause`',
+      reason: 'string',
+      checks: 'GateCheckEvidence[]? — the failing checks of the deciding evaluation (see `gate.evaluated`)',
+    },
+  },
+  'ecs-native.paused': {
+    description:
+      "An ECS-native deployment waits at ecsdeploy's pause hook for a person (exit code 3): `ecsdeploy promote` or `ecsdeploy abort`.",
+    level: 'warn',
+    fields: {
+      service: 'string',
+      stage: 'string — the lifecycle stage it waits at',
+      runId: 'string — the run that started it',
+      reason: 'string',
+      expiresAt: 'string? — when ECS rolls it back if nobody decided (ISO time)',
+      next: 'string[] — the commands that move it on',
+    },
+  },
   'scheduled-target.updated': {
     description: 'An EventBridge scheduled task target was moved to the new task definition revision.',
     level: 'info',

@@ -60,7 +60,9 @@ type GateFinished = Extract<EngineEvent, { type: 'gate.finished' }>;
 
 /** `gate step 2 #3`, `test-traffic gate #1`: which hold (and which of its evaluations) a line is about. */
 export function gateWhere(event: { gate?: string; step?: number; evaluation?: number }): string {
-  const name = event.gate === 'test-traffic' || event.gate === 'production-traffic' ? `${event.gate} gate` : 'gate';
+  // The canary's gate is just `gate`; the others (blue-green's test-traffic gate, an ECS-native production gate)
+  // are named.
+  const name = event.gate === undefined || event.gate === 'canary' ? 'gate' : `${event.gate} gate`;
   const step = event.step === undefined ? '' : ` step ${event.step}`;
   const n = event.evaluation === undefined ? '' : ` #${event.evaluation}`;
   return `${name}${step}${n}`;

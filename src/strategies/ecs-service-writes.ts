@@ -94,6 +94,18 @@ function mergeDeploymentConfiguration(
     out.alarms = { ...settings.alarms, alarmNames: [...settings.alarms.alarmNames] };
     any = true;
   }
+  if (settings.native) {
+    // ECS-native strategies: how ECS deploys (the strategy's settings win over whatever the service had).
+    const n = settings.native;
+    out.strategy = n.strategy;
+    out.bakeTimeInMinutes = n.bakeTimeInMinutes;
+    delete out.linearConfiguration;
+    delete out.canaryConfiguration;
+    if (n.linearConfiguration) out.linearConfiguration = { ...n.linearConfiguration };
+    if (n.canaryConfiguration) out.canaryConfiguration = { ...n.canaryConfiguration };
+    out.lifecycleHooks = structuredClone(n.lifecycleHooks) as DeploymentConfiguration['lifecycleHooks'];
+    any = true;
+  }
   return any ? out : undefined;
 }
 

@@ -491,6 +491,14 @@ export class FakeAws {
         self.record('DescribeServiceRevisions', input);
         return { serviceRevisions: [], $metadata: {} };
       },
+      async continueServiceDeployment(input) {
+        self.record('ContinueServiceDeployment', input);
+        return { serviceDeploymentArn: input.serviceDeploymentArn, $metadata: {} };
+      },
+      async stopServiceDeployment(input) {
+        self.record('StopServiceDeployment', input);
+        return { serviceDeploymentArn: input.serviceDeploymentArn, $metadata: {} };
+      },
       async tagResource(input) {
         self.record('TagResource', input);
         const cur = (self.tags.get(input.resourceArn ?? '') ?? []).filter((t) => !input.tags?.some((n) => n.key === t.key));

@@ -11,6 +11,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { run } from '../../src/cli/main.js';
 import { loadManifest, loadManifestAll } from '../../src/manifest/index.js';
 import type { ResolvedManifest } from '../../src/model/manifest.js';
+import { isEcsNative } from '../../src/model/strategy.js';
 import type { Plan } from '../../src/plan/types.js';
 import { codedeployOperations } from '../../src/sandbox/world/codedeploy.js';
 import { capture } from '../_helpers/capture.js';
@@ -122,10 +123,10 @@ describe('init --sandbox', () => {
           for (const s of manifest.services) if (s.strategy.type === 'canary') expected.add(s.strategy.canary.service);
         }
         expect(p.services.map((s) => s.service).sort()).toEqual([...expected].sort());
-        // Strategies follow the deployment controller.
+        // Strategies follow the deployment controller, and ECS's own strategy (BLUE_GREEN, LINEAR, CANARY).
         for (const s of manifest.services) {
           const imported = p.services.find((x) => x.service === s.service);
-          expect(imported?.strategy.type).toBe(s.strategy.type === 'blue-green' ? 'blue-green' : 'rolling');
+          expect(imported?.strategy.type).toBe(s.strategy.type === 'blue-green' || isEcsNative(s.strategy) ? s.strategy.type : 'rolling');
         }
       });
     }

@@ -17,6 +17,9 @@ export class AbortCommand extends PlannedDeployCommand {
       A blue-green (CodeDeploy) deployment in flight on the service's group is stopped with StopDeployment
       (autoRollbackEnabled), followed until CodeDeploy has rerouted production traffic to the original task set,
       and read back.
+      An ECS-native deployment (ecs-blue-green, ecs-linear, ecs-canary) that ecsdeploy started is rolled back
+      by ECS at ecsdeploy's request (ContinueServiceDeployment or StopServiceDeployment ROLLBACK), followed until
+      traffic is back on the old revision. See docs/blue-green.md.
 
       Exit codes: 1 aborted (the release did not ship; the output says whether traffic is verified back on
       stable); 130 interrupted. See docs/canary.md and docs/blue-green.md.

@@ -1,21 +1,17 @@
 import { dirname, relative, resolve } from 'node:path';
 import { Command, Option } from 'clipanion';
 import * as t from 'typanion';
+import { emitPlanComputed, planFromLive } from '../../api/plan-live.js';
 import { applyPlan, refuseInFlight } from '../../engine/apply.js';
-import { createEmitter } from '../../engine/emitter.js';
 import { AbortError, UsageError } from '../../errors/index.js';
 import type { EventSink } from '../../events/types.js';
-import { readLiveState } from '../../live/read-live-state.js';
 import { type LoadManifestOptions, loadManifest, selectServices } from '../../manifest/index.js';
 import type { ResolvedManifest } from '../../model/manifest.js';
-import { buildPlan } from '../../plan/build.js';
 import { type OverrideFlags, overridesForSavedPlan } from '../../plan/recorded-overrides.js';
 import type { SavedPlan } from '../../plan/saved-plan.js';
 import type { Plan } from '../../plan/types.js';
 import type { ApplyOptions } from '../../engine/types.js';
 import { renderPlanText } from '../../render/plan-text.js';
-import { isoTime } from '../../util/clock.js';
-import { VERSION } from '../../util/version.js';
 import type { CommandRuntime } from '../aws-runtime.js';
 import { DeferredRenderer } from '../deferred-renderer.js';
 import { noCacheOption, overrideOption } from '../base-command.js';
@@ -158,21 +154,15 @@ export abstract class PlannedDeployCommand extends DeployCommand {
     sink: EventSink,
     overrides: OverrideFlags,
   ): Promise<Plan> {
-    const live = await readLiveState(runtime.ports, manifest, {
+    const planned = await planFromLive(runtime.ports, manifest, {
+      clock: runtime.clock,
       signal: this.context.signal,
       ...(runtime.cache ? { cache: runtime.cache } : {}),
+      overrides,
     });
-    const plan: Plan = buildPlan(manifest, live, { now: isoTime(runtime.clock), toolVersion: VERSION, overrides });
-    if (saved) refuseStalePlan(saved, plan);
-    // Made by the engine's emitter, like every event: it redacts them (the plan holds secrets apply needs).
-    const emit = createEmitter(sink, runtime.clock);
-    emit({ type: 'plan.computed', level: 'result', plan });
-    for (const issue of live.preflight) {
-      if (!plan.services.some((s) => s.key === issue.service && s.blockedReasons.some((r) => r.includes(issue.message)))) {
-        emit({ type: 'log', level: 'warn', message: `${issue.service}: ${issue.message}` });
-      }
-    }
-    return plan;
+    if (saved) refuseStalePlan(saved, planned.plan);
+    emitPlanComputed(sink, runtime.clock, planned);
+    return planned.plan;
   }
 
   /** Shows the plan on stderr and asks, unless --yes, --dry-run or a saved (already reviewed) plan says not to. */

@@ -2,17 +2,13 @@ import { writeFile } from 'node:fs/promises';
 import { dirname, relative, resolve } from 'node:path';
 import { Command, Option } from 'clipanion';
 import * as t from 'typanion';
+import { planFromLive, unshownPreflight } from '../../api/plan-live.js';
 import { UsageError } from '../../errors/index.js';
-import { readLiveState } from '../../live/read-live-state.js';
-import type { PreflightIssue } from '../../model/live.js';
-import { buildPlan } from '../../plan/build.js';
 import { serializePlan } from '../../plan/saved-plan.js';
 import type { Plan } from '../../plan/types.js';
 import { renderPlanJson } from '../../render/plan-json.js';
 import { renderPlanMarkdown } from '../../render/plan-markdown.js';
 import { renderPlanText } from '../../render/plan-text.js';
-import { isoTime } from '../../util/clock.js';
-import { VERSION } from '../../util/version.js';
 import { AwsCommand, noCacheOption, overrideOption } from '../base-command.js';
 import { createCommandRuntime } from '../lazy-runtime.js';
 import { ExitCode } from '../exit-codes.js';
@@ -29,14 +25,6 @@ export function formatCallCounts(calls: Record<string, number>, readMs?: number)
   const took = readMs === undefined ? '' : `; reading AWS took ${(readMs / 1000).toFixed(2)} s`;
   if (total === 0) return `AWS calls: none${took}\n`;
   return `AWS calls: ${total} (${entries.map(([name, n]) => `${name} ${n}`).join(', ')})${took}\n`;
-}
-
-/** Preflight issues the plan itself does not already show as a reason a service is blocked. */
-function unshownPreflight(plan: Plan, issues: PreflightIssue[]): PreflightIssue[] {
-  return issues.filter((issue) => {
-    const service = plan.services.find((s) => s.key === issue.service);
-    return !service?.blockedReasons.some((reason) => reason.includes(issue.message));
-  });
 }
 
 export class PlanCommand extends AwsCommand {
@@ -89,13 +77,14 @@ export class PlanCommand extends AwsCommand {
     try {
       // Wall time, not the injected clock: a diagnostic for --verbose (the sandbox's clock is virtual).
       const readStarted = performance.now();
-      const live = await readLiveState(runtime.ports, manifest, {
+      const { plan: built, preflight } = await planFromLive(runtime.ports, manifest, {
+        clock: runtime.clock,
         signal: this.context.signal,
         ...(runtime.cache ? { cache: runtime.cache } : {}),
         ...(concurrency !== undefined ? { concurrency } : {}),
+        overrides,
       });
       const readMs = performance.now() - readStarted;
-      const built = buildPlan(manifest, live, { now: isoTime(runtime.clock), toolVersion: VERSION, overrides });
       const plan: Plan = { ...built, calls: { ...lookupCalls, ...runtime.ports.calls.counts() } };
 
       if (this.out) {
@@ -109,7 +98,7 @@ export class PlanCommand extends AwsCommand {
         }
       }
 
-      for (const issue of unshownPreflight(plan, live.preflight)) {
+      for (const issue of unshownPreflight(plan, preflight)) {
         this.context.stderr.write(`warning: ${issue.service}: ${issue.message}\n`);
       }
       if (this.format === 'json') this.context.stdout.write(ensureNewline(renderPlanJson(plan)));

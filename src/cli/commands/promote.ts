@@ -21,6 +21,9 @@ export class PromoteCommand extends PlannedDeployCommand {
       ready wait (only test traffic on the new revision), ContinueDeployment READY_WAIT moves production traffic,
       with the production-traffic gate held unless --full; in its termination wait, ContinueDeployment
       TERMINATION_WAIT ends it now. --wait-until traffic-shifted returns once production traffic moved.
+      An ECS-native deployment (ecs-blue-green, ecs-linear, ecs-canary) held at ecsdeploy's pause hook is
+      continued the same way: the pause is answered CONTINUE and the deployment followed on with its gates
+      (\`--full\`: with none). See docs/blue-green.md.
 
       Exit codes: 0 promoted; 1 failed or rolled back; 3 paused again (another approval step, or a gate that
       paused); 130 interrupted. See docs/canary.md and docs/blue-green.md.

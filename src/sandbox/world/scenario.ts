@@ -1,7 +1,7 @@
 /**
  * Scenario files: what the sandbox's images do (start time, crash, failing health checks, error rate, latency),
- * what CodeDeploy's Lambda lifecycle hooks answer, and which API faults the protocol layer injects. Documented in
- * docs/sandbox.md ("Scenario files").
+ * what the Lambda functions of lifecycle hooks answer (CodeDeploy's and ECS's), and which API faults the protocol
+ * layer injects. Documented in docs/sandbox.md ("Scenario files").
  */
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node as YamlNode, type Pair } from 'yaml';
 import { ManifestError, type ManifestIssue } from '../../errors/index.js';
@@ -45,26 +45,32 @@ export interface ApiFault {
 export const HOOK_EVENTS = ['BeforeInstall', 'AfterInstall', 'AfterAllowTestTraffic', 'BeforeAllowTraffic', 'AfterAllowTraffic'] as const;
 
 /**
- * What a CodeDeploy lifecycle hook's Lambda function answers (PutLifecycleEventHookExecutionStatus, §2.1). A hook
- * no rule matches succeeds at once.
+ * What a lifecycle hook's Lambda function answers, for functions matching `match`: an ECS lifecycle hook
+ * (`hookStatus`, §1.9; `stage` narrows it) or a CodeDeploy one (PutLifecycleEventHookExecutionStatus, §2.1; `event`
+ * narrows it). Either spelling of the status works for both: `SUCCEEDED`/`Succeeded`, `FAILED`/`Failed`, and
+ * `IN_PROGRESS`/`Pending` (ECS asks again after 30 s until the hook times out; CodeDeploy fails the event after an
+ * hour). A function no entry matches succeeds.
  */
 export interface HookAnswer {
-  /** Glob on the function name or ARN the AppSpec names. */
+  /** Glob on the function ARN or on its name alone, e.g. `*:function:smoke-test`, `smoke-*`. */
   match: string;
-  /** Only at this lifecycle event; omitted: at any. */
+  /** ECS hooks only: at this lifecycle stage (default: every stage the hook runs at). */
+  stage?: string;
+  /** CodeDeploy hooks only: at this lifecycle event (default: any). */
   event?: (typeof HOOK_EVENTS)[number];
-  /** `Pending`: the function never answers, and CodeDeploy fails the event after an hour. */
-  status: 'Succeeded' | 'Failed' | 'Pending';
-  /** Seconds before the answer arrives (default 1). */
+  status: 'SUCCEEDED' | 'FAILED' | 'IN_PROGRESS' | 'Succeeded' | 'Failed' | 'Pending';
+  /** Seconds each invocation takes before it answers (default 1). */
   seconds?: number;
-  /** What a failing function says (the lifecycle event's diagnostics). */
+  /** What a failing CodeDeploy hook says (the lifecycle event's diagnostics). */
   message?: string;
 }
+
+export const HOOK_STATUSES: readonly HookAnswer['status'][] = ['SUCCEEDED', 'FAILED', 'IN_PROGRESS', 'Succeeded', 'Failed', 'Pending'];
 
 export interface Scenario {
   images: ImageBehaviour[];
   faults: ApiFault[];
-  /** CodeDeploy Lambda hooks' answers, first match wins. */
+  /** Lambda hook answers, first match wins; a function no entry matches answers SUCCEEDED. */
   hooks?: HookAnswer[];
   /** Requests per minute each listener receives (default 600). */
   trafficPerMinute?: number;
@@ -73,6 +79,42 @@ export interface Scenario {
 export const EMPTY_SCENARIO: Scenario = { images: [], faults: [] };
 
 export const DEFAULT_START_SECONDS = 5;
+/** Seconds a Lambda hook's invocation takes when the scenario does not say. */
+export const DEFAULT_HOOK_SECONDS = 1;
+
+function matchesFunction(h: HookAnswer, functionArn: string): boolean {
+  const name = functionArn.slice(functionArn.lastIndexOf(':') + 1);
+  return globToRegExp(h.match).test(functionArn) || globToRegExp(h.match).test(name);
+}
+
+const AS_ECS: Record<HookAnswer['status'], 'SUCCEEDED' | 'FAILED' | 'IN_PROGRESS'> = {
+  SUCCEEDED: 'SUCCEEDED',
+  FAILED: 'FAILED',
+  IN_PROGRESS: 'IN_PROGRESS',
+  Succeeded: 'SUCCEEDED',
+  Failed: 'FAILED',
+  Pending: 'IN_PROGRESS',
+};
+const AS_CODEDEPLOY: Record<HookAnswer['status'], 'Succeeded' | 'Failed' | 'Pending'> = {
+  SUCCEEDED: 'Succeeded',
+  FAILED: 'Failed',
+  IN_PROGRESS: 'Pending',
+  Succeeded: 'Succeeded',
+  Failed: 'Failed',
+  Pending: 'Pending',
+};
+
+/** The answer an ECS lifecycle hook's function `functionArn` gives at `stage`: the first matching entry, else SUCCEEDED. */
+export function hookAnswerFor(
+  scenario: Scenario,
+  functionArn: string,
+  stage: string,
+): { status: 'SUCCEEDED' | 'FAILED' | 'IN_PROGRESS'; seconds: number } {
+  const rule = (scenario.hooks ?? []).find(
+    (h) => h.event === undefined && (h.stage === undefined || h.stage === stage) && matchesFunction(h, functionArn),
+  );
+  return { status: rule ? AS_ECS[rule.status] : 'SUCCEEDED', seconds: rule?.seconds ?? DEFAULT_HOOK_SECONDS };
+}
 export const DEFAULT_LATENCY_MS = 20;
 export const DEFAULT_TRAFFIC_PER_MINUTE = 600;
 
@@ -87,9 +129,21 @@ function imageMatches(glob: string, image: string): boolean {
   return re.test(tag);
 }
 
-/** The answer of the first hook rule matching the function (at this event); undefined: it succeeds at once. */
-export function hookAnswerFor(scenario: Scenario, fn: string, event: string): HookAnswer | undefined {
-  return (scenario.hooks ?? []).find((h) => (h.event === undefined || h.event === event) && globToRegExp(h.match).test(fn));
+/** The answer of the first hook rule matching a CodeDeploy hook's function (at this event); undefined: it succeeds at once. */
+export function codeDeployHookAnswer(
+  scenario: Scenario,
+  fn: string,
+  event: string,
+): { status: 'Succeeded' | 'Failed' | 'Pending'; seconds?: number; message?: string } | undefined {
+  const rule = (scenario.hooks ?? []).find(
+    (h) => h.stage === undefined && (h.event === undefined || h.event === event) && matchesFunction(h, fn),
+  );
+  if (!rule) return undefined;
+  return {
+    status: AS_CODEDEPLOY[rule.status],
+    ...(rule.seconds !== undefined ? { seconds: rule.seconds } : {}),
+    ...(rule.message !== undefined ? { message: rule.message } : {}),
+  };
 }
 
 /** The first matching rule per image wins; a task takes the worst of its essential containers' images. */
@@ -128,14 +182,14 @@ const IMAGE_KEYS: Record<string, 'string' | 'number' | 'boolean' | 'rate'> = {
   errorRate: 'rate',
   latencyMs: 'number',
 };
-const HOOK_KEYS: Record<string, 'string' | 'number' | 'event' | 'status'> = {
+const HOOK_KEYS: Record<string, 'string' | 'number' | 'event' | 'hookStatus'> = {
   match: 'string',
+  stage: 'string',
   event: 'event',
-  status: 'status',
+  status: 'hookStatus',
   seconds: 'number',
   message: 'string',
 };
-const HOOK_STATUSES = ['Succeeded', 'Failed', 'Pending'];
 const FAULT_KEYS: Record<string, 'string' | 'number' | 'rate' | 'service'> = {
   service: 'service',
   operation: 'string',
@@ -205,7 +259,7 @@ export function parseScenario(text: string, file: string): Scenario {
             at(p.value ?? p.key, `${path}.${k}`, `must be one of ${AWS_SERVICE_IDS.join(', ')}`);
           } else if (kind === 'event' && !(HOOK_EVENTS as readonly unknown[]).includes(v)) {
             at(p.value ?? p.key, `${path}.${k}`, `must be one of ${HOOK_EVENTS.join(', ')}`);
-          } else if (kind === 'status' && !HOOK_STATUSES.includes(v as string)) {
+          } else if (kind === 'hookStatus' && !HOOK_STATUSES.includes(v as HookAnswer['status'])) {
             at(p.value ?? p.key, `${path}.${k}`, `must be one of ${HOOK_STATUSES.join(', ')}`);
           } else {
             out[k] = v;
@@ -215,10 +269,11 @@ export function parseScenario(text: string, file: string): Scenario {
           if (typeof out.match !== 'string') at(item, path, '`match` is required');
           else scenario.images.push(out as unknown as ImageBehaviour);
         } else if (key === 'hooks') {
-          if (typeof out.match !== 'string') at(item, path, '`match` is required');
-          else if (!item.has('status')) at(item, path, '`status` is required');
-          else if (typeof out.status !== 'string') return;
-          else scenario.hooks = [...(scenario.hooks ?? []), out as unknown as HookAnswer];
+          // A key given with a wrong value is reported above; only a missing one is reported here.
+          if (!item.has('match') || !item.has('status')) at(item, path, '`match` and `status` are required');
+          else if (typeof out.match === 'string' && typeof out.status === 'string') {
+            scenario.hooks = [...(scenario.hooks ?? []), out as unknown as HookAnswer];
+          }
         } else {
           scenario.faults.push(out as ApiFault);
         }

@@ -5,7 +5,7 @@
  * group, topic), which is created with exactly that ARN.
  */
 import type { ResolvedManifest, ResolvedService } from '../../model/manifest.js';
-import type { BlueGreenStrategy, CanaryStrategy } from '../../model/strategy.js';
+import { type BlueGreenStrategy, type CanaryStrategy, type EcsNativeStrategy, isEcsNative } from '../../model/strategy.js';
 import { applyOverrides, splitImage } from '../../model/overrides.js';
 import type { ContainerDefinition, TaskDefinitionInput } from '../../model/task-definition.js';
 import type { WorldContext } from './context.js';
@@ -201,6 +201,8 @@ export function seedFromManifest(world: World, manifest: ResolvedManifest, optio
     if (s.deployment.maximumPercent !== undefined) dc.maximumPercent = s.deployment.maximumPercent;
     if (s.deployment.circuitBreaker) dc.deploymentCircuitBreaker = s.deployment.circuitBreaker;
     if (s.deployment.alarms) dc.alarms = s.deployment.alarms;
+    // ECS-native strategies: BLUE_GREEN / LINEAR / CANARY with the manifest's hooks (never ecsdeploy's pauses).
+    if (s.deployment.native) Object.assign(dc, JSON.parse(JSON.stringify(s.deployment.native)));
     const desiredCount = typeof s.desiredCount === 'number' ? s.desiredCount : DEFAULT_DESIRED;
     const { container, port } = firstPort(td);
     const lbs = Array.isArray(settings.loadBalancers) ? (settings.loadBalancers as Record<string, unknown>[]) : [];
@@ -223,6 +225,8 @@ export function seedFromManifest(world: World, manifest: ResolvedManifest, optio
     };
     if (s.strategy.type === 'blue-green') {
       seedBlueGreen(world, w, s, s.strategy, base, lbs, alarms);
+    } else if (isEcsNative(s.strategy)) {
+      seedEcsNative(world, w, s, s.strategy, base, lbs, alarms);
     } else if (s.strategy.type === 'canary') {
       createdServices.push(...seedCanary(world, w, s, s.strategy, base, lbs, { container, port }, alarms));
     } else {
@@ -230,7 +234,9 @@ export function seedFromManifest(world: World, manifest: ResolvedManifest, optio
     }
     for (const name of s.deployment.alarms?.alarmNames ?? []) {
       const lb0 = lbs[0];
-      const tg = typeof lb0?.targetGroupArn === 'string' ? w.st.elbv2.targetGroups[lb0.targetGroupArn] : undefined;
+      // An ECS-native service's first deployment lands in the alternate target group: its alarms watch that one.
+      const watched = isEcsNative(s.strategy) ? s.strategy.alternateTargetGroup : lb0?.targetGroupArn;
+      const tg = typeof watched === 'string' ? w.st.elbv2.targetGroups[watched] : undefined;
       alarms.push({ name, tg, lbArn: tg ? lbOfTargetGroup(w, tg.arn) : undefined, cluster: s.cluster, service: s.service });
     }
     const cluster = w.st.ecs.clusters[w.clusterArnFor(s.cluster)];
@@ -386,6 +392,52 @@ function seedBlueGreen(
   });
   for (const name of [...(strategy.testTrafficGate?.alarms ?? []), ...(strategy.productionTrafficGate?.alarms ?? [])])
     alarms.push({ name, tg: green, lbArn: lb.arn, cluster: s.cluster, service: s.service });
+}
+
+/**
+ * An ECS-native (BLUE_GREEN / LINEAR / CANARY) service: its target group and the alternate one, the production
+ * listener rule (and the test one, on a listener of its own so the sandbox's clients send it test traffic)
+ * forwarding 100/0 to the first, and the service with the strategy's configuration, its first deployment settled.
+ */
+function seedEcsNative(
+  world: World,
+  w: WorldContext,
+  s: ResolvedService,
+  strategy: EcsNativeStrategy,
+  base: Record<string, unknown>,
+  lbs: Record<string, unknown>[],
+  alarms: AlarmWanted[],
+): void {
+  const managed = lbs.find((lb) => typeof lb.targetGroupArn === 'string');
+  const port = typeof managed?.containerPort === 'number' ? managed.containerPort : 80;
+  const primary = ensureTargetGroup(w, String(managed?.targetGroupArn), port);
+  const alternate = ensureTargetGroup(w, strategy.alternateTargetGroup, port);
+  const weights = [
+    { arn: primary.arn, weight: 100 },
+    { arn: alternate.arn, weight: 0 },
+  ];
+  const ensureRule = (arn: string, listenerPort: number) => {
+    const parsed = parseElbArn(arn);
+    const lb = w.st.elbv2.loadBalancers[parsed.lbArn] ?? createLoadBalancerState(w, parsed.lbName, parsed.lbArn);
+    let listener = w.st.elbv2.listeners[parsed.listenerArn];
+    if (!listener) {
+      let p = listenerPort;
+      while (Object.values(w.st.elbv2.listeners).some((l) => l.loadBalancerArn === lb.arn && l.port === p)) p++;
+      const notFound = [{ Type: 'fixed-response', FixedResponseConfig: { StatusCode: '404', ContentType: 'text/plain' } } as JsonObject];
+      // An NLB's listener ARN is the "rule" itself: its default action is weighted.
+      listener = createListenerState(w, lb, p, arn.includes(':listener-rule/') ? notFound : forward(w, weights), parsed.listenerArn);
+    }
+    if (arn.includes(':listener-rule/') && !w.st.elbv2.rules[arn]) {
+      createRuleState(w, listener, 10, [{ Field: 'path-pattern', Values: ['/*'] }], forward(w, weights), arn);
+    }
+    return lb;
+  };
+  const lb = ensureRule(strategy.productionListenerRule, 80);
+  if (strategy.testListenerRule) ensureRule(strategy.testListenerRule, 8080);
+  world.dispatch('ecs', 'CreateService', { ...base, serviceName: s.service });
+  for (const gate of [strategy.testTrafficGate, strategy.productionGate]) {
+    for (const name of gate?.alarms ?? []) alarms.push({ name, tg: alternate, lbArn: lb.arn, cluster: s.cluster, service: s.service });
+  }
 }
 
 function seedCanary(

@@ -179,6 +179,11 @@ export interface ServiceState {
   lastCompleted?: { id: string; taskDefinition: string };
   steady: boolean;
   currentServiceDeployment?: string;
+  /**
+   * ECS-native blue/green: the target group serving production now, when it is the alternate one (target groups
+   * alternate between deployments, §1.8). Unset: the configured `loadBalancers[].targetGroupArn`.
+   */
+  productionTargetGroup?: string;
 }
 
 export interface ClusterState {
@@ -221,6 +226,50 @@ export interface ServiceDeploymentState {
   alarms: { status: string; alarmNames: string[]; triggeredAlarmNames: string[] };
   /** ECS deployment id behind it. */
   deploymentId: string;
+  /** BLUE_GREEN, LINEAR and CANARY deployments: where the lifecycle stands (ecs/service-deployment-lifecycle.ts). */
+  native?: NativeLifecycleState;
+}
+
+/** One run of a lifecycle hook at the current stage, as `lifecycleHookDetails` reports it (§1.9). */
+export interface LifecycleHookRunState {
+  hookId: string;
+  targetType: 'AWS_LAMBDA' | 'PAUSE';
+  targetArn?: string;
+  status: 'AWAITING_ACTION' | 'IN_PROGRESS' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT';
+  expiresAt: number;
+  timeoutAction: 'ROLLBACK' | 'CONTINUE';
+  /** A Lambda hook: when the current invocation answers. */
+  answerAt?: number;
+  /** The hook's `hookDetails`, as configured (passed to a Lambda; names the owner of an ecsdeploy pause hook). */
+  hookDetails?: Json;
+}
+
+/**
+ * An ECS-native deployment's lifecycle (§1.8): the stage it is in, the production steps (green's share of
+ * production traffic after each), the target groups and listener rules it moves traffic between, the hooks running.
+ */
+export interface NativeLifecycleState {
+  strategy: 'BLUE_GREEN' | 'LINEAR' | 'CANARY';
+  stage: string;
+  stageSince: number;
+  /** Green's production percentage after each step: BLUE_GREEN [100], LINEAR [10, 20, …, 100], CANARY [5, 100]. */
+  steps: number[];
+  /** Production steps taken so far. */
+  stepsDone: number;
+  stepBakeMs: number;
+  bakeMs: number;
+  /** When the stage's timed wait ends (a step's bake, the bake time). */
+  waitUntil?: number;
+  /** The deployment serving production when this one started (undefined: the service had none). */
+  blueDeploymentId?: string;
+  blueTargetGroup?: string;
+  greenTargetGroup?: string;
+  productionRule?: string;
+  testRule?: string;
+  /** Green's share of production and test traffic, in percent. */
+  productionWeight: number;
+  testWeight: number;
+  hooks: LifecycleHookRunState[];
 }
 
 export interface ServiceRevisionState {
@@ -234,6 +283,8 @@ export interface ServiceRevisionState {
   networkConfiguration?: JsonObject;
   loadBalancers: JsonObject[];
   containerImages: { containerName: string; image: string }[];
+  /** ECS-native blue/green: the target group this revision was deployed to and the production rule (§1.8). */
+  resolvedLoadBalancers?: { targetGroupArn?: string; productionListenerRule?: string }[];
 }
 
 // ---------------------------------------------------------------------------------------------- ELBv2

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ManifestError } from '../../../src/errors/index.js';
 import { parseScenario } from '../../../src/sandbox/world/index.js';
-import { behaviourFor } from '../../../src/sandbox/world/scenario.js';
+import { behaviourFor, hookAnswerFor } from '../../../src/sandbox/world/scenario.js';
 
 const SCENARIOS = join(__dirname, '../../../examples/scenarios');
 
@@ -47,8 +47,9 @@ describe('scenario files', () => {
     const issues = (error as ManifestError).issues.map((i) => `${i.line}:${i.column} ${i.path}: ${i.message}`);
     expect(issues).toEqual([
       expect.stringMatching(/^2:\d+ hooks\[0\]\.event: must be one of BeforeInstall, AfterInstall/),
-      expect.stringMatching(/^2:\d+ hooks\[0\]\.status: must be one of Succeeded, Failed, Pending/),
-      expect.stringMatching(/^3:\d+ hooks\[1\]: `match` is required/),
+      // One hooks list for CodeDeploy's and ECS's hooks: either spelling of a status.
+      expect.stringMatching(/^2:\d+ hooks\[0\]\.status: must be one of SUCCEEDED, FAILED, IN_PROGRESS, Succeeded, Failed, Pending/),
+      expect.stringMatching(/^3:\d+ hooks\[1\]: `match` and `status` are required/),
     ]);
   });
 
@@ -65,6 +66,32 @@ describe('scenario files', () => {
     expect(error).toBeInstanceOf(ManifestError);
     const issues = (error as ManifestError).issues.map((i) => `${i.file}:${i.line}:${i.column} ${i.path}`);
     expect(issues).toEqual(['bad.yaml:3:16 images[0].errorRate', 'bad.yaml:4:5 images[0].colour', 'bad.yaml:6:14 faults[0].service']);
+  });
+
+  it('parse Lambda hook answers, matched on the function ARN or name and optionally the stage; others answer SUCCEEDED', () => {
+    const s = parseScenario(
+      [
+        'hooks:',
+        '  - { match: smoke-test, stage: POST_TEST_TRAFFIC_SHIFT, status: FAILED, seconds: 20 }',
+        '  - { match: "*:function:slow-*", status: IN_PROGRESS }',
+      ].join('\n'),
+      'h.yaml',
+    );
+    const arn = (name: string) => `arn:aws:lambda:us-east-1:123456789012:function:${name}`;
+    expect(hookAnswerFor(s, arn('smoke-test'), 'POST_TEST_TRAFFIC_SHIFT')).toEqual({ status: 'FAILED', seconds: 20 });
+    expect(hookAnswerFor(s, arn('smoke-test'), 'POST_SCALE_UP')).toEqual({ status: 'SUCCEEDED', seconds: 1 });
+    expect(hookAnswerFor(s, arn('slow-check'), 'PRE_SCALE_UP')).toEqual({ status: 'IN_PROGRESS', seconds: 1 });
+    expect(hookAnswerFor(s, arn('other'), 'PRE_SCALE_UP').status).toBe('SUCCEEDED');
+    let error: unknown;
+    try {
+      parseScenario('hooks:\n  - { match: x, status: MAYBE }\n  - { status: FAILED }\n', 'bad-hooks.yaml');
+    } catch (e) {
+      error = e;
+    }
+    expect((error as ManifestError).issues.map((i) => `${i.line}:${i.column} ${i.path}: ${i.message}`)).toEqual([
+      '2:25 hooks[0].status: must be one of SUCCEEDED, FAILED, IN_PROGRESS, Succeeded, Failed, Pending',
+      '3:5 hooks[1]: `match` and `status` are required',
+    ]);
   });
 
   it('match image behaviours by glob on the whole reference or on the tag alone', () => {

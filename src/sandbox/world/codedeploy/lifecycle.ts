@@ -19,7 +19,7 @@ import type { WorldContext } from '../context.js';
 import { computedDesiredCount } from '../ecs/scheduler.js';
 import { createTaskSet } from '../ecs/task-sets.js';
 import { countsHealthy, isLive } from '../ecs/tasks.js';
-import { hookAnswerFor } from '../scenario.js';
+import { codeDeployHookAnswer } from '../scenario.js';
 import type {
   CodeDeployDeploymentState,
   CodeDeployPhase,
@@ -135,7 +135,7 @@ function enterHook(w: WorldContext, d: CodeDeployDeploymentState, event: HookEve
     return;
   }
   markEvent(w, d, event, 'InProgress');
-  const rule = hookAnswerFor(w.scenario, fn, event);
+  const rule = codeDeployHookAnswer(w.scenario, fn, event);
   const answer = rule?.status ?? 'Succeeded';
   d.hook =
     answer === 'Pending'

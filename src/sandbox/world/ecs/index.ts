@@ -10,7 +10,13 @@ import {
   updateCluster,
   updateClusterSettings,
 } from './clusters.js';
-import { describeServiceDeployments, describeServiceRevisions, listServiceDeployments } from './service-deployments.js';
+import {
+  continueServiceDeployment,
+  describeServiceDeployments,
+  describeServiceRevisions,
+  listServiceDeployments,
+  stopServiceDeployment,
+} from './service-deployments.js';
 import { createService, deleteService, describeServices, listServices, updateService } from './services.js';
 import { listTagsForResource, tagResource, untagResource } from './tags.js';
 import { createTaskSetApi, deleteTaskSet, describeTaskSets, updateServicePrimaryTaskSet, updateTaskSet } from './task-sets.js';
@@ -50,6 +56,8 @@ export const ecsOperations: Record<string, (w: WorldContext, input: Input) => Re
   ListServiceDeployments: listServiceDeployments,
   DescribeServiceDeployments: describeServiceDeployments,
   DescribeServiceRevisions: describeServiceRevisions,
+  ContinueServiceDeployment: continueServiceDeployment,
+  StopServiceDeployment: stopServiceDeployment,
   CreateTaskSet: createTaskSetApi,
   DescribeTaskSets: describeTaskSets,
   UpdateTaskSet: updateTaskSet,

@@ -7,10 +7,18 @@
  */
 import type { WorldContext } from '../context.js';
 import { isRecord, list } from '../input.js';
-import type { DeploymentState, JsonObject, ServiceState, TaskSetState, TaskState } from '../types.js';
-import { chosenProvider, effectiveLaunchType } from './launch.js';
+import type { DeploymentState, JsonObject, ServiceDeploymentState, ServiceState, TaskSetState, TaskState } from '../types.js';
 import { findTaskDefinition } from './task-definitions.js';
-import { advanceTask, countsHealthy, createTask, isLive, stopTask, taskId } from './tasks.js';
+import { advanceTask, countsHealthy, isLive, stopTask } from './tasks.js';
+import { effectiveLoadBalancers, managedLoadBalancer, nativeStrategyOf, productionTargetGroupOf } from './native-config.js';
+import {
+  nativeInMotion,
+  settleNativeDeployment,
+  startNativeLifecycle,
+  stepNative,
+  supersedeNative,
+} from './service-deployment-lifecycle.js';
+import { absorbOutcomes, launch, min, serviceEvent, stopForScaling, stopOrder, tasksOf } from './service-tasks.js';
 
 export interface ThresholdConfiguration {
   type: string;
@@ -67,19 +75,6 @@ export function settingsOf(svc: ServiceState): DeploymentSettings {
   };
 }
 
-function tasksOf(w: WorldContext, svc: ServiceState): TaskState[] {
-  const out: TaskState[] = [];
-  for (const arn of svc.taskArns) {
-    const t = w.st.ecs.tasks[arn];
-    if (t) out.push(t);
-  }
-  return out;
-}
-
-function serviceEvent(w: WorldContext, svc: ServiceState, text: string): void {
-  w.serviceEvent(svc, `(service ${svc.serviceName}) ${text}`);
-}
-
 // ---------------------------------------------------------------------------------------------- deployments
 
 /** A new PRIMARY deployment of `taskDefinition` (UpdateService, CreateService, or a rollback). */
@@ -105,6 +100,10 @@ export function createDeployment(w: WorldContext, svc: ServiceState, taskDefinit
       .map((c) => ({ containerName: String(c.name), image: String(c.image) })),
   };
   const previous = svc.deployments.filter((d) => d.status !== 'INACTIVE');
+  const previousPrimary = previous.find((d) => d.status === 'PRIMARY');
+  const replaced = previousPrimary ? w.st.ecs.serviceDeployments[previousPrimary.serviceDeploymentArn] : undefined;
+  // A BLUE_GREEN / LINEAR / CANARY deployment replaced half-way was never blue: its own blue still is.
+  const replacedHalfWay = replaced?.native && (replaced.status === 'PENDING' || replaced.status === 'IN_PROGRESS') ? replaced : undefined;
   const ignored = settings.alarms.names.filter((n) => w.st.cloudwatch.alarms[n]?.stateValue === 'ALARM');
   const dep: DeploymentState = {
     id,
@@ -131,6 +130,7 @@ export function createDeployment(w: WorldContext, svc: ServiceState, taskDefinit
     // A deployment superseded before it finished is stopped (§1.10 STOPPED).
     const sd = w.st.ecs.serviceDeployments[d.serviceDeploymentArn];
     if (!rollbackOf && sd && (sd.status === 'PENDING' || sd.status === 'IN_PROGRESS')) {
+      supersedeNative(w, sd);
       sd.status = 'STOPPED';
       sd.statusReason = 'Superseded by a newer service deployment.';
       sd.stoppedAt = w.now;
@@ -164,6 +164,24 @@ export function createDeployment(w: WorldContext, svc: ServiceState, taskDefinit
       deploymentId: id,
     };
     svc.currentServiceDeployment = sdArn;
+    const native = nativeStrategyOf(svc.deploymentConfiguration);
+    const sd = w.st.ecs.serviceDeployments[sdArn];
+    if (native && sd) {
+      const blueId = replacedHalfWay ? replacedHalfWay.native?.blueDeploymentId : previousPrimary?.id;
+      const blue = previous.find((d) => d.id === blueId && tasksOf(w, svc).some((t) => t.ownerId === d.id && isLive(t)));
+      sd.native = startNativeLifecycle(svc, sd, native, blue);
+    }
+    const revision = w.st.ecs.serviceRevisions[revisionArn];
+    const managed = managedLoadBalancer(svc);
+    if (revision && managed) {
+      const tg = sd?.native?.greenTargetGroup ?? productionTargetGroupOf(svc);
+      revision.resolvedLoadBalancers = [
+        {
+          ...(tg ? { targetGroupArn: tg } : {}),
+          ...(typeof managed.adv.productionListenerRule === 'string' ? { productionListenerRule: managed.adv.productionListenerRule } : {}),
+        },
+      ];
+    }
   }
   w.activateService(svc.serviceArn);
   return dep;
@@ -211,6 +229,32 @@ function failDeployment(w: WorldContext, svc: ServiceState, dep: DeploymentState
   }
 }
 
+/**
+ * StopServiceDeployment ROLLBACK on a rolling deployment: "works even if rollback wasn't configured" (§1.10). ECS
+ * deploys the last COMPLETED revision again; without one the deployment just stops.
+ */
+export function rollBackRolling(w: WorldContext, svc: ServiceState, sd: ServiceDeploymentState, reason: string): void {
+  const dep = svc.deployments.find((d) => d.id === sd.deploymentId);
+  const target = svc.lastCompleted;
+  sd.updatedAt = w.now;
+  sd.statusReason = reason;
+  if (dep) {
+    dep.rolloutState = 'FAILED';
+    dep.rolloutStateReason = reason;
+    dep.updatedAt = w.now;
+  }
+  if (!target || target.id === sd.deploymentId) {
+    sd.status = 'STOPPED';
+    sd.stoppedAt = w.now;
+    sd.finishedAt = w.now;
+    return;
+  }
+  serviceEvent(w, svc, `rolling back to deployment ${target.id}.`);
+  const rb = createDeployment(w, svc, target.taskDefinition, sd.serviceDeploymentArn);
+  sd.status = 'ROLLBACK_IN_PROGRESS';
+  sd.rollback = { reason, startedAt: w.now, serviceRevisionArn: rb.serviceRevisionArn };
+}
+
 function completeDeployment(w: WorldContext, svc: ServiceState, dep: DeploymentState): void {
   dep.rolloutState = 'COMPLETED';
   dep.rolloutStateReason = `ECS deployment ${dep.id} completed.`;
@@ -243,98 +287,6 @@ function bakeMs(w: WorldContext, names: string[]): number {
 
 // ---------------------------------------------------------------------------------------------- stepping
 
-function min(a: number | undefined, b: number | undefined): number | undefined {
-  if (a === undefined) return b;
-  if (b === undefined) return a;
-  return Math.min(a, b);
-}
-
-/** Records what tasks told the scheduler (healthy / failed) on their deployment; stops failed tasks. */
-function absorbOutcomes(
-  w: WorldContext,
-  svc: ServiceState,
-  tasks: TaskState[],
-  owner: (id: string | undefined) => { failedTasks?: number; consecutiveFailures: number; backoffUntil?: number } | undefined,
-  resetOnHealthy: boolean,
-): void {
-  for (const t of tasks) {
-    if (!t.counted || t.healthReported) continue;
-    t.healthReported = true;
-    const o = owner(t.ownerId);
-    if (t.counted === 'healthy') {
-      if (o) {
-        o.consecutiveFailures = 0;
-        if (resetOnHealthy && o.failedTasks !== undefined) o.failedTasks = 0;
-      }
-      continue;
-    }
-    if (t.desiredStatus === 'RUNNING') {
-      const tg = t.targets[0]?.targetGroupArn;
-      if (tg && t.behaviour.failHealthChecks && !t.hasContainerHealthCheck) {
-        serviceEvent(w, svc, `(task ${taskId(t.taskArn)}) is unhealthy in (target-group ${tg}) due to (reason Health checks failed).`);
-        stopTask(w, t, `Task failed ELB health checks in (target-group ${tg})`, 'ServiceSchedulerInitiated');
-      } else {
-        serviceEvent(w, svc, `(task ${taskId(t.taskArn)}) failed container health checks.`);
-        stopTask(w, t, 'Task failed container health checks', 'ServiceSchedulerInitiated');
-      }
-    }
-    if (o) {
-      if (o.failedTasks !== undefined) o.failedTasks++;
-      o.consecutiveFailures++;
-      // The scheduler backs off a service that keeps failing to start tasks (§1.7).
-      if (o.consecutiveFailures >= 3) o.backoffUntil = w.now + Math.min(300_000, 15_000 * 2 ** (o.consecutiveFailures - 3));
-    }
-  }
-}
-
-function launch(
-  w: WorldContext,
-  svc: ServiceState,
-  owner: { id: string; launchType?: string; capacityProviderStrategy?: JsonObject[]; platformVersion?: string },
-  taskDefinition: string,
-  count: number,
-  loadBalancers: JsonObject[],
-): TaskState[] {
-  const ownerId = owner.id;
-  const td = findTaskDefinition(w, taskDefinition);
-  const cluster = w.st.ecs.clusters[svc.clusterArn];
-  if (!td || !cluster || count <= 0) return [];
-  const started: TaskState[] = [];
-  for (let i = 0; i < count; i++) {
-    const t = createTask(w, {
-      cluster,
-      td,
-      group: `service:${svc.serviceName}`,
-      serviceName: svc.serviceName,
-      ownerId,
-      startedBy: ownerId,
-      launchType: effectiveLaunchType(owner),
-      capacityProviderName: chosenProvider(owner.capacityProviderStrategy),
-      platformVersion: owner.platformVersion,
-      loadBalancers,
-      healthCheckGracePeriodSeconds: svc.healthCheckGracePeriodSeconds,
-      tags: [],
-    });
-    svc.taskArns.push(t.taskArn);
-    started.push(t);
-  }
-  serviceEvent(w, svc, `has started ${started.length} tasks: ${started.map((t) => `(task ${taskId(t.taskArn)})`).join(' ')}.`);
-  return started;
-}
-
-function stopForScaling(w: WorldContext, svc: ServiceState, tasks: TaskState[], reason: string): void {
-  if (!tasks.length) return;
-  for (const t of tasks) stopTask(w, t, reason, 'ServiceSchedulerInitiated');
-  serviceEvent(w, svc, `has stopped ${tasks.length} running tasks: ${tasks.map((t) => `(task ${taskId(t.taskArn)})`).join(' ')}.`);
-}
-
-/** Not-yet-healthy first, then oldest: the order the scheduler gives up tasks in. */
-function stopOrder(a: TaskState, b: TaskState): number {
-  const ha = countsHealthy(a) ? 1 : 0;
-  const hb = countsHealthy(b) ? 1 : 0;
-  return ha - hb || a.createdAt - b.createdAt;
-}
-
 /** Advances one service to `w.now`. Returns when it next needs attention, or undefined once it is settled. */
 export function stepService(w: WorldContext, svc: ServiceState): number | undefined {
   let wake: number | undefined;
@@ -362,6 +314,11 @@ function stepRolling(w: WorldContext, svc: ServiceState): number | undefined {
   const settings = settingsOf(svc);
   const p = svc.deployments[0];
   if (!p) return undefined;
+  // BLUE_GREEN, LINEAR and CANARY deployments follow their own lifecycle until they are decided (green may no
+  // longer be PRIMARY by then: a rollback makes blue PRIMARY again while green drains).
+  const current = svc.currentServiceDeployment ? w.st.ecs.serviceDeployments[svc.currentServiceDeployment] : undefined;
+  const green = current ? svc.deployments.find((d) => d.id === current.deploymentId) : undefined;
+  if (nativeInMotion(current) && green) return stepNative(w, svc, green, current);
   let wake: number | undefined;
   const byId = new Map(svc.deployments.map((d) => [d.id, d]));
   const all = tasksOf(w, svc);
@@ -423,7 +380,7 @@ function stepRolling(w: WorldContext, svc: ServiceState): number | undefined {
       );
     }
     stopForScaling(w, svc, stopping, `Scaling activity initiated by (deployment ${primary.id})`);
-    started = launch(w, svc, { ...svc, id: primary.id }, primary.taskDefinition, starts, svc.loadBalancers).length;
+    started = launch(w, svc, { ...svc, id: primary.id }, primary.taskDefinition, starts, effectiveLoadBalancers(svc)).length;
   }
   if (started || stopping.length) svc.steady = false;
   // Deployments whose tasks are all gone leave the list (they become INACTIVE).
@@ -508,6 +465,7 @@ function stepTaskSets(w: WorldContext, svc: ServiceState): number | undefined {
  */
 export function settleService(w: WorldContext, svc: ServiceState): void {
   const started = w.now;
+  settleNativeDeployment(w, svc);
   for (let guard = 0; guard < 5; guard++) {
     stepService(w, svc);
     for (const t of tasksOf(w, svc)) {

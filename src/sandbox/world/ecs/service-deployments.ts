@@ -1,7 +1,15 @@
-/** The service deployments API (§1.10): ListServiceDeployments, DescribeServiceDeployments, DescribeServiceRevisions. */
+/**
+ * The service deployments API (§1.10): ListServiceDeployments, DescribeServiceDeployments (with the lifecycle
+ * stage, hook details and traffic weights of BLUE_GREEN / LINEAR / CANARY deployments), DescribeServiceRevisions,
+ * and the two calls that act on a deployment: ContinueServiceDeployment (a PAUSE hook's answer) and
+ * StopServiceDeployment (ROLLBACK).
+ */
 import { SandboxApiError } from '../../errors.js';
 import type { WorldContext } from '../context.js';
 import { clone, compact, date, isRecord, list, optNumber, optString, reqString, toMillis, type Input } from '../input.js';
+import type { LifecycleHookRunState, ServiceDeploymentState, ServiceState } from '../types.js';
+import { rollBackRolling } from './scheduler.js';
+import { requestNativeRollback } from './service-deployment-lifecycle.js';
 import { paginate } from './task-definitions.js';
 import { isLive } from './tasks.js';
 
@@ -24,6 +32,16 @@ function sdOut(w: WorldContext, arn: string): Record<string, unknown> | undefine
     }
     return { arn: revArn, requestedTaskCount: requested, runningTaskCount: running, pendingTaskCount: pending };
   };
+  const n = sd.native;
+  // BLUE_GREEN / LINEAR / CANARY: the weights ECS asked for, green on the target revision, blue on the source one.
+  const blueRevision = n?.blueDeploymentId ? svc?.deployments.find((d) => d.id === n.blueDeploymentId)?.serviceRevisionArn : undefined;
+  const weights = (revArn: string, isTarget: boolean) =>
+    n && (isTarget || revArn === blueRevision)
+      ? {
+          requestedTestTrafficWeight: isTarget ? n.testWeight : 100 - n.testWeight,
+          requestedProductionTrafficWeight: isTarget ? n.productionWeight : 100 - n.productionWeight,
+        }
+      : {};
   return compact({
     serviceDeploymentArn: sd.serviceDeploymentArn,
     serviceArn: sd.serviceArn,
@@ -33,10 +51,12 @@ function sdOut(w: WorldContext, arn: string): Record<string, unknown> | undefine
     finishedAt: date(sd.finishedAt),
     stoppedAt: date(sd.stoppedAt),
     updatedAt: new Date(sd.updatedAt),
-    sourceServiceRevisions: sd.sourceServiceRevisions.map((r) => revisionSummary(r, undefined)),
-    targetServiceRevision: revisionSummary(sd.targetServiceRevision, sd.deploymentId),
+    sourceServiceRevisions: sd.sourceServiceRevisions.map((r) => ({ ...revisionSummary(r, undefined), ...weights(r, false) })),
+    targetServiceRevision: { ...revisionSummary(sd.targetServiceRevision, sd.deploymentId), ...weights(sd.targetServiceRevision, true) },
     status: sd.status,
     statusReason: sd.statusReason,
+    lifecycleStage: n?.stage,
+    lifecycleHookDetails: n ? n.hooks.map(hookDetailOut) : undefined,
     deploymentConfiguration: clone(sd.deploymentConfiguration),
     rollback: sd.rollback
       ? { reason: sd.rollback.reason, startedAt: new Date(sd.rollback.startedAt), serviceRevisionArn: sd.rollback.serviceRevisionArn }
@@ -118,9 +138,92 @@ export function describeServiceRevisions(w: WorldContext, input: Input): Record<
         networkConfiguration: r.networkConfiguration ? clone(r.networkConfiguration) : undefined,
         loadBalancers: clone(r.loadBalancers),
         containerImages: clone(r.containerImages),
+        resolvedConfiguration: r.resolvedLoadBalancers ? { loadBalancers: clone(r.resolvedLoadBalancers) } : undefined,
         createdAt: new Date(r.createdAt),
       }),
     );
   }
   return { serviceRevisions, failures };
+}
+
+function hookDetailOut(h: LifecycleHookRunState): Record<string, unknown> {
+  return compact({
+    hookId: h.hookId,
+    targetType: h.targetType,
+    targetArn: h.targetArn,
+    status: h.status,
+    expiresAt: new Date(h.expiresAt),
+    timeoutAction: h.timeoutAction,
+  });
+}
+
+/** The service deployment an action names, with its service; AWS's error when there is none. */
+function actionable(w: WorldContext, input: Input): { sd: ServiceDeploymentState; svc: ServiceState } {
+  const arn = reqString(input, 'serviceDeploymentArn');
+  const sd = w.st.ecs.serviceDeployments[arn];
+  const svc = sd ? w.serviceByArn(sd.serviceArn) : undefined;
+  if (!sd || !svc) {
+    throw new SandboxApiError(
+      'ServiceDeploymentNotFoundException',
+      `The service deployment ${arn} does not exist. Use ListServiceDeployments to find the ARNs of a service's deployments.`,
+    );
+  }
+  return { sd, svc };
+}
+
+/** "Continues or rolls back an Amazon ECS service deployment that is paused at a lifecycle hook" (§1.10). */
+export function continueServiceDeployment(w: WorldContext, input: Input): Record<string, unknown> {
+  const hookId = reqString(input, 'hookId');
+  const action = optString(input, 'action') ?? 'CONTINUE';
+  if (action !== 'CONTINUE' && action !== 'ROLLBACK') {
+    throw new SandboxApiError('InvalidParameterException', `action must be CONTINUE or ROLLBACK, not ${action}.`);
+  }
+  const { sd, svc } = actionable(w, input);
+  // Preconditions: the deployment is IN_PROGRESS and the hook is AWAITING_ACTION (continue-service-deployment).
+  if (sd.status !== 'IN_PROGRESS') {
+    throw new SandboxApiError(
+      'InvalidParameterException',
+      `The service deployment is ${sd.status}; only an IN_PROGRESS deployment can be continued.`,
+    );
+  }
+  const hook = sd.native?.hooks.find((h) => h.hookId === hookId);
+  if (hook?.targetType !== 'PAUSE') {
+    throw new SandboxApiError('InvalidParameterException', `The service deployment has no pause hook ${hookId} at its current stage.`);
+  }
+  if (hook.status !== 'AWAITING_ACTION') {
+    throw new SandboxApiError('InvalidParameterException', `The pause hook ${hookId} is ${hook.status}, not AWAITING_ACTION.`);
+  }
+  if (action === 'CONTINUE') hook.status = 'SUCCEEDED';
+  else {
+    hook.status = 'FAILED';
+    requestNativeRollback(w, svc, sd, `Rolled back by ContinueServiceDeployment at the pause hook ${hookId} (${sd.native?.stage}).`);
+  }
+  sd.updatedAt = w.now;
+  w.activateService(svc.serviceArn);
+  return { serviceDeploymentArn: sd.serviceDeploymentArn };
+}
+
+const FINISHED = new Set(['SUCCESSFUL', 'STOPPED', 'ROLLBACK_SUCCESSFUL', 'ROLLBACK_FAILED']);
+
+/**
+ * StopServiceDeployment with ROLLBACK (§1.10): PENDING or IN_PROGRESS → ROLLBACK_REQUESTED, then the rollback;
+ * a deployment already stopping or rolling back goes on doing so; a finished one is a conflict. ABORT is in the
+ * model but not documented as usable: refused.
+ */
+export function stopServiceDeployment(w: WorldContext, input: Input): Record<string, unknown> {
+  const stopType = optString(input, 'stopType') ?? 'ROLLBACK';
+  if (stopType !== 'ROLLBACK') {
+    throw new SandboxApiError('InvalidParameterException', `stopType ${stopType} is not supported; the valid value is ROLLBACK.`);
+  }
+  const { sd, svc } = actionable(w, input);
+  if (FINISHED.has(sd.status)) {
+    throw new SandboxApiError('ConflictException', `The service deployment is ${sd.status} and cannot be stopped.`);
+  }
+  if (sd.status === 'PENDING' || sd.status === 'IN_PROGRESS') {
+    const reason = 'Rolled back by StopServiceDeployment.';
+    if (sd.native) requestNativeRollback(w, svc, sd, reason);
+    else rollBackRolling(w, svc, sd, reason);
+  }
+  w.activateService(svc.serviceArn);
+  return { serviceDeploymentArn: sd.serviceDeploymentArn };
 }

@@ -10,6 +10,7 @@ import { createDeployment } from './scheduler.js';
 import { paginate, taskDefinition } from './task-definitions.js';
 import { checkCompatibility, checkLaunchType, checkStrategy, placementOf, readStrategy } from './launch.js';
 import { checkLoadBalancers, normalizeLoadBalancers } from './load-balancers.js';
+import { checkNativeConfiguration } from './native-config.js';
 import { createTaskSet, taskSetOut } from './task-sets.js';
 import { isLive } from './tasks.js';
 
@@ -186,6 +187,8 @@ export function createService(w: WorldContext, input: Input): Record<string, unk
   }
   const loadBalancers = normalizeLoadBalancers(input.loadBalancers);
   if (tdRef !== undefined) checkLoadBalancers(w, loadBalancers, tdRef);
+  const deploymentConfiguration = deploymentConfigurationDefaults(input.deploymentConfiguration, controller);
+  checkNativeConfiguration(w, controller, deploymentConfiguration, loadBalancers);
   const desiredCount = optNumber(input, 'desiredCount') ?? 0;
   // Without a launch type or capacity provider strategy (and no cluster default strategy) AWS uses EC2. The
   // sandbox does not model EC2 capacity, so such tasks are placed as if an instance had room.
@@ -205,7 +208,7 @@ export function createService(w: WorldContext, input: Input): Record<string, unk
     platformVersion: optString(input, 'platformVersion') ?? (launchType === 'FARGATE' ? 'LATEST' : undefined),
     schedulingStrategy: optString(input, 'schedulingStrategy') ?? 'REPLICA',
     deploymentController: { type: controller },
-    deploymentConfiguration: deploymentConfigurationDefaults(input.deploymentConfiguration, controller),
+    deploymentConfiguration,
     networkConfiguration: isRecord(input.networkConfiguration) ? (clone(input.networkConfiguration) as JsonObject) : undefined,
     loadBalancers,
     serviceRegistries: list(input.serviceRegistries).filter(isRecord) as JsonObject[],
@@ -270,6 +273,15 @@ export function updateService(w: WorldContext, input: Input): Record<string, unk
       'Unable to update task definition on services with a CODE_DEPLOY deployment controller. Use AWS CodeDeploy to trigger a new deployment.',
     );
   }
+  // Checked before anything changes: a refused update changes nothing.
+  const nextConfiguration = isRecord(input.deploymentConfiguration)
+    ? deploymentConfigurationDefaults(
+        { ...svc.deploymentConfiguration, ...clone(input.deploymentConfiguration) },
+        svc.deploymentController.type,
+      )
+    : svc.deploymentConfiguration;
+  const nextLoadBalancers = input.loadBalancers !== undefined ? normalizeLoadBalancers(input.loadBalancers) : svc.loadBalancers;
+  checkNativeConfiguration(w, svc.deploymentController.type, nextConfiguration, nextLoadBalancers);
   let trigger = optBool(input, 'forceNewDeployment') === true || (newTd !== undefined && newTd !== svc.taskDefinition);
   if (isRecord(input.networkConfiguration)) {
     if (JSON.stringify(input.networkConfiguration) !== JSON.stringify(svc.networkConfiguration)) trigger = true;
@@ -296,12 +308,7 @@ export function updateService(w: WorldContext, input: Input): Record<string, unk
     svc.serviceRegistries = list(input.serviceRegistries).filter(isRecord) as JsonObject[];
     trigger = true;
   }
-  if (isRecord(input.deploymentConfiguration)) {
-    svc.deploymentConfiguration = deploymentConfigurationDefaults(
-      { ...svc.deploymentConfiguration, ...clone(input.deploymentConfiguration) },
-      svc.deploymentController.type,
-    );
-  }
+  svc.deploymentConfiguration = nextConfiguration;
   const desired = optNumber(input, 'desiredCount');
   if (desired !== undefined && desired !== svc.desiredCount) {
     svc.desiredCount = desired;

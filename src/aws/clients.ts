@@ -10,16 +10,19 @@
 import { CloudWatchClient, DescribeAlarmsCommand, GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import {
   BatchGetDeploymentGroupsCommand,
+  BatchGetDeploymentTargetsCommand,
   CodeDeployClient,
   ContinueDeploymentCommand,
   CreateDeploymentCommand,
   GetApplicationCommand,
   GetDeploymentCommand,
+  GetDeploymentConfigCommand,
   GetDeploymentGroupCommand,
   GetDeploymentTargetCommand,
   ListApplicationsCommand,
   ListDeploymentGroupsCommand,
   ListDeploymentsCommand,
+  ListDeploymentTargetsCommand,
   StopDeploymentCommand,
 } from '@aws-sdk/client-codedeploy';
 import {
@@ -381,6 +384,13 @@ export function createAwsPorts(config: AwsConfig): AwsPorts {
       'BatchGetDeploymentGroups',
       BatchGetDeploymentGroupsCommand,
     ),
+    listDeploymentTargets: op<CodeDeployPort['listDeploymentTargets']>(d, 'ListDeploymentTargets', ListDeploymentTargetsCommand),
+    batchGetDeploymentTargets: op<CodeDeployPort['batchGetDeploymentTargets']>(
+      d,
+      'BatchGetDeploymentTargets',
+      BatchGetDeploymentTargetsCommand,
+    ),
+    getDeploymentConfig: op<CodeDeployPort['getDeploymentConfig']>(d, 'GetDeploymentConfig', GetDeploymentConfigCommand),
   };
 
   const l = bind('elbv2', (c) => new ElasticLoadBalancingV2Client(c));

@@ -60,6 +60,11 @@ export interface CodeDeployPort {
   listApplications: Op<cd.ListApplicationsCommandInput, cd.ListApplicationsCommandOutput>;
   listDeploymentGroups: Op<cd.ListDeploymentGroupsCommandInput, cd.ListDeploymentGroupsCommandOutput>;
   batchGetDeploymentGroups: Op<cd.BatchGetDeploymentGroupsCommandInput, cd.BatchGetDeploymentGroupsCommandOutput>;
+  /** Blue-green: the deployment's target (an ECS deployment has one: `cluster:service`), then its lifecycle and task sets. */
+  listDeploymentTargets: Op<cd.ListDeploymentTargetsCommandInput, cd.ListDeploymentTargetsCommandOutput>;
+  batchGetDeploymentTargets: Op<cd.BatchGetDeploymentTargetsCommandInput, cd.BatchGetDeploymentTargetsCommandOutput>;
+  /** Blue-green: how a deployment config shifts production traffic (how long a production-traffic gate holds). */
+  getDeploymentConfig: Op<cd.GetDeploymentConfigCommandInput, cd.GetDeploymentConfigCommandOutput>;
 }
 
 export interface Elbv2Port {

@@ -167,7 +167,12 @@ async function applyChanges(run: Run, plan: Plan, deps: ApplyDeps, options: Appl
   const skipped: SkippedStepResult[] = [];
   try {
     refuseOnPreflight(ctx, changing, locks);
-    if (ctx.options.continuation === 'resume') await refuseResumeOfAnotherRevision(ctx, changing);
+    if (ctx.options.continuation === 'resume') {
+      await refuseResumeOfAnotherRevision(
+        ctx,
+        changing.filter((s) => s.inFlight?.kind === 'canary'),
+      );
+    }
     await refuseOnChecks(ctx, changing);
     await announceStart(ctx, changing, changingTasks);
     problems = await registerTaskFamilies(ctx, changingTasks);
@@ -224,7 +229,7 @@ function selectChanges(plan: Plan, options: ApplyOptions, deps: ApplyDeps): Sele
   return { selected, changing, unchanged, tasks, changingTasks };
 }
 
-/** `promote`, `abort`, `apply --resume`: exactly the selected services with a canary (or ECS-native deployment) in flight. */
+/** `promote`, `abort`, `apply --resume`: exactly the selected services with a canary, an ECS-native or a blue-green deployment in flight. */
 function selectCanariesInFlight(
   selected: ServicePlan[],
   continuation: NonNullable<ApplyOptions['continuation']>,
@@ -234,9 +239,9 @@ function selectCanariesInFlight(
     const verb = continuation === 'promote-full' ? 'promote' : continuation;
     throw new UsageError(
       'CANARY_NOT_IN_FLIGHT',
-      `nothing to ${verb}: no canary (or ECS-native deployment) is in flight for ${selected.map((s) => s.key).join(', ')}`,
+      `nothing to ${verb}: no canary, ECS-native or blue-green deployment is in flight for ${selected.map((s) => s.key).join(', ')}`,
       {
-        hint: 'a canary in flight is recorded as ecsdeploy:canary:* tags on its canary service, an ECS-native deployment as ecsdeploy:ecs-native:* tags on its service; `ecsdeploy plan` and `ecsdeploy status` show them',
+        hint: 'a canary in flight is recorded as ecsdeploy:canary:* tags on its canary service, an ECS-native deployment as ecsdeploy:ecs-native:* tags on its service, a blue-green one is the CodeDeploy deployment of its group; `ecsdeploy plan` and `ecsdeploy status` show them',
       },
     );
   }

@@ -17,6 +17,8 @@ import type { EngineContext } from './context.js';
  */
 export function revisionInFlight(sp: ServicePlan, continuation: 'resume' | 'promote' | 'promote-full' | 'abort'): string {
   const recorded = sp.inFlight?.taskDefinitionArn;
+  // A CodeDeploy deployment still installing may show no replacement yet: it is continued by its id, whatever it deploys.
+  if (!recorded && sp.inFlight?.kind === 'codedeploy') return sp.live?.taskDefinitionArn ?? '';
   if (!recorded && continuation === 'abort') return sp.live?.taskDefinitionArn ?? '';
   if (!recorded) {
     throw new UsageError('CANARY_STATE_INCOMPLETE', `${sp.key}: the canary in flight records no revision, so it cannot be continued`, {

@@ -59,6 +59,11 @@ export function createEngineContext(
     strategies: deps.strategies ?? builtInStrategies,
     heartbeats,
     runId: run.options.runId,
+    ...(run.options.waitUntil ? { waitUntil: run.options.waitUntil } : {}),
+    provenance: {
+      ...(run.options.gitCommit ? { gitCommit: run.options.gitCommit } : {}),
+      ...(run.plan ? { manifestDigest: run.plan.manifest.digest } : {}),
+    },
   };
   // Canary milestones (start, each step, promotion, abort) go to the run's SNS topic; gate task checks run as
   // the engine's one-off tasks.

@@ -8,7 +8,8 @@
  *                                                     └► failed, timed out, rolled back: the run fails (nothing new starts)
  *
  * A rollout waiting for a person (a paused canary, CodeDeploy `Ready`), and any canary in flight, cannot be waited
- * for: refused, with the commands that move it on (promote, abort, `apply --resume`). A strategy with rollouts of its
+ * for: refused, with the commands that move it on (promote, abort, `apply --resume`); a CodeDeploy deployment that
+ * comes to wait Ready while followed ends the wait the same way (the run fails, nothing new started). A strategy with rollouts of its
  * own that a run may wait for adds a follower to IN_FLIGHT_FOLLOWERS.
  */
 import { UsageError } from '../errors/index.js';
@@ -35,6 +36,7 @@ export interface InFlightVerdict {
 export type InFlightFollower = (ctx: EngineContext, sp: ServicePlan, f: InFlightRollout, deadline: number) => Promise<InFlightVerdict>;
 
 const CODEDEPLOY_SUCCEEDED = 'Succeeded';
+const CODEDEPLOY_READY = 'Ready';
 const CODEDEPLOY_FINAL = new Set(['Succeeded', 'Failed', 'Stopped']);
 const SERVICE_DEPLOYMENT_FINAL = new Set(['SUCCESSFUL', 'STOPPED', 'ROLLBACK_SUCCESSFUL', 'ROLLBACK_FAILED']);
 
@@ -113,13 +115,20 @@ async function pollUntilFinal(
   }
 }
 
-const followCodeDeploy: InFlightFollower = async (ctx, _sp, f, deadline) => {
+const followCodeDeploy: InFlightFollower = async (ctx, sp, f, deadline) => {
   const end = await pollUntilFinal(ctx, deadline, async () => {
     const status = (await ctx.ports.codedeploy.getDeployment({ deploymentId: f.id }, { signal: ctx.hardSignal })).deploymentInfo?.status;
-    return { status, final: status !== undefined && CODEDEPLOY_FINAL.has(status) };
+    // Ready: it waits for a person now (ContinueDeployment), which no wait would replace.
+    return { status, final: status !== undefined && (CODEDEPLOY_FINAL.has(status) || status === CODEDEPLOY_READY) };
   });
   if (end === 'timeout') return { outcome: 'timed-out', text: `CodeDeploy deployment ${f.id} did not finish within the service's timeout` };
   if (end === 'interrupted') return { outcome: 'interrupted', text: `interrupted while waiting for CodeDeploy deployment ${f.id}` };
+  if (end.status === CODEDEPLOY_READY) {
+    return {
+      outcome: 'failed',
+      text: `CodeDeploy deployment ${f.id} waits Ready for someone to reroute production traffic: ecsdeploy promote -n ${sp.key} or ecsdeploy abort -n ${sp.key}`,
+    };
+  }
   return end.status === CODEDEPLOY_SUCCEEDED
     ? { outcome: 'succeeded', text: `CodeDeploy deployment ${f.id} succeeded` }
     : { outcome: 'failed', text: `CodeDeploy deployment ${f.id} ended ${end.status}` };

@@ -7,11 +7,15 @@
  *     newest first, skipping the one the service runs now                      │
  *   else: newest ACTIVE revision of the family older than the current one     │
  *     that ecsdeploy marked as deployed (`ecsdeploy:deployed`), else tagged ───┘
+ *
+ * A blue-green (CodeDeploy) service with a deployment in flight on its group is rolled back by stopping that
+ * deployment with rollback (production stays on, or goes back to, the original task set): the strategy's abort.
  */
 import type { AwsPorts, EcsService } from '../aws/ports.js';
 import { UsageError } from '../errors/index.js';
 import { describeServices, type ServiceRef } from '../live/describe-services.js';
 import type { ResolvedService } from '../model/manifest.js';
+import { deploymentInFlight } from '../strategies/codedeploy-service.js';
 import { builtInStrategies, unsupportedReason } from '../strategies/select.js';
 import type { DeployTarget } from '../strategies/types.js';
 import { shortTaskDefinition, taskDefinitionFamily, taskDefinitionRevision } from '../util/arn.js';
@@ -39,6 +43,29 @@ export interface RollbackTarget {
   taskDefinitionArn: string;
   /** How it was found: `--to`, `service deployments`, `ecsdeploy tags`. */
   source: string;
+  /** A blue-green deployment in flight (its id) that the rollback stops with rollback, instead of deploying. */
+  stopsInFlight?: string;
+}
+
+/**
+ * A blue-green service whose group has a CodeDeploy deployment in flight: rolling back is stopping it with
+ * rollback, which leaves production on the revision the service serves now (`svc.taskDefinition`).
+ */
+export async function inFlightRollbackTarget(
+  ports: AwsPorts,
+  service: ResolvedService,
+  svc: EcsService,
+  signal: AbortSignal,
+): Promise<RollbackTarget | undefined> {
+  if (service.strategy.type !== 'blue-green') return undefined;
+  const id = await deploymentInFlight(ports, service.strategy, signal);
+  if (!id) return undefined;
+  const serving = svc.taskSets?.find((t) => t.status === 'PRIMARY')?.taskDefinition ?? svc.taskDefinition ?? '';
+  return {
+    taskDefinitionArn: serving,
+    source: `stop CodeDeploy deployment ${id}, in flight, with rollback: production back on ${shortTaskDefinition(serving)}`,
+    stopsInFlight: id,
+  };
 }
 
 async function resolveExplicit(ports: AwsPorts, current: string, to: string, signal: AbortSignal): Promise<string> {
@@ -172,9 +199,12 @@ export async function rollbackService(service: ResolvedService, deps: ApplyDeps,
   if (!strategy) throw new UsageError('STRATEGY_UNAVAILABLE', `${service.key}: ${unsupportedReason(service.strategy, strategies)}`);
 
   const svc = await readServiceToRollBack(deps.ports, service, deps.signal);
-  const found = options.target ?? (await findRollbackTarget(deps.ports, svc, service.cluster, options.to, deps.signal));
+  const found =
+    options.target ??
+    (options.to ? undefined : await inFlightRollbackTarget(deps.ports, service, svc, deps.signal)) ??
+    (await findRollbackTarget(deps.ports, svc, service.cluster, options.to, deps.signal));
   const base = { key: service.key, service: service.service, cluster: service.cluster };
-  if (found.taskDefinitionArn === svc.taskDefinition) {
+  if (found.taskDefinitionArn === svc.taskDefinition && !found.stopsInFlight) {
     run.emit({ type: 'log', message: `${service.key} already runs ${shortTaskDefinition(svc.taskDefinition)}` });
     return finishRun(run, 'no-change', [{ ...base, outcome: 'unchanged', taskDefinitionArn: svc.taskDefinition }], { durationMs: 0 });
   }
@@ -202,6 +232,7 @@ export async function rollbackService(service: ResolvedService, deps: ApplyDeps,
     // Undoing a failed rollback would put back the revision we are leaving; say what happened instead.
     onFailure: 'leave',
     purpose: 'rollback',
+    ...(found.stopsInFlight ? { continuation: 'abort' as const } : {}),
   };
   // A rollback is how one gets out of a stuck deployment, so an in-progress deployment does not block it;
   // another ecsdeploy run holding the service still does. The heartbeat keeps the lock while the rollback waits.

@@ -4,6 +4,7 @@
  */
 import type { AwsPorts, EcsDeployment, EcsService } from '../aws/ports.js';
 import { describeServices } from '../live/describe-services.js';
+import { codeDeployStatuses } from '../strategies/codedeploy-status.js';
 import { canaryStatuses } from './canary-status.js';
 import type { ResolvedService } from '../model/manifest.js';
 import type { DeploymentStatus, LockStatus, ServiceStatusReport } from '../model/status.js';
@@ -99,11 +100,15 @@ export async function buildStatusReports(
 ): Promise<ServiceStatusReport[]> {
   // With tags: the lock lives in one.
   const found = await describeServices(ports, services, { include: ['TAGS'], ...(options.signal ? { signal: options.signal } : {}) });
-  const canaries = await canaryStatuses(ports, services, options.signal ?? new AbortController().signal);
+  const signal = options.signal ?? new AbortController().signal;
+  const [canaries, codedeploy] = await Promise.all([canaryStatuses(ports, services, signal), codeDeployStatuses(ports, services, signal)]);
   const now = options.now ?? Date.now();
   return services.map((s) => {
     const report = statusReport(s, found.find(s.cluster, s.service), options.events ?? 5, now);
     const canary = canaries.get(s.key);
-    return canary ? { ...report, canary } : report;
+    const deployment = codedeploy.get(s.key);
+    // A blue-green service is in progress while its CodeDeploy deployment is (a draining task set is not news).
+    const inProgress = deployment?.deployment ? { inProgress: deployment.deployment.inFlight } : {};
+    return { ...report, ...inProgress, ...(canary ? { canary } : {}), ...(deployment ? { codedeploy: deployment } : {}) };
   });
 }

@@ -54,6 +54,11 @@ export interface ApplyOptions {
    * canary in flight are touched.
    */
   continuation?: 'resume' | 'promote' | 'promote-full' | 'abort';
+  /**
+   * `traffic-shifted`: a blue-green service is done once production traffic is all on the new revision; CodeDeploy's
+   * termination wait goes on after the run (`apply --wait-until traffic-shifted`).
+   */
+  waitUntil?: 'traffic-shifted';
 }
 
 export interface ServiceResult {

@@ -160,7 +160,7 @@ export type EngineEvent =
       type: 'gate.evaluated';
       service: string;
       step?: number;
-      /** `canary` (a canary step's gate) or `test-traffic` (blue-green's test-traffic gate). */
+      /** `canary` (a canary step's gate), `test-traffic` or `production-traffic` (blue-green's gates). */
       gate?: string;
       /** 1-based within the hold. */
       evaluation?: number;
@@ -220,6 +220,48 @@ export type EngineEvent =
       trafficRestored: boolean;
       /** The canary service was scaled to 0 (only ever after trafficRestored). */
       scaledIn: boolean;
+    })
+  /** A lifecycle event of a blue-green (CodeDeploy) deployment changed status: once per change, with why it failed. */
+  | (Base & {
+      type: 'codedeploy.lifecycle';
+      service: string;
+      deploymentId: string;
+      /** `BeforeInstall`, `Install`, ..., `AfterAllowTraffic` (an open set: AWS may add events). */
+      event: string;
+      /** `InProgress`, `Succeeded`, `Failed`, `Skipped`... (as CodeDeploy reports it). */
+      status: string;
+      /** Why it failed: the hook's function and what it said. */
+      diagnostics?: { errorCode?: string; scriptName?: string; message?: string };
+    })
+  /**
+   * A blue-green deployment waits for a person (exit code 3): `ready` with only test traffic on the replacement
+   * (ContinueDeployment READY_WAIT goes on), or after a gate paused. `next` are the commands that move it on.
+   */
+  | (Base & {
+      type: 'codedeploy.paused';
+      service: string;
+      deploymentId: string;
+      wait: 'ready' | 'termination';
+      runId: string;
+      reason: string;
+      next: string[];
+    })
+  /**
+   * A blue-green deployment ended without shipping: stopped by ecsdeploy with rollback (a gate, the timeout,
+   * `ecsdeploy abort`, Ctrl-C, `onFailure`), or failed or stopped by CodeDeploy (`codedeploy`). `checks` are the
+   * failing checks of the evaluation that decided, when a gate did.
+   */
+  | (Base & {
+      type: 'codedeploy.stopped';
+      service: string;
+      deploymentId: string;
+      trigger: 'gate' | 'timeout' | 'command' | 'interrupt' | 'failure' | 'codedeploy';
+      reason: string;
+      checks?: GateCheckEvidence[];
+      /** Production traffic read back all on the original task set, which serves as PRIMARY again. */
+      trafficRestored: boolean;
+      /** The most production traffic the replacement carried, in percent (0: production never saw it). */
+      productionWeight: number;
     })
   /** An ECS-native deployment (ecs-blue-green, ecs-linear, ecs-canary) moved on: its stage, status or requested weights. */
   | (Base & {

@@ -3,13 +3,16 @@
  * is changed (aws-semantics.md §7 item 4). Each missing piece is an issue that names it; issues block apply of
  * that service only. Lookups are shared between services and batched where the API allows.
  *
- * - blue-green: the CodeDeploy application and deployment group exist, and the group deploys this service.
+ * - blue-green: the CodeDeploy application and deployment group exist, the group deploys this service, and it can
+ *   honour the manifest (a blue/green group with a target group pair; a test listener and a long enough ready wait
+ *   for a test-traffic gate: model/codedeploy-group.ts).
  * - canary: the listener rule (or listener) and both target groups exist, and the canary ECS service exists.
  * - any strategy: every alarm a gate, the test-traffic gate or ECS deployment alarms name exists (metric or
  *   composite: DescribeAlarms only returns composite alarms when asked, §4.1).
  */
 import type { AwsPorts } from '../aws/ports.js';
 import { AwsApiError } from '../errors/index.js';
+import { type DeploymentGroupFacts, deploymentGroupFacts, deploymentGroupProblems } from '../model/codedeploy-group.js';
 import type { PreflightIssue } from '../model/live.js';
 import type { ResolvedManifest, ResolvedService } from '../model/manifest.js';
 import type { BlueGreenStrategy, CanaryStrategy } from '../model/strategy.js';
@@ -74,6 +77,7 @@ function alarmSources(s: ResolvedService): { name: string; from: string }[] {
   for (const name of s.deployment.alarms?.alarmNames ?? []) out.push({ name, from: 'deployment.alarms' });
   if (s.strategy.type === 'blue-green') {
     for (const name of s.strategy.testTrafficGate?.alarms ?? []) out.push({ name, from: 'strategy.testTrafficGate.alarms' });
+    for (const name of s.strategy.productionTrafficGate?.alarms ?? []) out.push({ name, from: 'strategy.productionTrafficGate.alarms' });
   }
   if (s.strategy.type === 'canary') {
     for (const name of s.strategy.gate.alarms) out.push({ name, from: 'strategy.gate.alarms' });
@@ -124,7 +128,10 @@ async function checkBlueGreen(
   context: PreflightContext,
 ): Promise<PreflightIssue[]> {
   // One GetDeploymentGroup per distinct group; it also tells whether the application exists.
-  type Group = { kind: 'ok'; ecsServices: { cluster: string; service: string }[] } | { kind: 'no-app' } | { kind: 'no-group' };
+  type Group =
+    | { kind: 'ok'; ecsServices: { cluster: string; service: string }[]; facts: DeploymentGroupFacts }
+    | { kind: 'no-app' }
+    | { kind: 'no-group' };
   const keyOf = (b: BlueGreenStrategy) => `${b.application}\n${b.deploymentGroup}`;
   const distinct = [...new Map(services.map(({ strategy }) => [keyOf(strategy), strategy])).values()];
   const groups = new Map<string, Group>();
@@ -138,7 +145,7 @@ async function checkBlueGreen(
         cluster: clusterName(e.clusterName ?? ''),
         service: serviceName(e.serviceName ?? ''),
       }));
-      groups.set(keyOf(b), { kind: 'ok', ecsServices });
+      groups.set(keyOf(b), { kind: 'ok', ecsServices, facts: deploymentGroupFacts(out.deploymentGroupInfo) });
     } catch (error) {
       if (hasCode(error, 'ApplicationDoesNotExistException')) groups.set(keyOf(b), { kind: 'no-app' });
       else if (hasCode(error, 'DeploymentGroupDoesNotExistException')) groups.set(keyOf(b), { kind: 'no-group' });
@@ -162,6 +169,8 @@ async function checkBlueGreen(
         service: s.key,
         message: `CodeDeploy deployment group "${strategy.deploymentGroup}" deploys ${targets}, not ${clusterName(s.cluster)}/${serviceName(s.service)}`,
       });
+    } else {
+      for (const message of deploymentGroupProblems(strategy, group.facts)) issues.push({ service: s.key, message });
     }
   }
   return issues;

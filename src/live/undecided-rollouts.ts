@@ -7,6 +7,7 @@
  */
 import type { AwsPorts } from '../aws/ports.js';
 import { AwsApiError } from '../errors/index.js';
+import { readDeploymentTarget } from './codedeploy-in-flight.js';
 import type { ResolvedManifest } from '../model/manifest.js';
 import type { JsonObject } from '../model/task-definition.js';
 import { type Limit, mapLimited } from './concurrency.js';
@@ -65,7 +66,11 @@ export async function readUndecidedRollouts(
       const info = (await ports.codedeploy.getDeployment({ deploymentId: first }, o)).deploymentInfo;
       // An endpoint that ignores the status filter lists finished deployments too: those are decided.
       if (info?.status && !CODEDEPLOY_NOT_FINAL.includes(info.status)) return;
-      out.set(s.key, { codeDeployDeployments: [toJsonObject(info ?? { deploymentId: first })] });
+      const found = toJsonObject(info ?? { deploymentId: first });
+      // Where it stands (lifecycle events, weights): what the blue-green detector describes.
+      const target = await readDeploymentTarget(ports, first, o);
+      if (target) found.deploymentTarget = target;
+      out.set(s.key, { codeDeployDeployments: [found] });
       return;
     }
     const strategy = liveStrategy(described);

@@ -52,8 +52,12 @@ interface GateSite {
 
 function gatesOf(s: ResolvedService): GateSite[] {
   if (s.strategy.type === 'canary') return [{ gate: s.strategy.gate, path: ['strategy', 'gate'] }];
-  if (s.strategy.type === 'blue-green' && s.strategy.testTrafficGate) {
-    return [{ gate: s.strategy.testTrafficGate, path: ['strategy', 'testTrafficGate'] }];
+  if (s.strategy.type === 'blue-green') {
+    const { testTrafficGate, productionTrafficGate } = s.strategy;
+    return [
+      ...(testTrafficGate ? [{ gate: testTrafficGate, path: ['strategy', 'testTrafficGate'] }] : []),
+      ...(productionTrafficGate ? [{ gate: productionTrafficGate, path: ['strategy', 'productionTrafficGate'] }] : []),
+    ];
   }
   if (isEcsNative(s.strategy)) {
     const { testTrafficGate, productionGate } = s.strategy;

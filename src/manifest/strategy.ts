@@ -126,13 +126,15 @@ export function resolveStrategy(w: WrittenStrategy | undefined, serviceName: str
   if (w.type !== 'blue-green' && w.type !== 'canary') return resolveEcsNative(w);
   if (w.type === 'blue-green') {
     const t = w.testTrafficGate;
+    const p = w.productionTrafficGate;
     return {
       type: 'blue-green',
       application: w.application,
       deploymentGroup: w.deploymentGroup,
       ...(w.deploymentConfig !== undefined && { deploymentConfig: w.deploymentConfig }),
       container: { name: w.container.name, port: w.container.port },
-      ...(t && { testTrafficGate: { ...resolveGate(t), holdMs: ms(t.hold, 0) } }),
+      ...(t && { testTrafficGate: { ...resolveGate(t), holdMs: ms(t.hold, 0), ...(t.approval === true && { approval: true }) } }),
+      ...(p && { productionTrafficGate: { ...resolveGate(p), bakeMs: ms(p.bake, 0) } }),
       ...(w.hooks && { hooks: { ...w.hooks } }),
     };
   }

@@ -85,7 +85,8 @@ export type WrittenStrategy =
       deploymentGroup: string;
       deploymentConfig?: string;
       container: { name: string; port: number };
-      testTrafficGate?: WrittenGate & { hold: string };
+      testTrafficGate?: WrittenGate & { hold: string; approval?: boolean };
+      productionTrafficGate?: WrittenGate & { bake?: string };
       hooks?: Record<string, string>;
     }
   | {

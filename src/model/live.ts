@@ -18,7 +18,8 @@ export interface LiveServiceState {
   taskDefinition: JsonObject | undefined;
   /**
    * Blue-green services: the CodeDeploy deployments of the service's group that are not in a final state
-   * (GetDeployment's `deploymentInfo`, newest first); absent when not read.
+   * (GetDeployment's `deploymentInfo`, newest first, the first with its ECS target as `deploymentTarget`); absent
+   * when not read.
    */
   codeDeployDeployments?: JsonObject[];
   /**

@@ -37,6 +37,35 @@ export interface ServiceStatusReport {
   lock?: LockStatus;
   /** A canary service's canary: in flight or not, and the rule's weights as read now. */
   canary?: CanaryStatus;
+  /** A blue-green service's CodeDeploy deployment: the one in flight, else the group's last one. */
+  codedeploy?: CodeDeployStatus;
+}
+
+export interface CodeDeployStatus {
+  application: string;
+  deploymentGroup: string;
+  /** Undefined: the group has never deployed (or it could not be read: `error`). */
+  deployment?: {
+    id: string;
+    /** As CodeDeploy reports it (`InProgress`, `Ready`, `Succeeded`...). */
+    status: string;
+    /** Not Succeeded, Failed or Stopped. */
+    inFlight: boolean;
+    /** `installing`, `test-traffic`, `ready-wait`, `shifting`, `termination-wait`, `final`. */
+    stage: string;
+    /** The ecsdeploy run that started it, from its description. */
+    runId?: string;
+    description?: string;
+    /** Why it failed or stopped, in one line. */
+    error?: string;
+    lifecycle: { name: string; status: string; diagnostics?: string }[];
+    /** Blue and green, each with its share of production traffic (percent) and target group. */
+    taskSets: { label: string; status: string; weight: number; targetGroup: string; running: number; desired: number }[];
+  };
+  /** Commands that move a deployment in flight on. */
+  next?: string[];
+  /** Why the deployment could not be read. */
+  error?: string;
 }
 
 /** An ecsdeploy run's lock on a service. */

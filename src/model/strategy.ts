@@ -11,6 +11,22 @@ export interface RollingStrategy {
 export interface TestTrafficGate extends GateConfig {
   /** How long to hold, in ms. */
   holdMs: number;
+  /**
+   * After the hold passes, stop the run for a person (exit code 3) while the deployment waits Ready: `ecsdeploy
+   * promote` reroutes production traffic, `ecsdeploy abort` stops the deployment with rollback.
+   * @default absent (false)
+   */
+  approval?: true;
+}
+
+/**
+ * The blue-green production-traffic gate: held while CodeDeploy shifts production traffic to the replacement task
+ * set (from the first shift until all of it is there, plus `bakeMs`), with `canary` the replacement (green) and
+ * `stable` the original (blue) target group, both serving production traffic meanwhile.
+ */
+export interface ProductionTrafficGate extends GateConfig {
+  /** How long to keep judging after all production traffic is on the replacement, in ms. */
+  bakeMs: number;
 }
 
 export interface BlueGreenStrategy {
@@ -22,6 +38,8 @@ export interface BlueGreenStrategy {
   container: { name: string; port: number };
   /** Optional gate while only test traffic reaches the replacement task set. */
   testTrafficGate?: TestTrafficGate;
+  /** Optional gate while production traffic shifts to the replacement task set (canary and linear configs). */
+  productionTrafficGate?: ProductionTrafficGate;
   /** CodeDeploy lifecycle hooks (Lambda names) copied into the AppSpec. */
   hooks?: Record<string, string>;
 }

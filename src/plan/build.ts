@@ -9,6 +9,7 @@ import type { ResolvedManifest, ResolvedService } from '../model/manifest.js';
 import type { LiveServiceState, LiveState, PreflightIssue } from '../model/live.js';
 import { applyOverrides } from '../model/overrides.js';
 import type { Json, JsonObject, TaskDefinitionInput } from '../model/task-definition.js';
+import { codeDeployChangePath } from './codedeploy-paths.js';
 import { diffDocuments, unifiedDiff } from './diff.js';
 import { detectInFlight } from './in-flight.js';
 import { type OverrideFlags, recordOverrides } from './recorded-overrides.js';
@@ -173,10 +174,17 @@ function planService(
   const normDesiredSvc = normalizeServiceDocument(desiredSvcRaw, svcCtx);
   const normLiveSvc = described ? normalizeServiceDocument(liveServiceDocument(described, desiredSvcRaw), svcCtx) : undefined;
 
-  const tdChanges = diffDocuments(normLiveTd, normDesiredTd, 'taskDefinition');
-  const svcChanges = diffDocuments(normLiveSvc, normDesiredSvc, 'service').map((c) =>
-    described && requiresReplacement(topLevelKey(c.path), controller) ? { ...c, requiresReplacement: true } : c,
-  );
+  // On a CODE_DEPLOY service every change says its path (AppSpec, UpdateService, TagResource), or that none exists.
+  const codeDeploy = described !== undefined && controller === 'CODE_DEPLOY';
+  const withPath = (c: FieldChange): FieldChange => {
+    if (!codeDeploy) return c;
+    const path = codeDeployChangePath(c.scope, topLevelKey(c.path));
+    return path === 'replacement' ? { ...c, requiresReplacement: true } : { ...c, via: path };
+  };
+  const tdChanges = diffDocuments(normLiveTd, normDesiredTd, 'taskDefinition').map(withPath);
+  const svcChanges = diffDocuments(normLiveSvc, normDesiredSvc, 'service')
+    .map((c) => (described && requiresReplacement(topLevelKey(c.path), controller) ? { ...c, requiresReplacement: true } : c))
+    .map(withPath);
   const changes = redactChanges([...tdChanges, ...svcChanges], test);
 
   const [liveDoc, desiredDoc] = redactPair(

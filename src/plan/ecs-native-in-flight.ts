@@ -41,11 +41,14 @@ export const ecsNativeInFlight: InFlightDetector = (svc: ResolvedService, state:
 };
 
 /**
- * A rollout in flight that `promote`, `abort` and `apply --resume` continue: a canary, or an ECS-native deployment
+ * A rollout in flight that `promote`, `abort` and `apply --resume` continue: a canary, a blue-green (CodeDeploy)
+ * deployment of the group, or an ECS-native deployment
  * whose state ecsdeploy recorded. Any other (someone else's deployment) is only waited for or refused.
  */
 export function continuableInFlight(sp: Pick<ServicePlan, 'inFlight' | 'strategy'>): boolean {
   const f = sp.inFlight;
   if (f?.kind === 'canary') return true;
+  // A blue-green (CodeDeploy) deployment in flight: promote, abort and resume move it on by its id.
+  if (f?.kind === 'codedeploy' && sp.strategy.type === 'blue-green') return true;
   return f?.kind === 'ecs-service-deployment' && isEcsNative(sp.strategy) && (f.next ?? []).some((c) => c.startsWith('ecsdeploy promote'));
 }

@@ -6,9 +6,9 @@
  * rollout has a detector; the first that finds one wins, so a strategy with richer state of its own (a canary's
  * state tags) puts its detector before the generic ones:
  *
- *   canary state tags ─► ECS-native state tags ─► CodeDeploy deployment not final ─► ECS service deployment
- *   (strategy's own)      (ecs-native's own)       (blue-green: aws-semantics §2.3)    ongoing (§1.10) ─► ECS
- *                                                                                       deployment IN_PROGRESS (§1.3)
+ *   canary state tags ─► ECS-native state tags ─► blue-green stage ─► CodeDeploy deployment not final ─►
+ *   (strategy's own)      (ecs-native's own)       (blue-green's own)   (aws-semantics §2.3)
+ *   ECS service deployment ongoing (§1.10) ─► ECS deployment IN_PROGRESS (§1.3)
  *
  * Which run started it: the service's lock tag names the ecsdeploy run that holds (or held, if it died) the
  * service; else the run that registered the revision being rolled out (its `ecsdeploy:run` tag).
@@ -18,6 +18,7 @@ import type { ResolvedService } from '../model/manifest.js';
 import type { Json, JsonObject } from '../model/task-definition.js';
 import { shortTaskDefinition } from '../util/arn.js';
 import { canaryInFlight } from './canary-in-flight.js';
+import { blueGreenInFlight } from './codedeploy-in-flight.js';
 import { ecsNativeInFlight } from './ecs-native-in-flight.js';
 import { isObject } from './json.js';
 import type { InFlightRollout } from './types.js';
@@ -165,13 +166,15 @@ const ecsDeploymentInFlight: InFlightDetector = (_svc, state) => {
 };
 
 /**
- * Every detector, first match wins. A strategy with state of its own (a canary's tags) has its detector in front:
+ * Every detector, first match wins. A strategy with state of its own (a canary's tags, a blue-green deployment's
+ * target and description) has its detector in front:
  * it knows more than the generic ones about what its rollout is waiting for (a canary's stable service may also
  * have an ECS deployment in progress, and that is still the canary's).
  */
 const IN_FLIGHT_DETECTORS: readonly InFlightDetector[] = [
   canaryInFlight,
   ecsNativeInFlight,
+  blueGreenInFlight,
   codeDeployInFlight,
   serviceDeploymentInFlight,
   ecsDeploymentInFlight,

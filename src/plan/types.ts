@@ -38,6 +38,12 @@ export interface FieldChange {
   after?: Json;
   /** Set when UpdateService cannot change this field. */
   requiresReplacement?: boolean;
+  /**
+   * CODE_DEPLOY services: how the change reaches AWS (`appspec`: in the CodeDeploy deployment's AppSpec;
+   * `update-service`: UpdateService, which starts no deployment there; `tag-resource`). See codedeploy-paths.ts.
+   * @default absent (ECS controller: UpdateService, or the new revision it deploys)
+   */
+  via?: 'appspec' | 'update-service' | 'tag-resource';
   /** A remark for readers, e.g. `value changed` for a sensitive value shown as `(sensitive)` on both sides. */
   note?: string;
 }

@@ -187,6 +187,24 @@ export function describeEvent(event: EngineEvent): EventLine[] | undefined {
       for (const c of event.checks ?? []) out.push(line(event.service, `  evidence: ${formatGateCheck(c)}`, level, 'key'));
       return out;
     }
+    case 'codedeploy.lifecycle': {
+      const d = event.diagnostics;
+      const why = d ? ` (${[d.scriptName, d.errorCode, d.message].filter(Boolean).join(': ')})` : '';
+      const level: EventLevel = event.status === 'Failed' ? 'error' : lvl;
+      return [line(event.service, `${event.event} ${event.status}${why}`, level, event.status === 'Failed' ? 'key' : 'chatter')];
+    }
+    case 'codedeploy.paused':
+      return [
+        line(event.service, `blue-green PAUSED (${event.wait} wait, deployment ${event.deploymentId}): ${event.reason}`, 'warn', 'key'),
+        ...event.next.map((command) => line(event.service, `  next: ${command}`, 'warn', 'key')),
+      ];
+    case 'codedeploy.stopped': {
+      const level: EventLevel = event.trigger === 'interrupt' && event.trafficRestored ? 'warn' : 'error';
+      const seen = event.productionWeight > 0 ? `production saw up to ${event.productionWeight}%` : 'production never saw it';
+      const out = [line(event.service, `blue-green STOPPED (${event.trigger}, ${seen}): ${event.reason}`, level, 'key')];
+      for (const c of event.checks ?? []) out.push(line(event.service, `  evidence: ${formatGateCheck(c)}`, level, 'key'));
+      return out;
+    }
     case 'ecs-native.stage': {
       const weights = [
         event.testWeight === undefined ? '' : `test ${event.testWeight}%`,

@@ -9,7 +9,7 @@ import { revisionName, taskId } from './events-names.js';
 import { describeContainerLogs, describeStoppedTask, isFailure, outcomeWords } from './outcome-words.js';
 import { type ApplySummary, type ServiceState, summarizeEvents } from './summary-state.js';
 import { describeStanding, revisionColumn } from './summary-text.js';
-import { elapsedMs, formatDuration } from './time-format.js';
+import { elapsedMs, formatClockTime, formatDuration } from './time-format.js';
 
 /** Escapes text for a table cell or list item: no HTML, no column breaks, no line breaks. */
 function escapeMarkdown(text: string): string {
@@ -34,6 +34,17 @@ const EMOJI: Record<ServiceState, string> = {
 };
 
 const GATE_EMOJI: Record<'pass' | 'fail' | 'inconclusive', string> = { pass: '✅', fail: '❌', inconclusive: '❔' };
+
+const LIFECYCLE_EMOJI: Record<string, string> = {
+  Succeeded: '✅',
+  Failed: '❌',
+  InProgress: '⏳',
+  Skipped: '⏭️',
+  'rolled back': '↩️',
+  'not verified back': '❌',
+  'ready wait': '⏸️',
+  'termination wait': '⏸️',
+};
 
 const CANARY_EMOJI: Record<string, string> = {
   pass: '✅',
@@ -160,6 +171,27 @@ export function renderApplySummaryMarkdown(events: readonly EngineEvent[]): stri
         escapeMarkdown(row.step),
         `${row.weight} %`,
         `${CANARY_EMOJI[row.verdict] ?? ''} ${escapeMarkdown(row.verdict)}`,
+        escapeMarkdown(row.detail),
+      ];
+      out.push(`| ${cells.join(' | ')} |`);
+    }
+    out.push('');
+  }
+
+  if (summary.lifecycle.length > 0) {
+    out.push(
+      '### Blue-green lifecycle',
+      '',
+      '| service | deployment | lifecycle event | status | at | detail |',
+      '| --- | --- | --- | --- | --- | --- |',
+    );
+    for (const row of summary.lifecycle) {
+      const cells = [
+        `**${escapeMarkdown(row.service)}**`,
+        code(row.deploymentId),
+        escapeMarkdown(row.event),
+        `${LIFECYCLE_EMOJI[row.status] ?? ''} ${escapeMarkdown(row.status)}`.trim(),
+        formatClockTime(row.at),
         escapeMarkdown(row.detail),
       ];
       out.push(`| ${cells.join(' | ')} |`);

@@ -162,7 +162,7 @@ export const EVENT_REGISTRY: Record<EngineEventType, EventDoc> = {
     fields: {
       service: 'string',
       step: 'number? — canary step number (1-based, as listed in the manifest)',
-      gate: 'string? — `canary` or `test-traffic`',
+      gate: "string? — `canary`, or blue-green's `test-traffic` / `production-traffic`",
       evaluation: 'number? — 1-based, within the hold',
       window: '`{ from, to }`? — ISO times of the metric window judged, [from, to); absent when the gate has no metric checks',
       outcome: '`pass` | `fail` | `inconclusive` — fail if any check failed, else inconclusive if any was',
@@ -179,7 +179,7 @@ export const EVENT_REGISTRY: Record<EngineEventType, EventDoc> = {
     fields: {
       service: 'string',
       step: 'number? — canary step number (1-based, as listed in the manifest)',
-      gate: 'string? — `canary` or `test-traffic`',
+      gate: "string? — `canary`, or blue-green's `test-traffic` / `production-traffic`",
       verdict: '`pass` | `fail` | `pause`',
       reason: 'string — e.g. `2 failed evaluations, more than failureLimit 1 (last: error-rate: 20 > max 5)`',
       evaluations: 'number — evaluations made during the hold',
@@ -229,6 +229,46 @@ export const EVENT_REGISTRY: Record<EngineEventType, EventDoc> = {
       checks: 'GateCheckEvidence[]? — the failing checks of the deciding evaluation (see `gate.evaluated`)',
       trafficRestored: 'boolean — the weights read back as stable 100 / canary 0',
       scaledIn: 'boolean — the canary service was scaled to 0 (never before trafficRestored)',
+    },
+  },
+  'codedeploy.lifecycle': {
+    description:
+      'A lifecycle event of a blue-green (CodeDeploy) deployment changed status (BeforeInstall … AfterAllowTraffic), once per change; a failed one carries its diagnostics.',
+    level: 'info, error (Failed)',
+    fields: {
+      service: 'string',
+      deploymentId: 'string — the CodeDeploy deployment (`d-...`)',
+      event: 'string — the lifecycle event, as CodeDeploy names it (an open set)',
+      status: 'string — `InProgress`, `Succeeded`, `Failed`, `Skipped`... as CodeDeploy reports it',
+      diagnostics: '`{ errorCode?, scriptName?, message? }`? — why it failed (the Lambda hook and what it said)',
+    },
+  },
+  'codedeploy.paused': {
+    description:
+      'A blue-green deployment waits for a person (exit code 3): the replacement runs with only test traffic until `ecsdeploy promote` (or `abort`).',
+    level: 'warn',
+    fields: {
+      service: 'string',
+      deploymentId: 'string',
+      wait: '`ready` (before production traffic moves) | `termination` (production moved; the original task set kept)',
+      runId: 'string — the run that paused it',
+      reason: 'string — the approval asked for, or why the gate paused',
+      next: 'string[] — the commands that move it on',
+    },
+  },
+  'codedeploy.stopped': {
+    description:
+      'A blue-green deployment ended without shipping: stopped with rollback by ecsdeploy (gate, timeout, abort, Ctrl-C, onFailure), or failed or stopped by CodeDeploy. Carries the evidence when a gate decided.',
+    level: 'error, warn (interrupt)',
+    fields: {
+      service: 'string',
+      deploymentId: 'string',
+      trigger:
+        '`gate` | `timeout` | `command` (`ecsdeploy abort` / `rollback`) | `interrupt` (Ctrl-C) | `failure` (onFailure) | `codedeploy` (CodeDeploy ended it: a hook, its alarms, its ready wait)',
+      reason: 'string — what happened, the failed lifecycle event, and what was undone',
+      checks: 'GateCheckEvidence[]? — the failing checks of the deciding evaluation (see `gate.evaluated`)',
+      trafficRestored: 'boolean — production traffic read back all on the original task set, PRIMARY again',
+      productionWeight: 'number — the most production traffic the replacement carried, in percent (0: production never saw it)',
     },
   },
   'ecs-native.stage': {

@@ -33,7 +33,8 @@ function fence(body: string): string {
 
 function changesCell(s: Pick<ServicePlan | TaskPlan, 'action' | 'changes'>): string {
   if (s.action === 'no-change') return '';
-  const paths = s.changes.map((c) => code(c.requiresReplacement ? `${c.path} (replacement)` : c.path));
+  const how = { appspec: ' (AppSpec)', 'update-service': ' (UpdateService)', 'tag-resource': '' } as const;
+  const paths = s.changes.map((c) => code(c.requiresReplacement ? `${c.path} (replacement)` : `${c.path}${c.via ? how[c.via] : ''}`));
   const shown = paths.slice(0, MAX_CHANGES_IN_CELL);
   const more = paths.length - shown.length;
   return escapeCell(shown.join(', ')) + (more > 0 ? ` and ${more} more` : '');

@@ -13,7 +13,8 @@
  *
  *   Plan: 0 to create, 1 to update, 1 unchanged, 0 blocked, 1 with a rollout in progress.
  */
-import type { Plan, PlanAction, ServicePlan, TaskPlan } from '../plan/types.js';
+import { CHANGE_PATH_WORDS } from '../plan/codedeploy-paths.js';
+import type { FieldChange, Plan, PlanAction, ServicePlan, TaskPlan } from '../plan/types.js';
 import { type Colors, createColors } from './ansi.js';
 import { formatUnifiedDiff } from './diff-format.js';
 import {
@@ -82,6 +83,7 @@ function serviceBlock(s: ServicePlan, c: Colors, color: boolean): string[] {
   if (inFlight) lines.push(`${DETAIL_INDENT}${c.yellow(inFlight)}`);
   for (const command of s.inFlight?.next ?? []) lines.push(`${DETAIL_INDENT}  next: ${command}`);
   if (s.diff) lines.push(formatUnifiedDiff(s.diff, { color, indent: DETAIL_INDENT }).replace(/\n$/, ''));
+  lines.push(...pathLines(s.changes).map((l) => `${DETAIL_INDENT}${c.dim(l)}`));
   // The exact reference apply registers, so a reviewer sees which image a tag stood for.
   for (const p of s.pinnedImages ?? []) lines.push(`${DETAIL_INDENT}${c.dim('pinned:')} ${p.pinned}`);
   for (const reason of s.blockedReasons) lines.push(`${DETAIL_INDENT}${c.red('blocked:')} ${reason}`);
@@ -103,6 +105,17 @@ function taskBlock(t: TaskPlan, c: Colors, color: boolean): string[] {
   for (const warning of t.warnings) lines.push(`${DETAIL_INDENT}${c.yellow('warning:')} ${warning}`);
   if (lines.length > 1) lines.push('');
   return lines;
+}
+
+/** CODE_DEPLOY services: which path each change takes (`via UpdateService (no deployment): desiredCount`). */
+function pathLines(changes: FieldChange[]): string[] {
+  const byPath = new Map<NonNullable<FieldChange['via']>, Set<string>>();
+  for (const ch of changes) {
+    if (!ch.via) continue;
+    const key = ch.scope === 'taskDefinition' ? 'taskDefinition' : (/^[^.[]*/.exec(ch.path)?.[0] ?? ch.path);
+    byPath.set(ch.via, (byPath.get(ch.via) ?? new Set()).add(key));
+  }
+  return [...byPath].map(([via, keys]) => `via ${CHANGE_PATH_WORDS[via]}: ${[...keys].join(', ')}`);
 }
 
 function extrasBlock(plan: Plan): string[] {

@@ -2,7 +2,7 @@
  * `ecsdeploy status` as text (stdout: it is the result): per service what runs, how many tasks, the deployments with
  * their rollout state, whether one is in progress, and the latest service events, newest first.
  */
-import type { CanaryStatus, DeploymentStatus, ServiceStatusReport } from '../model/status.js';
+import type { CanaryStatus, CodeDeployStatus, DeploymentStatus, ServiceStatusReport } from '../model/status.js';
 import { type Colors, createColors } from './ansi.js';
 import { revisionName } from './events-names.js';
 import { formatDateTime } from './time-format.js';
@@ -67,6 +67,28 @@ function canaryLines(canary: CanaryStatus, c: Colors): string[] {
   return lines;
 }
 
+const EVENT_MARK: Record<string, string> = { Succeeded: '✓', Failed: '✗', InProgress: '…', Skipped: '-', Pending: '·' };
+
+function codeDeployLines(cd: CodeDeployStatus, c: Colors): string[] {
+  const group = `${cd.application}/${cd.deploymentGroup}`;
+  if (cd.error) return [`  CodeDeploy ${group}: ${c.red(`unreadable (${cd.error})`)}`];
+  const d = cd.deployment;
+  if (!d) return [`  CodeDeploy ${group}: no deployment yet`];
+  const head = `CodeDeploy ${group}: deployment ${d.id} ${d.status}${d.inFlight ? ` (${d.stage})` : ''}${d.runId ? `, run ${d.runId}` : ''}`;
+  const lines = [`  ${d.inFlight ? c.yellow(head) : d.status === 'Succeeded' ? head : c.red(head)}`];
+  if (d.error) lines.push(`    ${c.red(d.error)}`);
+  if (d.lifecycle.length > 0) {
+    lines.push(`    lifecycle: ${d.lifecycle.map((e) => `${e.name} ${EVENT_MARK[e.status] ?? e.status}`).join(', ')}`);
+    for (const e of d.lifecycle.filter((x) => x.diagnostics)) lines.push(`      ${c.red(`${e.name}: ${e.diagnostics}`)}`);
+  }
+  if (d.taskSets.length > 0) {
+    const sets = d.taskSets.map((t) => `${t.label} ${t.targetGroup} ${t.weight}% (${t.running}/${t.desired} running, ${t.status})`);
+    lines.push(`    traffic: ${sets.join(' · ')}`);
+  }
+  for (const command of cd.next ?? []) lines.push(`    next: ${command}`);
+  return lines;
+}
+
 export function renderStatusText(reports: ServiceStatusReport[], options: StatusTextOptions): string {
   const c = createColors(options.color);
   const maxEvents = options.events ?? 5;
@@ -98,6 +120,7 @@ export function renderStatusText(reports: ServiceStatusReport[], options: Status
       );
     }
     if (r.canary) lines.push(...canaryLines(r.canary, c));
+    if (r.codedeploy) lines.push(...codeDeployLines(r.codedeploy, c));
     if (r.deployments.length > 0) {
       lines.push('  deployments:');
       lines.push(...deploymentLines(r.deployments, c));

@@ -94,6 +94,19 @@ export interface ApplySummary {
   gateEvaluations: GateEvaluationRow[];
   /** Every canary step that ended, in order, and how each canary ended (the Markdown step table). */
   canarySteps: CanaryStepRow[];
+  /** Blue-green deployments: each lifecycle event's latest status, then how each ended (the Markdown lifecycle table). */
+  lifecycle: LifecycleRow[];
+}
+
+interface LifecycleRow {
+  service: string;
+  deploymentId: string;
+  /** A lifecycle event, or `stopped` / `paused` for how the deployment ended. */
+  event: string;
+  status: string;
+  /** When it last changed (ISO). */
+  at: string;
+  detail: string;
 }
 
 interface CanaryStepRow {
@@ -139,6 +152,7 @@ export class SummaryBuilder {
     skippedSteps: [],
     gateEvaluations: [],
     canarySteps: [],
+    lifecycle: [],
   };
 
   service(key: string): ServiceSummary {
@@ -349,6 +363,46 @@ export class SummaryBuilder {
           weight: event.trafficRestored ? 0 : event.weight,
           verdict: 'aborted',
           detail: evidence ? `${event.reason} (evidence: ${evidence})` : event.reason,
+        });
+        break;
+      }
+      case 'codedeploy.lifecycle': {
+        const d = event.diagnostics;
+        const detail = d ? [d.scriptName, d.errorCode, d.message].filter(Boolean).join(': ') : '';
+        const row = st.lifecycle.find(
+          (r) => r.service === event.service && r.deploymentId === event.deploymentId && r.event === event.event,
+        );
+        if (row) Object.assign(row, { status: event.status, at: event.time, detail: detail || row.detail });
+        else
+          st.lifecycle.push({
+            service: event.service,
+            deploymentId: event.deploymentId,
+            event: event.event,
+            status: event.status,
+            at: event.time,
+            detail,
+          });
+        break;
+      }
+      case 'codedeploy.paused':
+        st.lifecycle.push({
+          service: event.service,
+          deploymentId: event.deploymentId,
+          event: 'paused',
+          status: `${event.wait} wait`,
+          at: event.time,
+          detail: `${event.reason}: ${event.next.join(' or ')}`,
+        });
+        break;
+      case 'codedeploy.stopped': {
+        const evidence = (event.checks ?? []).map(formatGateCheck).join('; ');
+        st.lifecycle.push({
+          service: event.service,
+          deploymentId: event.deploymentId,
+          event: 'stopped',
+          status: event.trafficRestored ? 'rolled back' : 'not verified back',
+          at: event.time,
+          detail: `${event.trigger}: ${event.reason}${evidence ? ` (evidence: ${evidence})` : ''}; production saw ${event.productionWeight} % at most`,
         });
         break;
       }

@@ -1,10 +1,12 @@
 /**
- * Which strategy deploys a service: rolling, canary (ecsdeploy's ALB canary), and ECS's own ecs-blue-green,
- * ecs-linear and ecs-canary. Blue-green (CodeDeploy) shares the interface but is not built yet:
- * `unsupportedReason` names it so apply refuses before it touches anything. A new strategy is one more case here.
+/**
+ * Which strategy deploys a service: rolling, canary (ecsdeploy's ALB canary), blue-green (CodeDeploy), and ECS's
+ * own ecs-blue-green, ecs-linear and ecs-canary. A strategy this version does not have is named by
+ * `unsupportedReason`, so apply refuses before it touches anything. A new strategy is one more case here.
  */
 import type { StrategyConfig } from '../model/strategy.js';
 import { albCanaryStrategy } from './alb-canary.js';
+import { blueGreenStrategy } from './codedeploy-blue-green.js';
 import { ecsNativeStrategies } from './ecs-native.js';
 import { rollingStrategy } from './rolling.js';
 import type { DeployStrategy } from './types.js';
@@ -19,7 +21,7 @@ export const builtInStrategies: StrategyCatalog = (config) => {
     case 'canary':
       return albCanaryStrategy;
     case 'blue-green':
-      return undefined;
+      return blueGreenStrategy;
     case 'ecs-blue-green':
     case 'ecs-linear':
     case 'ecs-canary':

@@ -13,8 +13,9 @@
  * - ECS services are observed through a shared, batching `watcher` (one DescribeServices serves up to 10);
  * - the verdict is a {@link DeployResult} that says where the service stands, never "probably fine".
  *
- *   blue-green: CreateDeployment(AppSpec with target.taskDefinitionArn) → follow GetDeployment → StopDeployment
- *               (autoRollbackEnabled) on timeout/interrupt; `target.previousTaskDefinitionArn` names the blue side.
+ *   blue-green: CreateDeployment(AppSpec with target.taskDefinitionArn) → follow GetDeployment and its target →
+ *               gates on test and production traffic → StopDeployment (autoRollbackEnabled) on a failed gate,
+ *               timeout or interrupt; `target.previousTaskDefinitionArn` names the blue side.
  *   canary:     scale the canary service, ModifyRule weights per step, `gates` between steps, promote the stable
  *               service with the same ECS-deployment follower rolling uses, abort = weight back first.
  */
@@ -70,6 +71,14 @@ export interface StrategyContext {
   oneOff?: OneOffRunner;
   /** Publishes a rollout milestone (a canary's start, steps, promotion, abort) where the run notifies; never throws. */
   notify?(milestone: RolloutMilestone): Promise<void>;
+  /**
+   * `traffic-shifted`: a blue-green rollout is done once production traffic is all on the new revision, without
+   * waiting out CodeDeploy's termination wait (`apply --wait-until traffic-shifted`).
+   * @default absent (wait for the deployment to complete)
+   */
+  waitUntil?: 'traffic-shifted';
+  /** Where the revision comes from, for records that outlive the run (a CodeDeploy deployment's description). */
+  provenance?: { gitCommit?: string; manifestDigest?: string };
 }
 
 /** A milestone of a long rollout, for notifications. */

@@ -51,10 +51,10 @@ const OPTIONS: Record<string, string[]> = {
   render: [...MANIFEST, ...OVERRIDES, ...AWS.filter((o) => !['--scenario', '--state', '--no-color'].includes(o)), '--resolve-lookups'],
   schema: ['-v,--verbose'],
   plan: [...MANIFEST, ...AWS, ...OVERRIDES, '--no-cache', '--format', '-o,--out', '--detailed-exitcode', '--concurrency'],
-  apply: [...MANIFEST, ...AWS, ...DEPLOY, ...OVERRIDES, '--no-cache', '--plan', '--concurrency', '--wait', '--resume'],
+  apply: [...MANIFEST, ...AWS, ...DEPLOY, ...OVERRIDES, '--no-cache', '--plan', '--concurrency', '--wait', '--resume', '--wait-until'],
   // The canary's revision is recorded in its tags (no --image); the stable service's deployment at promotion takes
   // the count, deployment settings and timeout.
-  promote: [...MANIFEST, ...AWS, ...DEPLOY, ...OVERRIDES.filter((o) => o !== '-i,--image'), '--no-cache', '--full'],
+  promote: [...MANIFEST, ...AWS, ...DEPLOY, ...OVERRIDES.filter((o) => o !== '-i,--image'), '--no-cache', '--full', '--wait-until'],
   abort: [...MANIFEST, ...AWS, ...DEPLOY, '--no-cache'],
   rollback: [...MANIFEST, ...AWS, ...DEPLOY, '-t,--timeout', '--to'],
   run: [...MANIFEST, ...AWS, '-i,--image', '--live', '--container', '--env-var', '--no-wait', '-t,--timeout', '--dry-run', '--format'],

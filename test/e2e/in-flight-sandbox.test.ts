@@ -168,7 +168,7 @@ describe('a CodeDeploy deployment not final', () => {
     expect(plan.code).toBe(2);
     const inFlight = JSON.parse(plan.stdout).services[0].inFlight;
     expect(inFlight).toMatchObject({ kind: 'codedeploy', id: deploymentId, taskDefinitionArn: green.taskDefinition?.taskDefinitionArn });
-    expect(inFlight.state).toMatch(/^(Created|Queued|InProgress) to orders-api:2$/);
+    expect(inFlight.state).toMatch(/^(Created|Queued|InProgress): installing orders-api:2$/);
 
     const apply = await cli(['apply', '--yes'], { cwd: bgCwd, env: bgEnv, context: sandboxContext(sb) });
     expect(apply.code).toBe(1);

@@ -186,6 +186,17 @@ async function seed(
           serviceRoleArn: `arn:aws:iam::${ACCOUNT}:role/CodeDeployECS`,
           deploymentStyle: { deploymentType: 'BLUE_GREEN', deploymentOption: 'WITH_TRAFFIC_CONTROL' },
           ecsServices: [{ clusterName: svc.cluster, serviceName: svc.service }],
+          // What a group needs to honour a test-traffic gate (the listeners are not read by the plan).
+          loadBalancerInfo: {
+            targetGroupPairInfoList: [
+              {
+                targetGroups: [{ name: `${svc.service}-blue` }, { name: `${svc.service}-green` }],
+                prodTrafficRoute: { listenerArns: [`arn:aws:elasticloadbalancing:us-east-1:${ACCOUNT}:listener/app/x/1/80`] },
+                testTrafficRoute: { listenerArns: [`arn:aws:elasticloadbalancing:us-east-1:${ACCOUNT}:listener/app/x/1/8080`] },
+              },
+            ],
+          },
+          blueGreenDeploymentConfiguration: { deploymentReadyOption: { actionOnTimeout: 'STOP_DEPLOYMENT', waitTimeInMinutes: 60 } },
         }),
       );
       for (const name of strategy.testTrafficGate?.alarms ?? []) alarms.add(name);

@@ -380,7 +380,8 @@ describe('applyPlan', () => {
       const h = await engineOnSandbox({ manifest: manifestDoc({ web: service('web') }) });
       const plan = await h.plan();
       const sp = plan.services[0] as ServicePlan;
-      const strategy = { type: 'blue-green' as const, application: 'a', deploymentGroup: 'g', container: { name: 'web', port: 80 } };
+      // A strategy type this version has no strategy for (a manifest from a newer ecsdeploy, say).
+      const strategy = { type: 'some-future-strategy' } as unknown as ServicePlan['strategy'];
       await expect(h.apply({ ...plan, services: [{ ...sp, strategy }] })).rejects.toMatchObject({ code: 'STRATEGY_UNAVAILABLE' });
       expect(h.rec.calls).toEqual([]);
     });

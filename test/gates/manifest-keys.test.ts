@@ -124,6 +124,66 @@ testTrafficGate: { alarms: [web-green-5xx], hold: 5m }`);
     });
   });
 
+  it('reads a test-traffic gate that asks for approval, and a production-traffic gate with its bake', () => {
+    const s = load(`type: blue-green
+application: shop
+deploymentGroup: web
+container: { name: web, port: 80 }
+testTrafficGate: { alarms: [web-green-5xx], hold: 2m, approval: true }
+productionTrafficGate: { alarms: [web-green-5xx], bake: 3m, failureLimit: 1 }`);
+    if (s?.type !== 'blue-green') throw new Error('blue-green');
+    expect(s.testTrafficGate).toMatchObject({ holdMs: 120_000, approval: true });
+    expect(s.productionTrafficGate).toEqual({
+      bakeMs: 180_000,
+      intervalMs: 60_000,
+      metricDelayMs: 60_000,
+      failureLimit: 1,
+      inconclusiveLimit: 0,
+      noData: 'inconclusive',
+      alarms: ['web-green-5xx'],
+      metrics: [],
+      tasks: [],
+    });
+    const plain = load(`type: blue-green
+application: shop
+deploymentGroup: web
+container: { name: web, port: 80 }
+testTrafficGate: { hold: 1m }`);
+    expect(plain?.type === 'blue-green' && plain.testTrafficGate && 'approval' in plain.testTrafficGate).toBe(false);
+  });
+
+  it('checks a production-traffic gate with the same rules, and refuses an approval on it', () => {
+    expect(
+      issues(`type: blue-green
+application: shop
+deploymentGroup: web
+container: { name: web, port: 80 }
+productionTrafficGate:
+  bake: soon
+  approval: true
+  metrics:
+    - name: green
+      expression: total
+      queries: { y: { metric: AWS/ApplicationELB RequestCount, targetGroup: canary, stat: Sum } }`),
+    ).toEqual([
+      expect.stringMatching(/^services\.web\.strategy\.productionTrafficGate\.bake: /),
+      'services.web.strategy.productionTrafficGate.approval: unknown key `approval`',
+    ]);
+    expect(
+      issues(`type: blue-green
+application: shop
+deploymentGroup: web
+container: { name: web, port: 80 }
+productionTrafficGate:
+  metrics:
+    - name: green
+      expression: total
+      queries: { y: { metric: AWS/ApplicationELB RequestCount, targetGroup: canary, stat: Sum } }`),
+    ).toEqual([
+      'services.web.strategy.productionTrafficGate.metrics[0].expression: the expression uses `total`, which is not one of its queries (queries: y)',
+    ]);
+  });
+
   it('checks a test-traffic gate with the same rules as a canary gate', () => {
     expect(
       issues(`type: blue-green

@@ -144,6 +144,15 @@ async function createShop(moto: MotoServer): Promise<void> {
       serviceRoleArn: `arn:aws:iam::${ACCOUNT}:role/CodeDeployECS`,
       deploymentStyle: { deploymentType: 'BLUE_GREEN', deploymentOption: 'WITH_TRAFFIC_CONTROL' },
       ecsServices: [{ clusterName: 'shop', serviceName: 'shop-api' }],
+      // An ECS blue/green group has its target group pair (AWS requires it; plan checks it).
+      loadBalancerInfo: {
+        targetGroupPairInfoList: [
+          {
+            targetGroups: [{ name: 'shop-api-blue' }, { name: 'shop-api-green' }],
+            prodTrafficRoute: { listenerArns: [`arn:aws:elasticloadbalancing:us-east-1:${ACCOUNT}:listener/app/shop/1/80`] },
+          },
+        ],
+      },
     }),
   );
 }

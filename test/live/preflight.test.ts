@@ -73,6 +73,27 @@ const canary = (overrides: Partial<CanaryStrategy> = {}): CanaryStrategy => ({
   ...overrides,
 });
 
+/** A deployment group that can deploy a blue-green service with a test-traffic gate (model/codedeploy-group.ts). */
+function groupInfo(ecsServices: { clusterName: string; serviceName: string }[], more: Record<string, unknown> = {}) {
+  return {
+    deploymentGroupInfo: {
+      ecsServices,
+      deploymentStyle: { deploymentType: 'BLUE_GREEN' as const, deploymentOption: 'WITH_TRAFFIC_CONTROL' as const },
+      loadBalancerInfo: {
+        targetGroupPairInfoList: [
+          {
+            targetGroups: [{ name: 'api-blue' }, { name: 'api-green' }],
+            prodTrafficRoute: { listenerArns: ['arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/api/1/80'] },
+            testTrafficRoute: { listenerArns: ['arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/api/1/8080'] },
+          },
+        ],
+      },
+      blueGreenDeploymentConfiguration: { deploymentReadyOption: { actionOnTimeout: 'STOP_DEPLOYMENT' as const, waitTimeInMinutes: 60 } },
+      ...more,
+    },
+  };
+}
+
 describe('preflight', () => {
   it('makes no extra calls for rolling services without alarms', async () => {
     serveServices([describedService('web', 'main', taskDefinitionArn('web'))]);
@@ -84,14 +105,13 @@ describe('preflight', () => {
   describe('for blue-green', () => {
     it('passes when the deployment group exists and deploys this service', async () => {
       serveServices([]);
-      codedeploy.on(GetDeploymentGroupCommand).resolves({
-        deploymentGroupInfo: {
+      codedeploy.on(GetDeploymentGroupCommand).resolves(
+        groupInfo([{ clusterName: 'main', serviceName: 'api' }], {
           applicationName: 'AppECS-main-api',
           deploymentGroupName: 'DgpECS-main-api',
           computePlatform: 'ECS',
-          ecsServices: [{ clusterName: 'main', serviceName: 'api' }],
-        },
-      });
+        }),
+      );
       const live = await readLiveState(ports(), resolvedManifest([resolvedService('api', { strategy: blueGreen() })]));
       expect(live.preflight).toEqual([]);
     });
@@ -104,7 +124,7 @@ describe('preflight', () => {
         .on(GetDeploymentGroupCommand, { deploymentGroupName: 'NoSuchGroup' })
         .rejects(awsError('DeploymentGroupDoesNotExistException', 'No Deployment Group found for name: NoSuchGroup'))
         .on(GetDeploymentGroupCommand, { deploymentGroupName: 'OtherGroup' })
-        .resolves({ deploymentGroupInfo: { ecsServices: [{ clusterName: 'main', serviceName: 'someone-else' }] } });
+        .resolves(groupInfo([{ clusterName: 'main', serviceName: 'someone-else' }]));
       const live = await readLiveState(
         ports(),
         resolvedManifest([
@@ -120,11 +140,55 @@ describe('preflight', () => {
       ]);
     });
 
+    it('names what the group cannot honour: no target group pair, no test listener for the gate, no ready wait or one shorter than the hold', async () => {
+      serveServices([]);
+      const api = [{ clusterName: 'main', serviceName: 'api' }];
+      codedeploy
+        .on(GetDeploymentGroupCommand, { deploymentGroupName: 'NoPair' })
+        .resolves(groupInfo(api, { loadBalancerInfo: { targetGroupPairInfoList: [] } }))
+        .on(GetDeploymentGroupCommand, { deploymentGroupName: 'NoTestListener' })
+        .resolves(
+          groupInfo(api, {
+            loadBalancerInfo: {
+              targetGroupPairInfoList: [{ targetGroups: [{ name: 'a' }, { name: 'b' }], prodTrafficRoute: { listenerArns: ['l'] } }],
+            },
+          }),
+        )
+        .on(GetDeploymentGroupCommand, { deploymentGroupName: 'NoWait' })
+        .resolves(
+          groupInfo(api, { blueGreenDeploymentConfiguration: { deploymentReadyOption: { actionOnTimeout: 'CONTINUE_DEPLOYMENT' } } }),
+        )
+        .on(GetDeploymentGroupCommand, { deploymentGroupName: 'ShortWait' })
+        .resolves(
+          groupInfo(api, {
+            blueGreenDeploymentConfiguration: { deploymentReadyOption: { actionOnTimeout: 'STOP_DEPLOYMENT', waitTimeInMinutes: 5 } },
+          }),
+        );
+      const gate = { ...canary().gate, alarms: [], holdMs: 10 * 60_000 };
+      const service = (group: string, testTrafficGate?: typeof gate) =>
+        resolvedService('api', { strategy: blueGreen({ deploymentGroup: group, ...(testTrafficGate ? { testTrafficGate } : {}) }) });
+      const messages = async (group: string, testTrafficGate?: typeof gate) =>
+        (await readLiveState(ports(), resolvedManifest([service(group, testTrafficGate)]))).preflight.map((p) => p.message);
+      expect(await messages('NoPair')).toEqual([
+        'CodeDeploy deployment group "NoPair" names 0 target group(s); blue-green needs a pair (targetGroupPairInfoList)',
+      ]);
+      // Without a gate, neither the test listener nor the ready wait matters.
+      expect(await messages('NoTestListener')).toEqual([]);
+      expect(await messages('NoWait')).toEqual([]);
+      expect(await messages('NoTestListener', gate)).toEqual([expect.stringContaining('has no test listener (testTrafficRoute)')]);
+      expect(await messages('NoWait', gate)).toEqual([
+        expect.stringContaining('reroutes production traffic without waiting (deploymentReadyOption CONTINUE_DEPLOYMENT)'),
+      ]);
+      expect(await messages('ShortWait', gate)).toEqual([
+        expect.stringContaining(
+          'waits 5 minute(s) before it stops an unapproved deployment, not longer than testTrafficGate holds (10 minute(s))',
+        ),
+      ]);
+    });
+
     it('looks up a deployment group shared by two services once', async () => {
       serveServices([]);
-      codedeploy
-        .on(GetDeploymentGroupCommand)
-        .resolves({ deploymentGroupInfo: { ecsServices: [{ clusterName: 'main', serviceName: 'a' }] } });
+      codedeploy.on(GetDeploymentGroupCommand).resolves(groupInfo([{ clusterName: 'main', serviceName: 'a' }]));
       await readLiveState(
         ports(),
         resolvedManifest([resolvedService('a', { strategy: blueGreen() }), resolvedService('b', { strategy: blueGreen() })]),
@@ -222,9 +286,7 @@ describe('preflight', () => {
       ]);
       elbv2.on(DescribeRulesCommand).resolves({ Rules: [{ RuleArn: rule }] });
       elbv2.on(DescribeTargetGroupsCommand).resolves({ TargetGroups: [] });
-      codedeploy
-        .on(GetDeploymentGroupCommand)
-        .resolves({ deploymentGroupInfo: { ecsServices: [{ clusterName: 'main', serviceName: 'api' }] } });
+      codedeploy.on(GetDeploymentGroupCommand).resolves(groupInfo([{ clusterName: 'main', serviceName: 'api' }]));
       cloudwatch.on(DescribeAlarmsCommand).resolves({
         MetricAlarms: [{ AlarmName: 'api-green-5xx' }],
         CompositeAlarms: [{ AlarmName: 'web-health' }],

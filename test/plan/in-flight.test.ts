@@ -114,9 +114,10 @@ describe('a rollout in flight in the plan', () => {
       id: 'd-ABC',
       taskDefinitionArn: NEXT,
       awaitingApproval: true,
-      next: ['aws deploy continue-deployment --deployment-id d-ABC'],
+      // The blue-green strategy's own detector: the ecsdeploy verbs that move it on.
+      next: ['ecsdeploy promote -n web', 'ecsdeploy abort -n web'],
     });
-    expect(plan.services[0]?.inFlight?.state).toMatch(/^Ready to shop-web:8/);
+    expect(plan.services[0]?.inFlight?.state).toMatch(/^Ready: test traffic on shop-web:8, production not moved yet/);
   });
 
   it('shows an ongoing ECS service deployment of a service on an ECS-native strategy', () => {

@@ -1,5 +1,6 @@
 import { dirname, relative, resolve } from 'node:path';
 import { Command, Option } from 'clipanion';
+import * as t from 'typanion';
 import { emitPlanComputed, planFromLive } from '../../api/plan-live.js';
 import { applyPlan, refuseInFlight } from '../../engine/apply.js';
 import { AbortError, UsageError } from '../../errors/index.js';
@@ -23,6 +24,9 @@ import { manifestOptionsOf, overrideFlagsOf } from '../manifest-options.js';
 import { readSavedPlan, refuseStalePlan } from '../saved-plan-file.js';
 import { formatCallCounts } from './plan.js';
 
+/** How far `--wait-until` follows a blue-green rollout. */
+export const WAIT_UNTIL = ['traffic-shifted', 'completed'] as const;
+
 const APPLY_USAGE = Command.Usage({
   description: 'Deploy the manifest (or a saved plan) to ECS',
   details: `
@@ -37,12 +41,15 @@ const APPLY_USAGE = Command.Usage({
     the final summary goes to stdout, and to $GITHUB_STEP_SUMMARY when set.
 
     A canary service steps its traffic through the manifest's weights, holding each step while its gate decides
-    (docs/canary.md). A canary already in flight is refused (promote it, abort it, or --resume it).
+    (docs/canary.md). A blue-green service is deployed by CodeDeploy with a generated AppSpec, its test and
+    production traffic judged by its gates (docs/blue-green.md); --wait-until traffic-shifted returns once
+    production traffic is all on the new revision. A canary or CodeDeploy deployment already in flight is refused
+    (promote it, abort it, or --resume it).
 
-    Exit codes: 0 deployed (or nothing to do); 1 failed or rolled back; 3 a canary paused awaiting approval
-    (ecsdeploy promote / abort); 130 interrupted. The first Ctrl-C starts nothing new and does what
-    --on-interrupt says with rollouts in flight (a canary: traffic back to stable first); the second stops
-    waiting. See docs/apply.md.
+    Exit codes: 0 deployed (or nothing to do); 1 failed or rolled back; 3 a canary or blue-green deployment paused
+    awaiting approval (ecsdeploy promote / abort); 130 interrupted. The first Ctrl-C starts nothing new and does
+    what --on-interrupt says with rollouts in flight (a canary: traffic back to stable first; blue-green:
+    StopDeployment with rollback); the second stops waiting. See docs/apply.md.
   `,
   examples: [
     ['Deploy from CI with a new image', '$0 apply --yes -e production --image web=registry/web:1.4.2'],
@@ -50,6 +57,7 @@ const APPLY_USAGE = Command.Usage({
     ['Apply a reviewed plan', '$0 apply plan.json'],
     ['NDJSON events for another tool', '$0 apply --yes --format json > events.ndjson'],
     ['Continue a canary left by a killed run', '$0 apply --resume --yes'],
+    ['Blue-green: return once production traffic moved', '$0 apply --yes --wait-until traffic-shifted'],
   ],
 });
 
@@ -71,6 +79,11 @@ export abstract class PlannedDeployCommand extends DeployCommand {
   /** What to do with canaries in flight; undefined: refuse them (a plain apply). */
   protected abstract continuation(): ApplyOptions['continuation'];
 
+  /** `--wait-until`: how far a blue-green rollout is followed (undefined: to its end). */
+  protected waitUntilOption(): ApplyOptions['waitUntil'] {
+    return undefined;
+  }
+
   /** The question asked on a terminal before anything changes. */
   protected question(): string {
     return 'Apply this plan?';
@@ -87,6 +100,7 @@ export abstract class PlannedDeployCommand extends DeployCommand {
     const runtime = await createCommandRuntime(this, manifest);
     const output = new DeferredRenderer(() => this.createRenderer());
     const continuation = this.continuation();
+    const waitUntil = this.waitUntilOption();
     try {
       const plan = await this.freshPlan(runtime, manifest, saved, output.sink, overrides);
       const options: ApplyOptions = {
@@ -97,6 +111,7 @@ export abstract class PlannedDeployCommand extends DeployCommand {
         onInterrupt: this.onInterrupt,
         runId: newRunId(runtime.clock),
         ...(continuation ? { continuation } : {}),
+        ...(waitUntil ? { waitUntil } : {}),
       };
       // A rollout in flight is refused before anyone is asked to confirm a plan that cannot be applied (never the
       // canary that promote, abort and apply --resume move on).
@@ -233,7 +248,13 @@ export class ApplyCommand extends PlannedDeployCommand {
       'A service with a rollout in flight (a run that died, a deployment someone else started): follow it to its verdict first instead of refusing; a failed one fails the run, else the run plans again and goes on',
   });
   resume = Option.Boolean('--resume', false, {
-    description: 'Continue the canaries in flight (found from their state tags) at their recorded step, same revision only',
+    description:
+      'Continue the canaries in flight (found from their state tags) at their recorded step, and follow blue-green deployments in flight with their gates; same revision only',
+  });
+  waitUntil = Option.String('--wait-until', {
+    validator: t.isEnum(WAIT_UNTIL),
+    description:
+      "Blue-green: `traffic-shifted` returns once production traffic is all on the new revision, without waiting out CodeDeploy's termination wait; `completed` (default) waits for the deployment to end",
   });
 
   override get cache(): boolean {
@@ -242,6 +263,10 @@ export class ApplyCommand extends PlannedDeployCommand {
 
   protected continuation(): ApplyOptions['continuation'] {
     return this.resume ? 'resume' : undefined;
+  }
+
+  protected override waitUntilOption(): ApplyOptions['waitUntil'] {
+    return this.waitUntil === 'traffic-shifted' ? 'traffic-shifted' : undefined;
   }
 
   protected async run(): Promise<number> {

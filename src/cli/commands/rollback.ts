@@ -1,5 +1,5 @@
 import { Command, Option } from 'clipanion';
-import { findRollbackTarget, readServiceToRollBack, rollbackService } from '../../engine/rollback.js';
+import { findRollbackTarget, inFlightRollbackTarget, readServiceToRollBack, rollbackService } from '../../engine/rollback.js';
 import { AbortError, UsageError } from '../../errors/index.js';
 import { shortTaskDefinition } from '../../util/arn.js';
 import { createCommandRuntime } from '../lazy-runtime.js';
@@ -17,6 +17,9 @@ export class RollbackCommand extends DeployCommand {
       be the one that just failed) and deploys it through the service's strategy, following that deployment to the
       end like \`apply\` does. \`--to\` names the target instead: a revision number of the service's family, or a
       full task definition ARN. A deployment in progress does not block a rollback; another ecsdeploy run does.
+      A blue-green (CodeDeploy) service with a deployment in flight is rolled back by stopping that deployment with
+      rollback; after a successful one, the previous successful revision is deployed through CodeDeploy, without
+      its gates.
 
       Exit codes: 0 rolled back (or already there); 1 failed; 130 interrupted.
     `,
@@ -42,9 +45,13 @@ export class RollbackCommand extends DeployCommand {
     const output = new DeferredRenderer(() => this.createRenderer());
     try {
       const svc = await readServiceToRollBack(runtime.ports, service, context.signal);
-      const target = await findRollbackTarget(runtime.ports, svc, service.cluster, this.to, context.signal);
-      const question = `Roll ${service.key} back from ${shortTaskDefinition(svc.taskDefinition)} to ${shortTaskDefinition(target.taskDefinitionArn)} (${target.source})?`;
-      if (!this.yes && !this.dryRun && target.taskDefinitionArn !== svc.taskDefinition) {
+      const target =
+        (this.to ? undefined : await inFlightRollbackTarget(runtime.ports, service, svc, context.signal)) ??
+        (await findRollbackTarget(runtime.ports, svc, service.cluster, this.to, context.signal));
+      const question = target.stopsInFlight
+        ? `Roll ${service.key} back: ${target.source}?`
+        : `Roll ${service.key} back from ${shortTaskDefinition(svc.taskDefinition)} to ${shortTaskDefinition(target.taskDefinitionArn)} (${target.source})?`;
+      if (!this.yes && !this.dryRun && (target.taskDefinitionArn !== svc.taskDefinition || target.stopsInFlight)) {
         if (!(await this.prompter('rollback needs --yes when not running in a terminal').confirm({ question }))) {
           throw new AbortError('DECLINED', 'rollback cancelled: nothing was changed');
         }

@@ -1,7 +1,7 @@
 /**
  * Scenario files: what the sandbox's images do (start time, crash, failing health checks, error rate, latency),
- * what the Lambda functions of ECS lifecycle hooks answer, and which API faults the protocol layer injects.
- * Documented in docs/sandbox.md ("Scenario files").
+ * what the Lambda functions of lifecycle hooks answer (CodeDeploy's and ECS's), and which API faults the protocol
+ * layer injects. Documented in docs/sandbox.md ("Scenario files").
  */
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node as YamlNode, type Pair } from 'yaml';
 import { ManifestError, type ManifestIssue } from '../../errors/index.js';
@@ -46,24 +46,36 @@ export interface ApiFault {
   latencyMs?: number;
 }
 
-/** What `hookStatus` an ECS lifecycle hook's Lambda function answers (§1.9), for functions matching `match`. */
+/** The lifecycle events of a CodeDeploy ECS deployment that run a Lambda hook (§2.1). */
+export const HOOK_EVENTS = ['BeforeInstall', 'AfterInstall', 'AfterAllowTestTraffic', 'BeforeAllowTraffic', 'AfterAllowTraffic'] as const;
+
+/**
+ * What a lifecycle hook's Lambda function answers, for functions matching `match`: an ECS lifecycle hook
+ * (`hookStatus`, §1.9; `stage` narrows it) or a CodeDeploy one (PutLifecycleEventHookExecutionStatus, §2.1; `event`
+ * narrows it). Either spelling of the status works for both: `SUCCEEDED`/`Succeeded`, `FAILED`/`Failed`, and
+ * `IN_PROGRESS`/`Pending` (ECS asks again after 30 s until the hook times out; CodeDeploy fails the event after an
+ * hour). A function no entry matches succeeds.
+ */
 export interface HookAnswer {
   /** Glob on the function ARN or on its name alone, e.g. `*:function:smoke-test`, `smoke-*`. */
   match: string;
-  /** Only at this lifecycle stage (default: every stage the hook runs at). */
+  /** ECS hooks only: at this lifecycle stage (default: every stage the hook runs at). */
   stage?: string;
-  /** `SUCCEEDED` continues, `FAILED` rolls back, `IN_PROGRESS` is asked again after 30 s (until the hook times out). */
-  status: 'SUCCEEDED' | 'FAILED' | 'IN_PROGRESS';
+  /** CodeDeploy hooks only: at this lifecycle event (default: any). */
+  event?: (typeof HOOK_EVENTS)[number];
+  status: 'SUCCEEDED' | 'FAILED' | 'IN_PROGRESS' | 'Succeeded' | 'Failed' | 'Pending';
   /** Seconds each invocation takes before it answers (default 1). */
   seconds?: number;
+  /** What a failing CodeDeploy hook says (the lifecycle event's diagnostics). */
+  message?: string;
 }
 
-export const HOOK_STATUSES: readonly HookAnswer['status'][] = ['SUCCEEDED', 'FAILED', 'IN_PROGRESS'];
+export const HOOK_STATUSES: readonly HookAnswer['status'][] = ['SUCCEEDED', 'FAILED', 'IN_PROGRESS', 'Succeeded', 'Failed', 'Pending'];
 
 export interface Scenario {
   images: ImageBehaviour[];
   faults: ApiFault[];
-  /** Lambda hook answers; a function no entry matches answers SUCCEEDED. */
+  /** Lambda hook answers, first match wins; a function no entry matches answers SUCCEEDED. */
   hooks?: HookAnswer[];
   /** Requests per minute each listener receives (default 600). */
   trafficPerMinute?: number;
@@ -75,13 +87,38 @@ export const DEFAULT_START_SECONDS = 5;
 /** Seconds a Lambda hook's invocation takes when the scenario does not say. */
 export const DEFAULT_HOOK_SECONDS = 1;
 
-/** The answer the Lambda function `functionArn` gives at `stage`: the first matching entry, else SUCCEEDED. */
-export function hookAnswerFor(scenario: Scenario, functionArn: string, stage: string): { status: HookAnswer['status']; seconds: number } {
+function matchesFunction(h: HookAnswer, functionArn: string): boolean {
   const name = functionArn.slice(functionArn.lastIndexOf(':') + 1);
+  return globToRegExp(h.match).test(functionArn) || globToRegExp(h.match).test(name);
+}
+
+const AS_ECS: Record<HookAnswer['status'], 'SUCCEEDED' | 'FAILED' | 'IN_PROGRESS'> = {
+  SUCCEEDED: 'SUCCEEDED',
+  FAILED: 'FAILED',
+  IN_PROGRESS: 'IN_PROGRESS',
+  Succeeded: 'SUCCEEDED',
+  Failed: 'FAILED',
+  Pending: 'IN_PROGRESS',
+};
+const AS_CODEDEPLOY: Record<HookAnswer['status'], 'Succeeded' | 'Failed' | 'Pending'> = {
+  SUCCEEDED: 'Succeeded',
+  FAILED: 'Failed',
+  IN_PROGRESS: 'Pending',
+  Succeeded: 'Succeeded',
+  Failed: 'Failed',
+  Pending: 'Pending',
+};
+
+/** The answer an ECS lifecycle hook's function `functionArn` gives at `stage`: the first matching entry, else SUCCEEDED. */
+export function hookAnswerFor(
+  scenario: Scenario,
+  functionArn: string,
+  stage: string,
+): { status: 'SUCCEEDED' | 'FAILED' | 'IN_PROGRESS'; seconds: number } {
   const rule = (scenario.hooks ?? []).find(
-    (h) => (h.stage === undefined || h.stage === stage) && (globToRegExp(h.match).test(functionArn) || globToRegExp(h.match).test(name)),
+    (h) => h.event === undefined && (h.stage === undefined || h.stage === stage) && matchesFunction(h, functionArn),
   );
-  return { status: rule?.status ?? 'SUCCEEDED', seconds: rule?.seconds ?? DEFAULT_HOOK_SECONDS };
+  return { status: rule ? AS_ECS[rule.status] : 'SUCCEEDED', seconds: rule?.seconds ?? DEFAULT_HOOK_SECONDS };
 }
 export const DEFAULT_LATENCY_MS = 20;
 export const DEFAULT_TRAFFIC_PER_MINUTE = 600;
@@ -95,6 +132,23 @@ function imageMatches(glob: string, image: string): boolean {
   const colon = noDigest.lastIndexOf(':');
   const tag = colon > slash ? noDigest.slice(colon + 1) : 'latest';
   return re.test(tag);
+}
+
+/** The answer of the first hook rule matching a CodeDeploy hook's function (at this event); undefined: it succeeds at once. */
+export function codeDeployHookAnswer(
+  scenario: Scenario,
+  fn: string,
+  event: string,
+): { status: 'Succeeded' | 'Failed' | 'Pending'; seconds?: number; message?: string } | undefined {
+  const rule = (scenario.hooks ?? []).find(
+    (h) => h.stage === undefined && (h.event === undefined || h.event === event) && matchesFunction(h, fn),
+  );
+  if (!rule) return undefined;
+  return {
+    status: AS_CODEDEPLOY[rule.status],
+    ...(rule.seconds !== undefined ? { seconds: rule.seconds } : {}),
+    ...(rule.message !== undefined ? { message: rule.message } : {}),
+  };
 }
 
 /** The first matching rule per image wins; a task takes the worst of its essential containers' images. */
@@ -139,11 +193,13 @@ const IMAGE_KEYS: Record<string, 'string' | 'number' | 'boolean' | 'rate' | 'lin
   latencyMs: 'number',
   logs: 'lines',
 };
-const HOOK_KEYS: Record<string, 'string' | 'number' | 'hookStatus'> = {
+const HOOK_KEYS: Record<string, 'string' | 'number' | 'event' | 'hookStatus'> = {
   match: 'string',
   stage: 'string',
+  event: 'event',
   status: 'hookStatus',
   seconds: 'number',
+  message: 'string',
 };
 const FAULT_KEYS: Record<string, 'string' | 'number' | 'rate' | 'service'> = {
   service: 'service',
@@ -227,6 +283,8 @@ export function parseScenario(text: string, file: string): Scenario {
             at(p.value ?? p.key, `${path}.${k}`, 'must be true or false');
           } else if (kind === 'service' && !AWS_SERVICE_IDS.includes(v as AwsServiceId)) {
             at(p.value ?? p.key, `${path}.${k}`, `must be one of ${AWS_SERVICE_IDS.join(', ')}`);
+          } else if (kind === 'event' && !(HOOK_EVENTS as readonly unknown[]).includes(v)) {
+            at(p.value ?? p.key, `${path}.${k}`, `must be one of ${HOOK_EVENTS.join(', ')}`);
           } else if (kind === 'hookStatus' && !HOOK_STATUSES.includes(v as HookAnswer['status'])) {
             at(p.value ?? p.key, `${path}.${k}`, `must be one of ${HOOK_STATUSES.join(', ')}`);
           } else {

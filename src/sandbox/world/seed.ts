@@ -376,6 +376,16 @@ function lbOfTargetGroup(w: WorldContext, tgArn: string): string | undefined {
   return undefined;
 }
 
+/**
+ * A group that can honour the manifest: with a test-traffic gate (or an approval) the deployment must wait Ready
+ * before production traffic moves (STOP_DEPLOYMENT), for longer than the gate holds; without one it goes on.
+ */
+function readyOptionFor(strategy: BlueGreenStrategy): Record<string, unknown> {
+  const gate = strategy.testTrafficGate;
+  if (!gate) return { actionOnTimeout: 'CONTINUE_DEPLOYMENT', waitTimeInMinutes: 0 };
+  return { actionOnTimeout: 'STOP_DEPLOYMENT', waitTimeInMinutes: Math.max(60, Math.ceil(gate.holdMs / 60_000) + 30) };
+}
+
 function seedBlueGreen(
   world: World,
   w: WorldContext,
@@ -410,7 +420,7 @@ function seedBlueGreen(
     deploymentStyle: { deploymentType: 'BLUE_GREEN', deploymentOption: 'WITH_TRAFFIC_CONTROL' },
     blueGreenDeploymentConfiguration: {
       terminateBlueInstancesOnDeploymentSuccess: { action: 'TERMINATE', terminationWaitTimeInMinutes: 5 },
-      deploymentReadyOption: { actionOnTimeout: 'CONTINUE_DEPLOYMENT', waitTimeInMinutes: 0 },
+      deploymentReadyOption: readyOptionFor(strategy),
     },
     autoRollbackConfiguration: { enabled: true, events: ['DEPLOYMENT_FAILURE', 'DEPLOYMENT_STOP_ON_REQUEST'] },
     ecsServices: [{ serviceName: s.service, clusterName: s.cluster }],
@@ -424,7 +434,7 @@ function seedBlueGreen(
       ],
     },
   });
-  for (const name of strategy.testTrafficGate?.alarms ?? [])
+  for (const name of [...(strategy.testTrafficGate?.alarms ?? []), ...(strategy.productionTrafficGate?.alarms ?? [])])
     alarms.push({ name, tg: green, lbArn: lb.arn, cluster: s.cluster, service: s.service });
 }
 

@@ -430,11 +430,33 @@ export type LifecycleEventName =
   | 'AfterAllowTraffic';
 export type LifecycleEventStatus = 'Pending' | 'InProgress' | 'Succeeded' | 'Failed' | 'Skipped';
 
+/** Why a lifecycle event failed, as BatchGetDeploymentTargets reports it. */
+export interface LifecycleEventDiagnostics {
+  errorCode: string;
+  scriptName: string;
+  message: string;
+  logTail: string;
+}
+
 export interface LifecycleEventState {
   lifecycleEventName: LifecycleEventName;
   status: LifecycleEventStatus;
   startTime?: number;
   endTime?: number;
+  diagnostics?: LifecycleEventDiagnostics;
+}
+
+/** The lifecycle events an AppSpec may name a Lambda function for (§2.1). */
+export type HookEventName = 'BeforeInstall' | 'AfterInstall' | 'AfterAllowTestTraffic' | 'BeforeAllowTraffic' | 'AfterAllowTraffic';
+
+/** A hook the deployment is running: which event, the phase after it, and when its function answers. */
+export interface RunningHook {
+  event: HookEventName;
+  then: CodeDeployPhase;
+  /** Epoch ms the function's answer arrives (or CodeDeploy gives up on it). */
+  answerAt: number;
+  answer: 'Succeeded' | 'Failed' | 'TimedOut';
+  message?: string;
 }
 
 /** GetDeployment's `status` (§2.3); the sandbox never queues, so `Queued` and `Baking` do not occur. */
@@ -442,9 +464,24 @@ export type CodeDeployStatus = 'Created' | 'InProgress' | 'Ready' | 'Succeeded' 
 
 /**
  * Where the simulated lifecycle stands; each phase but `done` is one named step of codedeploy/lifecycle.ts:
- * Created → Install → [ReadyWait] → BeforeAllowTraffic → AllowTraffic → TerminationWait → done.
+ * Created → CreateReplacement → Install → AllowTestTraffic → AwaitReady → [ReadyWait] → BeforeAllowTraffic →
+ * StartTrafficShift → AllowTraffic → EnterTerminationWait → TerminationWait → done, with `Hook` (a Lambda hook
+ * running) between them where the AppSpec names one.
  */
-export type CodeDeployPhase = 'Created' | 'Install' | 'ReadyWait' | 'BeforeAllowTraffic' | 'AllowTraffic' | 'TerminationWait' | 'done';
+export type CodeDeployPhase =
+  | 'Created'
+  | 'CreateReplacement'
+  | 'Install'
+  | 'AllowTestTraffic'
+  | 'AwaitReady'
+  | 'ReadyWait'
+  | 'BeforeAllowTraffic'
+  | 'StartTrafficShift'
+  | 'AllowTraffic'
+  | 'EnterTerminationWait'
+  | 'TerminationWait'
+  | 'Hook'
+  | 'done';
 
 export interface AutoRollbackConfiguration {
   enabled: boolean;
@@ -470,6 +507,12 @@ export interface CodeDeployDeploymentState {
   taskDefinition: string;
   containerName: string;
   containerPort: number;
+  /** What the AppSpec sets for the replacement task set besides its task definition (absent: the service's own). */
+  replacement?: { networkConfiguration?: JsonObject; platformVersion?: string; capacityProviderStrategy?: JsonObject[] };
+  /** Lifecycle event → Lambda function, from the AppSpec's `Hooks`. */
+  hooks?: Partial<Record<HookEventName, string>>;
+  /** The hook running now (phase `Hook`). */
+  hook?: RunningHook;
   phase: CodeDeployPhase;
   phaseSince: number;
   greenTaskSetId?: string;

@@ -28,6 +28,31 @@ describe('scenario files', () => {
     });
   });
 
+  it('parse CodeDeploy hook answers, and name a wrong event or status where it is written', () => {
+    const s = parseScenario(
+      ['hooks:', '  - { match: "orders-*", event: AfterAllowTestTraffic, status: Failed, seconds: 30, message: "smoke failed" }'].join(
+        '\n',
+      ),
+      'h.yaml',
+    );
+    expect(s.hooks).toEqual([
+      { match: 'orders-*', event: 'AfterAllowTestTraffic', status: 'Failed', seconds: 30, message: 'smoke failed' },
+    ]);
+    let error: unknown;
+    try {
+      parseScenario(['hooks:', '  - { match: x, event: Install, status: Maybe }', '  - { status: Failed }'].join('\n'), 'h.yaml');
+    } catch (e) {
+      error = e;
+    }
+    const issues = (error as ManifestError).issues.map((i) => `${i.line}:${i.column} ${i.path}: ${i.message}`);
+    expect(issues).toEqual([
+      expect.stringMatching(/^2:\d+ hooks\[0\]\.event: must be one of BeforeInstall, AfterInstall/),
+      // One hooks list for CodeDeploy's and ECS's hooks: either spelling of a status.
+      expect.stringMatching(/^2:\d+ hooks\[0\]\.status: must be one of SUCCEEDED, FAILED, IN_PROGRESS, Succeeded, Failed, Pending/),
+      expect.stringMatching(/^3:\d+ hooks\[1\]: `match` and `status` are required/),
+    ]);
+  });
+
   it('report every problem with its file, line and column', () => {
     let error: unknown;
     try {
@@ -64,7 +89,7 @@ describe('scenario files', () => {
       error = e;
     }
     expect((error as ManifestError).issues.map((i) => `${i.line}:${i.column} ${i.path}: ${i.message}`)).toEqual([
-      '2:25 hooks[0].status: must be one of SUCCEEDED, FAILED, IN_PROGRESS',
+      '2:25 hooks[0].status: must be one of SUCCEEDED, FAILED, IN_PROGRESS, Succeeded, Failed, Pending',
       '3:5 hooks[1]: `match` and `status` are required',
     ]);
   });

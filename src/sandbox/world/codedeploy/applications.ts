@@ -76,6 +76,30 @@ export function createDeploymentGroup(w: WorldContext, input: Input): Record<str
   return { deploymentGroupId };
 }
 
+/**
+ * UpdateDeploymentGroup: each setting given replaces the group's (a rename moves it); what is not given stays
+ * (API_UpdateDeploymentGroup).
+ */
+export function updateDeploymentGroup(w: WorldContext, input: Input): Record<string, unknown> {
+  const app = reqString(input, 'applicationName', 'ApplicationNameRequiredException');
+  const current = reqString(input, 'currentDeploymentGroupName', 'DeploymentGroupNameRequiredException');
+  const g = deploymentGroup(w, app, current);
+  const rename = optString(input, 'newDeploymentGroupName');
+  if (rename && rename !== current && w.st.codedeploy.groups[groupKey(app, rename)])
+    throw new SandboxApiError('DeploymentGroupAlreadyExistsException', `A deployment group named ${rename} already exists.`);
+  if (typeof input.deploymentConfigName === 'string') trafficConfig(input.deploymentConfigName);
+  const given = clone(input) as JsonObject;
+  for (const k of ['applicationName', 'currentDeploymentGroupName', 'newDeploymentGroupName']) delete given[k];
+  g.config = { ...g.config, ...given };
+  if (rename && rename !== current) {
+    delete w.st.codedeploy.groups[groupKey(app, current)];
+    g.deploymentGroupName = rename;
+    g.config.deploymentGroupName = rename;
+    w.st.codedeploy.groups[groupKey(app, rename)] = g;
+  }
+  return { hooksNotCleanedUp: [] };
+}
+
 function deploymentSummary(d: CodeDeployDeploymentState): Record<string, unknown> {
   return { deploymentId: d.deploymentId, status: d.status, createTime: new Date(d.createTime), endTime: date(d.completeTime) };
 }

@@ -2,24 +2,73 @@
  * CodeDeploy deployments: CreateDeployment reads the AppSpec and checks it against the group's ECS service, then
  * the lifecycle (lifecycle.ts) runs it; Get/BatchGet/List read it; Continue and Stop steer it.
  */
+import { createHash } from 'node:crypto';
 import { parse as parseYaml } from 'yaml';
 import { SandboxApiError } from '../../errors.js';
 import type { WorldContext } from '../context.js';
 import { findTaskDefinition } from '../ecs/task-definitions.js';
 import { clone, isRecord, list, optBool, optString, reqString, toMillis, type Input } from '../input.js';
-import type { CodeDeployDeploymentState, JsonObject } from '../types.js';
+import { HOOK_EVENTS } from '../scenario.js';
+import type { CodeDeployDeploymentState, HookEventName, JsonObject } from '../types.js';
 import { trafficConfig } from './configs.js';
 import { application, deployment, deploymentGroup, groupService, groupSettings, records } from './group.js';
 import { endDeployment, isTerminal, LIFECYCLE_EVENTS, stepCodeDeployDeployment } from './lifecycle.js';
 import { deploymentInfo } from './output.js';
 
-/** What an ECS AppSpec says: the task definition to deploy and the container behind the load balancer. */
+/** What an ECS AppSpec says: the task definition to deploy, the container behind the load balancer, and the rest. */
 interface EcsAppSpec {
   text: string;
   sha256: string | null;
   taskDefinition: string;
   containerName: string;
   containerPort: number;
+  replacement: NonNullable<CodeDeployDeploymentState['replacement']>;
+  hooks: Partial<Record<HookEventName, string>>;
+}
+
+function invalid(message: string): SandboxApiError {
+  return new SandboxApiError('InvalidRevisionException', message);
+}
+
+/** `NetworkConfiguration.AwsvpcConfiguration` → the service's `networkConfiguration` shape. */
+function readNetwork(v: unknown): JsonObject | undefined {
+  if (v === undefined) return undefined;
+  const awsvpc = isRecord(v) && isRecord(v.AwsvpcConfiguration) ? v.AwsvpcConfiguration : undefined;
+  if (!awsvpc) throw invalid('NetworkConfiguration must have an AwsvpcConfiguration.');
+  const subnets = list(awsvpc.Subnets).map(String);
+  if (!subnets.length) throw invalid('AwsvpcConfiguration.Subnets must list at least one subnet.');
+  const assign = awsvpc.AssignPublicIp;
+  if (assign !== undefined && assign !== 'ENABLED' && assign !== 'DISABLED')
+    throw invalid('AwsvpcConfiguration.AssignPublicIp must be ENABLED or DISABLED.');
+  return {
+    awsvpcConfiguration: {
+      subnets,
+      securityGroups: list(awsvpc.SecurityGroups).map(String),
+      assignPublicIp: typeof assign === 'string' ? assign : 'DISABLED',
+    },
+  };
+}
+
+function readCapacityProviders(v: unknown): JsonObject[] | undefined {
+  if (v === undefined) return undefined;
+  return records(v).map((c) => ({
+    capacityProvider: String(c.CapacityProvider ?? ''),
+    weight: Number(c.Weight ?? 0),
+    base: Number(c.Base ?? 0),
+  }));
+}
+
+/** `Hooks: [{ BeforeInstall: fn }, ...]` → event → function. */
+function readHooks(v: unknown): Partial<Record<HookEventName, string>> {
+  const out: Partial<Record<HookEventName, string>> = {};
+  for (const entry of records(v)) {
+    for (const [event, fn] of Object.entries(entry)) {
+      if (!(HOOK_EVENTS as readonly string[]).includes(event))
+        throw invalid(`${event} is not a lifecycle event of an ECS deployment that runs a hook (${HOOK_EVENTS.join(', ')}).`);
+      out[event as HookEventName] = String(fn);
+    }
+  }
+  return out;
 }
 
 function readAppSpec(input: Input): EcsAppSpec {
@@ -49,12 +98,24 @@ function readAppSpec(input: Input): EcsAppSpec {
       'The AppSpec must name TargetService.Properties.TaskDefinition and LoadBalancerInfo (ContainerName, ContainerPort).',
     );
   }
+  const sha256 = typeof content.sha256 === 'string' && content.sha256 !== '' ? content.sha256 : null;
+  // A hash given with the content must be the content's: a sandbox check that keeps generated AppSpecs honest.
+  if (sha256 !== null && sha256.toLowerCase() !== createHash('sha256').update(text).digest('hex'))
+    throw invalid('The sha256 of the AppSpec content does not match the content.');
+  const networkConfiguration = readNetwork(props.NetworkConfiguration);
+  const capacityProviderStrategy = readCapacityProviders(props.CapacityProviderStrategy);
   return {
     text,
-    sha256: typeof content.sha256 === 'string' ? content.sha256 : null,
+    sha256,
     taskDefinition: props.TaskDefinition,
     containerName: String(lbInfo.ContainerName),
     containerPort: Number(lbInfo.ContainerPort),
+    replacement: {
+      ...(networkConfiguration ? { networkConfiguration } : {}),
+      ...(typeof props.PlatformVersion === 'string' ? { platformVersion: props.PlatformVersion } : {}),
+      ...(capacityProviderStrategy ? { capacityProviderStrategy } : {}),
+    },
+    hooks: isRecord(spec) ? readHooks(spec.Hooks) : {},
   };
 }
 
@@ -115,6 +176,8 @@ export function createDeployment(w: WorldContext, input: Input): Record<string, 
     taskDefinition: String(td.td.taskDefinitionArn),
     containerName: spec.containerName,
     containerPort: spec.containerPort,
+    ...(Object.keys(spec.replacement).length ? { replacement: spec.replacement } : {}),
+    ...(Object.keys(spec.hooks).length ? { hooks: spec.hooks } : {}),
     phase: 'Created',
     phaseSince: w.now,
     trafficShifted: 0,

@@ -2,7 +2,8 @@
  * CodeDeploy ECS blue/green (§2): a deployment creates the replacement (green) task set behind the second target
  * group, points the test listener at it, optionally waits READY (deploymentReadyOption STOP_DEPLOYMENT), shifts
  * production traffic per the deployment config (all at once, linear, canary — §2.2), waits out the termination
- * wait and removes the original (blue) task set. StopDeployment with rollback reroutes traffic to blue.
+ * wait and removes the original (blue) task set. StopDeployment with rollback reroutes traffic to blue. Lambda
+ * hooks named in the AppSpec answer as the scenario says (lifecycle.ts).
  */
 import type { WorldContext } from '../context.js';
 import type { Input } from '../input.js';
@@ -16,6 +17,7 @@ import {
   getDeploymentGroup,
   listApplications,
   listDeploymentGroups,
+  updateDeploymentGroup,
 } from './applications.js';
 import {
   batchGetDeployments,
@@ -39,6 +41,7 @@ export const codedeployOperations: Record<string, (w: WorldContext, input: Input
   GetDeploymentGroup: getDeploymentGroup,
   ListDeploymentGroups: listDeploymentGroups,
   BatchGetDeploymentGroups: batchGetDeploymentGroups,
+  UpdateDeploymentGroup: updateDeploymentGroup,
   GetDeploymentConfig: getDeploymentConfig,
   CreateDeployment: createDeployment,
   GetDeployment: getDeployment,

@@ -1,8 +1,16 @@
 /**
  * The ECS blue/green lifecycle of one CodeDeploy deployment (§2), as named steps, one per phase:
  *
- *   Created ──pickUp──► Install ──awaitReplacement──► [ReadyWait ──awaitContinue──►] BeforeAllowTraffic
- *     ──startTrafficShift──► AllowTraffic ──shiftTraffic──► TerminationWait ──terminateOriginal──► done
+ *   Created ──pickUp──► CreateReplacement ──► Install ──awaitReplacement──► AllowTestTraffic ──► AwaitReady
+ *     ──► [ReadyWait ──awaitContinue──►] BeforeAllowTraffic ──► StartTrafficShift ──► AllowTraffic ──shiftTraffic──►
+ *     EnterTerminationWait ──► TerminationWait ──terminateOriginal──► done
+ *
+ * Where the AppSpec names a Lambda function for a lifecycle event (BeforeInstall, AfterInstall,
+ * AfterAllowTestTraffic, BeforeAllowTraffic, AfterAllowTraffic), the deployment passes through `Hook` between two
+ * phases: the event is InProgress until the function answers (what it answers, and when, comes from the scenario's
+ * `hooks`; no rule: Succeeded at once). A Failed answer fails the deployment (HOOK_EXECUTION_FAILURE), rolled back
+ * when the group says so, except at BeforeInstall, where nothing is installed yet (§2.1); no answer within an hour
+ * fails it too.
  *
  * A step either moves the deployment to its next phase (the next step then runs at once), waits (and says when
  * to look again), or ends the deployment. Group alarms are checked before any step (§2.5).
@@ -11,10 +19,13 @@ import type { WorldContext } from '../context.js';
 import { computedDesiredCount } from '../ecs/scheduler.js';
 import { createTaskSet } from '../ecs/task-sets.js';
 import { countsHealthy, isLive } from '../ecs/tasks.js';
+import { codeDeployHookAnswer } from '../scenario.js';
 import type {
   CodeDeployDeploymentState,
   CodeDeployPhase,
   CodeDeployStatus,
+  HookEventName,
+  LifecycleEventDiagnostics,
   LifecycleEventName,
   LifecycleEventStatus,
   ServiceState,
@@ -40,6 +51,10 @@ const TERMINAL: ReadonlySet<CodeDeployStatus> = new Set(['Succeeded', 'Failed', 
 const INSTALL_TIMEOUT_MS = 3_600_000;
 /** CodeDeploy picks a new deployment up a moment after it is created. */
 const PICK_UP_MS = 1000;
+/** A hook's function that does not answer within an hour fails its event (§2.1). */
+const HOOK_TIMEOUT_MS = 3_600_000;
+/** How long a hook's function takes to answer when the scenario does not say. */
+const HOOK_ANSWER_MS = 1000;
 /** More steps than phases in one call means a step keeps moving the deployment back: stop there. */
 const MAX_STEPS_PER_CALL = 20;
 
@@ -60,9 +75,16 @@ interface StepContext {
 type StepResult = 'continue' | 'ended';
 type Step = (s: StepContext) => StepResult;
 
-function markEvent(w: WorldContext, d: CodeDeployDeploymentState, name: LifecycleEventName, status: LifecycleEventStatus): void {
+function markEvent(
+  w: WorldContext,
+  d: CodeDeployDeploymentState,
+  name: LifecycleEventName,
+  status: LifecycleEventStatus,
+  diagnostics?: LifecycleEventDiagnostics,
+): void {
   const e = d.lifecycleEvents.find((x) => x.lifecycleEventName === name);
   if (!e) return;
+  if (diagnostics) e.diagnostics = diagnostics;
   if (status === 'InProgress' && e.startTime === undefined) e.startTime = w.now;
   if (status === 'Succeeded' || status === 'Failed') {
     e.startTime = e.startTime ?? w.now;
@@ -91,6 +113,7 @@ export function endDeployment(
   d.completeTime = w.now;
   d.errorInformation = error;
   d.phase = 'done';
+  d.hook = undefined;
   for (const e of d.lifecycleEvents) {
     if (e.status === 'InProgress') markEvent(w, d, e.lifecycleEventName, 'Failed');
     else if (e.status === 'Pending') e.status = 'Skipped';
@@ -100,15 +123,80 @@ export function endDeployment(
 
 // ---------------------------------------------------------------------------------------------- the steps
 
-/** Created: starts the replacement (green) task set behind the target group blue does not use. */
-const pickUp: Step = ({ w, d, settings, svc, wakeAt }) => {
+/**
+ * Runs the Lambda hook of `event`, if the AppSpec names one, then goes on to `then`. The event is InProgress until
+ * the function's answer (from the scenario) arrives; without a hook it succeeds at once.
+ */
+function enterHook(w: WorldContext, d: CodeDeployDeploymentState, event: HookEventName, then: CodeDeployPhase): void {
+  const fn = d.hooks?.[event];
+  if (!fn) {
+    markEvent(w, d, event, 'Succeeded');
+    enterPhase(w, d, then);
+    return;
+  }
+  markEvent(w, d, event, 'InProgress');
+  const rule = codeDeployHookAnswer(w.scenario, fn, event);
+  const answer = rule?.status ?? 'Succeeded';
+  d.hook =
+    answer === 'Pending'
+      ? { event, then, answerAt: w.now + HOOK_TIMEOUT_MS, answer: 'TimedOut' }
+      : {
+          event,
+          then,
+          answerAt: w.now + (rule?.seconds !== undefined ? rule.seconds * 1000 : HOOK_ANSWER_MS),
+          answer,
+          ...(rule?.message !== undefined ? { message: rule.message } : {}),
+        };
+  enterPhase(w, d, 'Hook');
+}
+
+/** Hook: waits for the function's answer; Failed (or none within an hour) fails the deployment. */
+const awaitHook: Step = ({ w, d, settings, wakeAt }) => {
+  const hook = d.hook;
+  if (!hook) {
+    enterPhase(w, d, 'done');
+    return 'ended';
+  }
+  if (w.now < hook.answerAt) {
+    wakeAt(hook.answerAt);
+    return 'continue';
+  }
+  d.hook = undefined;
+  if (hook.answer === 'Succeeded') {
+    markEvent(w, d, hook.event, 'Succeeded');
+    enterPhase(w, d, hook.then);
+    return 'continue';
+  }
+  const fn = d.hooks?.[hook.event] ?? '';
+  const timedOut = hook.answer === 'TimedOut';
+  const message = timedOut
+    ? `The Lambda function ${fn} did not report the ${hook.event} hook's status within an hour.`
+    : (hook.message ?? `The Lambda function ${fn} reported Failed for the ${hook.event} hook.`);
+  markEvent(w, d, hook.event, 'Failed', { errorCode: timedOut ? 'Timeout' : 'ScriptFailed', scriptName: fn, message, logTail: '' });
+  const error = {
+    code: timedOut ? 'TIMEOUT' : 'HOOK_EXECUTION_FAILURE',
+    message: `The deployment failed because a lifecycle event hook failed: ${hook.event} (${fn}). ${message}`,
+  };
+  // Nothing is installed before Install: a BeforeInstall failure has nothing to roll back (§2.1).
+  const rollback = hook.event !== 'BeforeInstall' && autoRollbackOn(d, settings, 'DEPLOYMENT_FAILURE');
+  endDeployment(w, d, 'Failed', error, rollback);
+  return 'ended';
+};
+
+/** Created: the deployment starts, with the BeforeInstall hook. */
+const pickUp: Step = ({ w, d, wakeAt }) => {
   if (w.now < d.createTime + PICK_UP_MS) {
     wakeAt(d.createTime + PICK_UP_MS);
     return 'continue';
   }
   d.status = 'InProgress';
   d.startTime = w.now;
-  markEvent(w, d, 'BeforeInstall', 'Succeeded');
+  enterHook(w, d, 'BeforeInstall', 'CreateReplacement');
+  return 'continue';
+};
+
+/** CreateReplacement: starts the replacement (green) task set behind the target group blue does not use. */
+const createReplacement: Step = ({ w, d, settings, svc }) => {
   markEvent(w, d, 'Install', 'InProgress');
   const blue = svc.taskSets.find((t) => t.status === 'PRIMARY');
   const tgArns = settings.targetGroups
@@ -119,19 +207,23 @@ const pickUp: Step = ({ w, d, settings, svc, wakeAt }) => {
   d.blueTaskSetId = blue?.id;
   d.blueTargetGroup = blueTg;
   d.greenTargetGroup = greenTg;
+  const r = d.replacement ?? {};
   const green = createTaskSet(w, svc, d.taskDefinition, {
     status: 'ACTIVE',
     scale: 100,
     loadBalancers: [{ targetGroupArn: greenTg, containerName: d.containerName, containerPort: d.containerPort }],
     externalId: d.deploymentId,
     startedBy: 'CODE_DEPLOY',
+    ...(r.networkConfiguration ? { networkConfiguration: r.networkConfiguration } : {}),
+    ...(r.platformVersion ? { platformVersion: r.platformVersion } : {}),
+    ...(r.capacityProviderStrategy ? { capacityProviderStrategy: r.capacityProviderStrategy } : {}),
   });
   d.greenTaskSetId = green.id;
   enterPhase(w, d, 'Install');
   return 'continue';
 };
 
-/** Install: waits for every green task to be healthy, then opens test traffic to green. */
+/** Install: waits for every green task to be healthy, then the AfterInstall hook. */
 const awaitReplacement: Step = ({ w, d, settings, svc, wakeAt }) => {
   const green = taskSetById(svc, d.greenTaskSetId);
   const tasks = svc.taskArns.map((a) => w.st.ecs.tasks[a]).filter((t) => t !== undefined && t.ownerId === d.greenTaskSetId && isLive(t));
@@ -146,11 +238,21 @@ const awaitReplacement: Step = ({ w, d, settings, svc, wakeAt }) => {
     return 'ended';
   }
   markEvent(w, d, 'Install', 'Succeeded');
-  markEvent(w, d, 'AfterInstall', 'Succeeded');
+  enterHook(w, d, 'AfterInstall', 'AllowTestTraffic');
+  return 'continue';
+};
+
+/** AllowTestTraffic: the test listener sends everything to green; then the AfterAllowTestTraffic hook. */
+const allowTestTraffic: Step = ({ w, d, settings }) => {
   markEvent(w, d, 'AllowTestTraffic', 'InProgress');
   routeTestTrafficToGreen(w, d, settings);
   markEvent(w, d, 'AllowTestTraffic', 'Succeeded');
-  markEvent(w, d, 'AfterAllowTestTraffic', 'Succeeded');
+  enterHook(w, d, 'AfterAllowTestTraffic', 'AwaitReady');
+  return 'continue';
+};
+
+/** AwaitReady: with deploymentReadyOption STOP_DEPLOYMENT the deployment waits Ready for ContinueDeployment. */
+const awaitReady: Step = ({ w, d, settings }) => {
   if (settings.readyOption.actionOnTimeout === 'STOP_DEPLOYMENT') {
     d.status = 'Ready';
     d.readyUntil = w.now + settings.readyOption.waitMinutes * 60_000;
@@ -173,10 +275,15 @@ const awaitContinue: Step = ({ w, d, wakeAt }) => {
   return 'ended';
 };
 
-/** BeforeAllowTraffic: the first production shift (all of it, or the canary or linear step). */
-const startTrafficShift: Step = ({ w, d, settings, svc }) => {
+/** BeforeAllowTraffic: the hook before production traffic moves. */
+const beforeAllowTraffic: Step = ({ w, d }) => {
   d.status = 'InProgress';
-  markEvent(w, d, 'BeforeAllowTraffic', 'Succeeded');
+  enterHook(w, d, 'BeforeAllowTraffic', 'StartTrafficShift');
+  return 'continue';
+};
+
+/** StartTrafficShift: the first production shift (all of it, or the canary or linear step). */
+const startTrafficShift: Step = ({ w, d, settings, svc }) => {
   markEvent(w, d, 'AllowTraffic', 'InProgress');
   const tc = trafficConfig(d.deploymentConfigName);
   shiftProductionTo(w, d, settings, svc, Math.min(100, tc.percentage));
@@ -185,7 +292,7 @@ const startTrafficShift: Step = ({ w, d, settings, svc }) => {
   return 'continue';
 };
 
-/** AllowTraffic: the next shift at each interval; at 100 % the termination wait starts. */
+/** AllowTraffic: the next shift at each interval; at 100 % the AfterAllowTraffic hook. */
 const shiftTraffic: Step = ({ w, d, settings, svc, wakeAt }) => {
   const tc = trafficConfig(d.deploymentConfigName);
   if (d.trafficShifted < 100 && d.nextShiftAt !== undefined && w.now >= d.nextShiftAt) {
@@ -198,7 +305,12 @@ const shiftTraffic: Step = ({ w, d, settings, svc, wakeAt }) => {
     return 'continue';
   }
   markEvent(w, d, 'AllowTraffic', 'Succeeded');
-  markEvent(w, d, 'AfterAllowTraffic', 'Succeeded');
+  enterHook(w, d, 'AfterAllowTraffic', 'EnterTerminationWait');
+  return 'continue';
+};
+
+/** EnterTerminationWait: the original task set stays for the group's termination wait. */
+const enterTerminationWait: Step = ({ w, d, settings }) => {
   const { action, waitMinutes } = settings.termination;
   d.terminateAt = action === 'KEEP_ALIVE' ? w.now : w.now + waitMinutes * 60_000;
   enterPhase(w, d, 'TerminationWait');
@@ -226,11 +338,17 @@ const terminateOriginal: Step = ({ w, d, settings, svc, wakeAt }) => {
 
 const STEPS: Record<Exclude<CodeDeployPhase, 'done'>, Step> = {
   Created: pickUp,
+  CreateReplacement: createReplacement,
   Install: awaitReplacement,
+  AllowTestTraffic: allowTestTraffic,
+  AwaitReady: awaitReady,
   ReadyWait: awaitContinue,
-  BeforeAllowTraffic: startTrafficShift,
+  BeforeAllowTraffic: beforeAllowTraffic,
+  StartTrafficShift: startTrafficShift,
   AllowTraffic: shiftTraffic,
+  EnterTerminationWait: enterTerminationWait,
   TerminationWait: terminateOriginal,
+  Hook: awaitHook,
 };
 
 /** Group alarms in ALARM stop the deployment (§2.5); those already in ALARM at creation are not held against it. */

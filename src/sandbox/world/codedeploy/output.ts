@@ -81,7 +81,13 @@ export function ecsTarget(w: WorldContext, d: CodeDeployDeploymentState): Record
       targetArn: svc?.serviceArn ?? '',
       lastUpdatedAt: new Date(w.now),
       lifecycleEvents: d.lifecycleEvents.map((e) =>
-        compact({ lifecycleEventName: e.lifecycleEventName, status: e.status, startTime: date(e.startTime), endTime: date(e.endTime) }),
+        compact({
+          lifecycleEventName: e.lifecycleEventName,
+          status: e.status,
+          startTime: date(e.startTime),
+          endTime: date(e.endTime),
+          diagnostics: e.diagnostics ? { ...e.diagnostics } : undefined,
+        }),
       ),
       status,
       taskSetsInfo: tsInfo,

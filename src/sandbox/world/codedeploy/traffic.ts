@@ -28,6 +28,18 @@ export function setListenerWeights(w: WorldContext, listenerArn: string | undefi
   for (const r of Object.values(w.st.elbv2.rules)) if (r.listenerArn === l.arn && r.isDefault) r.actions = clone(l.defaultActions);
 }
 
+/**
+ * The service reads as its PRIMARY task set: its task definition, load balancers (the target group alternates
+ * between deployments: kayac/ecspresso #936), network configuration, platform version and capacity providers.
+ */
+function servePrimary(svc: ServiceState, ts: TaskSetState): void {
+  svc.taskDefinition = ts.taskDefinition;
+  svc.loadBalancers = clone(ts.loadBalancers);
+  if (ts.networkConfiguration) svc.networkConfiguration = clone(ts.networkConfiguration);
+  if (ts.platformVersion) svc.platformVersion = ts.platformVersion;
+  if (ts.capacityProviderStrategy) svc.capacityProviderStrategy = clone(ts.capacityProviderStrategy);
+}
+
 /** Test traffic goes entirely to the replacement (AllowTestTraffic). */
 export function routeTestTrafficToGreen(w: WorldContext, d: CodeDeployDeploymentState, settings: GroupSettings): void {
   if (!settings.testListener || !d.greenTargetGroup || !d.blueTargetGroup) return;
@@ -57,7 +69,7 @@ export function shiftProductionTo(
     const green = taskSetById(svc, d.greenTaskSetId);
     if (green) green.status = 'PRIMARY';
     if (blue) blue.status = 'ACTIVE';
-    if (green) svc.taskDefinition = green.taskDefinition;
+    if (green) servePrimary(svc, green);
   }
 }
 
@@ -79,7 +91,7 @@ export function rerouteToOriginal(
   if (svc && blue) {
     blue.status = 'PRIMARY';
     blue.scale = 100;
-    svc.taskDefinition = blue.taskDefinition;
+    servePrimary(svc, blue);
   }
   if (svc && green) {
     green.status = 'DRAINING';
@@ -87,5 +99,6 @@ export function rerouteToOriginal(
     svc.steady = false;
     w.activateService(svc.serviceArn);
   }
+  d.trafficShifted = 0;
   d.rollbackInfo = { rollbackMessage: `Deployment ${d.deploymentId} was rolled back: traffic rerouted to the original task set.` };
 }

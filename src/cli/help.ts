@@ -42,6 +42,9 @@ const VALUE_NAMES: Record<string, string> = {
   '--dir': 'DIR',
   '--deployment-group': 'SERVICE=APPLICATION/GROUP',
   '--run': 'RUN_ID',
+  '--env-var': 'NAME=VALUE',
+  '--container': 'CONTAINER',
+  '--wait-until': 'traffic-shifted',
 };
 
 /** `-f,--file #0` → `-f,--file FILE` (every `#n` of an option, named after its longest name). */

@@ -239,15 +239,21 @@ describe('bad input touches nothing', () => {
     await expect(apply(planned, { sandbox: true })).rejects.toMatchObject({ code: 'API_SANDBOX_NEEDS_MANIFEST' });
   });
 
-  it('refuses a manifest with lookups before reading anything, saying where they are', async () => {
+  it('beside a sandbox reads lookups only from an emulator the environment names: none named, nothing is read', async () => {
     const file = writeManifest(WITH_SECRET.replace('image: nginx:1.27', 'image: ${ssm:/shop/web-image}'));
     const manifest = loadManifest(file, { env: {} });
     const sandbox = await createSandbox({ manifest });
     const events: EngineEvent[] = [];
-    await expect(plan(manifest, { sandbox, onEvent: (e) => events.push(e) })).rejects.toMatchObject({
-      code: 'API_LOOKUPS_UNSUPPORTED',
-      message: expect.stringContaining('${ssm:/shop/web-image}'),
+    await expect(plan(manifest, { sandbox, env: {}, onEvent: (e) => events.push(e) })).rejects.toMatchObject({
+      code: 'LOOKUP_SERVICE_NOT_IN_SANDBOX',
+      hint: expect.stringContaining('AWS_ENDPOINT_URL_SSM'),
     });
     expect(events).toEqual([]);
+  });
+
+  it('refuses a copy of a manifest with lookups (it cannot be loaded again with their values), before reading anything', async () => {
+    const file = writeManifest(WITH_SECRET.replace('image: nginx:1.27', 'image: ${ssm:/shop/web-image}'));
+    const manifest = { ...loadManifest(file, { env: {} }) };
+    await expect(plan(manifest, { sandbox: true, env: {} })).rejects.toMatchObject({ code: 'API_MANIFEST_NOT_LOADED' });
   });
 });

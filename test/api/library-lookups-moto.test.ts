@@ -174,6 +174,10 @@ describe.skipIf(!available)('the library reads lookups and pins images, against 
     ]);
     expect(planned.calls).toMatchObject({ 'SSM.GetParameters': 1, 'SecretsManager.DescribeSecret': 1, 'ECR.DescribeImages': 1 });
     expect(warnings).toEqual([]);
+    // A manifest loadManifest returned is loaded again, with the options it was loaded with, and planned the same.
+    const fromValue = await plan(loadManifest('ecsdeploy.yaml', { cwd: dir, env: {} }), { aws });
+    expect(fromValue.services[0]?.desired).toEqual(web?.desired);
+    expect(fromValue.lookups).toEqual(planned.lookups);
 
     // The tag moves after the plan was reviewed: what the plan showed is what is deployed.
     await ecr.send(new PutImageCommand({ repositoryName: 'shop-web', imageTag: '1.4.2', imageManifest: imageManifest('b') }));

@@ -14,6 +14,8 @@ import {
   createSandbox,
   type EngineEvent,
   EventHandlerError,
+  ExitCode,
+  exitCodeFor,
   InterruptedError,
   loadManifest,
   ManifestError,
@@ -179,6 +181,8 @@ describe('plan and apply against a sandbox', () => {
       },
     });
     expect(result.outcome).toBe('interrupted');
+    // the exit code `ecsdeploy apply` gives an interrupted run
+    expect(exitCodeFor(result)).toBe(130);
     expect(events.at(-1)).toMatchObject({ type: 'apply.finished', outcome: 'interrupted' });
     // The rollback (onInterrupt's default) put the service back on the revision it ran: planning again shows the
     // same change to make, and no rollout in flight.
@@ -255,5 +259,11 @@ describe('bad input touches nothing', () => {
     const file = writeManifest(WITH_SECRET.replace('image: nginx:1.27', 'image: ${ssm:/shop/web-image}'));
     const manifest = { ...loadManifest(file, { env: {} }) };
     await expect(plan(manifest, { sandbox: true, env: {} })).rejects.toMatchObject({ code: 'API_MANIFEST_NOT_LOADED' });
+  });
+
+  it('maps each outcome to the exit code the CLI gives it', () => {
+    const codes = (['succeeded', 'no-change', 'failed', 'paused', 'interrupted'] as const).map((outcome) => exitCodeFor({ outcome }));
+    expect(codes).toEqual([0, 0, 1, 3, 130]);
+    expect(ExitCode).toEqual({ Ok: 0, Failed: 1, Changes: 2, Paused: 3, Interrupted: 130 });
   });
 });

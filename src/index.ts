@@ -6,6 +6,7 @@
 export { type ApplyOptions, apply } from './api/apply.js';
 export type { AwsOptions, Target } from './api/connection.js';
 export { type EventHandler, EventHandlerError } from './api/events.js';
+export { ExitCode, type ExitCodeValue, exitCodeFor } from './api/exit-codes.js';
 export { type LoadOptions, loadManifest, validateManifest } from './api/load.js';
 export { type PlanOptions, plan } from './api/plan.js';
 export { createSandbox, type Sandbox, type SandboxOptions } from './api/sandbox.js';

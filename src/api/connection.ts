@@ -3,11 +3,14 @@
  * credential chain with the caller's region, profile, endpoint or keys (`{ aws }`). Every call of the engine then
  * goes through the ports this builds, as the CLI's do.
  */
-import type { AwsPorts } from '../aws/ports.js';
+import type { AwsConfig } from '../aws/clients.js';
+import type { AwsPorts, LookupPorts } from '../aws/ports.js';
+import type { AwsServiceKey } from '../aws/services.js';
 import { UsageError } from '../errors/index.js';
 import type { ResolvedManifest } from '../model/manifest.js';
 import { type Clock, systemClock } from '../util/clock.js';
 import { hostEnv, silenceBundledSdkNodeWarning } from './host.js';
+import { sandboxLookupPorts } from './lookups.js';
 import { createSandbox, type Sandbox, sandboxConnection } from './sandbox.js';
 
 /** AWS, as the CLI's AWS options reach it. Unset fields come from the environment, as for the AWS CLI. */
@@ -46,25 +49,16 @@ export interface Connection {
   clock: Clock;
 }
 
-/** The ports and clock a call of the library uses. `manifest` seeds `sandbox: true`. */
-export async function connect(target: Target, manifest: ResolvedManifest | undefined): Promise<Connection> {
+/** Refuses a target that names both a sandbox and AWS, before anything is read. */
+export function checkTarget(target: Target): void {
   if (target.sandbox && target.aws) {
     throw new UsageError('API_SANDBOX_WITH_AWS', 'give either `sandbox` or `aws`, not both: a sandbox never calls AWS');
   }
-  if (target.sandbox === true) {
-    if (!manifest) {
-      throw new UsageError('API_SANDBOX_NEEDS_MANIFEST', '`sandbox: true` needs a manifest to seed the sandbox from', {
-        hint: 'create one with createSandbox({ manifest }) and pass it to plan and apply',
-      });
-    }
-    return sandboxConnection(await createSandbox({ manifest }));
-  }
-  if (target.sandbox) return sandboxConnection(target.sandbox);
-  const aws = target.aws ?? {};
-  // Loaded on first use, as the CLI does: a program that only loads manifests never parses the AWS SDK.
-  silenceBundledSdkNodeWarning();
-  const { createAwsPorts } = await import('../aws/clients.js');
-  const ports = createAwsPorts({
+}
+
+/** The client factory's settings for the caller's AWS options, as the CLI's flags give them. */
+function awsConfigOf(aws: AwsOptions, manifest: ResolvedManifest | undefined): AwsConfig {
+  return {
     ...(aws.region ? { region: aws.region } : {}),
     ...(manifest?.region ? { defaultRegion: manifest.region } : {}),
     ...(aws.profile ? { profile: aws.profile } : {}),
@@ -74,6 +68,44 @@ export async function connect(target: Target, manifest: ResolvedManifest | undef
     ...(aws.credentials ? { credentials: aws.credentials } : {}),
     ...(aws.maxAttempts !== undefined ? { maxAttempts: aws.maxAttempts } : {}),
     env: hostEnv(aws.env),
-  });
-  return { ports, clock: systemClock };
+  };
+}
+
+/** The ports and clock a call of the library uses. `manifest` seeds `sandbox: true`. */
+export async function connect(target: Target, manifest: ResolvedManifest | undefined): Promise<Connection> {
+  checkTarget(target);
+  if (target.sandbox === true) {
+    if (!manifest) {
+      throw new UsageError('API_SANDBOX_NEEDS_MANIFEST', '`sandbox: true` needs a manifest to seed the sandbox from', {
+        hint: 'create one with createSandbox({ manifest }) and pass it to plan and apply',
+      });
+    }
+    return sandboxConnection(await createSandbox({ manifest }));
+  }
+  if (target.sandbox) return sandboxConnection(target.sandbox);
+  // Loaded on first use, as the CLI does: a program that only loads manifests never parses the AWS SDK.
+  silenceBundledSdkNodeWarning();
+  const { createAwsPorts } = await import('../aws/clients.js');
+  return { ports: createAwsPorts(awsConfigOf(target.aws ?? {}, manifest)), clock: systemClock };
+}
+
+/**
+ * The ports a manifest's lookups and pinned images are read through, beside the target: AWS with the same
+ * settings as every other call; beside a sandbox (which serves none of SSM, Secrets Manager, S3, CloudFormation,
+ * ECR), only an emulator `env` points at (`AWS_ENDPOINT_URL_SSM`, ...), as under the CLI's `--sandbox`.
+ */
+export async function connectLookups(
+  target: Target,
+  manifest: ResolvedManifest,
+  services: AwsServiceKey[],
+  env: Record<string, string | undefined>,
+): Promise<LookupPorts> {
+  silenceBundledSdkNodeWarning();
+  if (target.sandbox) {
+    // A fresh sandbox (`true`) answers in the manifest's region, as createSandbox makes it.
+    const region = target.sandbox === true ? (manifest.region ?? 'us-east-1') : sandboxConnection(target.sandbox).ports.region;
+    return sandboxLookupPorts(services, { env, region });
+  }
+  const { createLookupPorts } = await import('../aws/clients.js');
+  return createLookupPorts(awsConfigOf(target.aws ?? {}, manifest));
 }

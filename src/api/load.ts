@@ -4,7 +4,11 @@
  * with its file, line and column; a missing file or a bad override throws a `UsageError`. Neither calls AWS.
  */
 import { type LoadManifestOptions, loadManifest as loadResolved, loadManifestAll, selectServices } from '../manifest/index.js';
+import { UsageError } from '../errors/index.js';
+import { pendingSites } from '../manifest/lookup-sites.js';
+import type { LookupValue } from '../model/lookups.js';
 import type { ResolvedManifest } from '../model/manifest.js';
+import type { ManifestLoader } from './lookups.js';
 import { hostCwd, hostEnv } from './host.js';
 
 /** How to read a manifest: what `-f`, `--env`, `--var`, `--image`, `--service` say on the command line. */
@@ -45,7 +49,65 @@ function loaderOptions(path: string | undefined, options: LoadOptions): LoadMani
  * @throws UsageError when the file is missing, an override is malformed or an environment must be chosen
  */
 export function loadManifest(path?: string, options: LoadOptions = {}): ResolvedManifest {
-  return selectServices(loadResolved(loaderOptions(path, options)), options.services ?? []);
+  const warnings: string[] = [];
+  const manifest = loadSelected(path, {
+    ...options,
+    onWarning: (message) => {
+      warnings.push(message);
+      options.onWarning?.(message);
+    },
+  });
+  loadedWith.set(manifest, { path, options, warnings });
+  return manifest;
+}
+
+function loadSelected(path: string | undefined, options: LoadOptions, lookupValues?: ReadonlyMap<string, LookupValue>): ResolvedManifest {
+  const loaded = loadResolved({ ...loaderOptions(path, options), ...(lookupValues ? { lookupValues } : {}) });
+  return selectServices(loaded, options.services ?? []);
+}
+
+/** How each manifest `loadManifest` returned was loaded: `plan` loads it again with the values of its lookups. */
+const loadedWith = new WeakMap<ResolvedManifest, { path: string | undefined; options: LoadOptions; warnings: string[] }>();
+
+/**
+ * The loader the lookup step calls: first without lookup values, then with them. A path is loaded with the plan's
+ * load options; a manifest `loadManifest` returned is itself at first, then loaded again from its file with the
+ * options it was loaded with (its warnings, already reported, are not reported again).
+ */
+export function manifestLoaderFor(manifestOrPath: ResolvedManifest | string, options: LoadOptions): ManifestLoader {
+  if (typeof manifestOrPath === 'string') {
+    return ({ lookupValues, onWarning }) => loadSelected(manifestOrPath, { ...options, ...(onWarning ? { onWarning } : {}) }, lookupValues);
+  }
+  const given = manifestOrPath;
+  const from = loadedWith.get(given);
+  // Said before anything is read: a copy (or a manifest made elsewhere) has no file and options to load again.
+  if (!from && pendingSites(given, given.lookups ?? []).length > 0) {
+    throw new UsageError(
+      'API_MANIFEST_NOT_LOADED',
+      `the manifest ${given.file} reads lookups, and was not made by loadManifest, so it cannot be loaded again with their values; nothing was read`,
+      { hint: 'pass plan() the manifest loadManifest returned (not a copy), or its path' },
+    );
+  }
+  return ({ lookupValues, onWarning }) => {
+    if (!lookupValues || !from) return given;
+    const reported = new Set(from.warnings);
+    const reloaded = loadSelected(
+      from.path,
+      {
+        ...from.options,
+        onWarning: (message) => {
+          if (!reported.has(message)) onWarning?.(message);
+        },
+      },
+      lookupValues,
+    );
+    if (reloaded.digest !== given.digest) {
+      throw new UsageError('API_MANIFEST_CHANGED', `${given.file} changed since loadManifest read it; nothing was planned`, {
+        hint: 'load the manifest again, then plan it',
+      });
+    }
+    return reloaded;
+  };
 }
 
 /**

@@ -3,15 +3,14 @@
  * (a sandbox or AWS), returns the `Plan` of docs/plan-format.md and reports it as `plan.computed` to `onEvent`.
  * Changes nothing.
  */
-import { UsageError } from '../errors/index.js';
-import { pendingSites } from '../manifest/lookup-sites.js';
-import { siteLocation } from '../model/lookups.js';
 import type { ResolvedManifest } from '../model/manifest.js';
 import { redactPlan } from '../plan/saved-plan.js';
 import type { Plan } from '../plan/types.js';
-import { connect, type Target } from './connection.js';
+import { checkTarget, connect, connectLookups, type Target } from './connection.js';
 import { type EventHandler, EventHandlerError, interruptedOr, sinkFor } from './events.js';
-import { type LoadOptions, loadManifest } from './load.js';
+import { hostEnv } from './host.js';
+import { type LoadOptions, manifestLoaderFor } from './load.js';
+import { loadManifestWithLookups } from './lookups.js';
 import { emitPlanComputed, planFromLive } from './plan-live.js';
 
 export interface PlanOptions extends LoadOptions, Target {
@@ -22,14 +21,25 @@ export interface PlanOptions extends LoadOptions, Target {
 }
 
 /**
- * Plans a manifest (a path, loaded with the load options, or one `loadManifest` returned) against live state.
- * @throws ManifestError, UsageError as `loadManifest` does; AwsApiError when AWS refuses a read
+ * Plans a manifest (a path, loaded with the load options, or one `loadManifest` returned) against live state. Its
+ * lookups are read and its pinned images resolved first, as the CLI does (the plan records them in `lookups` and
+ * `pinnedImages`); a manifest with neither reads nothing more.
+ * @throws ManifestError, UsageError as `loadManifest` does; ManifestError, at the lookup's file, line and column, when
+ *   a lookup cannot be read (a missing parameter) or its value fails a check; PlanError when a pinned tag does
+ *   not exist; AwsApiError when AWS refuses a read
  */
 export async function plan(manifestOrPath: ResolvedManifest | string, options: PlanOptions = {}): Promise<Plan> {
-  const manifest = typeof manifestOrPath === 'string' ? loadManifest(manifestOrPath, options) : manifestOrPath;
-  refuseWhatOnlyTheCliReads(manifest);
-  const { ports, clock } = await connect(options, manifest);
+  checkTarget(options);
   try {
+    const { manifest, calls: lookupCalls } = await loadManifestWithLookups({
+      load: manifestLoaderFor(manifestOrPath, options),
+      lookupPorts: (loaded, services) => connectLookups(options, loaded, services, hostEnv(options.env)),
+      onWarning: options.onWarning ?? (() => {}),
+      localRegion: (loaded) => options.aws?.region ?? loaded.region ?? 'local',
+      sandbox: Boolean(options.sandbox),
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+    const { ports, clock } = await connect(options, manifest);
     const planned = await planFromLive(ports, manifest, {
       clock,
       ...(options.signal ? { signal: options.signal } : {}),
@@ -42,7 +52,7 @@ export async function plan(manifestOrPath: ResolvedManifest | string, options: P
     emitPlanComputed(handler.sink, clock, planned);
     const failed = handler.failure();
     if (failed) throw new EventHandlerError(failed.error);
-    return shownRedacted({ ...planned.plan, calls: ports.calls.counts() });
+    return shownRedacted({ ...planned.plan, calls: { ...lookupCalls, ...ports.calls.counts() } });
   } catch (error) {
     throw interruptedOr(error, options.signal);
   }
@@ -58,29 +68,4 @@ function shownRedacted(plan: Plan): Plan {
   Object.defineProperty(plan, 'toJSON', { value: redacted });
   Object.defineProperty(plan, Symbol.for('nodejs.util.inspect.custom'), { value: redacted });
   return plan;
-}
-
-/**
- * Lookups (`${ssm:...}`, `${tfstate:...}`) and pinned images are read by the CLI's lookup step, which the library
- * does not run yet: refused before anything is read, rather than planned with placeholders or with the tag instead
- * of the digest the manifest asks for.
- */
-function refuseWhatOnlyTheCliReads(manifest: ResolvedManifest): void {
-  const unread = pendingSites(manifest, manifest.lookups ?? []);
-  if (unread.length > 0) {
-    const list = [...new Set(unread.map((s) => `\${${s.text}} (${siteLocation(s)})`))].join(', ');
-    throw new UsageError('API_LOOKUPS_UNSUPPORTED', `the manifest reads lookups, which the library does not read yet: ${list}`, {
-      hint: 'plan and apply this manifest with the ecsdeploy CLI, which reads them',
-    });
-  }
-  const pinning = manifest.services.filter((s) => (s.pin ?? []).length > 0).map((s) => s.key);
-  if (pinning.length > 0) {
-    throw new UsageError(
-      'API_PIN_UNSUPPORTED',
-      `services ${pinning.join(', ')} pin images to digests, which the library does not resolve yet`,
-      {
-        hint: 'plan and apply this manifest with the ecsdeploy CLI, or remove `pin`',
-      },
-    );
-  }
 }

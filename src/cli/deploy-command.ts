@@ -5,12 +5,10 @@
 import { appendFile } from 'node:fs/promises';
 import { Option } from 'clipanion';
 import * as t from 'typanion';
-import type { ApplyResult } from '../engine/types.js';
 import type { MemorySink, Prompter } from '../events/types.js';
 import { renderApplySummaryMarkdown } from '../render/events-markdown.js';
 import { createEventRenderer, type EventRenderer, resolveEventFormat } from '../render/events-select.js';
 import { AwsCommand } from './base-command.js';
-import { ExitCode } from './exit-codes.js';
 import { createRefusingPrompter, createTtyPrompter } from './prompter.js';
 
 const FORMATS = ['auto', 'tty', 'plain', 'json'] as const;
@@ -82,11 +80,5 @@ export abstract class DeployCommand extends AwsCommand {
 }
 
 export { interruptedOr } from '../api/events.js';
+export { exitCodeFor } from '../api/exit-codes.js';
 export { newRunId } from '../api/run-id.js';
-
-export function exitCodeFor(result: ApplyResult): number {
-  if (result.outcome === 'interrupted') return ExitCode.Interrupted;
-  if (result.outcome === 'failed') return ExitCode.Failed;
-  if (result.outcome === 'paused') return ExitCode.Paused;
-  return ExitCode.Ok;
-}

@@ -1,18 +1,18 @@
 /**
  * Lookups and pinned images, for the commands that read AWS (plan, apply, promote, abort, status, rollback, unlock,
- * and render with --resolve-lookups). The loader leaves lookups as placeholders; here the ones the chosen services use are read in
- * one pass (src/live/lookups), the manifest is loaded again with their values (so the values get every check the
- * manifest gets, at their own positions), and pinned image tags are resolved to digests (src/live/image-digests).
- * A manifest with neither costs nothing: the SDK clients for this are loaded only when there is something to read.
+ * and render with --resolve-lookups): the command's side of src/api/lookups.ts, which the library's `plan` uses
+ * too. Here: the command's manifest flags and services, its AWS options (or --sandbox), and warnings on stderr.
  */
 import type { LookupPorts } from '../aws/ports.js';
-import { AWS_SERVICES, type AwsServiceKey } from '../aws/services.js';
-import { InternalError, UsageError } from '../errors/index.js';
-import { ecrImage, pinImages } from '../live/image-digests.js';
-import { lookupRequests, readLookups } from '../live/lookups/index.js';
-import { type LoadManifestOptions, loadManifest, selectServices } from '../manifest/index.js';
-import { pendingSites } from '../manifest/lookup-sites.js';
-import { type LookupRecord, type LookupSite, type LookupValue, type PinnedImage, siteLocation } from '../model/lookups.js';
+import type { AwsServiceKey } from '../aws/services.js';
+import {
+  type LoadedWithLookups,
+  loadManifestWithLookups as loadWithLookups,
+  type ManifestLoader,
+  sandboxLookupPorts,
+} from '../api/lookups.js';
+import { loadManifest, selectServices } from '../manifest/index.js';
+import type { PinnedImage } from '../model/lookups.js';
 import type { ResolvedManifest } from '../model/manifest.js';
 import type { SavedPlan } from '../plan/saved-plan.js';
 import type { AwsAccessCommand } from './base-command.js';
@@ -20,69 +20,11 @@ import { manifestOptionsOf } from './manifest-options.js';
 
 export interface LookupLoadOptions {
   /** Loads the manifest (with the given lookup values and warning sink) and selects the command's services. */
-  load?: (extra: Pick<LoadManifestOptions, 'lookupValues' | 'onWarning'>) => ResolvedManifest;
+  load?: ManifestLoader;
   /** Resolve pinned image tags to digests (plan, apply, render --resolve-lookups). @default true */
   pin?: boolean;
   /** Applying this saved plan: its pinned digests are deployed as they are. */
   saved?: SavedPlan;
-}
-
-export interface LoadedWithLookups {
-  manifest: ResolvedManifest;
-  /** AWS calls made to read lookups and digests, by `Service.Operation`. */
-  calls: Record<string, number>;
-}
-
-/** Every lookup read, where it is written and its fingerprint: what a plan keeps. */
-function records(sites: readonly LookupSite[], values: ReadonlyMap<string, LookupValue>): LookupRecord[] {
-  return lookupRequests(sites).map((r) => ({
-    lookup: r.text,
-    at: [...new Set(r.sites.map(siteLocation))],
-    fingerprint: values.get(r.text)?.fingerprint ?? '',
-  }));
-}
-
-/** The AWS services reading these lookups needs (none for local Terraform states). */
-function servicesFor(sites: readonly LookupSite[], manifest: ResolvedManifest): AwsServiceKey[] {
-  const states = manifest.tfstate ?? {};
-  const all = Object.values(states);
-  const needed = new Set<AwsServiceKey>();
-  for (const s of sites) {
-    if (s.lookup.kind === 'ssm' || s.lookup.kind === 'ssm-arn') needed.add('ssm');
-    else if (s.lookup.kind === 'secretsmanager-arn') needed.add('secretsmanager');
-    else if (s.lookup.kind === 'cfn') needed.add('cloudformation');
-    else if (s.lookup.kind === 'tfstate') {
-      const source = s.lookup.state === undefined ? all[0] : states[s.lookup.state];
-      if (source?.kind !== 'file') needed.add('s3');
-    }
-  }
-  return [...needed];
-}
-
-/** `a`, `a and b`, `a, b and c`. */
-function listed(items: string[]): string {
-  return items.length < 2 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
-}
-
-/** Does pinning need ECR: an image to pin in an ECR registry, outside the sandbox? */
-function pinsNeedAws(manifest: ResolvedManifest, sandbox: boolean): boolean {
-  return !sandbox && manifest.services.some((s) => (s.pin ?? []).some((image) => ecrImage(image) !== undefined));
-}
-
-/** Ports that are never used (every lookup reads a local file): calling one is a bug. */
-function noAwsPorts(region: string): LookupPorts {
-  const refuse = (): never => {
-    throw new InternalError('a lookup reached for AWS although none of them needs it');
-  };
-  return {
-    region,
-    ssm: refuse,
-    secretsManager: refuse,
-    s3: refuse,
-    cloudformation: refuse,
-    ecr: refuse,
-    calls: { counts: () => ({}), total: () => 0 },
-  };
 }
 
 /**
@@ -90,77 +32,28 @@ function noAwsPorts(region: string): LookupPorts {
  * them); otherwise to AWS with the command's region, credentials and endpoints, like every other call.
  */
 async function lookupPortsFor(cmd: AwsAccessCommand, manifest: ResolvedManifest, services: AwsServiceKey[]): Promise<LookupPorts> {
-  const [{ createLookupPorts, resolveEndpoint }, { awsOptionsOf }] = await Promise.all([
-    import('../aws/clients.js'),
-    import('./aws-runtime.js'),
-  ]);
+  const [{ createLookupPorts }, { awsOptionsOf }] = await Promise.all([import('../aws/clients.js'), import('./aws-runtime.js')]);
   const options = awsOptionsOf(cmd);
   const env = cmd.context.env;
   if (cmd.sandbox) {
-    // Said for every service at once, before anything is read.
-    const unserved = services.filter((s) => !resolveEndpoint(s, { env }));
-    if (unserved.length > 0) {
-      throw new UsageError(
-        'LOOKUP_SERVICE_NOT_IN_SANDBOX',
-        `the sandbox does not serve ${listed(unserved.map((s) => AWS_SERVICES[s].label))}, which the manifest's lookups read; nothing was read`,
-        {
-          hint: `point ${listed(unserved.map((s) => `AWS_ENDPOINT_URL_${AWS_SERVICES[s].envSuffix}`))} (or AWS_ENDPOINT_URL) at an emulator that serves ${unserved.length === 1 ? 'it' : 'them'}, such as moto`,
-        },
-      );
-    }
     const region = options.region ?? manifest.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1';
-    const credentials = {
-      accessKeyId: env.AWS_ACCESS_KEY_ID || 'sandbox',
-      secretAccessKey: env.AWS_SECRET_ACCESS_KEY || 'sandbox',
-    };
-    return createLookupPorts({ region, env, credentials }, { endpointsOnly: { purpose: 'reading the manifest’s lookups' } });
+    return sandboxLookupPorts(services, { env, region });
   }
   return createLookupPorts({ ...options, ...(manifest.region ? { defaultRegion: manifest.region } : {}), env });
 }
 
 /** Loads the command's manifest with every lookup it uses read, and its pinned images resolved. */
 export async function loadManifestWithLookups(cmd: AwsAccessCommand, options: LookupLoadOptions = {}): Promise<LoadedWithLookups> {
-  const pin = options.pin ?? true;
-  const reported = new Set<string>();
-  // The second load finds the first one's warnings again; each is said once.
-  const onWarning = (message: string): void => {
-    if (reported.has(message)) return;
-    reported.add(message);
-    cmd.context.stderr.write(`warning: ${message}\n`);
-  };
-  const load = options.load ?? ((extra) => selectServices(loadManifest({ ...manifestOptionsOf(cmd), ...extra }), cmd.services));
-
-  const first = load({ onWarning });
-  const sites = pendingSites(first, first.lookups ?? []);
-  const pinning = pin && first.services.some((s) => (s.pin ?? []).length > 0);
-  if (sites.length === 0 && !pinning) return { manifest: first, calls: {} };
-
-  const services = servicesFor(sites, first);
-  let made: Promise<LookupPorts> | undefined;
-  const aws = (): Promise<LookupPorts> => {
-    made ??= lookupPortsFor(cmd, first, services);
-    return made;
-  };
-  const calls = async () => (made ? (await made).calls.counts() : {});
-  let manifest = first;
-  if (sites.length > 0) {
-    const ports = services.length > 0 ? await aws() : noAwsPorts(cmd.region ?? first.region ?? 'local');
-    const values = await readLookups(ports, lookupRequests(sites), {
-      signal: cmd.context.signal,
-      ...(first.tfstate ? { tfstate: first.tfstate } : {}),
-    });
-    manifest = load({ onWarning, lookupValues: values });
-    const left = pendingSites(manifest, manifest.lookups ?? []);
-    if (left.length > 0) throw new InternalError(`lookups still unread after reading them: ${left.map((s) => s.text).join(', ')}`);
-    manifest = { ...manifest, resolvedLookups: records(sites, values) };
-  }
-  if (pin) {
-    const planned = new Map<string, PinnedImage>();
-    for (const s of options.saved?.services ?? []) for (const p of s.pinnedImages ?? []) planned.set(p.image, p);
-    const ports = pinsNeedAws(manifest, cmd.sandbox) ? await aws() : undefined;
-    const pinned = await pinImages(ports, manifest, { signal: cmd.context.signal, sandbox: cmd.sandbox, planned });
-    for (const w of pinned.warnings) onWarning(w);
-    manifest = pinned.manifest;
-  }
-  return { manifest, calls: await calls() };
+  const planned = new Map<string, PinnedImage>();
+  for (const s of options.saved?.services ?? []) for (const p of s.pinnedImages ?? []) planned.set(p.image, p);
+  return loadWithLookups({
+    load: options.load ?? ((extra) => selectServices(loadManifest({ ...manifestOptionsOf(cmd), ...extra }), cmd.services)),
+    lookupPorts: (manifest, services) => lookupPortsFor(cmd, manifest, services),
+    onWarning: (message) => cmd.context.stderr.write(`warning: ${message}\n`),
+    localRegion: (manifest) => cmd.region ?? manifest.region ?? 'local',
+    sandbox: cmd.sandbox,
+    signal: cmd.context.signal,
+    ...(options.pin !== undefined ? { pin: options.pin } : {}),
+    planned,
+  });
 }

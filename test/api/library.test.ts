@@ -14,6 +14,8 @@ import {
   createSandbox,
   type EngineEvent,
   EventHandlerError,
+  ExitCode,
+  exitCodeFor,
   InterruptedError,
   loadManifest,
   ManifestError,
@@ -179,6 +181,8 @@ describe('plan and apply against a sandbox', () => {
       },
     });
     expect(result.outcome).toBe('interrupted');
+    // the exit code `ecsdeploy apply` gives an interrupted run
+    expect(exitCodeFor(result)).toBe(130);
     expect(events.at(-1)).toMatchObject({ type: 'apply.finished', outcome: 'interrupted' });
     // The rollback (onInterrupt's default) put the service back on the revision it ran: planning again shows the
     // same change to make, and no rollout in flight.
@@ -239,15 +243,27 @@ describe('bad input touches nothing', () => {
     await expect(apply(planned, { sandbox: true })).rejects.toMatchObject({ code: 'API_SANDBOX_NEEDS_MANIFEST' });
   });
 
-  it('refuses a manifest with lookups before reading anything, saying where they are', async () => {
+  it('beside a sandbox reads lookups only from an emulator the environment names: none named, nothing is read', async () => {
     const file = writeManifest(WITH_SECRET.replace('image: nginx:1.27', 'image: ${ssm:/shop/web-image}'));
     const manifest = loadManifest(file, { env: {} });
     const sandbox = await createSandbox({ manifest });
     const events: EngineEvent[] = [];
-    await expect(plan(manifest, { sandbox, onEvent: (e) => events.push(e) })).rejects.toMatchObject({
-      code: 'API_LOOKUPS_UNSUPPORTED',
-      message: expect.stringContaining('${ssm:/shop/web-image}'),
+    await expect(plan(manifest, { sandbox, env: {}, onEvent: (e) => events.push(e) })).rejects.toMatchObject({
+      code: 'LOOKUP_SERVICE_NOT_IN_SANDBOX',
+      hint: expect.stringContaining('AWS_ENDPOINT_URL_SSM'),
     });
     expect(events).toEqual([]);
+  });
+
+  it('refuses a copy of a manifest with lookups (it cannot be loaded again with their values), before reading anything', async () => {
+    const file = writeManifest(WITH_SECRET.replace('image: nginx:1.27', 'image: ${ssm:/shop/web-image}'));
+    const manifest = { ...loadManifest(file, { env: {} }) };
+    await expect(plan(manifest, { sandbox: true, env: {} })).rejects.toMatchObject({ code: 'API_MANIFEST_NOT_LOADED' });
+  });
+
+  it('maps each outcome to the exit code the CLI gives it', () => {
+    const codes = (['succeeded', 'no-change', 'failed', 'paused', 'interrupted'] as const).map((outcome) => exitCodeFor({ outcome }));
+    expect(codes).toEqual([0, 0, 1, 3, 130]);
+    expect(ExitCode).toEqual({ Ok: 0, Failed: 1, Changes: 2, Paused: 3, Interrupted: 130 });
   });
 });

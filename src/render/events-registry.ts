@@ -109,7 +109,7 @@ export const EVENT_REGISTRY: Record<EngineEventType, EventDoc> = {
     level: 'info',
     fields: {
       service: 'string — manifest key',
-      strategy: 'string — `rolling`, `codedeploy-blue-green`, `alb-canary`, ...',
+      strategy: "string — the manifest's `strategy.type`: `rolling`, `canary`, `blue-green`, `ecs-blue-green`, `ecs-linear`, `ecs-canary`",
       fromTaskDefinition: 'string | undefined — the revision running before (undefined for a new service)',
       toTaskDefinition: 'string — the revision being deployed',
       deploymentId: 'string? — the ECS deployment (`ecs-svc/...`) or CodeDeploy deployment id the engine follows',
@@ -151,18 +151,18 @@ export const EVENT_REGISTRY: Record<EngineEventType, EventDoc> = {
     },
   },
   'traffic.shifted': {
-    description: 'Load balancer traffic weights changed (canary and blue-green steps).',
+    description: 'Load balancer traffic weights changed (canary steps, blue-green and ECS-native traffic shifts).',
     level: 'info',
     fields: { service: 'string', weights: 'Record<string, number> — target (group) name → percent', step: 'number? — canary step index' },
   },
   'gate.evaluated': {
     description:
-      'A gate evaluated every check while a step held (canary step, blue-green test traffic): the evidence, one event per evaluation (docs/gates.md).',
+      'A gate evaluated every check while a step held (canary step, blue-green or ECS-native test or production traffic): the evidence, one event per evaluation (docs/gates.md).',
     level: 'info (pass), warn (inconclusive), error (fail)',
     fields: {
       service: 'string',
       step: 'number? — canary step number (1-based, as listed in the manifest)',
-      gate: "string? — `canary`, or blue-green's `test-traffic` / `production-traffic`",
+      gate: "string? — `canary`; blue-green's `test-traffic` / `production-traffic`; ECS-native's `test-traffic` / `production`",
       evaluation: 'number? — 1-based, within the hold',
       window: '`{ from, to }`? — ISO times of the metric window judged, [from, to); absent when the gate has no metric checks',
       outcome: '`pass` | `fail` | `inconclusive` — fail if any check failed, else inconclusive if any was',
@@ -179,7 +179,7 @@ export const EVENT_REGISTRY: Record<EngineEventType, EventDoc> = {
     fields: {
       service: 'string',
       step: 'number? — canary step number (1-based, as listed in the manifest)',
-      gate: "string? — `canary`, or blue-green's `test-traffic` / `production-traffic`",
+      gate: "string? — `canary`; blue-green's `test-traffic` / `production-traffic`; ECS-native's `test-traffic` / `production`",
       verdict: '`pass` | `fail` | `pause`',
       reason: 'string — e.g. `2 failed evaluations, more than failureLimit 1 (last: error-rate: 20 > max 5)`',
       evaluations: 'number — evaluations made during the hold',

@@ -4,6 +4,7 @@
  * not `--color`), and only the options the command reads; `ecsdeploy help [COMMAND]` prints the same. Properties,
  * not snapshots: the wording may improve, these may not regress.
  */
+import { SERVICES } from '../../src/sandbox/protocol/services.js';
 import { describe, expect, it } from 'vitest';
 import { capture } from '../_helpers/capture.js';
 import { run } from '../../src/cli/main.js';
@@ -148,5 +149,27 @@ describe('ecsdeploy help [COMMAND]', () => {
     expect(help.code).toBe(1);
     expect(help.stdout).toBe('');
     expect(help.stderr).toMatch(/^error \[COMMAND_UNKNOWN\]: no command "deploy"\nhint: commands: .*\bapply\b.*\bunlock\b/);
+  });
+});
+
+describe('ecsdeploy sandbox --help', () => {
+  // The services a user may point an AWS tool at; STS (GetCallerIdentity only) is plumbing.
+  const SERVED = {
+    ecs: 'ECS',
+    codedeploy: 'CodeDeploy',
+    events: 'EventBridge',
+    logs: 'CloudWatch Logs',
+    cloudwatch: 'CloudWatch',
+    elbv2: 'ELBv2',
+    sns: 'SNS',
+  };
+
+  it('names every service the sandbox serves over HTTP', async () => {
+    const { code, stdout } = await ecsdeploy(['--help']);
+    expect(code).toBe(0);
+    const description = /\n {2}ecsdeploy sandbox .*\n {4}(.*)/.exec(stdout)?.[1] ?? '';
+    const ids = SERVICES.map((s) => s.id).filter((id) => id !== 'sts');
+    expect(ids.sort()).toEqual(Object.keys(SERVED).sort());
+    for (const id of ids) expect(description).toContain(SERVED[id as keyof typeof SERVED]);
   });
 });

@@ -272,7 +272,7 @@ describe('ecsdeploy run', () => {
 describe("the README's ecsdeploy run", () => {
   it('runs the exact command line it shows, with the log lines and the exit code it shows', async () => {
     const readme = readFileSync(resolve(__dirname, '../../README.md'), 'utf8');
-    const block = /\$ cd examples\/nightly-report\n\$ (ecsdeploy run [^\n]+)\n([\s\S]*?)\n\$ echo \$\?\n(\d+)\n```/.exec(readme);
+    const block = /\$ cd examples\/nightly-report\n\$ npx (ecsdeploy run [^\n]+)\n([\s\S]*?)\n\$ echo \$\?\n(\d+)\n```/.exec(readme);
     expect(block).not.toBeNull();
     const [, commandLine = '', shown = '', exitCode = ''] = block ?? [];
     const [progress = '', summary = ''] = shown.split('\n...\n');

@@ -15,7 +15,7 @@ function shellQuote(value: string): string {
 export class SandboxCommand extends ManifestCommand {
   static override paths = [['sandbox']];
   static override usage = Command.Usage({
-    description: 'Serve a local AWS account (ECS, CodeDeploy, ELBv2, CloudWatch, EventBridge, SNS) over HTTP',
+    description: 'Serve a local AWS account (ECS, CodeDeploy, ELBv2, CloudWatch, CloudWatch Logs, EventBridge, SNS) over HTTP',
     details: `
       Starts the sandbox on a loopback port and prints, on stdout, the environment that points AWS tools at it
       (\`AWS_ENDPOINT_URL\`, \`AWS_REGION\` and dummy credentials). It serves until Ctrl-C, then writes the account

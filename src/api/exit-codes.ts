@@ -9,7 +9,10 @@ export const ExitCode = {
   Failed: 1,
   /** `plan --detailed-exitcode` when the plan has changes, or a rollout (deployment, canary) is in flight. */
   Changes: 2,
-  /** A canary paused for a person to approve: `ecsdeploy promote` or `ecsdeploy abort` moves it on. */
+  /**
+   * A deployment paused for a person to approve (a canary step, a blue-green ready wait, an ECS-native pause) or a
+   * gate that paused without evidence: `ecsdeploy promote` or `ecsdeploy abort` moves it on.
+   */
   Paused: 3,
   Interrupted: 130,
 } as const;

@@ -62,7 +62,7 @@ export class PromoteCommand extends PlannedDeployCommand {
   }
 
   protected override question(): string {
-    return this.full ? 'Promote the canary now, skipping its remaining steps?' : 'Approve the paused canary step and go on?';
+    return this.full ? 'Promote now, skipping the remaining steps and gates?' : 'Approve the paused deployment and go on?';
   }
 
   protected async run(): Promise<number> {

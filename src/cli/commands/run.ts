@@ -41,7 +41,7 @@ export class RunCommand extends AwsCommand {
     `,
     examples: [
       ['Run the migration with the manifest’s task definition', '$0 run migrate -- ./manage.py migrate'],
-      ['Run the nightly report as it runs now, with a variable', '$0 run nightly-report --live --env-var DAY=2026-01-01'],
+      ['Run the nightly report as it runs now, with a variable', '$0 run report --live --env-var DAY=2026-01-01'],
       ['Start a worker and return its task ARN', '$0 run worker --no-wait'],
     ],
   });

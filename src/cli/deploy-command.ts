@@ -7,7 +7,7 @@ import { Option } from 'clipanion';
 import * as t from 'typanion';
 import type { MemorySink, Prompter } from '../events/types.js';
 import { renderApplySummaryMarkdown } from '../render/events-markdown.js';
-import { createEventRenderer, type EventRenderer, resolveEventFormat } from '../render/events-select.js';
+import { createEventRenderer, type EventRenderer, type EventRendererOptions, resolveEventFormat } from '../render/events-select.js';
 import { AwsCommand } from './base-command.js';
 import { createRefusingPrompter, createTtyPrompter } from './prompter.js';
 
@@ -31,18 +31,7 @@ export abstract class DeployCommand extends AwsCommand {
   });
 
   protected createRenderer(): EventRenderer {
-    const { context } = this;
-    return createEventRenderer({
-      format: this.format,
-      stdout: context.stdout,
-      stderr: context.stderr,
-      isTTY: context.isTTY,
-      isCI: context.isCI,
-      color: this.useColor('stderr'),
-      columns: context.columns,
-      verbose: this.verbose,
-      env: { ...(context.env.GITHUB_ACTIONS !== undefined ? { GITHUB_ACTIONS: context.env.GITHUB_ACTIONS } : {}) },
-    });
+    return eventRendererFor(this.context, { format: this.format, color: this.useColor('stderr'), verbose: this.verbose });
   }
 
   protected isJson(): boolean {
@@ -82,3 +71,21 @@ export abstract class DeployCommand extends AwsCommand {
 export { interruptedOr } from '../api/events.js';
 export { exitCodeFor } from '../api/exit-codes.js';
 export { newRunId } from '../api/run-id.js';
+
+/** The event renderer a command that reports progress writes through (deploying commands and `run`). */
+export function eventRendererFor(
+  context: AwsCommand['context'],
+  o: Pick<EventRendererOptions, 'format' | 'color' | 'verbose'>,
+): EventRenderer {
+  return createEventRenderer({
+    format: o.format,
+    stdout: context.stdout,
+    stderr: context.stderr,
+    isTTY: context.isTTY,
+    isCI: context.isCI,
+    color: o.color,
+    columns: context.columns,
+    verbose: o.verbose,
+    env: { ...(context.env.GITHUB_ACTIONS !== undefined ? { GITHUB_ACTIONS: context.env.GITHUB_ACTIONS } : {}) },
+  });
+}

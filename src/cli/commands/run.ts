@@ -5,14 +5,14 @@ import { UsageError } from '../../errors/index.js';
 import { readLiveState } from '../../live/read-live-state.js';
 import { loadManifest, selectServices } from '../../manifest/index.js';
 import { buildPlan } from '../../plan/build.js';
-import { createEventRenderer, type EventRenderer } from '../../render/events-select.js';
+import type { EventRenderer } from '../../render/events-select.js';
 import { isoTime } from '../../util/clock.js';
 import { parseDuration } from '../../util/duration.js';
 import { looksSensitive, rememberSecret } from '../../util/redact.js';
 import { VERSION } from '../../util/version.js';
 import { AwsCommand, overrideOption } from '../base-command.js';
 import { DeferredRenderer } from '../deferred-renderer.js';
-import { interruptedOr, newRunId } from '../deploy-command.js';
+import { eventRendererFor, interruptedOr, newRunId } from '../deploy-command.js';
 import { ExitCode } from '../exit-codes.js';
 import { createCommandRuntime } from '../lazy-runtime.js';
 import { loadManifestWithLookups } from '../lookups.js';
@@ -140,17 +140,6 @@ export class RunCommand extends AwsCommand {
   }
 
   private createRenderer(): EventRenderer {
-    const { context } = this;
-    return createEventRenderer({
-      format: this.format,
-      stdout: context.stdout,
-      stderr: context.stderr,
-      isTTY: context.isTTY,
-      isCI: context.isCI,
-      color: this.useColor('stderr'),
-      columns: context.columns,
-      verbose: this.verbose,
-      env: { ...(context.env.GITHUB_ACTIONS !== undefined ? { GITHUB_ACTIONS: context.env.GITHUB_ACTIONS } : {}) },
-    });
+    return eventRendererFor(this.context, { format: this.format, color: this.useColor('stderr'), verbose: this.verbose });
   }
 }

@@ -1,4 +1,7 @@
-/** EventBridge rules and targets. Targets keep every parameter given (EcsParameters, Input, RoleArn...). */
+/**
+ * EventBridge rules and targets. Targets keep every parameter given (EcsParameters, Input, RoleArn...). Rules
+ * carry tags (PutRule `Tags`, TagResource, UntagResource, ListTagsForResource by rule ARN).
+ */
 import { SandboxApiError } from '../errors.js';
 import type { WorldContext } from './context.js';
 import { clone, compact, isRecord, list, optString, reqString, type Input } from './input.js';
@@ -20,6 +23,27 @@ function rule(w: WorldContext, input: Input): EventRuleState {
   return r;
 }
 
+type Tags = { Key: string; Value: string }[];
+
+function tagsFrom(v: unknown): Tags {
+  return list(v)
+    .filter(isRecord)
+    .map((t) => ({ Key: String(t.Key ?? ''), Value: String(t.Value ?? '') }));
+}
+
+/** The rule a `ResourceARN` names (`...:rule/NAME` on the default bus, `...:rule/BUS/NAME` on another). */
+function ruleByArn(w: WorldContext, input: Input): EventRuleState {
+  const arn = reqString(input, 'ResourceARN', 'ValidationException');
+  const found = Object.values(w.st.events.rules).find((r) => r.arn === arn);
+  if (found) return found;
+  const path = arn.split(':rule/')[1];
+  if (path === undefined)
+    throw new SandboxApiError('ValidationException', `Parameter ResourceARN is not valid. Reason: Provided Arn is not in correct format.`);
+  const parts = path.split('/');
+  const name = parts.pop() ?? '';
+  throw new SandboxApiError('ResourceNotFoundException', `Rule ${name} does not exist on EventBus ${parts[0] ?? 'default'}.`);
+}
+
 export const eventsOperations: Record<string, (w: WorldContext, input: Input) => Record<string, unknown>> = {
   PutRule(w, input) {
     const name = reqString(input, 'Name', 'ValidationException');
@@ -36,6 +60,8 @@ export const eventsOperations: Record<string, (w: WorldContext, input: Input) =>
       description: optString(input, 'Description'),
       roleArn: optString(input, 'RoleArn'),
       targets: existing?.targets ?? [],
+      // Tags are set when the rule is created; PutRule on an existing rule leaves them (TagResource changes them).
+      tags: existing ? existing.tags : tagsFrom(input.Tags),
     };
     return { RuleArn: arn };
   },
@@ -76,6 +102,22 @@ export const eventsOperations: Record<string, (w: WorldContext, input: Input) =>
   },
   ListTargetsByRule(w, input) {
     return { Targets: clone(rule(w, input).targets) };
+  },
+  TagResource(w, input) {
+    const r = ruleByArn(w, input);
+    const add = tagsFrom(input.Tags);
+    const keys = new Set(add.map((t) => t.Key));
+    r.tags = [...(r.tags ?? []).filter((t) => !keys.has(t.Key)), ...add];
+    return {};
+  },
+  UntagResource(w, input) {
+    const r = ruleByArn(w, input);
+    const keys = new Set(list(input.TagKeys).map(String));
+    r.tags = (r.tags ?? []).filter((t) => !keys.has(t.Key));
+    return {};
+  },
+  ListTagsForResource(w, input) {
+    return { Tags: clone(ruleByArn(w, input).tags ?? []) };
   },
   RemoveTargets(w, input) {
     const r = rule(w, input);

@@ -551,6 +551,8 @@ export interface EventRuleState {
   description?: string;
   roleArn?: string;
   targets: JsonObject[];
+  /** TagResource / PutRule `Tags` (PutRule on an existing rule keeps them, as EventBridge does). */
+  tags?: { Key: string; Value: string }[];
 }
 
 export interface SnsTopicState {

@@ -62,7 +62,7 @@ function statusOf(view: DeploymentView, recordedRun: string | undefined): EcsNat
 }
 
 /** Commands that move it on: the same words `plan` shows (plan/ecs-native-in-flight.ts). */
-function nextCommands(key: string, phase: string | undefined): string[] {
+function nextCommands(key: string, phase: string): string[] {
   const next = [`ecsdeploy promote -n ${key}`, `ecsdeploy abort -n ${key}`];
   return phase === 'paused' ? next : [...next, 'ecsdeploy apply --resume'];
 }
@@ -78,8 +78,12 @@ export async function ecsNativeStatuses(
   const newest = new Map<string, string>();
   for (const s of native) {
     try {
-      const listed = await ports.ecs.listServiceDeployments({ cluster: s.cluster, service: s.service, maxResults: 1 }, { signal });
-      const arn = listed.serviceDeployments?.[0]?.serviceDeploymentArn;
+      // The service names its current deployment; else the newest listed (the listing's order is not relied on).
+      const listed = await ports.ecs.listServiceDeployments({ cluster: s.cluster, service: s.service }, { signal });
+      const newestListed = [...(listed.serviceDeployments ?? [])].sort(
+        (x, y) => new Date(y.createdAt ?? 0).getTime() - new Date(x.createdAt ?? 0).getTime(),
+      )[0];
+      const arn = find(s.cluster, s.service)?.currentServiceDeployment ?? newestListed?.serviceDeploymentArn;
       if (arn) newest.set(s.key, arn);
       out.set(s.key, {});
     } catch (error) {
@@ -106,7 +110,8 @@ export async function ecsNativeStatuses(
     if (!view) continue;
     const recorded = decodeEcsNativeState(find(s.cluster, s.service)?.tags);
     const deployment = statusOf(view, recorded?.runId);
-    out.set(s.key, { deployment, ...(deployment?.inFlight ? { next: nextCommands(s.key, recorded?.phase) } : {}) });
+    // Only ecsdeploy's own deployment (its state tags) is promoted, aborted or resumed; another's is waited for.
+    out.set(s.key, { deployment, ...(deployment?.inFlight && recorded ? { next: nextCommands(s.key, recorded.phase) } : {}) });
   }
   return out;
 }

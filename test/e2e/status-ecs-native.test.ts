@@ -65,4 +65,19 @@ describe('status of an ECS-native deployment on the sandbox', () => {
     expect(text.stdout).toContain('service deployment SUCCESSFUL (no deployment in flight)');
     expect(text.stdout).not.toContain('next: ecsdeploy');
   });
+
+  it("someone else's deployment in flight: shown in flight, but no promote/abort offered (not ecsdeploy's to move on)", async () => {
+    const world = nativeWorld({ scenario: 'healthy-canary.yaml' });
+    const other = (await world.ports.ecs.updateService({ cluster: 'shop', service: 'shop-web', forceNewDeployment: true })).service
+      ?.currentServiceDeployment as string;
+    const json = await cli(['status', '--format', 'json', '-n', 'blue-green'], {
+      cwd: world.cwd,
+      env: ENV,
+      context: world.record().context,
+    });
+    const [report] = JSON.parse(json.stdout) as ServiceStatusReport[];
+    expect(report?.ecsNative?.deployment).toMatchObject({ arn: other, inFlight: true });
+    expect(report?.ecsNative?.deployment?.runId).toBeUndefined();
+    expect(report?.ecsNative?.next).toBeUndefined();
+  });
 });

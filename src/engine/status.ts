@@ -4,7 +4,7 @@
  */
 import type { AwsPorts, EcsDeployment, EcsService } from '../aws/ports.js';
 import { describeServices } from '../live/describe-services.js';
-import { ecsNativeStatuses } from '../live/ecs-native-status.js';
+import { ecsNativeStatuses } from './ecs-native-status.js';
 import { codeDeployStatuses } from '../strategies/codedeploy-status.js';
 import { canaryStatuses } from './canary-status.js';
 import type { ResolvedService } from '../model/manifest.js';

@@ -4,6 +4,7 @@
  */
 import type { AwsPorts, EcsDeployment, EcsService } from '../aws/ports.js';
 import { describeServices } from '../live/describe-services.js';
+import { ecsNativeStatuses } from './ecs-native-status.js';
 import { codeDeployStatuses } from '../strategies/codedeploy-status.js';
 import { canaryStatuses } from './canary-status.js';
 import type { ResolvedService } from '../model/manifest.js';
@@ -102,6 +103,7 @@ export async function buildStatusReports(
   const found = await describeServices(ports, services, { include: ['TAGS'], ...(options.signal ? { signal: options.signal } : {}) });
   const signal = options.signal ?? new AbortController().signal;
   const [canaries, codedeploy] = await Promise.all([canaryStatuses(ports, services, signal), codeDeployStatuses(ports, services, signal)]);
+  const ecsNative = await ecsNativeStatuses(ports, services, (c, n) => found.find(c, n), signal);
   const now = options.now ?? Date.now();
   return services.map((s) => {
     const report = statusReport(s, found.find(s.cluster, s.service), options.events ?? 5, now);
@@ -109,6 +111,15 @@ export async function buildStatusReports(
     const deployment = codedeploy.get(s.key);
     // A blue-green service is in progress while its CodeDeploy deployment is (a draining task set is not news).
     const inProgress = deployment?.deployment ? { inProgress: deployment.deployment.inFlight } : {};
-    return { ...report, ...inProgress, ...(canary ? { canary } : {}), ...(deployment ? { codedeploy: deployment } : {}) };
+    const native = ecsNative.get(s.key);
+    const nativeInProgress = native?.deployment ? { inProgress: report.inProgress || native.deployment.inFlight } : {};
+    return {
+      ...report,
+      ...inProgress,
+      ...nativeInProgress,
+      ...(canary ? { canary } : {}),
+      ...(deployment ? { codedeploy: deployment } : {}),
+      ...(native ? { ecsNative: native } : {}),
+    };
   });
 }

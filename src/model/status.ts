@@ -39,6 +39,34 @@ export interface ServiceStatusReport {
   canary?: CanaryStatus;
   /** A blue-green service's CodeDeploy deployment: the one in flight, else the group's last one. */
   codedeploy?: CodeDeployStatus;
+  /** An ECS-native service's newest service deployment (ecs-blue-green / ecs-linear / ecs-canary). */
+  ecsNative?: EcsNativeStatus;
+}
+
+export interface EcsNativeStatus {
+  /** Undefined: the service has no service deployment (or it could not be read: `error`). */
+  deployment?: {
+    arn: string;
+    /** As ECS reports it (`IN_PROGRESS`, `SUCCESSFUL`...); unknown values are kept. */
+    status: string;
+    /** Not SUCCESSFUL, ROLLBACK_SUCCESSFUL, ROLLBACK_FAILED or STOPPED. */
+    inFlight: boolean;
+    /** The lifecycle stage (`POST_TEST_TRAFFIC_SHIFT`...). */
+    stage?: string;
+    /** Green's requested share of test and production traffic, in percent. */
+    testWeight?: number;
+    productionWeight?: number;
+    targetRevision?: string;
+    statusReason?: string;
+    /** The ecsdeploy run recorded in the service's state tags. */
+    runId?: string;
+    /** A PAUSE hook awaiting action: ecsdeploy's (with its run id) or someone else's. */
+    pause?: { hookId: string; ours: boolean; runId?: string; expiresAt?: string };
+  };
+  /** Commands that move a deployment in flight on. */
+  next?: string[];
+  /** Why the deployment could not be read. */
+  error?: string;
 }
 
 export interface CodeDeployStatus {

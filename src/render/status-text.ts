@@ -2,7 +2,7 @@
  * `ecsdeploy status` as text (stdout: it is the result): per service what runs, how many tasks, the deployments with
  * their rollout state, whether one is in progress, and the latest service events, newest first.
  */
-import type { CanaryStatus, CodeDeployStatus, DeploymentStatus, ServiceStatusReport } from '../model/status.js';
+import type { CanaryStatus, CodeDeployStatus, DeploymentStatus, EcsNativeStatus, ServiceStatusReport } from '../model/status.js';
 import { type Colors, createColors } from './ansi.js';
 import { revisionName } from './events-names.js';
 import { formatDateTime } from './time-format.js';
@@ -89,6 +89,33 @@ function codeDeployLines(cd: CodeDeployStatus, c: Colors): string[] {
   return lines;
 }
 
+/** An ECS-native service deployment: status, stage, green's requested weights, whose pause holds it, what moves it on. */
+function ecsNativeLines(n: EcsNativeStatus, c: Colors): string[] {
+  if (n.error) return [`  service deployment: ${c.red(`unreadable (${n.error})`)}`];
+  const d = n.deployment;
+  if (!d) return ['  service deployment: none yet'];
+  if (!d.inFlight) {
+    const head = `service deployment ${d.status} (no deployment in flight)`;
+    return [`  ${d.status === 'SUCCESSFUL' ? head : c.red(head)}`, `    ${c.dim(d.arn)}`];
+  }
+  const lines = [c.yellow(`  service deployment ${d.status}${d.stage ? ` at ${d.stage}` : ''}${d.runId ? `, run ${d.runId}` : ''}`)];
+  lines.push(`    ${c.dim(d.arn)}`);
+  if (d.targetRevision) lines.push(`    target: ${revisionName(d.targetRevision)}`);
+  const weights = [
+    ...(d.testWeight !== undefined ? [`test ${d.testWeight}%`] : []),
+    ...(d.productionWeight !== undefined ? [`production ${d.productionWeight}%`] : []),
+  ];
+  if (weights.length > 0) lines.push(`    green's requested traffic: ${weights.join(', ')}`);
+  if (d.statusReason) lines.push(`    reason: ${d.statusReason}`);
+  if (d.pause) {
+    const owner = d.pause.ours ? `ecsdeploy's pause (run ${d.pause.runId})` : "someone else's pause hook (not ecsdeploy's)";
+    const until = d.pause.expiresAt ? `, until ${formatDateTime(d.pause.expiresAt)}` : '';
+    lines.push(c.yellow(`    awaiting action: ${owner}${until}`));
+  }
+  for (const command of n.next ?? []) lines.push(`    next: ${command}`);
+  return lines;
+}
+
 export function renderStatusText(reports: ServiceStatusReport[], options: StatusTextOptions): string {
   const c = createColors(options.color);
   const maxEvents = options.events ?? 5;
@@ -121,6 +148,7 @@ export function renderStatusText(reports: ServiceStatusReport[], options: Status
     }
     if (r.canary) lines.push(...canaryLines(r.canary, c));
     if (r.codedeploy) lines.push(...codeDeployLines(r.codedeploy, c));
+    if (r.ecsNative) lines.push(...ecsNativeLines(r.ecsNative, c));
     if (r.deployments.length > 0) {
       lines.push('  deployments:');
       lines.push(...deploymentLines(r.deployments, c));

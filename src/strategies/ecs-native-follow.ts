@@ -40,7 +40,7 @@ export interface DeploymentView {
   configuration: { lifecycleHooks?: unknown[] } | undefined;
 }
 
-function viewOf(sd: EcsServiceDeployment): DeploymentView {
+export function viewOf(sd: EcsServiceDeployment): DeploymentView {
   const target = sd.targetServiceRevision;
   return {
     arn: sd.serviceDeploymentArn ?? '',

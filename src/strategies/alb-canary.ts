@@ -19,6 +19,7 @@
  * docs/canary.md tells the same story for users.
  */
 import type { EcsService } from '../aws/ports.js';
+import { notifyMilestone, recordStateOrWarn } from './rollout-records.js';
 import type { GateCheckEvidence } from '../events/types.js';
 import { resolveGateTargets } from '../gates/target-groups.js';
 import { holdGate } from '../gates/runner.js';
@@ -280,20 +281,13 @@ class CanaryRun {
 
   private async record(change: Partial<CanaryState>, signal?: AbortSignal): Promise<void> {
     this.state = { ...this.state, ...change };
-    try {
-      await writeCanaryState(this.context, this.canaryArn, this.state, `${this.key} (canary service ${this.s.canary.service})`);
-    } catch (error) {
-      if (signal?.aborted) throw error;
-      this.context.emit({
-        type: 'log',
-        level: 'warn',
-        message: `${this.key}: could not record the canary state (${errorMessage(error)}); promote/abort from another machine will not find it`,
-      });
-    }
+    await recordStateOrWarn(this.context, { service: this.key, what: 'canary state', signal }, () =>
+      writeCanaryState(this.context, this.canaryArn, this.state, `${this.key} (canary service ${this.s.canary.service})`),
+    );
   }
 
   private async milestone(event: string, summary: string, detail?: Record<string, unknown>): Promise<void> {
-    await this.context.notify?.({ service: this.key, event, summary, ...(detail ? { detail } : {}) });
+    await notifyMilestone(this.context, this.key, event, summary, detail);
   }
 
   // ------------------------------------------------------------------------------------------- start

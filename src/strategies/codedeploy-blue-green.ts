@@ -24,6 +24,7 @@
  * the same story for users.
  */
 import type { EcsService } from '../aws/ports.js';
+import { notifyMilestone } from './rollout-records.js';
 import { AwsApiError } from '../errors/index.js';
 import type { GateCheckEvidence } from '../events/types.js';
 import { holdGate } from '../gates/runner.js';
@@ -193,7 +194,7 @@ class BlueGreenRun {
   }
 
   private async milestone(event: string, summary: string, detail?: Record<string, unknown>): Promise<void> {
-    await this.context.notify?.({ service: this.key, event, summary, ...(detail ? { detail } : {}) });
+    await notifyMilestone(this.context, this.key, event, summary, detail);
   }
 
   async run(): Promise<DeployResult> {

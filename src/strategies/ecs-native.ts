@@ -21,6 +21,7 @@
  * (target.continuation), from any machine: the state lives on AWS. docs/blue-green.md tells the story for users.
  */
 import type { EcsService } from '../aws/ports.js';
+import { notifyMilestone, recordStateOrWarn } from './rollout-records.js';
 import type { GateCheckEvidence } from '../events/types.js';
 import { resolveGateTargets } from '../gates/target-groups.js';
 import { holdGate } from '../gates/runner.js';
@@ -251,20 +252,14 @@ class NativeRun {
   private async record(change: Partial<EcsNativeState>, signal?: AbortSignal): Promise<void> {
     this.state = { ...this.state, ...change };
     if (!this.serviceArn || this.context.calls.dryRun) return;
-    try {
-      await writeEcsNativeState(this.context, this.serviceArn, this.state, this.label());
-    } catch (error) {
-      if (signal?.aborted) throw error;
-      this.context.emit({
-        type: 'log',
-        level: 'warn',
-        message: `${this.key}: could not record the deployment state (${errorMessage(error)}); promote/abort from another machine will not find it`,
-      });
-    }
+    const serviceArn = this.serviceArn;
+    await recordStateOrWarn(this.context, { service: this.key, what: 'deployment state', signal }, () =>
+      writeEcsNativeState(this.context, serviceArn, this.state, this.label()),
+    );
   }
 
   private async milestone(event: string, summary: string, detail?: Record<string, unknown>): Promise<void> {
-    await this.context.notify?.({ service: this.key, event, summary, ...(detail ? { detail } : {}) });
+    await notifyMilestone(this.context, this.key, event, summary, detail);
   }
 
   // ------------------------------------------------------------------------------------------- start
